@@ -57,7 +57,7 @@ def format_money(amount: int) -> str:
     with localcontext() as context:
         # Babel quantizes in the current context; the default 28 digits
         # would fail on very large ints.
-        context.prec = max(28, len(digits) + 2)
+        context.prec = max(28, len(digits) + 10)
         text = format_decimal(abs(amount), locale=_LOCALE)
     # CLDR data has changed separators between releases; normalise to the "."
     # printed on Vietnamese documents whatever Babel ships.
