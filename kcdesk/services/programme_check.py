@@ -122,8 +122,10 @@ def _check_budget(budget: BudgetSpec, start_year: int, end_year: int) -> Iterabl
                 f"khác tổng kinh phí ghi trong quyết định {_money(total)}; "
                 f"{_difference(found, total)}.",
             )
+    # A reversed period is reported once as "period", not again for every year.
+    in_order = start_year <= end_year
     for year in sorted(budget.by_year):
-        if not start_year <= year <= end_year:
+        if in_order and not start_year <= year <= end_year:
             yield ProgrammeWarning(
                 "budget_by_year",
                 f"Kinh phí năm {year} ({_money(budget.by_year[year])}) nằm ngoài giai đoạn "
