@@ -90,6 +90,4 @@ def parse_date(text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(
-            f"Ngày {day}/{month}/{year} không có trong lịch. {_HINT}"
-        ) from None
+        raise ValueError(f"Ngày {day}/{month}/{year} không có trong lịch. {_HINT}") from None
