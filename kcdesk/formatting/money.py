@@ -80,6 +80,8 @@ def _looks_decimal(body: str) -> bool:
     separators = set(re.sub(r"[0-9]", "", body))
     if len(separators) > 1 and separators <= {".", ","}:
         return True
+    if re.fullmatch(r"0[.,][0-9]+", body):
+        return True  # "0.500" can only be a fraction: groupings never start with 0
     return bool(re.fullmatch(r"[0-9]+(?:[.,][0-9]{3})*[.,](?:[0-9]{1,2}|[0-9]{4,})", body))
 
 
@@ -90,6 +92,10 @@ def parse_money(text: str) -> int:
     "1,500,000", with an optional "đ", "đồng", "VNĐ" or "VND" after it.
     Refuses empty input, decimals, negatives and anything ambiguous with a
     Vietnamese message telling the user what to type.
+
+    A single "." or "," followed by exactly three digits is a thousands
+    separator, as Vietnamese users write it: "123.456" is 123456 đồng.
+    "0.500" and "1.5" cannot be groupings and are refused as decimals.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_money reads text, got {type(text).__name__}")
