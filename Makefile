@@ -1,0 +1,32 @@
+# kcdesk — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench dist clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	touch $(STAMP)
+
+## run: open the GUI on the demo database in the per-user data folder (made on first start)
+run: $(STAMP)
+	bash tools/sysdeps.sh gui
+	$(BIN)/kcdesk --demo
+
+## test: the whole test suite, offscreen
+test: $(STAMP)
+	bash tools/sysdeps.sh test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## lint: ruff (lint + format check) and mypy on kcdesk/
+lint: $(STAMP)
+	$(BIN)/ruff check kcdesk tests
+	$(BIN)/ruff format --check kcdesk tests
+	$(BIN)/mypy kcdesk
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""Starting the GUI: logging, Qt, fonts, Vietnamese stock texts, the database, the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kcdesk import paths
+from kcdesk.logsetup import setup_logging
+from kcdesk.models.db import Database, DatabaseError, open_database
+from kcdesk.services import setup
+from kcdesk.services.actor import SYSTEM, Actor
+
+log = logging.getLogger(__name__)
+
+DEMO_PROPOSALS = 300
+DEMO_SEED = 2027
+DEMO_YEAR = 2027
+
+
+def open_demo_database(path: Path | None = None) -> Database:
+    """The newcomer's database: presets plus demo proposals, made on first start."""
+    path = path or paths.demo_database_path()
+    fresh = not path.exists()
+    db = open_database(path, create=True)
+    setup.init_database(db)
+    if fresh:
+        setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
+    return db
+
+
+def open_working_database(path: Path) -> Database:
+    db = open_database(path, create=True)
+    setup.init_database(db)
+    return db
+
+
+def _first_run_choice() -> str:
+    """Ask whether to start a Centre's working database or look at the demo."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox()
+    box.setWindowTitle("kcdesk — lần đầu sử dụng")
+    box.setText(
+        "Chưa có cơ sở dữ liệu làm việc trên máy này.\n\n"
+        "• Tạo cơ sở dữ liệu làm việc: chỉ có các chương trình khuyến công mẫu, "
+        "sẵn sàng nhập đề án thật.\n"
+        "• Xem dữ liệu trình diễn: một cơ sở dữ liệu riêng có đề án mẫu để tìm hiểu."
+    )
+    work = box.addButton("Tạo cơ sở dữ liệu làm việc", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Xem dữ liệu trình diễn", QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    return "work" if box.clickedButton() is work else "demo"
+
+
+def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
+    setup_logging()
+    from PySide6.QtWidgets import QApplication
+
+    from kcdesk.ui import fonts, vi
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.crash import install_excepthook
+    from kcdesk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("kcdesk")
+    app.setOrganizationName("kcdesk")
+    fonts.register_fonts()
+    fonts.apply_ui_font(app)
+    vi.install_translator(app)
+    install_excepthook()
+
+    try:
+        if db_arg:
+            db = open_database(db_arg)
+        elif demo:
+            db = open_demo_database()
+        else:
+            path = paths.default_database_path()
+            if not path.exists() and _first_run_choice() == "demo":
+                db, demo = open_demo_database(), True
+            else:
+                db = open_working_database(path)
+        with db.session() as session:
+            demo = demo or setup.is_demo(session)
+    except DatabaseError as exc:
+        log.error("cannot open database: %s", exc)
+        vi.warn(None, "kcdesk — không mở được cơ sở dữ liệu", str(exc))
+        return 2
+
+    ctx = AppContext(db, actor)
+    window = MainWindow(ctx, demo=demo)
+    window.show()
+    if os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+        # Start-up measurement and smoke tests: show the window, then leave.
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    ctx.worker.wait()
+    db.dispose()
+    return int(code)

@@ -1,0 +1,75 @@
+"""Entry point ``kcdesk``: no command opens the GUI; commands run headless.
+
+User mistakes end as one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from kcdesk import __version__
+from kcdesk.cli.context import CliContext, CommandRegistry
+from kcdesk.models.db import DatabaseError
+from kcdesk.services.errors import UserError
+
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"kcdesk: lỗi: {message}\n")
+        raise SystemExit(EXIT_USER_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kcdesk",
+        description="kcdesk — bàn làm việc khuyến công. Không có lệnh: mở giao diện.",
+    )
+    parser.add_argument("--version", action="version", version=f"kcdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="tệp cơ sở dữ liệu hoặc URL SQLAlchemy (mặc định: trong thư mục dữ liệu người dùng)",
+    )
+    parser.add_argument("--demo", action="store_true", help="mở cơ sở dữ liệu trình diễn")
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    registry = CommandRegistry(subparsers)
+    package = importlib.import_module("kcdesk.cli")
+    for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if module.name.startswith("cmd_"):
+            importlib.import_module(f"kcdesk.cli.{module.name}").register(registry)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from kcdesk.app import run_gui
+
+        return run_gui(db_arg=args.db, demo=args.demo)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        args.group_parser.print_help(sys.stderr)
+        return EXIT_USER_ERROR
+    ctx = CliContext(db_arg=args.db)
+    try:
+        return int(handler(args, ctx) or 0)
+    except (UserError, DatabaseError) as exc:
+        sys.stderr.write(f"kcdesk: {exc}\n")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("kcdesk: đã dừng theo yêu cầu.\n")
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Opening a kcdesk database: URL resolution, SQLite pragmas, migration on open.
+
+SQLite runs with WAL (readers never block the writer), foreign keys on and a busy
+timeout so a second copy of the app waits instead of failing. The session factory
+is returned to the caller and passed explicitly to services; there is no global.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_MS = 15_000
+
+
+class DatabaseError(Exception):
+    """A database that cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Database:
+    """An open database: its URL, engine and session factory."""
+
+    url: str
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return Path(str(url.database))
+        return None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        session = self.session_factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def resolve_url(path_or_url: str | Path) -> str:
+    """``--db`` accepts a file path or an SQLAlchemy URL."""
+    text = str(path_or_url)
+    if "://" in text:
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().absolute())
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to ``revision`` (Alembic, batch mode on SQLite)."""
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently with the online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises for an id it has never seen
+        return False
+
+
+def _check_version(engine: Engine, url: str) -> str | None:
+    """Current revision; refuse foreign and newer databases with a clear message."""
+    try:
+        tables = set(inspect(engine).get_table_names())
+        revision = current_revision(engine)
+    except SADatabaseError as exc:
+        raise DatabaseError(
+            f"Không đọc được cơ sở dữ liệu {url}: tệp hỏng hoặc không phải cơ sở dữ liệu "
+            f"SQLite ({exc.orig}). Hãy chọn đúng tệp hoặc khôi phục từ bản sao lưu."
+        ) from exc
+    if revision is None and tables - {"alembic_version"}:
+        raise DatabaseError(
+            f"Tệp {url} là một cơ sở dữ liệu khác, không phải của kcdesk: "
+            "không mở để tránh ghi đè dữ liệu."
+        )
+    if revision is not None and not _known_revision(revision):
+        raise DatabaseError(
+            f"Cơ sở dữ liệu {url} được tạo bởi phiên bản kcdesk mới hơn "
+            f"(lược đồ {revision}). Hãy cài phiên bản kcdesk mới nhất để mở nó."
+        )
+    return revision
+
+
+def open_database(
+    path_or_url: str | Path, *, create: bool = False, migrate_schema: bool = True
+) -> Database:
+    """Open (and when allowed create) a kcdesk database, migrating it to the head.
+
+    A file database that needs migrating is first copied beside itself
+    (``name.before-REV-TIMESTAMP.sqlite``) so an interrupted upgrade loses nothing.
+    """
+    url = resolve_url(path_or_url)
+    sa_url = make_url(url)
+    file_path: Path | None = None
+    if sa_url.get_backend_name() == "sqlite" and sa_url.database not in (None, "", ":memory:"):
+        file_path = Path(str(sa_url.database))
+        if not file_path.exists():
+            if not create:
+                raise DatabaseError(
+                    f"Không tìm thấy cơ sở dữ liệu {file_path}. "
+                    "Hãy kiểm tra đường dẫn, hoặc chạy 'kcdesk init' để tạo mới."
+                )
+            try:
+                file_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Không tạo được thư mục {file_path.parent}: {exc.strerror}."
+                ) from exc
+        elif file_path.is_dir():
+            raise DatabaseError(f"{file_path} là một thư mục, không phải tệp cơ sở dữ liệu.")
+    engine = make_engine(url)
+    try:
+        revision = _check_version(engine, url)
+        if migrate_schema and revision != head_revision():
+            if revision is not None and file_path is not None:
+                stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+                backup = file_path.with_name(f"{file_path.stem}.before-{revision}-{stamp}.sqlite")
+                backup_sqlite(file_path, backup)
+                log.info("backup before migration: %s", backup)
+            migrate(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except (SADatabaseError, OSError) as exc:
+        engine.dispose()
+        raise DatabaseError(f"Không mở được cơ sở dữ liệu {url}: {exc}") from exc
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    return Database(url=url, engine=engine, session_factory=factory)

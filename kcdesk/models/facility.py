@@ -1,0 +1,37 @@
+"""Beneficiary facilities (đơn vị thụ hưởng, cơ sở công nghiệp nông thôn)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kcdesk.models.base import Base, SyncedMixin
+from kcdesk.models.enums import FacilityKind
+from kcdesk.models.types import enum_column
+
+
+class Facility(SyncedMixin, Base):
+    """Cơ sở CNNT: a business, cooperative or household that receives support.
+
+    ``search_text`` holds the folded name, tax code and commune (kcdesk.text.fold)
+    so that search ignores diacritics on any database engine.
+    """
+
+    __tablename__ = "facility"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[FacilityKind] = mapped_column(enum_column(FacilityKind))
+    tax_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    commune: Mapped[str] = mapped_column(String(128), default="")
+    province: Mapped[str] = mapped_column(String(64), default="")
+    representative: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    sector: Mapped[str] = mapped_column(String(255), default="")
+    workers: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # ND 235/2025 priority facts.
+    woman_owned: Mapped[bool] = mapped_column(Boolean, default=False)
+    ethnic_minority_owned: Mapped[bool] = mapped_column(Boolean, default=False)
+    craft_village: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_text: Mapped[str] = mapped_column(Text, default="")

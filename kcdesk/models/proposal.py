@@ -1,0 +1,209 @@
+"""Đề án khuyến công and its parts: budget, schedule, outputs, dossier, history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kcdesk.models.base import Base, Money, SyncedMixin, utcnow
+from kcdesk.models.enums import ProposalStatus
+from kcdesk.models.facility import Facility
+from kcdesk.models.types import enum_column
+
+
+class Proposal(SyncedMixin, Base):
+    """Đề án khuyến công (template Phụ lục II).
+
+    The money columns ``total_cost``/``support``/``counterpart``/``other_funds`` are
+    the sums of the budget lines, kept in step by the proposal service so that the
+    register and the dashboard aggregate in SQL without reading every line.
+    ``approved_support`` is the support in the approved (or amended) catalogue.
+    """
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    plan_year: Mapped[int] = mapped_column(Integer, index=True)
+    activity: Mapped[str] = mapped_column(String(48), index=True)
+    funding_source: Mapped[str] = mapped_column(String(32), default="dia_phuong")
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column(ProposalStatus), default=ProposalStatus.RECEIVED, index=True
+    )
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    office_code: Mapped[str] = mapped_column(String(32), default="", index=True)
+    implementing_unit: Mapped[str] = mapped_column(String(255), default="")
+    partner_unit: Mapped[str] = mapped_column(String(255), default="")
+    location: Mapped[str] = mapped_column(Text, default="")
+    commune: Mapped[str] = mapped_column(String(128), default="", index=True)
+    start_month: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_month: Mapped[date | None] = mapped_column(Date, nullable=True)
+    received_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Phụ lục II prose sections.
+    necessity: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    scale: Mapped[str] = mapped_column(Text, default="")
+    organisation: Mapped[str] = mapped_column(Text, default="")
+    effect_economic: Mapped[str] = mapped_column(Text, default="")
+    effect_social: Mapped[str] = mapped_column(Text, default="")
+    effect_environment: Mapped[str] = mapped_column(Text, default="")
+    # Sums of the budget lines (đồng).
+    total_cost: Mapped[int] = mapped_column(Money, default=0)
+    support: Mapped[int] = mapped_column(Money, default=0)
+    counterpart: Mapped[int] = mapped_column(Money, default=0)
+    other_funds: Mapped[int] = mapped_column(Money, default=0)
+    approved_support: Mapped[int | None] = mapped_column(Money, nullable=True)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+
+    facility_links: Mapped[list[ProposalFacility]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        order_by="ProposalFacility.position",
+    )
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="BudgetLine.position"
+    )
+    schedule: Mapped[list[ScheduleItem]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="ScheduleItem.position"
+    )
+    outputs: Mapped[list[OutputMeasure]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="OutputMeasure.id"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="Document.position"
+    )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+
+    @property
+    def facilities(self) -> list[Facility]:
+        return [link.facility for link in self.facility_links]
+
+
+class ProposalFacility(Base):
+    """Link proposal ↔ beneficiary; a group proposal has several facilities."""
+
+    __tablename__ = "proposal_facility"
+    __table_args__ = (UniqueConstraint("proposal_id", "facility_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="facility_links")
+    facility: Mapped[Facility] = relationship()
+
+
+class BudgetLine(Base):
+    """Dự toán kinh phí: one line, split into support / counterpart (đối ứng) / other."""
+
+    __tablename__ = "budget_line"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    item: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=Decimal(1))
+    unit_price: Mapped[int] = mapped_column(Money, default=0)
+    amount: Mapped[int] = mapped_column(Money, default=0)
+    support: Mapped[int] = mapped_column(Money, default=0)
+    counterpart: Mapped[int] = mapped_column(Money, default=0)
+    other_funds: Mapped[int] = mapped_column(Money, default=0)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="budget_lines")
+
+
+class ScheduleItem(Base):
+    """Tiến độ: one task with its months and who does it."""
+
+    __tablename__ = "schedule_item"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    task: Mapped[str] = mapped_column(Text)
+    start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    responsible: Mapped[str] = mapped_column(String(255), default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="schedule")
+
+
+class OutputMeasure(Base):
+    """Planned and achieved quantity of one measure (forms/measures.toml)."""
+
+    __tablename__ = "output_measure"
+    __table_args__ = (UniqueConstraint("proposal_id", "measure"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    measure: Mapped[str] = mapped_column(String(32), index=True)
+    planned: Mapped[int] = mapped_column(Integer, default=0)
+    achieved: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="outputs")
+
+
+class Document(Base):
+    """Hồ sơ kèm theo: a dossier checklist item and, optionally, its attached file.
+
+    Files live in a content-addressed store; ``file_hash`` is their SHA-256.
+    """
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(48))
+    label: Mapped[str] = mapped_column(Text)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    received: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    file_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="documents")
+
+
+class StatusChange(Base):
+    """One workflow transition: who, when, why, and the decision when one is needed."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    office_code: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decision_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="status_changes")

@@ -1,0 +1,4 @@
+"""Security records (log-in lock-out, backups) — issue 9.
+
+Mapped classes of this feature are added here.
+"""

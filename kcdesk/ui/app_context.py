@@ -1,0 +1,35 @@
+"""What every screen gets: the database, the acting user, the worker, change signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from kcdesk.models.db import Database
+from kcdesk.services import settings
+from kcdesk.services.actor import Actor
+from kcdesk.ui.worker import Worker
+
+
+class AppContext(QObject):
+    """Passed explicitly to windows and sections (no global singleton).
+
+    ``data_changed`` carries the kind of record that changed ("proposal",
+    "programme", …) so lists and the dashboard refresh themselves.
+    """
+
+    data_changed = Signal(str)
+
+    def __init__(self, db: Database, actor: Actor, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.worker = Worker(self)
+
+    def setting(self, key: str) -> Any:
+        with self.db.session() as session:
+            return settings.get(session, key)
+
+    def notify(self, kind: str) -> None:
+        self.data_changed.emit(kind)

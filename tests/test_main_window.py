@@ -1,0 +1,105 @@
+"""The main window opens on a seeded database, switches sections, shows the programmes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QTableWidget
+
+from kcdesk.services import programmes
+from kcdesk.services.actor import SYSTEM
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.main_window import MainWindow
+from kcdesk.ui.sections import SECTIONS
+
+
+@pytest.fixture
+def window(qtbot, db):  # noqa: ANN001, ANN201
+    ctx = AppContext(db, SYSTEM)
+    win = MainWindow(ctx, demo=True)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_title_and_status_bar_show_demo_and_database(window, db) -> None:  # noqa: ANN001
+    assert window.windowTitle().startswith("[DEMO]")
+    assert str(db.path) in window.db_label.text()
+    assert "TTKC" in window.office_label.text()
+
+
+def test_every_section_opens(window) -> None:  # noqa: ANN001
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [s.title for s in SECTIONS]
+    for info in SECTIONS:
+        widget = window.show_section(info.key)
+        assert window.stack.currentWidget() is widget
+        assert widget.property("section_key") == info.key
+
+
+def test_programme_section_lists_seeded_targets(window, db) -> None:  # noqa: ANN001
+    view = window.show_section("dashboard")
+    chooser = view.findChild(QComboBox, "programme_chooser")
+    table = view.findChild(QTableWidget, "target_table")
+    assert chooser is not None and table is not None
+    with db.session() as session:
+        stored = {p.code: len(p.targets) for p in programmes.list_programmes(session)}
+    assert chooser.count() == len(stored) == 3
+    for index in range(chooser.count()):
+        chooser.setCurrentIndex(index)
+        assert table.rowCount() == stored[chooser.itemData(index)]
+
+
+def test_about_box_names_version(window) -> None:  # noqa: ANN001
+    from kcdesk import __version__
+
+    box = window.show_about()
+    assert __version__ in box.text()
+    box.close()
+
+
+def test_stock_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from kcdesk.ui import vi
+
+    translator = vi.install_translator(QApplication.instance())
+    try:
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        qtbot.addWidget(box)
+        texts = {b.text() for b in box.buttons()}
+        assert texts == {"Đồng ý", "Hủy"}
+    finally:
+        QApplication.instance().removeTranslator(translator)
+
+
+def test_worker_runs_off_the_ui_thread(qtbot, db) -> None:  # noqa: ANN001
+    import threading
+
+    ctx = AppContext(db, SYSTEM)
+    main_thread = threading.get_ident()
+    results: list[object] = []
+    ctx.worker.run(lambda job: threading.get_ident(), on_success=results.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=5000)
+    assert results[0] != main_thread
+    errors: list[BaseException] = []
+    ctx.worker.run(lambda job: 1 / 0, on_failure=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], ZeroDivisionError)
+
+
+def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    from kcdesk.services.errors import UserError
+    from kcdesk.ui.crash import show_error
+
+    box = show_error(None, RuntimeError("boom"))
+    qtbot.addWidget(box)
+    copy = next(b for b in box.buttons() if b.text() == "Sao chép chi tiết")
+    copy.click()
+    assert "RuntimeError: boom" in QApplication.clipboard().text()
+    plain = show_error(None, UserError("Nhập lý do"))
+    qtbot.addWidget(plain)
+    assert plain.text() == "Nhập lý do" and not plain.detailedText()
