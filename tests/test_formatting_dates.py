@@ -70,7 +70,7 @@ def test_format_place_date_needs_a_place() -> None:
 def test_formatters_refuse_non_dates(bad: object) -> None:
     for formatter in (format_date, format_official_date):
         with pytest.raises(TypeError):
-            formatter(bad)  # type: ignore[operator]
+            formatter(bad)  # type: ignore[arg-type]
 
 
 def test_datetime_is_formatted_by_its_date() -> None:

@@ -15,7 +15,8 @@ official financial documents (dự toán, quyết toán, tờ trình):
   ("một nghìn không trăm hai mươi", "một tỷ không trăm linh năm");
 * groups that are entirely zero are skipped ("một triệu không trăm linh năm"
   for 1.000.005 — no "không nghìn");
-* group names are nghìn, triệu, tỷ; above tỷ the reading repeats on the
+* group names are nghìn (the form used in official documents, not the
+  southern "ngàn"), triệu, tỷ; above tỷ the reading repeats on the
   number of tỷ: "một nghìn tỷ" (10^12), "một triệu tỷ" (10^15),
   "một tỷ tỷ" (10^18), and so on for any size.
 """
