@@ -68,6 +68,9 @@ class Proposal(SyncedMixin, Base):
     counterpart: Mapped[int] = mapped_column(Money, default=0)
     other_funds: Mapped[int] = mapped_column(Money, default=0)
     approved_support: Mapped[int | None] = mapped_column(Money, nullable=True)
+    # Sum of advances and settlements paid (tạm ứng, thanh toán), kept by the
+    # implementation service so the dashboard aggregates it in SQL.
+    disbursed: Mapped[int] = mapped_column(Money, default=0)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64), default="")
 

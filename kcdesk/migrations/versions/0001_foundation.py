@@ -205,6 +205,9 @@ def upgrade() -> None:
         sa.Column(
             "approved_support", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
+        sa.Column(
+            "disbursed", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("uuid", sa.String(length=36), nullable=False),

@@ -1,0 +1,1 @@
+"""Printed and exported documents: PDF (ReportLab) and XLSX (openpyxl). No Qt here."""
