@@ -147,7 +147,13 @@ def detail_dict(proposal: Proposal) -> dict[str, Any]:
         },
         "counterpart": proposal.counterpart,
         "other": proposal.other_funds,
+        # After approval "support" is the approved (or amended) support.
+        "support": (
+            proposal.approved_support if proposal.approved_support is not None else proposal.support
+        ),
+        "requested_support": proposal.support,
         "approved_support": proposal.approved_support,
+        "disbursed": proposal.disbursed,
         "facilities": [
             {
                 "uuid": link.facility.uuid,
