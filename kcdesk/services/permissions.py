@@ -1,16 +1,25 @@
-"""Role permissions, checked in the services (not only hidden in the UI).
+"""Role permissions (phân quyền), checked in the services, not only hidden in the UI.
 
-Issue 9 (users and roles) owns the full matrix; every service calls
-``require(actor, PERMISSION)`` before it writes.
+Every write service calls ``require(actor, PERMISSION)`` before it writes. Roles:
+
+- ``admin`` (quản trị): everything, including users, settings and restore.
+- ``centre_staff`` (cán bộ Trung tâm): the daily work of the Centre.
+- ``secretary`` (thư ký hội đồng thẩm định): appraisal records and the statuses
+  around appraisal.
+- ``leader`` (lãnh đạo): reads everything; writes only where the procedure gives
+  leadership the power to decide — approving proposals, the catalogue and amendments
+  (DESIGN.md §1: the Department approves small amendments, the chairman the rest).
+- ``office_clerk`` (cán bộ đơn vị địa phương): intake at a local office, own office
+  only (see ``kcdesk.services.scope``).
 """
 
 from __future__ import annotations
 
-from kcdesk.models import Role
+from kcdesk.models import ProposalStatus, Role
 from kcdesk.services.actor import Actor
 from kcdesk.services.errors import PermissionDenied
 
-# Permission names used by the services.
+# Permission names used by the services (stable: other modules import them).
 PROPOSAL_EDIT = "proposal.edit"
 PROPOSAL_STATUS = "proposal.status"
 PROPOSAL_APPROVE = "proposal.approve"
@@ -18,11 +27,16 @@ PROGRAMME_EDIT = "programme.edit"
 APPRAISAL_EDIT = "appraisal.edit"
 CATALOGUE_EDIT = "catalogue.edit"
 CATALOGUE_APPROVE = "catalogue.approve"
+AMENDMENT_EDIT = "amendment.edit"
+AMENDMENT_APPROVE = "amendment.approve"
 EXCHANGE = "exchange"
 IMPLEMENTATION_EDIT = "implementation.edit"
 SETTINGS_EDIT = "settings.edit"
 USERS_ADMIN = "users.admin"
 BACKUP = "backup"
+RESTORE = "restore"
+INTEGRITY_CHECK = "integrity.check"
+AUDIT_VIEW = "audit.view"
 
 ALL_PERMISSIONS = frozenset(
     {
@@ -33,11 +47,16 @@ ALL_PERMISSIONS = frozenset(
         APPRAISAL_EDIT,
         CATALOGUE_EDIT,
         CATALOGUE_APPROVE,
+        AMENDMENT_EDIT,
+        AMENDMENT_APPROVE,
         EXCHANGE,
         IMPLEMENTATION_EDIT,
         SETTINGS_EDIT,
         USERS_ADMIN,
         BACKUP,
+        RESTORE,
+        INTEGRITY_CHECK,
+        AUDIT_VIEW,
     }
 )
 
@@ -50,13 +69,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             PROGRAMME_EDIT,
             APPRAISAL_EDIT,
             CATALOGUE_EDIT,
+            AMENDMENT_EDIT,
             EXCHANGE,
             IMPLEMENTATION_EDIT,
             BACKUP,
+            INTEGRITY_CHECK,
+            AUDIT_VIEW,
         }
     ),
-    Role.SECRETARY: frozenset({APPRAISAL_EDIT, PROPOSAL_STATUS}),
-    Role.LEADER: frozenset({PROPOSAL_APPROVE, CATALOGUE_APPROVE}),
+    Role.SECRETARY: frozenset({APPRAISAL_EDIT, PROPOSAL_STATUS, INTEGRITY_CHECK}),
+    Role.LEADER: frozenset(
+        {PROPOSAL_APPROVE, CATALOGUE_APPROVE, AMENDMENT_APPROVE, INTEGRITY_CHECK, AUDIT_VIEW}
+    ),
     Role.OFFICE_CLERK: frozenset({PROPOSAL_EDIT, PROPOSAL_STATUS, EXCHANGE}),
 }
 
@@ -68,12 +92,21 @@ PERMISSION_LABELS = {
     APPRAISAL_EDIT: "nhập thẩm định",
     CATALOGUE_EDIT: "lập danh mục",
     CATALOGUE_APPROVE: "phê duyệt danh mục",
+    AMENDMENT_EDIT: "lập đề nghị điều chỉnh",
+    AMENDMENT_APPROVE: "phê duyệt điều chỉnh",
     EXCHANGE: "trao đổi dữ liệu",
     IMPLEMENTATION_EDIT: "theo dõi thực hiện",
     SETTINGS_EDIT: "sửa cài đặt",
     USERS_ADMIN: "quản lý người dùng",
-    BACKUP: "sao lưu, khôi phục",
+    BACKUP: "sao lưu dữ liệu",
+    RESTORE: "khôi phục dữ liệu từ bản sao lưu",
+    INTEGRITY_CHECK: "kiểm tra toàn vẹn dữ liệu",
+    AUDIT_VIEW: "xem nhật ký thao tác",
 }
+
+# Status changes that are a decision of leadership (quyết định phê duyệt / không hỗ trợ /
+# ngừng), not a clerical step: they need PROPOSAL_APPROVE rather than PROPOSAL_STATUS.
+DECISION_STATUSES = frozenset({ProposalStatus.APPROVED, ProposalStatus.STOPPED})
 
 
 def allowed(actor: Actor, permission: str) -> bool:
@@ -87,3 +120,24 @@ def require(actor: Actor, permission: str) -> None:
         raise PermissionDenied(
             f"Tài khoản {actor.username} ({actor.role.label}) không có quyền {what}."
         )
+
+
+def status_permission(to: ProposalStatus) -> str:
+    """The permission a move to ``to`` needs: a decision status needs approval power."""
+    return PROPOSAL_APPROVE if to in DECISION_STATUSES else PROPOSAL_STATUS
+
+
+def may_change_status(actor: Actor, to: ProposalStatus) -> bool:
+    """Whether the actor may record a move to ``to`` (an approver or a status clerk)."""
+    return allowed(actor, PROPOSAL_STATUS) or allowed(actor, status_permission(to))
+
+
+def require_status_change(actor: Actor, to: ProposalStatus) -> None:
+    """For the workflow: clerks move statuses, leaders record their own decisions."""
+    if not may_change_status(actor, to):
+        require(actor, status_permission(to))
+
+
+def permissions_of(role: Role) -> list[str]:
+    """Sorted permission names of a role (``user list --json``, the settings screen)."""
+    return sorted(ROLE_PERMISSIONS.get(role, frozenset()))

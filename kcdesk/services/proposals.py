@@ -14,7 +14,9 @@ from kcdesk.models import (
     ProposalFacility,
     ProposalStatus,
 )
+from kcdesk.services.actor import Actor
 from kcdesk.services.errors import NotFoundError
+from kcdesk.services.scope import require_visible, visible_proposals_clause
 from kcdesk.services.search import proposal_search_clause, proposal_search_text
 
 CODE_PREFIX = "ĐA"
@@ -51,7 +53,8 @@ def refresh_search_text(proposal: Proposal) -> None:
     proposal.search_text = proposal_search_text(proposal)
 
 
-def get_proposal(session: Session, code: str) -> Proposal:
+def get_proposal(session: Session, code: str, *, actor: Actor | None = None) -> Proposal:
+    """One proposal with its parts; with ``actor``, only one the actor may see."""
     proposal = session.scalars(
         select(Proposal)
         .where(Proposal.code == code.strip())
@@ -66,6 +69,7 @@ def get_proposal(session: Session, code: str) -> Proposal:
     ).first()
     if proposal is None:
         raise NotFoundError(f"Không tìm thấy đề án có mã {code}.")
+    require_visible(actor, proposal)
     return proposal
 
 
@@ -77,10 +81,12 @@ def list_proposals(
     search: str | None = None,
     office_code: str | None = None,
     limit: int | None = None,
+    actor: Actor | None = None,
 ) -> list[Proposal]:
     stmt = (
         select(Proposal)
         .where(proposal_search_clause(search))
+        .where(visible_proposals_clause(actor))
         .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
         .order_by(Proposal.plan_year, Proposal.code)
     )
