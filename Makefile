@@ -28,5 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check kcdesk tests
 	$(BIN)/mypy kcdesk
 
+## dist: PyInstaller one-folder bundle in dist/kcdesk, then its self-test with no system fonts
+dist: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dist]'
+	bash tools/sysdeps.sh test
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN installer.spec
+	bash tools/frozen_selftest.sh dist/kcdesk/kcdesk
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

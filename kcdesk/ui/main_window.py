@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk import __version__
+from kcdesk import __version__, paths
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
 
@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         title = "kcdesk — Bàn làm việc khuyến công"
         self.setWindowTitle(f"[DEMO] {title} — dữ liệu trình diễn" if demo else title)
         self.resize(1200, 760)
+        self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "kcdesk.png")))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
