@@ -1,0 +1,184 @@
+"""Danh mục đề án khuyến công as an ND 30/2020 PDF (landscape A4).
+
+The agency header, the title and the decision reference, the table with group
+subtotals and the grand total, the total support in words, and the signature
+block. Table text is wrapped once with the font's metrics into plain multi-line
+cells (much faster than a Paragraph per cell: a catalogue can hold thousands of
+rows) and the table is a LongTable, which splits across pages in linear time.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.utils import simpleSplit
+from reportlab.platypus import Flowable, Spacer, TableStyle
+from reportlab.platypus.tables import LongTable
+
+from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.reports import official_pdf as op
+from kcdesk.reports.catalogue_xlsx import TOTAL_LABEL, decision_line
+from kcdesk.reports.fonts import SERIF, SERIF_BOLD
+from kcdesk.reports.org import Agency
+from kcdesk.services.catalogue_build import CatalogueView
+from kcdesk.services.catalogue_columns import CatalogueForm
+
+FONT_SIZE = 9.5
+LEADING = 11.5
+PAD = 3
+
+
+def _wrap(text: str, font: str, width: float) -> str:
+    if not text:
+        return ""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        lines.extend(simpleSplit(part, font, FONT_SIZE, width) or [""])
+    return "\n".join(lines)
+
+
+def label_span(form: CatalogueForm) -> tuple[int, int]:
+    """Columns a group label spans: from the title column over the text columns after it."""
+    keys = [c.key for c in form.columns]
+    start = keys.index("title") if "title" in keys else 0
+    end = start
+    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
+        end += 1
+    return start, end
+
+
+def table_rows(
+    view: CatalogueView, form: CatalogueForm, widths: list[float]
+) -> tuple[list[list[str]], list[int]]:
+    """The cell texts (wrapped) and the indexes of the bold rows (groups, total)."""
+    columns = form.columns
+    keys = [c.key for c in columns]
+    inner = [w - 2 * PAD for w in widths]
+    index_key = next((c.key for c in columns if c.kind == "index"), None)
+    label_key = "title" if "title" in keys else keys[0]
+    money = {c.key for c in columns if c.kind == "money"}
+    span_start, span_end = label_span(form)
+    span_width = sum(widths[span_start : span_end + 1]) - 2 * PAD
+    rows: list[list[str]] = [
+        [_wrap(c.label, SERIF_BOLD, w) for c, w in zip(columns, inner, strict=True)]
+    ]
+    bold: list[int] = []
+    for group in view.groups:
+        bold.append(len(rows))
+        line: list[str] = []
+        for key, w in zip(keys, inner, strict=True):
+            if key == index_key:
+                line.append(group.numeral)
+            elif key == label_key:
+                line.append(_wrap(group.label, SERIF_BOLD, span_width))
+            elif key in money:
+                line.append(format_money(group.total(key)))
+            else:
+                line.append("")
+        rows.append(line)
+        for number, entry in enumerate(group.entries, start=1):
+            cells: list[str] = []
+            for key, w in zip(keys, inner, strict=True):
+                if key == index_key:
+                    cells.append(str(number))
+                elif key in money:
+                    cells.append(format_money(int(entry.value(key))))
+                else:
+                    cells.append(_wrap(str(entry.value(key)), SERIF, w))
+            rows.append(cells)
+    bold.append(len(rows))
+    rows.append(
+        [
+            TOTAL_LABEL
+            if key == label_key
+            else format_money(view.total(key))
+            if key in money
+            else ""
+            for key in keys
+        ]
+    )
+    return rows, bold
+
+
+def _table(view: CatalogueView, form: CatalogueForm, width: float) -> LongTable:
+    columns = form.columns
+    scale = width / sum(c.pdf_width for c in columns)
+    widths = [c.pdf_width * scale for c in columns]
+    rows, bold = table_rows(view, form, widths)
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),
+        ("FONTSIZE", (0, 0), (-1, -1), FONT_SIZE),
+        ("LEADING", (0, 0), (-1, -1), LEADING),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("FONTNAME", (0, 0), (-1, 0), SERIF_BOLD),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+    ]
+    for i, column in enumerate(columns):
+        if column.kind == "money":
+            commands.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
+        elif column.kind == "index":
+            commands.append(("ALIGN", (i, 1), (i, -1), "CENTER"))
+    span_start, span_end = label_span(form)
+    for row in bold:
+        commands.append(("FONTNAME", (0, row), (-1, row), SERIF_BOLD))
+        if span_end > span_start:
+            commands.append(("SPAN", (span_start, row), (span_end, row)))
+    table = LongTable(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def default_issuer(view: CatalogueView) -> str:
+    """The committee signs an approved catalogue; the Centre sends a draft."""
+    return "committee" if view.state.value in ("approved", "amended") else "centre"
+
+
+def write_catalogue_pdf(
+    view: CatalogueView,
+    form: CatalogueForm,
+    agency: Agency,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+) -> None:
+    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
+    title = form.title_for(view.plan_year)
+    doc = op.document(target, title_text=title, landscape_page=True)
+    width = op.content_width(doc)
+    st = op.styles()
+    story: list[Flowable] = []
+    story += op.header(agency, number=None, when=view.decision_date, width=width)
+    story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
+    story.append(op.p(decision_line(view, authority), st["italic_centre"]))
+    story.append(op.p(form.unit_note, st["small_italic"]))
+    story.append(Spacer(1, 2))
+    story.append(_table(view, form, width))
+    support = view.total("support")
+    story.append(Spacer(1, 4))
+    story.append(
+        op.p(
+            f"Tổng số: {view.count} đề án. Tổng kinh phí khuyến công hỗ trợ: "
+            f"{format_money(support)} đồng.",
+            st["body_left"],
+        )
+    )
+    story.append(op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]))
+    story.append(
+        op.signature_block(
+            caption="",
+            post=agency.signer_post,
+            name=agency.signer_name,
+            recipients=None,
+            width=width,
+        )
+    )
+    op.build_document(doc, story)

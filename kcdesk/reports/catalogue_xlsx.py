@@ -1,0 +1,194 @@
+"""Danh mục đề án khuyến công as an Excel workbook (openpyxl), ready to print.
+
+Title rows, "Kèm theo Quyết định số … ngày …", the unit note, the header from
+``forms/catalogue_columns.toml``, group rows I, II, III… whose money cells are
+live SUM formulas over their proposals, a grand total summing the group rows,
+"#,##0" money, A4 landscape fit to width with the header repeated, page numbers
+and a frozen header. Excel and LibreOffice recalculate the formulas to the same
+numbers kcdesk shows (the values are written as plain integers).
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kcdesk.formatting import format_official_date
+from kcdesk.reports import xlsx_style as xs
+from kcdesk.services.catalogue_build import CatalogueView
+from kcdesk.services.catalogue_columns import CatalogueForm
+
+SHEET_TITLE = "Danh mục"
+TOTAL_LABEL = "TỔNG CỘNG"
+_SMALL = Font(name=xs.FONT_NAME, size=11)
+_SMALL_BOLD = Font(name=xs.FONT_NAME, size=11, bold=True)
+_TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_RIGHT_TOP = Alignment(horizontal="right", vertical="top")
+
+
+def decision_line(view: CatalogueView, authority: str) -> str:
+    """'(Kèm theo Quyết định số 123/QĐ-UBND ngày 25 tháng 10 năm 2026 của …)'."""
+    if view.decision_no and view.decision_date:
+        when = format_official_date(view.decision_date)
+        return f"(Kèm theo Quyết định số {view.decision_no} {when} của {authority})"
+    return f"(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của {authority})"
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Prepared cell styles, copied onto cells (much cheaper than setting each part)."""
+
+    text: object
+    centre: object
+    money: object
+    group_text: object
+    group_centre: object
+    group_money: object
+
+
+def _prototype(ws: Worksheet, font: Font, align: Alignment, number_format: str | None) -> object:
+    cell = Cell(ws)
+    cell.font = font
+    cell.alignment = align
+    cell.border = xs.BORDER
+    if number_format:
+        cell.number_format = number_format
+    return cell._style
+
+
+def _styles(ws: Worksheet) -> _Styles:
+    return _Styles(
+        text=_prototype(ws, _SMALL, xs.WRAP, None),
+        centre=_prototype(ws, _SMALL, _TOP_CENTRE, None),
+        money=_prototype(ws, _SMALL, _RIGHT_TOP, xs.MONEY_FORMAT),
+        group_text=_prototype(ws, _SMALL_BOLD, xs.WRAP, None),
+        group_centre=_prototype(ws, _SMALL_BOLD, _TOP_CENTRE, None),
+        group_money=_prototype(ws, _SMALL_BOLD, _RIGHT_TOP, xs.MONEY_FORMAT),
+    )
+
+
+def _apply(ws: Worksheet, row: int, styles: tuple[object, ...]) -> None:
+    for col, style in enumerate(styles, start=1):
+        ws.cell(row=row, column=col)._style = copy(style)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things landed, for callers and tests: header row, group rows, total row."""
+
+    header_row: int
+    group_rows: tuple[int, ...]
+    total_row: int
+    first_data_row: int
+
+
+def build_workbook(
+    view: CatalogueView, form: CatalogueForm, *, authority: str = "Chủ tịch Ủy ban nhân dân tỉnh"
+) -> tuple[Workbook, Layout]:
+    columns = form.columns
+    ncols = len(columns)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET_TITLE
+    lines: list[tuple[str, Font]] = [(form.title_for(view.plan_year).upper(), xs.TITLE_FONT)]
+    subtitle = form.subtitle_for(view.source_label)
+    if subtitle:
+        lines.append((subtitle, xs.BOLD))
+    lines.append((decision_line(view, authority), xs.ITALIC))
+    row = xs.title_rows(ws, lines, ncols)
+    # Unit note on its own row, right-aligned over the last columns.
+    note_start = max(1, ncols - 2)
+    ws.cell(row=row, column=note_start, value=form.unit_note).font = xs.ITALIC
+    ws.cell(row=row, column=note_start).alignment = Alignment(horizontal="right")
+    ws.merge_cells(start_row=row, start_column=note_start, end_row=row, end_column=ncols)
+    header = row + 1
+    xs.header_row(ws, header, [c.label for c in columns], [c.width for c in columns])
+    ws.row_dimensions[header].height = 48
+
+    styles = _styles(ws)
+    keys = [c.key for c in columns]
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    money_keys = [c.key for c in columns if c.kind == "money"]
+    row_styles = tuple(
+        styles.money if c.kind == "money" else styles.centre if c.kind == "index" else styles.text
+        for c in columns
+    )
+    group_styles = tuple(
+        styles.group_money
+        if c.kind == "money"
+        else styles.group_centre
+        if c.kind == "index"
+        else styles.group_text
+        for c in columns
+    )
+    label_key = "title" if "title" in keys else keys[0]
+    index_key = next((c.key for c in columns if c.kind == "index"), None)
+
+    current = header + 1
+    group_rows: list[int] = []
+    for group in view.groups:
+        group_row = current
+        group_rows.append(group_row)
+        first, last = group_row + 1, group_row + len(group.entries)
+        values: list[object] = []
+        for key in keys:
+            if key == index_key:
+                values.append(group.numeral)
+            elif key == label_key:
+                values.append(group.label)
+            elif key in money_keys:
+                col = letters[key]
+                values.append(f"=SUM({col}{first}:{col}{last})" if group.entries else 0)
+            else:
+                values.append(None)
+        ws.append(values)
+        _apply(ws, group_row, group_styles)
+        for number, entry in enumerate(group.entries, start=1):
+            ws.append([number if key == index_key else entry.value(key) for key in keys])
+            _apply(ws, ws.max_row, row_styles)
+        current = last + 1
+
+    total_row = current
+    total_values: list[object] = []
+    for key in keys:
+        if key == label_key:
+            total_values.append(TOTAL_LABEL)
+        elif key in money_keys:
+            col = letters[key]
+            refs = ",".join(f"{col}{r}" for r in group_rows)
+            total_values.append(f"=SUM({refs})" if refs else 0)
+        else:
+            total_values.append(None)
+    ws.append(total_values)
+    _apply(ws, total_row, group_styles)
+
+    xs.print_setup(ws, header, landscape=True)
+    # Print the whole table (title rows included) and nothing beyond it.
+    ws.print_area = f"A1:{get_column_letter(ncols)}{total_row}"
+    ws.print_options.horizontalCentered = True
+    wb.properties.title = form.title_for(view.plan_year)
+    wb.properties.creator = "kcdesk"
+    return wb, Layout(header, tuple(group_rows), total_row, header + 1)
+
+
+def write_catalogue_xlsx(
+    view: CatalogueView,
+    form: CatalogueForm,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+) -> Layout:
+    """Write the catalogue workbook to ``target`` (a path or a binary handle)."""
+    wb, layout = build_workbook(view, form, authority=authority)
+    wb.save(str(target) if isinstance(target, Path) else target)
+    return layout
