@@ -1,0 +1,433 @@
+"""Importing a pack (nhập gói): verify, preview, then apply in one transaction.
+
+Nothing is read from a pack before it is fully verified (pack_reader). The caller
+owns the transaction (``db.session()``): a dry run or any error leaves the database
+as it was. Attached files go to the content-addressed store first (harmless if the
+transaction later fails: unreferenced files in that store change nothing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kcdesk.models import AuditEvent, Facility, OfficeLevel, Proposal, utcnow
+from kcdesk.models.exchange import ExchangeConflict, ImportLog, RemoteEvent, SyncState
+from kcdesk.services import attachments, audit, settings
+from kcdesk.services.actor import Actor
+from kcdesk.services.exchange import errors as E
+from kcdesk.services.exchange import keys, merge, records
+from kcdesk.services.exchange.errors import PackRefused
+from kcdesk.services.exchange.export import (
+    ATTACHMENT_PREFIX,
+    EVENTS_MEMBER,
+    FACILITIES_MEMBER,
+    PROPOSALS_MEMBER,
+)
+from kcdesk.services.exchange.pack_reader import CHUNK, VerifiedPack, open_pack
+from kcdesk.services.exchange.sync import audit_batch, chunks, load_states, set_state
+from kcdesk.services.permissions import EXCHANGE, require
+
+Progress = Callable[[int, int, str], None]
+KINDS = ((records.FACILITY, FACILITIES_MEMBER), (records.PROPOSAL, PROPOSALS_MEMBER))
+_PLURAL = {records.PROPOSAL: "proposals", records.FACILITY: "facilities"}
+
+
+@dataclass
+class ImportResult:
+    """What the import did (or, for a dry run, would do)."""
+
+    manifest: dict[str, Any]
+    items: list[merge.PlanItem]
+    events_new: int = 0
+    attachments_new: int = 0
+    dry_run: bool = True
+    log_id: int | None = None
+    renamed: list[str] = field(default_factory=list)
+
+    def counts(self, kind: str = records.PROPOSAL) -> dict[str, int]:
+        out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
+        key = {merge.NEW: "new", merge.UPDATED: "updated", merge.UNCHANGED: "unchanged"}
+        for item in self.items:
+            if item.kind == kind:
+                out[key.get(item.action, "conflicts")] += 1
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """``{"new","updated","unchanged","conflicts"}`` for proposals, then the rest."""
+        return {
+            **self.counts(records.PROPOSAL),
+            "facilities": self.counts(records.FACILITY),
+            "events": self.events_new,
+            "attachments": self.attachments_new,
+            "pack": self.manifest.get("pack_uuid"),
+            "sender": self.manifest.get("sender", {}).get("code"),
+            "dry_run": self.dry_run,
+        }
+
+
+def _check_route(session: Session, manifest: dict[str, Any], name: str) -> None:
+    """The pack is for this province and this office, from the office whose key signed."""
+    province = str(settings.get(session, "org.province"))
+    if str(manifest.get("province", "")) != province:
+        raise PackRefused(
+            E.OTHER_PROVINCE,
+            f"Gói {name} là của tỉnh {manifest.get('province')}, còn máy này thuộc tỉnh "
+            f"{province}.",
+        )
+    own = keys.own_office(session)
+    recipient = str(manifest.get("recipient", {}).get("code", ""))
+    sender = str(manifest.get("sender", {}).get("code", ""))
+    if recipient != own.code:
+        raise PackRefused(
+            E.WRONG_RECIPIENT,
+            f"Gói {name} được gửi cho đơn vị {recipient}, không phải cho đơn vị này ({own.code}).",
+        )
+    signer = str(manifest["office"])
+    if own.level is OfficeLevel.CENTRE:
+        ok = sender == signer and manifest.get("kind") == "office"
+    else:
+        centre = keys.centre_office(session)
+        ok = signer == own.code and sender == centre.code and manifest.get("kind") == "return"
+    if not ok:
+        raise PackRefused(
+            E.WRONG_RECIPIENT,
+            f"Gói {name} (từ {sender}, ký bằng khóa {signer}) không phải gói trao đổi giữa "
+            "đơn vị này và Trung tâm.",
+        )
+
+
+def _open(session: Session, path: Path) -> VerifiedPack:
+    pack = open_pack(Path(path), lambda code: keys.secret_for(session, code))
+    try:
+        _check_route(session, pack.manifest, Path(path).name)
+    except BaseException:
+        pack.close()
+        raise
+    return pack
+
+
+def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merge.PlanItem]:
+    items: list[merge.PlanItem] = []
+    for kind, member in KINDS:
+        for batch in chunks(pack.iter_lines(member)):
+            _require_uuids(batch, member)
+            states = load_states(session, (str(r["uuid"]) for r in batch))
+            planned, _loaded = merge.plan_chunk(session, kind, batch, states)
+            items.extend(planned)
+            progress(len(items), 0, "Đang so sánh với dữ liệu đang có")
+    return items
+
+
+def _require_uuids(batch: list[dict[str, Any]], member: str) -> None:
+    for row in batch:
+        if not isinstance(row.get("uuid"), str) or not isinstance(row.get("revision"), int):
+            raise PackRefused(E.BAD_RECORD, f"Một bản ghi trong {member} thiếu mã UUID/phiên bản.")
+
+
+def preview_pack(
+    session: Session, actor: Actor, path: Path, progress: Progress | None = None
+) -> ImportResult:
+    """What importing would do; reads only."""
+    require(actor, EXCHANGE)
+    with _open(session, path) as pack:
+        items = _plan(session, pack, progress or (lambda d, t, s: None))
+        events = sum(1 for _ in pack.iter_lines(EVENTS_MEMBER))
+        return ImportResult(
+            manifest=pack.manifest,
+            items=items,
+            events_new=events,
+            attachments_new=sum(1 for n in pack.member_names if n.startswith(ATTACHMENT_PREFIX)),
+        )
+
+
+def import_pack(
+    session: Session,
+    actor: Actor,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    attachments_root: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Verify and apply a pack in the caller's transaction (or only preview it)."""
+    if dry_run:
+        return preview_pack(session, actor, path, progress)
+    require(actor, EXCHANGE)
+    report = progress or (lambda d, t, s: None)
+    path = Path(path)
+    with _open(session, path) as pack:
+        manifest = pack.manifest
+        result = ImportResult(manifest=manifest, items=[], dry_run=False)
+        result.attachments_new = _store_attachments(pack, attachments_root, report)
+        applier = _Applier(session, actor, manifest, result)
+        for kind, member in KINDS:
+            for batch in chunks(pack.iter_lines(member)):
+                _require_uuids(batch, member)
+                applier.apply_chunk(kind, batch)
+                report(len(result.items), 0, "Đang nhập dữ liệu")
+        result.events_new = _store_events(session, pack, manifest)
+        audit_batch(session, actor, applier.audit_entries)
+        log = ImportLog(
+            pack_uuid=str(manifest.get("pack_uuid", "")),
+            file_name=path.name[:255],
+            sender_code=str(manifest.get("sender", {}).get("code", "")),
+            office_code=str(manifest["office"]),
+            pack_kind=str(manifest.get("kind", "")),
+            pack_created_at=_parse_time(manifest.get("created_at")),
+            imported_at=utcnow(),
+            username=actor.username,
+            counts=result.summary(),
+        )
+        session.add(log)
+        session.flush()
+        result.log_id = log.id
+        audit.record(
+            session,
+            actor,
+            entity="exchange_pack",
+            entity_uuid=log.pack_uuid,
+            entity_label=path.name,
+            action="import",
+            changes={"counts": {"old": None, "new": result.summary()}},
+        )
+    return result
+
+
+def _parse_time(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text).rstrip("Z"))
+    except ValueError:
+        return None
+
+
+class _Applier:
+    """Applies planned chunks; collects audit entries for one batched append."""
+
+    def __init__(
+        self, session: Session, actor: Actor, manifest: dict[str, Any], result: ImportResult
+    ) -> None:
+        self.session, self.actor, self.manifest, self.result = session, actor, manifest, result
+        self.sender = str(manifest.get("sender", {}).get("code", ""))
+        self.audit_entries: list[dict[str, Any]] = []
+        self.codes: dict[str, str] | None = None
+
+    def _code_owner(self) -> dict[str, str]:
+        if self.codes is None:
+            self.codes = dict(
+                self.session.execute(select(Proposal.code, Proposal.uuid)).tuples().all()
+            )
+        return self.codes
+
+    def apply_chunk(self, kind: str, batch: list[dict[str, Any]]) -> None:
+        session = self.session
+        states = load_states(session, (str(r["uuid"]) for r in batch))
+        items, loaded = merge.plan_chunk(session, kind, batch, states)
+        by_uuid = {str(r["uuid"]): r for r in batch}
+        facilities = self._facilities(batch) if kind == records.PROPOSAL else {}
+        for item in items:
+            rec = by_uuid[item.uuid]
+            if item.action == merge.NEW:
+                obj = self._create(kind, rec, facilities)
+                if kind == records.FACILITY:
+                    facilities[item.uuid] = obj
+            elif item.action == merge.UPDATED:
+                obj = loaded[item.uuid]
+                before = merge.to_record(kind, obj)
+                self._update(kind, obj, rec, facilities)
+                self._audit(kind, item, "import_update", records_diff(before, rec))
+            elif item.action == merge.UNCHANGED:
+                if not item.note:
+                    continue
+                # Same content both sides (or an older pack): keep the base in step.
+                obj = loaded.get(item.uuid)
+                if obj is not None and item.note == "cùng nội dung":
+                    if obj.revision < item.revision:
+                        obj.revision = item.revision
+                    set_state(session, states, item.uuid, kind, obj.revision, item.content_hash)
+                continue
+            else:
+                if not item.already_open:
+                    self._conflict(kind, item, loaded[item.uuid], rec)
+                continue
+            set_state(session, states, item.uuid, kind, item.revision, item.content_hash)
+        session.flush()
+        self.result.items.extend(items)
+
+    def _facilities(self, batch: list[dict[str, Any]]) -> dict[str, Facility]:
+        wanted = {u for r in batch for u in r.get("facilities", [])}
+        out: dict[str, Facility] = {}
+        for part in chunks(sorted(wanted)):
+            for f in self.session.scalars(select(Facility).where(Facility.uuid.in_(part))):
+                out[f.uuid] = f
+        return out
+
+    def _create(self, kind: str, rec: dict[str, Any], facilities: dict[str, Facility]) -> Any:
+        if kind == records.FACILITY:
+            obj: Any = records.new_facility(rec)
+            self.session.add(obj)
+            self._audit(kind, None, "import_new", {}, rec)
+            return obj
+        proposal = Proposal(uuid=str(rec["uuid"]))
+        records.apply_proposal(self.session, proposal, rec, facilities)
+        self._settle_code(proposal, str(rec["uuid"]))
+        self.session.add(proposal)
+        self._audit(kind, None, "import_new", {}, rec)
+        return proposal
+
+    def _update(
+        self, kind: str, obj: Any, rec: dict[str, Any], facilities: dict[str, Facility]
+    ) -> None:
+        if kind == records.FACILITY:
+            records.apply_facility(obj, rec)
+            return
+        old_code = obj.code
+        records.apply_proposal(self.session, obj, rec, facilities)
+        codes = self._code_owner()
+        codes.pop(old_code, None)
+        self._settle_code(obj, obj.uuid)
+
+    def _settle_code(self, proposal: Proposal, uuid: str) -> None:
+        """Keep codes unique: an incoming code taken by another record gets a suffix.
+
+        The renamed record counts as edited here (revision + 1), so the new code
+        travels back to the sender with the next pack instead of silently diverging.
+        """
+        codes = self._code_owner()
+        owner = codes.get(proposal.code)
+        if owner is not None and owner != uuid:
+            base, n = f"{proposal.code}/{self.sender}", 1
+            candidate = base
+            while candidate in codes:
+                n += 1
+                candidate = f"{base}-{n}"
+            self.result.renamed.append(f"{proposal.code} → {candidate}")
+            proposal.code = candidate
+            proposal.revision += 1
+        codes[proposal.code] = uuid
+
+    def _conflict(self, kind: str, item: merge.PlanItem, obj: Any, rec: dict[str, Any]) -> None:
+        local = merge.to_record(kind, obj)
+        self.session.add(
+            ExchangeConflict(
+                record_uuid=item.uuid,
+                kind=kind,
+                label=item.label[:255],
+                pack_uuid=str(self.manifest.get("pack_uuid", "")),
+                sender_code=self.sender,
+                local=local,
+                incoming=rec,
+                incoming_hash=item.content_hash,
+                incoming_revision=item.revision,
+                local_revision=obj.revision,
+            )
+        )
+        self._audit(kind, item, "import_conflict", {}, rec)
+
+    def _audit(
+        self,
+        kind: str,
+        item: merge.PlanItem | None,
+        action: str,
+        changes: dict[str, Any],
+        rec: dict[str, Any] | None = None,
+    ) -> None:
+        uuid = item.uuid if item is not None else str((rec or {}).get("uuid", ""))
+        label = item.label if item is not None else records.record_label(kind, rec or {})
+        self.audit_entries.append(
+            {
+                "entity": kind,
+                "entity_uuid": uuid,
+                "entity_label": label,
+                "action": action,
+                "changes": {
+                    "pack": {"old": None, "new": self.manifest.get("pack_uuid")},
+                    **changes,
+                },
+            }
+        )
+
+
+def records_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    fields = records.content_fields(after)
+    return audit.diff({k: before.get(k) for k in fields}, {k: after.get(k) for k in fields})
+
+
+def _store_attachments(pack: VerifiedPack, root: Path | None, report: Progress) -> int:
+    """Copy attached files into the store, hashing as they stream (1 MB at a time)."""
+    names = [n for n in pack.member_names if n.startswith(ATTACHMENT_PREFIX)]
+    added = 0
+    for n, name in enumerate(names, start=1):
+        file_hash = name[len(ATTACHMENT_PREFIX) :]
+        if attachments.verify(file_hash, root):
+            continue
+        target = attachments.path_for(file_hash, root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        digest = hashlib.sha256()
+        try:
+            with os.fdopen(fd, "wb") as out, pack.open_member(name) as src:
+                while chunk := src.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if digest.hexdigest() != file_hash:
+                raise PackRefused(E.ALTERED, f"Tệp đính kèm {file_hash[:12]}… không khớp mã băm.")
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink(missing_ok=True)
+        added += 1
+        report(n, len(names), "Đang chép tệp đính kèm")
+    return added
+
+
+def _store_events(session: Session, pack: VerifiedPack, manifest: dict[str, Any]) -> int:
+    """Keep the sender's audit events of these records, once each, apart from our chain."""
+    added = 0
+    for batch in chunks(pack.iter_lines(EVENTS_MEMBER)):
+        uuids = [str(e.get("uuid", "")) for e in batch]
+        known = set(session.scalars(select(RemoteEvent.uuid).where(RemoteEvent.uuid.in_(uuids))))
+        known |= set(session.scalars(select(AuditEvent.uuid).where(AuditEvent.uuid.in_(uuids))))
+        for e in batch:
+            uuid = str(e.get("uuid", ""))
+            if not uuid or uuid in known:
+                continue
+            known.add(uuid)
+            session.add(
+                RemoteEvent(
+                    uuid=uuid,
+                    at=_parse_time(e.get("at")) or utcnow(),
+                    username=str(e.get("username", ""))[:64],
+                    office_code=str(e.get("office_code", ""))[:32],
+                    entity=str(e.get("entity", ""))[:48],
+                    entity_uuid=str(e.get("entity_uuid", ""))[:36],
+                    entity_label=str(e.get("entity_label", ""))[:255],
+                    action=str(e.get("action", ""))[:32],
+                    changes=e.get("changes") if isinstance(e.get("changes"), dict) else {},
+                    origin_hash=str(e.get("hash", ""))[:64],
+                    pack_uuid=str(manifest.get("pack_uuid", "")),
+                )
+            )
+            added += 1
+        session.flush()
+    return added
+
+
+def import_log(session: Session, limit: int = 200) -> list[ImportLog]:
+    return list(session.scalars(select(ImportLog).order_by(ImportLog.id.desc()).limit(limit)))
+
+
+def sync_state(session: Session, uuid: str) -> SyncState | None:
+    return session.get(SyncState, uuid)
