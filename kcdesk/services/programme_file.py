@@ -59,6 +59,7 @@ KNOWN_ACTIVITIES: frozenset[str] = frozenset(
         "thong_tin_truyen_thong",
         "lien_doanh_lien_ket",
         "cum_cong_nghiep",
+        "xu_ly_o_nhiem_moi_truong",
         "san_xuat_sach_hon",
         "chuyen_doi_so",
         "hop_tac_quoc_te",

@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcdesk.models import Programme, Target
-from kcdesk.services import audit
+from kcdesk.services import audit, permissions
 from kcdesk.services.actor import Actor
-from kcdesk.services.errors import NotFoundError
+from kcdesk.services.errors import NotFoundError, ValidationError
 from kcdesk.services.programme_file import (
+    KNOWN_ACTIVITIES,
+    KNOWN_MEASURES,
     BudgetSpec,
     ProgrammeSpec,
     ProgrammeWarning,
@@ -21,6 +23,7 @@ from kcdesk.services.programme_file import (
     load_programme_file,
     preset_paths,
 )
+from kcdesk.text import nfc as nfc_text
 
 
 def save_programme_spec(session: Session, actor: Actor, spec: ProgrammeSpec) -> Programme:
@@ -90,6 +93,117 @@ def load_presets(session: Session, actor: Actor, paths: list[Path] | None = None
         save_programme_spec(session, actor, spec)
         loaded.append(spec.code)
     return loaded
+
+
+def read_programme_file(path: Path) -> ProgrammeSpec:
+    """A programme file the user chose: TOML (the preset format) or XLSX (same columns)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # openpyxl is only needed for this format; keep the TOML path light.
+        from kcdesk.services.programme_xlsx import read_programme_xlsx
+
+        return read_programme_xlsx(path)
+    return load_programme_file(path)
+
+
+def import_programme(session: Session, actor: Actor, path: Path) -> tuple[Programme, str]:
+    """Import (or replace by code) a programme from a TOML or XLSX file.
+
+    Returns the programme and "create" or "update". Requires PROGRAMME_EDIT.
+    """
+    permissions.require(actor, permissions.PROGRAMME_EDIT)
+    spec = read_programme_file(path)
+    exists = session.scalars(select(Programme.id).where(Programme.code == spec.code)).first()
+    programme = save_programme_spec(session, actor, spec)
+    return programme, "update" if exists is not None else "create"
+
+
+# Fields of a target the user may edit, and how each value is checked.
+TARGET_FIELDS = (
+    "group",
+    "name",
+    "unit",
+    "quantity",
+    "activities",
+    "measure",
+    "parts",
+    "budget",
+    "note",
+)
+
+
+def update_target(
+    session: Session, actor: Actor, programme_code: str, target_code: str, **changes: Any
+) -> Target:
+    """Edit one target (sửa chỉ tiêu); records an audit event with the changed fields."""
+    permissions.require(actor, permissions.PROGRAMME_EDIT)
+    programme = get_programme(session, programme_code)
+    target = next((t for t in programme.targets if t.code == target_code), None)
+    if target is None:
+        raise NotFoundError(f"Chương trình {programme_code} không có chỉ tiêu mã {target_code}.")
+    values = _checked_target_values(changes, {t.code for t in programme.targets} - {target_code})
+    old = {key: _plain(getattr(target, key)) for key in values}
+    for key, value in values.items():
+        setattr(target, key, value)
+    new = {key: _plain(getattr(target, key)) for key in values}
+    diff = audit.diff(old, new)
+    if not diff:
+        return target
+    target.revision += 1
+    programme.revision += 1
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        entity="programme",
+        entity_uuid=programme.uuid,
+        entity_label=f"{programme.code} / {target.code}",
+        action="update-target",
+        changes=diff,
+    )
+    return target
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, list | tuple) else value
+
+
+def _checked_target_values(changes: dict[str, Any], other_codes: set[str]) -> dict[str, Any]:
+    problems: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in TARGET_FIELDS:
+            problems[key] = f"Không sửa được trường «{key}» của chỉ tiêu."
+        elif key in ("quantity", "budget"):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 0
+            ):
+                problems[key] = "Phải là số nguyên không âm (hoặc để trống)."
+            values[key] = value
+        elif key in ("activities", "parts"):
+            codes = [nfc_text(str(code)) for code in value or []]
+            if key == "activities":
+                unknown = [c for c in codes if c not in KNOWN_ACTIVITIES]
+                if unknown:
+                    problems[key] = f"Mã hoạt động không có trong danh mục: {', '.join(unknown)}."
+            else:
+                unknown = [c for c in codes if c not in other_codes]
+                if unknown:
+                    problems[key] = (
+                        f"Chỉ tiêu thành phần không có trong chương trình: {', '.join(unknown)}."
+                    )
+            values[key] = codes
+        elif key == "measure":
+            if value not in KNOWN_MEASURES:
+                problems[key] = f"Đơn vị đo «{value}» không có trong danh mục."
+            values[key] = value
+        else:
+            text = nfc_text(str(value or ""))
+            if key == "name" and not text:
+                problems[key] = "Tên chỉ tiêu không được để trống."
+            values[key] = text
+    if problems:
+        raise ValidationError("Chưa sửa được chỉ tiêu: " + " ".join(problems.values()), problems)
+    return values
 
 
 def list_programmes(session: Session) -> list[Programme]:

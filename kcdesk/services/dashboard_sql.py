@@ -1,0 +1,182 @@
+"""The dashboard's aggregates, computed in SQL (tổng hợp số liệu thực hiện chương trình).
+
+Three grouped queries over the proposals of a plan-year range answer every number
+of the dashboard; Python then only adds up a few hundred small groups per target.
+Grouping by activity, plan year, commune, funding source and status keeps each
+query a single pass over the rows, whatever the number of targets.
+
+Counting rules (quy tắc đếm), used by the dashboard, the reports and the CLI:
+
+- *in the catalogue* (đã phê duyệt): status in ``APPROVED_OR_LATER`` (approved,
+  implementing, accepted, settled), quantity from ``OutputMeasure.planned``;
+- *implemented* (đã thực hiện, nghiệm thu): status accepted or settled, quantity
+  from ``OutputMeasure.achieved`` (an accepted proposal without a recorded result
+  adds nothing until its result is entered);
+- measure ``proposals``: each proposal counts 1;
+- measure ``facilities`` (cơ sở được hỗ trợ): the proposal's ``facilities`` output
+  when it records one, otherwise the number of beneficiary facilities linked to it;
+- disbursed money (đã giải ngân) also counts proposals stopped after approval,
+  because money paid before the stop was really spent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy.orm import Session
+
+from kcdesk.models import (
+    APPROVED_OR_LATER,
+    OutputMeasure,
+    Proposal,
+    ProposalFacility,
+    ProposalStatus,
+)
+
+APPROVED_STATUSES: frozenset[str] = frozenset(s.value for s in APPROVED_OR_LATER)
+IMPLEMENTED_STATUSES: frozenset[str] = frozenset(
+    {ProposalStatus.ACCEPTED.value, ProposalStatus.SETTLED.value}
+)
+# Money paid before a stop stays spent: disbursed sums include stopped proposals.
+SPENDING_STATUSES: frozenset[str] = APPROVED_STATUSES | {ProposalStatus.STOPPED.value}
+
+_P = Proposal.__table__
+_O = OutputMeasure.__table__
+_F = ProposalFacility.__table__
+
+PROPOSALS = "proposals"
+FACILITIES = "facilities"
+
+
+@dataclass(frozen=True)
+class ProposalGroup:
+    """Proposals sharing activity, plan year, commune, funding source and status."""
+
+    activity: str
+    year: int
+    commune: str
+    source: str
+    status: str
+    count: int
+    approved_support: int
+    disbursed: int
+
+    @property
+    def approved(self) -> bool:
+        return self.status in APPROVED_STATUSES
+
+    @property
+    def implemented(self) -> bool:
+        return self.status in IMPLEMENTED_STATUSES
+
+
+@dataclass(frozen=True)
+class OutputGroup:
+    """Sum of one measure over proposals sharing activity, plan year and status."""
+
+    activity: str
+    year: int
+    status: str
+    measure: str
+    planned: int
+    achieved: int
+
+
+def _status_values(statuses: Iterable[str]) -> list[str]:
+    return sorted(statuses)
+
+
+def proposal_groups(session: Session, first_year: int, last_year: int) -> list[ProposalGroup]:
+    """Counts and money of the approved (or stopped) proposals of ``first..last`` year."""
+    p = Proposal.__table__.c
+    query = (
+        select(
+            p.activity,
+            p.plan_year,
+            p.commune,
+            p.funding_source,
+            p.status,
+            func.count(),
+            func.coalesce(func.sum(p.approved_support), 0),
+            func.coalesce(func.sum(p.disbursed), 0),
+        )
+        .where(
+            p.plan_year.between(first_year, last_year),
+            p.status.in_(_status_values(SPENDING_STATUSES)),
+        )
+        .group_by(p.activity, p.plan_year, p.commune, p.funding_source, p.status)
+    )
+    return [
+        ProposalGroup(
+            activity=row[0],
+            year=int(row[1]),
+            commune=row[2] or "",
+            source=row[3] or "",
+            status=str(row[4]),
+            count=int(row[5]),
+            approved_support=int(row[6]),
+            disbursed=int(row[7]),
+        )
+        for row in session.execute(query)
+    ]
+
+
+def output_groups(session: Session, first_year: int, last_year: int) -> list[OutputGroup]:
+    """Planned and achieved outputs of approved proposals, by activity, year, status, measure.
+
+    The ``facilities`` measure is completed with the count of linked beneficiaries
+    for proposals that record no ``facilities`` output (see the module docstring).
+    """
+    p = Proposal.__table__.c
+    o = OutputMeasure.__table__.c
+    f = ProposalFacility.__table__.c
+    in_range = and_(
+        p.plan_year.between(first_year, last_year),
+        p.status.in_(_status_values(APPROVED_STATUSES)),
+    )
+    implemented = p.status.in_(_status_values(IMPLEMENTED_STATUSES))
+    outputs = (
+        select(
+            p.activity,
+            p.plan_year,
+            p.status,
+            o.measure,
+            func.coalesce(func.sum(o.planned), 0),
+            func.coalesce(func.sum(case((implemented, o.achieved), else_=0)), 0),
+        )
+        .select_from(_P.join(_O, o.proposal_id == p.id))
+        .where(in_range)
+        .group_by(p.activity, p.plan_year, p.status, o.measure)
+    )
+    has_facility_output = exists().where(o.proposal_id == p.id, o.measure == FACILITIES)
+    linked = (
+        select(
+            p.activity,
+            p.plan_year,
+            p.status,
+            literal(FACILITIES),
+            func.count(),
+            func.count(),
+        )
+        .select_from(_P.join(_F, f.proposal_id == p.id))
+        .where(in_range, ~has_facility_output)
+        .group_by(p.activity, p.plan_year, p.status)
+    )
+    groups: list[OutputGroup] = []
+    for query in (outputs, linked):
+        for row in session.execute(query):
+            status = str(row[2])
+            groups.append(
+                OutputGroup(
+                    activity=row[0],
+                    year=int(row[1]),
+                    status=status,
+                    measure=str(row[3]),
+                    planned=int(row[4]),
+                    # Linked facilities of an accepted proposal are its achieved count.
+                    achieved=int(row[5]) if status in IMPLEMENTED_STATUSES else 0,
+                )
+            )
+    return groups
