@@ -1,0 +1,52 @@
+"""Helpers for the implementation tests: an approved proposal built directly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
+from kcdesk.services import implementation as impl
+from kcdesk.services.actor import SYSTEM
+from kcdesk.services.forms import load_activities
+
+ACTIVITY = "may_moc_thiet_bi"
+
+
+def make_proposal(
+    session: Session,
+    *,
+    code: str = "ĐA-2026-001",
+    approved: int = 100_000_000,
+    status: ProposalStatus = ProposalStatus.APPROVED,
+    plan_year: int = 2026,
+    activity: str = ACTIVITY,
+) -> Proposal:
+    spec = load_activities()[activity]
+    proposal = Proposal(
+        code=code,
+        title="Hỗ trợ máy ép viên nén mùn cưa cho HTX Đồng Tâm",
+        plan_year=plan_year,
+        activity=activity,
+        status=status,
+        implementing_unit="Trung tâm Khuyến công",
+        location="xã Hưng Đạo",
+        support=approved,
+        total_cost=approved * 2,
+        approved_support=approved,
+        outputs=[OutputMeasure(measure=m, planned=n + 1) for n, m in enumerate(spec.outputs)],
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def all_evidence(session: Session, proposal: Proposal) -> None:
+    """Mark every evidence item of the activity received."""
+    for item in impl.evidence_checklist(session, proposal):
+        impl.set_evidence(session, SYSTEM, proposal, item.code, received_on=date(2026, 10, 1))
+
+
+def outputs_for(proposal: Proposal) -> dict[str, int]:
+    return {o.measure: o.planned for o in proposal.outputs}
