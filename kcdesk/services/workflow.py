@@ -8,8 +8,10 @@ each one records who, when, why, and the decision where one is needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import ProposalStatus as S
@@ -17,8 +19,8 @@ from kcdesk.models import StatusChange, new_uuid, utcnow
 from kcdesk.models.proposal import Proposal
 from kcdesk.services import audit
 from kcdesk.services.actor import Actor
-from kcdesk.services.errors import ValidationError
-from kcdesk.services.permissions import PROPOSAL_STATUS, require
+from kcdesk.services.errors import NotFoundError, UserError, ValidationError
+from kcdesk.services.permissions import require_status_change
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.RECEIVED: frozenset({S.FORWARDED, S.RETURNED, S.REJECTED, S.WITHDRAWN}),
@@ -69,7 +71,7 @@ def change_status(
     at: datetime | None = None,
 ) -> StatusChange:
     """Move ``proposal`` to ``to`` if the procedure allows it; audited, one transaction."""
-    require(actor, PROPOSAL_STATUS)
+    require_status_change(actor, to)
     current = proposal.status
     if to not in TRANSITIONS[current]:
         allowed = ", ".join(f"{s.label} ({s.value})" for s in allowed_targets(current)) or "không"
@@ -82,6 +84,7 @@ def change_status(
         raise ValidationError(
             f"Chuyển sang '{to.label}' cần ghi rõ lý do.", {"reason": "Nhập lý do"}
         )
+    decision_no = (decision_no or "").strip() or None
     if to in NEEDS_DECISION and (not decision_no or decision_date is None):
         raise ValidationError(
             f"Chuyển sang '{to.label}' cần số và ngày của quyết định.",
@@ -125,3 +128,52 @@ def change_status(
     )
     session.flush()
     return change
+
+
+def common_targets(statuses: Sequence[S]) -> list[S]:
+    """Statuses every one of ``statuses`` may move to (the bulk action offers these)."""
+    if not statuses:
+        return []
+    common = set(TRANSITIONS[statuses[0]])
+    for status in statuses[1:]:
+        common &= TRANSITIONS[status]
+    order = list(S)
+    return sorted(common, key=order.index)
+
+
+def bulk_change_status(
+    session_scope: Callable[[], object],
+    actor: Actor,
+    codes: Sequence[str],
+    to: S,
+    *,
+    reason: str = "",
+    decision_no: str | None = None,
+    decision_date: date | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """Move several proposals, each in its own transaction.
+
+    ``session_scope`` is ``Database.session``. Returns the codes moved and, for the
+    others, why not (one refused proposal does not undo the rest).
+    """
+    done: list[str] = []
+    refused: dict[str, str] = {}
+    for code in codes:
+        try:
+            with session_scope() as session:  # type: ignore[attr-defined]
+                proposal = session.scalars(select(Proposal).where(Proposal.code == code)).first()
+                if proposal is None:
+                    raise NotFoundError(f"Không tìm thấy đề án có mã {code}.")
+                change_status(
+                    session,
+                    actor,
+                    proposal,
+                    to,
+                    reason=reason,
+                    decision_no=decision_no,
+                    decision_date=decision_date,
+                )
+            done.append(code)
+        except UserError as exc:
+            refused[code] = str(exc)
+    return done, refused
