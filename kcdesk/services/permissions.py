@@ -66,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         {
             PROPOSAL_EDIT,
             PROPOSAL_STATUS,
+            PROPOSAL_APPROVE,
             PROGRAMME_EDIT,
             APPRAISAL_EDIT,
             CATALOGUE_EDIT,
@@ -87,7 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 PERMISSION_LABELS = {
     PROPOSAL_EDIT: "sửa đề án",
     PROPOSAL_STATUS: "chuyển trạng thái đề án",
-    PROPOSAL_APPROVE: "phê duyệt đề án",
+    PROPOSAL_APPROVE: "phê duyệt hoặc ngừng đề án (theo quyết định)",
     PROGRAMME_EDIT: "sửa chương trình",
     APPRAISAL_EDIT: "nhập thẩm định",
     CATALOGUE_EDIT: "lập danh mục",
@@ -104,8 +105,9 @@ PERMISSION_LABELS = {
     AUDIT_VIEW: "xem nhật ký thao tác",
 }
 
-# Status changes that are a decision of leadership (quyết định phê duyệt / không hỗ trợ /
-# ngừng), not a clerical step: they need PROPOSAL_APPROVE rather than PROPOSAL_STATUS.
+# Status changes that follow a decision (quyết định phê duyệt / ngừng triển khai), not a
+# clerical step: they need PROPOSAL_APPROVE (leaders; Centre staff who enter the signed
+# decision with its number) rather than PROPOSAL_STATUS.
 DECISION_STATUSES = frozenset({ProposalStatus.APPROVED, ProposalStatus.STOPPED})
 
 
@@ -128,14 +130,13 @@ def status_permission(to: ProposalStatus) -> str:
 
 
 def may_change_status(actor: Actor, to: ProposalStatus) -> bool:
-    """Whether the actor may record a move to ``to`` (an approver or a status clerk)."""
-    return allowed(actor, PROPOSAL_STATUS) or allowed(actor, status_permission(to))
+    """Whether the actor may record a move to ``to`` (the UI greys out the rest)."""
+    return allowed(actor, status_permission(to))
 
 
 def require_status_change(actor: Actor, to: ProposalStatus) -> None:
-    """For the workflow: clerks move statuses, leaders record their own decisions."""
-    if not may_change_status(actor, to):
-        require(actor, status_permission(to))
+    """For the workflow: clerical moves need PROPOSAL_STATUS, decisions PROPOSAL_APPROVE."""
+    require(actor, status_permission(to))
 
 
 def permissions_of(role: Role) -> list[str]:
