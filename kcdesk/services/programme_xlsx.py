@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -143,7 +143,7 @@ def _targets(rows: list[tuple[Any, ...]], name: str) -> list[dict[str, Any]]:
     return targets
 
 
-def write_programme_xlsx(spec: ProgrammeSpec, path: Path) -> None:
+def write_programme_xlsx(spec: ProgrammeSpec, path: Path | BinaryIO) -> None:
     """Write ``spec`` in the import layout (a template the user can edit and import)."""
     workbook = Workbook()
     sheet = workbook.active

@@ -1,0 +1,187 @@
+"""CLI: ``dashboard``, ``report periodic``, ``programme import``, ``programme edit-target``."""
+
+from __future__ import annotations
+
+import argparse
+import io
+from datetime import date
+from pathlib import Path
+
+from kcdesk.cli.context import CliContext, CommandRegistry
+from kcdesk.formatting import format_money, format_percent, parse_date
+from kcdesk.reports.org import Agency, agency_from_settings
+from kcdesk.reports.periodic_report_pdf import department_addressee
+from kcdesk.services import dashboard, dashboard_drill, dashboard_period, programmes, settings
+from kcdesk.services.errors import UserError
+
+
+def _agency(ctx: CliContext) -> tuple[Agency, str]:
+    with ctx.db.session() as session:
+        values = settings.get_all(session)
+    return agency_from_settings(values, "centre"), department_addressee(values)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UserError(f"{option}: {exc}") from exc
+
+
+def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
+    today = _date(args.today, "--today") if args.today else None
+    with ctx.db.session() as session:
+        if args.target:
+            rows = dashboard_drill.proposals_for_target(
+                session, args.programme, args.target, stage=args.stage, year=args.year
+            )
+            if args.json:
+                ctx.print_json([row.__dict__ for row in rows])
+            else:
+                for row in rows:
+                    ctx.say(f"{row.code}\t{row.plan_year}\t{row.quantity}\t{row.title}")
+            return 0
+        data = dashboard.compute(session, args.programme, year=args.year, today=today)
+    if args.pdf or args.xlsx:
+        from kcdesk.reports.dashboard_pdf import save_dashboard_pdf
+        from kcdesk.reports.dashboard_xlsx import save_dashboard_xlsx
+
+        agency, _department = _agency(ctx)
+        if args.pdf:
+            save_dashboard_pdf(data, agency, Path(args.pdf))
+        if args.xlsx:
+            save_dashboard_xlsx(data, Path(args.xlsx))
+    if args.json:
+        ctx.print_json(dashboard.to_json(data))
+        return 0
+    ctx.say(f"{data.programme_code} — {data.programme_name}")
+    for t in data.targets:
+        done = "–" if t.implemented is None else str(t.implemented)
+        approved = "–" if t.approved is None else str(t.approved)
+        planned = "" if t.planned is None else str(t.planned)
+        share = "" if t.percent is None else format_percent(t.percent * 100)
+        ctx.say(f"{t.code}\t{planned}\t{approved}\t{done}\t{share}\t{t.name}")
+    b = data.budget
+    ctx.say(
+        f"Kinh phí: chương trình {format_money(b.planned) if b.planned is not None else 'chưa ghi'}; "
+        f"phê duyệt {format_money(b.approved_support)}; giải ngân {format_money(b.disbursed)}"
+    )
+    for w in data.warnings:
+        ctx.say(f"⚠ {w.message}")
+    return 0
+
+
+def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
+    if not args.pdf and not args.xlsx:
+        raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP hoặc --xlsx TỆP.")
+    start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    with ctx.db.session() as session:
+        report = dashboard_period.compute_period(session, args.programme, start, end)
+    agency, department = _agency(ctx)
+    if args.pdf:
+        from kcdesk.reports.periodic_report_pdf import save_periodic_report_pdf
+
+        when = _date(args.date, "--date") if args.date else None
+        save_periodic_report_pdf(
+            report,
+            agency,
+            Path(args.pdf),
+            when=when,
+            department=department,
+        )
+        ctx.say(f"Đã ghi {args.pdf}")
+    if args.xlsx:
+        from kcdesk.reports.periodic_report_xlsx import save_periodic_report_xlsx
+
+        save_periodic_report_xlsx(report, Path(args.xlsx))
+        ctx.say(f"Đã ghi {args.xlsx}")
+    return 0
+
+
+def _import(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        programme, action = programmes.import_programme(session, ctx.actor, Path(args.file))
+        warnings = programmes.check(programme)
+        code, count = programme.code, len(programme.targets)
+    verb = "Đã cập nhật" if action == "update" else "Đã nạp"
+    ctx.say(f"{verb} chương trình {code} ({count} chỉ tiêu).")
+    for w in warnings:
+        ctx.say(f"⚠ {w.message}")
+    return 0
+
+
+def _export_xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
+    from kcdesk.services.programme_xlsx import write_programme_xlsx
+    from kcdesk.services.safe_write import atomic_write_bytes
+
+    with ctx.db.session() as session:
+        spec = programmes.to_spec(programmes.get_programme(session, args.code))
+    buffer = io.BytesIO()
+    write_programme_xlsx(spec, buffer)
+    atomic_write_bytes(Path(args.file), buffer.getvalue())
+    ctx.say(f"Đã ghi {args.file}")
+    return 0
+
+
+def _edit_target(args: argparse.Namespace, ctx: CliContext) -> int:
+    changes: dict[str, object] = {}
+    if args.quantity is not None:
+        if args.quantity.strip() and not args.quantity.strip().isdigit():
+            raise UserError(f"--quantity phải là số nguyên không âm (đang ghi «{args.quantity}»).")
+        changes["quantity"] = int(args.quantity) if args.quantity.strip() else None
+    if args.activities is not None:
+        changes["activities"] = [c.strip() for c in args.activities.split(",") if c.strip()]
+    if args.measure is not None:
+        changes["measure"] = args.measure
+    if args.name is not None:
+        changes["name"] = args.name
+    if not changes:
+        raise UserError("Chưa có gì để sửa: dùng --quantity, --activities, --measure hoặc --name.")
+    with ctx.db.session() as session:
+        programmes.update_target(session, ctx.actor, args.programme, args.target, **changes)
+    ctx.say(f"Đã sửa chỉ tiêu {args.target} của {args.programme}.")
+    return 0
+
+
+def register(registry: CommandRegistry) -> None:
+    p = registry.command("dashboard", "tiến độ thực hiện chương trình khuyến công", _dashboard)
+    p.add_argument("--programme", required=True, metavar="MÃ")
+    p.add_argument("--year", type=int, metavar="NĂM", help="chỉ một năm kế hoạch")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--target", metavar="MÃ", help="liệt kê các đề án của một chỉ tiêu")
+    p.add_argument("--stage", choices=("approved", "implemented"), default="approved")
+    p.add_argument("--pdf", metavar="TỆP", help="xuất báo cáo tiến độ PDF")
+    p.add_argument("--xlsx", metavar="TỆP", help="xuất bảng tính XLSX")
+    p.add_argument("--today", metavar="NGÀY", help="ngày tính tiến độ (mặc định: hôm nay)")
+
+    registry.group("report", "báo cáo")
+    p = registry.subcommand(
+        "report", "periodic", "báo cáo kết quả thực hiện chương trình (6 tháng, năm)", _periodic
+    )
+    p.add_argument("--programme", required=True, metavar="MÃ")
+    p.add_argument("--from", dest="date_from", required=True, metavar="NGÀY")
+    p.add_argument("--to", dest="date_to", required=True, metavar="NGÀY")
+    p.add_argument("--pdf", metavar="TỆP")
+    p.add_argument("--xlsx", metavar="TỆP")
+    p.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: để trống)")
+
+    registry.group("programme", "chương trình khuyến công và chỉ tiêu")
+    p = registry.subcommand(
+        "programme", "import", "nạp chương trình từ tệp TOML hoặc XLSX", _import
+    )
+    p.add_argument("file", metavar="TỆP")
+    p = registry.subcommand(
+        "programme",
+        "export-xlsx",
+        "ghi chương trình ra tệp XLSX (mẫu để sửa, nạp lại)",
+        _export_xlsx,
+    )
+    p.add_argument("code", metavar="MÃ")
+    p.add_argument("file", metavar="TỆP")
+    p = registry.subcommand("programme", "edit-target", "sửa một chỉ tiêu", _edit_target)
+    p.add_argument("programme", metavar="MÃ_CHƯƠNG_TRÌNH")
+    p.add_argument("target", metavar="MÃ_CHỈ_TIÊU")
+    p.add_argument("--quantity", metavar="SỐ")
+    p.add_argument("--activities", metavar="MÃ,MÃ")
+    p.add_argument("--measure", metavar="MÃ")
+    p.add_argument("--name", metavar="TÊN")
