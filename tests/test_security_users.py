@@ -63,7 +63,11 @@ def test_password_never_stored_in_clear_anywhere_in_the_file(db: Database, db_pa
 def test_login_gives_the_users_actor_and_audits(db: Database) -> None:
     add(db, role=Role.SECRETARY)
     actor = login(db, "LAN ", SECRET)  # names are case- and space-insensitive
-    assert (actor.username, actor.role, actor.full_name) == ("lan", Role.SECRETARY, "Nguyễn Thị Lan")
+    assert (actor.username, actor.role, actor.full_name) == (
+        "lan",
+        Role.SECRETARY,
+        "Nguyễn Thị Lan",
+    )
     with db.session() as s:
         actions = [e.action for e in s.query(AuditEvent).filter_by(entity="user")]
         assert actions == ["create", "login"]
