@@ -1,0 +1,121 @@
+"""Pages 3 and 6 — need and objectives (prose); outcomes (numbers) and effects (prose)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QSpinBox
+
+from kcdesk.services import forms
+from kcdesk.services.proposal_draft import ProposalInput
+from kcdesk.services.proposal_validation import Problem
+from kcdesk.ui.wizard.common import WizardPageBase
+
+if TYPE_CHECKING:
+    from kcdesk.ui.wizard.wizard import ProposalWizard
+
+
+def _text_edit() -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setMinimumHeight(60)
+    return edit
+
+
+class NeedPage(WizardPageBase):
+    """Sự cần thiết, căn cứ, mục tiêu, quy mô, tổ chức thực hiện (fields from the template)."""
+
+    key = "need"
+
+    def __init__(self, wizard: ProposalWizard) -> None:
+        super().__init__(wizard)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.edits: dict[str, QPlainTextEdit] = {}
+        for spec in self.template.fields_of(self.key):
+            edit = _text_edit()
+            self.edits[spec.key] = edit
+            self.add_field(form, spec.key, edit)
+
+    def load(self, data: ProposalInput) -> None:
+        for key, edit in self.edits.items():
+            edit.setPlainText(str(getattr(data, key)))
+
+    def store(self, data: ProposalInput) -> list[Problem]:
+        for key, edit in self.edits.items():
+            setattr(data, key, edit.toPlainText())
+        return []
+
+
+class OutcomesPage(WizardPageBase):
+    """Kết quả dự kiến (structured numbers the dashboard counts) and the three effects."""
+
+    key = "outcomes"
+
+    def __init__(self, wizard: ProposalWizard) -> None:
+        super().__init__(wizard)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.outputs_box = QGroupBox(self.template.label("outputs"))
+        self.outputs_form = QFormLayout(self.outputs_box)
+        self.spins: dict[str, QSpinBox] = {}
+        form.addRow(self.outputs_box)
+        self.outputs_error = QLabel()
+        self.error_labels["outputs"] = self.outputs_error
+        self.field_widgets["outputs"] = self.outputs_box
+        self.outputs_error.hide()
+        form.addRow(self.outputs_error)
+        self.edits: dict[str, QPlainTextEdit] = {}
+        for spec in self.template.fields_of(self.key):
+            if spec.key == "outputs":
+                continue
+            edit = _text_edit()
+            self.edits[spec.key] = edit
+            self.add_field(form, spec.key, edit)
+        self._activity: str | None = None
+
+    def _build_outputs(self, data: ProposalInput) -> None:
+        """One number per measure the activity counts, plus any already entered."""
+        if self._activity == data.activity and self.spins:
+            return
+        self._activity = data.activity
+        while self.outputs_form.rowCount():
+            self.outputs_form.removeRow(0)
+        self.spins = {}
+        measures = forms.load_measures()
+        spec = self.wiz.activities.get(data.activity)
+        codes = list(spec.outputs) if spec else []
+        codes += [c for c in data.outputs if c not in codes]
+        if not codes:
+            self.outputs_form.addRow(QLabel("Nội dung hoạt động này không có kết quả định lượng."))
+        for code in codes:
+            measure = measures.get(code)
+            spin = QSpinBox()
+            spin.setObjectName(f"outputs.{code}")
+            spin.setRange(0, 10_000_000)
+            if measure is not None:
+                spin.setSuffix(f" {measure.unit}")
+            spin.valueChanged.connect(self._edited)
+            self.spins[code] = spin
+            self.outputs_form.addRow(measure.label if measure else code, spin)
+
+    def load(self, data: ProposalInput) -> None:
+        self._build_outputs(data)
+        for code, spin in self.spins.items():
+            spin.setValue(data.outputs.get(code, 0))
+        for key, edit in self.edits.items():
+            edit.setPlainText(str(getattr(data, key)))
+
+    def store(self, data: ProposalInput) -> list[Problem]:
+        data.outputs = {code: spin.value() for code, spin in self.spins.items() if spin.value()}
+        for key, edit in self.edits.items():
+            setattr(data, key, edit.toPlainText())
+        return []
+
+    def focus_field(self, field_key: str) -> None:
+        if field_key.startswith("outputs"):
+            code = field_key.partition(".")[2]
+            target = self.spins.get(code) or next(iter(self.spins.values()), None)
+            if target is not None:
+                target.setFocus()
+                return
+        super().focus_field(field_key)
