@@ -362,6 +362,14 @@ def decide(
     return amendment
 
 
+def authority_label(code: str) -> str:
+    """'Sở Công Thương' / 'Chủ tịch UBND tỉnh' from the rules in force."""
+    from kcdesk.services.amendment_rules import load_rules
+
+    found = load_rules().authorities.get(code)
+    return found.label if found else code
+
+
 def get_amendment(session: Session, code: str, number: int) -> Amendment:
     amendment = session.scalars(
         select(Amendment)
