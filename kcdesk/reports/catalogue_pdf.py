@@ -20,7 +20,7 @@ from reportlab.platypus.tables import LongTable
 
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports import official_pdf as op
-from kcdesk.reports.catalogue_xlsx import TOTAL_LABEL, decision_line
+from kcdesk.reports.catalogue_xlsx import TOTAL_LABEL, decision_line, label_span
 from kcdesk.reports.fonts import SERIF, SERIF_BOLD
 from kcdesk.reports.org import Agency
 from kcdesk.services.catalogue_build import CatalogueView
@@ -38,16 +38,6 @@ def _wrap(text: str, font: str, width: float) -> str:
     for part in text.split("\n"):
         lines.extend(simpleSplit(part, font, FONT_SIZE, width) or [""])
     return "\n".join(lines)
-
-
-def label_span(form: CatalogueForm) -> tuple[int, int]:
-    """Columns a group label spans: from the title column over the text columns after it."""
-    keys = [c.key for c in form.columns]
-    start = keys.index("title") if "title" in keys else 0
-    end = start
-    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
-        end += 1
-    return start, end
 
 
 def table_rows(
@@ -69,7 +59,7 @@ def table_rows(
     for group in view.groups:
         bold.append(len(rows))
         line: list[str] = []
-        for key, w in zip(keys, inner, strict=True):
+        for key in keys:
             if key == index_key:
                 line.append(group.numeral)
             elif key == label_key:

@@ -10,6 +10,8 @@ numbers kcdesk shows (the values are written as plain integers).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
 from io import BytesIO
@@ -29,6 +31,7 @@ from kcdesk.services.catalogue_columns import CatalogueForm
 
 SHEET_TITLE = "Danh mục"
 TOTAL_LABEL = "TỔNG CỘNG"
+LINE_HEIGHT = 14.5
 _SMALL = Font(name=xs.FONT_NAME, size=11)
 _SMALL_BOLD = Font(name=xs.FONT_NAME, size=11, bold=True)
 _TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
@@ -74,6 +77,37 @@ def _styles(ws: Worksheet) -> _Styles:
         group_centre=_prototype(ws, _SMALL_BOLD, _TOP_CENTRE, None),
         group_money=_prototype(ws, _SMALL_BOLD, _RIGHT_TOP, xs.MONEY_FORMAT),
     )
+
+
+def _lines(text: object, width: float) -> int:
+    """Estimated wrapped lines of ``text`` in a column ``width`` characters wide.
+
+    openpyxl cannot measure text and LibreOffice keeps the stored height, so rows get
+    a height from this estimate (Times New Roman 11 pt is narrower than the width unit).
+    """
+    if not isinstance(text, str) or not text:
+        return 1
+    per_line = max(1.0, width * 1.15)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _height(values: Sequence[object], widths: Sequence[float]) -> float:
+    return LINE_HEIGHT * max(_lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
+
+
+def label_span(form: CatalogueForm) -> tuple[int, int]:
+    """0-based columns a group label spans: the title column and the text columns after it."""
+    keys = [c.key for c in form.columns]
+    start = keys.index("title") if "title" in keys else 0
+    end = start
+    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
+        end += 1
+    return start, end
+
+
+def _merge_label(ws: Worksheet, row: int, span: tuple[int, int]) -> None:
+    if span[1] > span[0]:
+        ws.merge_cells(start_row=row, start_column=span[0] + 1, end_row=row, end_column=span[1] + 1)
 
 
 def _apply(ws: Worksheet, row: int, styles: tuple[object, ...]) -> None:
@@ -131,6 +165,15 @@ def build_workbook(
         else styles.group_text
         for c in columns
     )
+    widths = [c.width for c in columns]
+    span = label_span(form)
+    # A group label spans the text columns after the title: shorter group rows.
+    span_widths = [
+        sum(widths[span[0] : span[1] + 1])
+        if i == span[0]
+        else (w if not span[0] < i <= span[1] else 1)
+        for i, w in enumerate(widths)
+    ]
     label_key = "title" if "title" in keys else keys[0]
     index_key = next((c.key for c in columns if c.kind == "index"), None)
 
@@ -153,9 +196,13 @@ def build_workbook(
                 values.append(None)
         ws.append(values)
         _apply(ws, group_row, group_styles)
+        _merge_label(ws, group_row, span)
+        ws.row_dimensions[group_row].height = _height(values, span_widths)
         for number, entry in enumerate(group.entries, start=1):
-            ws.append([number if key == index_key else entry.value(key) for key in keys])
+            cells = [number if key == index_key else entry.value(key) for key in keys]
+            ws.append(cells)
             _apply(ws, ws.max_row, row_styles)
+            ws.row_dimensions[ws.max_row].height = _height(cells, widths)
         current = last + 1
 
     total_row = current
@@ -171,6 +218,7 @@ def build_workbook(
             total_values.append(None)
     ws.append(total_values)
     _apply(ws, total_row, group_styles)
+    _merge_label(ws, total_row, span)
 
     xs.print_setup(ws, header, landscape=True)
     # Print the whole table (title rows included) and nothing beyond it.
