@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ratios against floors measured in the same run."""

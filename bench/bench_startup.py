@@ -1,0 +1,109 @@
+"""Cold start and peak memory of the app process (offscreen, fresh processes).
+
+cold_start_s: a fresh ``kcdesk --db DB`` process until its main window is shown and
+the event loop has run (KCDESK_EXIT_AFTER_SHOW), median of several runs; floor
+cold_start_floor_s: a fresh process showing a bare QMainWindow the same way.
+peak_rss_mb: peak resident memory of a process with the register (the "Đề án"
+section) open on the database and scrolled to the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+FLOOR_SCRIPT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+REGISTER_SCRIPT = """
+import json, resource, sys
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from kcdesk.models.db import open_database
+from kcdesk.services.actor import SYSTEM
+from kcdesk.ui import fonts
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.main_window import MainWindow
+app = QApplication(sys.argv[:1])
+fonts.register_fonts()
+db = open_database(sys.argv[1])
+ctx = AppContext(db, SYSTEM)
+w = MainWindow(ctx); w.show()
+section = w.show_section("proposals")
+app.processEvents()
+views = section.findChildren(QAbstractItemView)
+rows = 0
+for view in views:
+    model = view.model()
+    if model is None:
+        continue
+    while model.canFetchMore(model.index(-1, -1).parent()):
+        model.fetchMore(model.index(-1, -1).parent())
+    rows = max(rows, model.rowCount())
+    view.scrollToBottom(); app.processEvents()
+    view.scrollToTop(); app.processEvents()
+ctx.worker.wait()
+print(json.dumps({"rows": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _env() -> dict[str, str]:
+    return dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        KCDESK_EXIT_AFTER_SHOW="1",
+        KCDESK_DATA_DIR=str(Path(__file__).parent / "cache" / "data"),
+    )
+
+
+def _timed(argv: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        argv, check=True, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.perf_counter() - t0
+
+
+def cold_start(db: Path, repeat: int = 5) -> dict[str, float]:
+    app = [sys.executable, "-m", "kcdesk.cli.main", "--db", str(db)]
+    floor = [sys.executable, "-c", FLOOR_SCRIPT]
+    _timed(app), _timed(floor)  # warm the OS file cache
+    apps, floors = [], []
+    for _ in range(repeat):
+        apps.append(_timed(app))
+        floors.append(_timed(floor))
+    return {
+        "cold_start_s": statistics.median(apps),
+        "cold_start_floor_s": statistics.median(floors),
+    }
+
+
+def peak_rss(db: Path) -> dict[str, float | None]:
+    proc = subprocess.run(
+        [sys.executable, "-c", REGISTER_SCRIPT, str(db)],
+        check=True,
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    return {"peak_rss_mb": data["peak_rss_mb"], "register_rows": data["rows"]}
+
+
+if __name__ == "__main__":
+    from bench.common import cached_db
+
+    path = cached_db(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    print(json.dumps({**cold_start(path), **peak_rss(path)}, indent=2))
