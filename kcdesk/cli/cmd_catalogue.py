@@ -1,0 +1,292 @@
+"""Catalogue commands (danh mục) and the import of old Excel lists.
+
+``proposal import-xlsx FILE [--year Y] [--status S] [--dry-run] --json`` prints
+``{"valid", "errors": [{"row", "message"}], "created", "skipped"}``;
+``catalogue show|export|submit|approve|reopen|compare``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from kcdesk.cli.context import CliContext, CommandRegistry
+from kcdesk.formatting import format_money, parse_date
+from kcdesk.models import ProposalStatus
+from kcdesk.reports.catalogue_pdf import default_issuer, write_catalogue_pdf
+from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
+from kcdesk.reports.org import agency_from_settings
+from kcdesk.reports.submission_letter_pdf import write_submission_letter
+from kcdesk.services import catalogue, settings, xlsx_import
+from kcdesk.services.catalogue_build import CatalogueView
+from kcdesk.services.catalogue_columns import load_catalogue_form
+from kcdesk.services.catalogue_compare import diff_dict
+from kcdesk.services.errors import UserError
+from kcdesk.services.safe_write import atomic_write_bytes
+from kcdesk.services.workflow import parse_status
+from kcdesk.services.xlsx_import_header import FIELDS, column_index
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _corrections(items: list[str] | None) -> dict[str, int | None]:
+    out: dict[str, int | None] = {}
+    for item in items or []:
+        name, sep, ref = item.partition("=")
+        if not sep or name not in FIELDS:
+            raise UserError(
+                f"--map «{item}»: viết TRƯỜNG=CỘT, ví dụ support=H. Trường: {', '.join(FIELDS)}."
+            )
+        try:
+            out[name] = None if ref.strip() in ("", "-") else column_index(ref)
+        except ValueError as exc:
+            raise UserError(f"--map «{item}»: cột «{ref}» không hợp lệ.") from exc
+    return out
+
+
+def _import_xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
+    status = parse_status(args.status) if args.status else ProposalStatus.RECEIVED
+    preview = xlsx_import.analyse(
+        Path(args.file),
+        sheet=args.sheet,
+        corrections=_corrections(args.map),
+        year=args.year,
+        default_activity=args.activity,
+    )
+    created = skipped = 0
+    with ctx.db.session() as session:
+        if args.dry_run:
+            skipped = xlsx_import.existing_count(session, preview)
+        else:
+            result = xlsx_import.apply_import(
+                session, ctx.actor, preview, status=status, funding_source=args.source
+            )
+            created, skipped = result.created, result.skipped
+    errors = preview.errors()
+    valid = len(preview.valid_rows)
+    data = {
+        "valid": valid,
+        "errors": errors,
+        "created": created,
+        "skipped": skipped,
+    }
+    if args.json:
+        ctx.print_json(data)
+    else:
+        verb = "Sẽ tạo" if args.dry_run else "Đã tạo"
+        ctx.say(
+            f"Trang «{preview.sheet}»: {valid} dòng hợp lệ, {len(errors)} dòng "
+            f"lỗi. {verb} {created if not args.dry_run else valid - skipped} đề án, "
+            f"bỏ qua {skipped} đề án đã có."
+        )
+        for error in errors:
+            ctx.say(f"  dòng {error['row']}: {error['message']}")
+    return 0
+
+
+def _view(args: argparse.Namespace, ctx: CliContext) -> tuple[CatalogueView, dict[str, object]]:
+    with ctx.db.session() as session:
+        view = catalogue.view(session, args.year, args.source, getattr(args, "version", None))
+        values = settings.get_all(session)
+    return view, values
+
+
+def view_dict(view: CatalogueView) -> dict[str, object]:
+    return {
+        "year": view.plan_year,
+        "source": view.funding_source,
+        "state": view.state.value,
+        "decision_no": view.decision_no,
+        "decision_date": view.decision_date.isoformat() if view.decision_date else None,
+        "version": view.version_number,
+        "versions": list(view.versions),
+        "count": view.count,
+        "totals": view.totals(),
+        "groups": [
+            {
+                "numeral": g.numeral,
+                "activity": g.activity,
+                "label": g.label,
+                "support": g.total("support"),
+                "rows": [
+                    {"code": e.proposal_code, "title": e.title, "support": e.support}
+                    for e in g.entries
+                ],
+            }
+            for g in view.groups
+        ],
+    }
+
+
+def _show(args: argparse.Namespace, ctx: CliContext) -> int:
+    view, _values = _view(args, ctx)
+    if args.json:
+        ctx.print_json(view_dict(view))
+        return 0
+    ctx.say(
+        f"Danh mục năm {view.plan_year} — {view.source_label} — {view.state.label}"
+        + (f" (phiên bản {view.version_number})" if view.version_number else "")
+    )
+    for g in view.groups:
+        ctx.say(f"{g.numeral}. {g.label[:70]}  {format_money(g.total('support'))}")
+        for i, e in enumerate(g.entries, start=1):
+            ctx.say(f"   {i:>3}. {e.proposal_code}  {e.title[:60]}  {format_money(e.support)}")
+    ctx.say(f"Tổng: {view.count} đề án, hỗ trợ {format_money(view.total('support'))} đồng.")
+    return 0
+
+
+def _write(target: Path, produce: Callable[[BinaryIO], None]) -> None:
+    buffer = BytesIO()
+    produce(buffer)
+    atomic_write_bytes(target, buffer.getvalue())
+
+
+def _export(args: argparse.Namespace, ctx: CliContext) -> int:
+    if not (args.xlsx or args.pdf or args.letter):
+        raise UserError("Chọn ít nhất một tệp: --xlsx, --pdf hoặc --letter.")
+    view, values = _view(args, ctx)
+    if view.count == 0:
+        raise UserError(
+            f"Danh mục năm {view.plan_year} ({view.source_label}) chưa có đề án nào đã phê duyệt."
+        )
+    form = load_catalogue_form()
+    written: list[str] = []
+    if args.xlsx:
+
+        def xlsx(handle: BinaryIO) -> None:
+            write_catalogue_xlsx(view, form, handle)
+
+        _write(Path(args.xlsx), xlsx)
+        written.append(args.xlsx)
+    if args.pdf:
+        agency = agency_from_settings(values, args.issuer or default_issuer(view))  # type: ignore[arg-type]
+        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h))
+        written.append(args.pdf)
+    if args.letter:
+        centre = agency_from_settings(values, "centre")
+        _write(Path(args.letter), lambda h: write_submission_letter(view, centre, values, h))
+        written.append(args.letter)
+    ctx.say(f"Đã ghi {', '.join(written)} ({view.count} đề án).")
+    return 0
+
+
+def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        version = catalogue.submit(
+            session,
+            ctx.actor,
+            args.year,
+            args.source,
+            letter_no=args.letter_no,
+            letter_date=_date(args.letter_date),
+        )
+        ctx.say(f"Đã trình danh mục năm {args.year}: phiên bản {version.number}.")
+    return 0
+
+
+def _approve(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        version = catalogue.approve(
+            session,
+            ctx.actor,
+            args.year,
+            args.source,
+            decision_no=args.decision_no,
+            decision_date=_date(args.decision_date),
+        )
+        ctx.say(f"Đã ghi quyết định phê duyệt {args.decision_no}: phiên bản {version.number}.")
+    return 0
+
+
+def _reopen(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        catalogue.reopen(session, ctx.actor, args.year, args.source, reason=args.reason)
+    ctx.say(f"Danh mục năm {args.year} đã về dự thảo.")
+    return 0
+
+
+def _compare(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        diffs = catalogue.compare(session, args.year, args.source, args.old, args.new)
+    changed = [d for d in diffs if d.kind != "same"]
+    if args.json:
+        ctx.print_json([diff_dict(d) for d in changed])
+        return 0
+    labels = {"added": "Thêm", "removed": "Bỏ", "changed": "Sửa"}
+    for d in changed:
+        ctx.say(f"{labels[d.kind]}: {d.proposal_code} {d.title}")
+        for name, (old, new) in d.changes.items():
+            ctx.say(f"    {name}: {old} → {new}")
+    if not changed:
+        ctx.say("Hai phiên bản giống nhau.")
+    return 0
+
+
+def _year_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--year", type=int, required=True, metavar="Y", help="năm kế hoạch")
+    p.add_argument(
+        "--source", default="dia_phuong", metavar="S", help="nguồn kinh phí (mặc định dia_phuong)"
+    )
+
+
+def register(registry: CommandRegistry) -> None:
+    p = registry.subcommand(
+        "proposal", "import-xlsx", "nhập danh sách đề án từ tệp Excel cũ", _import_xlsx
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--year", type=int, metavar="Y", help="năm kế hoạch khi tệp không ghi")
+    p.add_argument(
+        "--status", metavar="STATUS", help="trạng thái gán cho đề án (mặc định received)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không ghi gì")
+    p.add_argument("--sheet", metavar="NAME", help="tên trang tính")
+    p.add_argument("--source", default="dia_phuong", metavar="S", help="nguồn kinh phí")
+    p.add_argument("--activity", metavar="CODE", help="nội dung hoạt động khi tệp không có nhóm")
+    p.add_argument(
+        "--map", action="append", metavar="FIELD=COL", help="sửa ghép cột, ví dụ support=H"
+    )
+    p.add_argument("--json", action="store_true")
+
+    p = registry.subcommand("catalogue", "show", "xem danh mục đề án", _show)
+    _year_source(p)
+    p.add_argument("--version", type=int, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = registry.subcommand("catalogue", "export", "xuất danh mục ra Excel, PDF, tờ trình", _export)
+    _year_source(p)
+    p.add_argument("--version", type=int, metavar="N")
+    p.add_argument("--xlsx", metavar="FILE")
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--letter", metavar="FILE", help="tờ trình kèm danh mục (PDF)")
+    p.add_argument("--issuer", choices=["centre", "department", "committee"])
+
+    p = registry.subcommand("catalogue", "submit", "trình danh mục (chốt phiên bản)", _submit)
+    _year_source(p)
+    p.add_argument("--letter-no", metavar="SỐ")
+    p.add_argument("--letter-date", metavar="DD/MM/YYYY")
+
+    p = registry.subcommand("catalogue", "approve", "ghi quyết định phê duyệt danh mục", _approve)
+    _year_source(p)
+    p.add_argument("--decision-no", required=True, metavar="SỐ")
+    p.add_argument("--decision-date", required=True, metavar="DD/MM/YYYY")
+
+    p = registry.subcommand("catalogue", "reopen", "đưa danh mục đã trình về dự thảo", _reopen)
+    _year_source(p)
+    p.add_argument("--reason", required=True)
+
+    p = registry.subcommand("catalogue", "compare", "so sánh hai phiên bản danh mục", _compare)
+    _year_source(p)
+    p.add_argument("old", type=int)
+    p.add_argument("new", type=int)
+    p.add_argument("--json", action="store_true")
