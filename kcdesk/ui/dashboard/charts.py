@@ -1,0 +1,87 @@
+"""Bar charts of the dashboard (QtCharts): approved support and disbursed money per key.
+
+Each chart shows one category per row of a breakdown (year, activity, commune);
+clicking a bar emits ``bar_clicked(key)`` so the view can list the proposals behind it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QWidget
+
+from kcdesk.services.dashboard import MoneyRow
+
+MILLION = 1_000_000
+
+
+class MoneyBarChart(QChartView):
+    """Horizontal bars in million đồng: «Phê duyệt» and «Giải ngân» per category."""
+
+    bar_clicked = Signal(str)
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, limit: int = 12) -> None:
+        super().__init__(parent)
+        self.limit = limit
+        self.keys: list[str] = []
+        self.title = title
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(220)
+        self.approved_set: QBarSet | None = None
+        self.disbursed_set: QBarSet | None = None
+        self.set_rows([])
+
+    def set_rows(self, rows: list[MoneyRow]) -> None:
+        shown = rows[: self.limit]
+        # Horizontal bars draw the first category at the bottom: reverse for reading order.
+        shown = list(reversed(shown))
+        self.keys = [r.key for r in shown]
+        chart = QChart()
+        chart.setTitle(self.title)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(2, 2, 2, 2))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        approved = QBarSet("Kinh phí phê duyệt (triệu đồng)")
+        approved.setColor(QColor("#1e88e5"))
+        disbursed = QBarSet("Đã giải ngân (triệu đồng)")
+        disbursed.setColor(QColor("#43a047"))
+        for r in shown:
+            approved.append(r.approved_support / MILLION)
+            disbursed.append(r.disbursed / MILLION)
+        approved.clicked.connect(self._clicked)
+        disbursed.clicked.connect(self._clicked)
+        series = QHorizontalBarSeries()
+        series.append(approved)
+        series.append(disbursed)
+        chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        categories.append([_short(r.label) for r in shown] or [""])
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        values = QValueAxis()
+        top = max([r.approved_support for r in shown] + [r.disbursed for r in shown] + [MILLION])
+        values.setRange(0, top / MILLION * 1.05)
+        values.setLabelFormat("%.0f")
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(values)
+        old = self.chart()
+        self.setChart(chart)
+        self.approved_set, self.disbursed_set = approved, disbursed
+        if old is not None and old is not chart:
+            old.deleteLater()
+
+    def _clicked(self, index: int) -> None:
+        if 0 <= index < len(self.keys):
+            self.bar_clicked.emit(self.keys[index])
+
+
+def _short(label: str, width: int = 28) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
