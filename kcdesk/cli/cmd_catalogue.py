@@ -170,7 +170,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         _write(Path(args.xlsx), xlsx)
         written.append(args.xlsx)
     if args.pdf:
-        agency = agency_from_settings(values, args.issuer or default_issuer(view))  # type: ignore[arg-type]
+        agency = agency_from_settings(values, args.issuer or default_issuer(view))
         _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h))
         written.append(args.pdf)
     if args.letter:

@@ -22,7 +22,7 @@ from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports import official_pdf as op
 from kcdesk.reports.catalogue_xlsx import TOTAL_LABEL, decision_line, label_span
 from kcdesk.reports.fonts import SERIF, SERIF_BOLD
-from kcdesk.reports.org import Agency
+from kcdesk.reports.org import Agency, Issuer
 from kcdesk.services.catalogue_build import CatalogueView
 from kcdesk.services.catalogue_columns import CatalogueForm
 
@@ -127,7 +127,7 @@ def _table(view: CatalogueView, form: CatalogueForm, width: float) -> LongTable:
     return table
 
 
-def default_issuer(view: CatalogueView) -> str:
+def default_issuer(view: CatalogueView) -> Issuer:
     """The committee signs an approved catalogue; the Centre sends a draft."""
     return "committee" if view.state.value in ("approved", "amended") else "centre"
 

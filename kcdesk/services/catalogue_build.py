@@ -155,9 +155,13 @@ def _beneficiary(proposal: Proposal) -> str:
 
 
 def entry_from_proposal(proposal: Proposal) -> Entry:
-    support = (
-        proposal.approved_support if proposal.approved_support is not None else proposal.support
-    )
+    support = proposal.support
+    counterpart = proposal.counterpart
+    if proposal.approved_support is not None and proposal.approved_support != proposal.support:
+        # The approved (or amended) support differs from the request: the facility's
+        # own share (đối ứng) makes up the difference, so the row still adds up.
+        support = proposal.approved_support
+        counterpart = max(0, proposal.total_cost - support - proposal.other_funds)
     return Entry(
         proposal_uuid=proposal.uuid,
         proposal_code=proposal.code,
@@ -169,7 +173,7 @@ def entry_from_proposal(proposal: Proposal) -> Entry:
         period=period_text(proposal.start_month, proposal.end_month, proposal.plan_year),
         total_cost=proposal.total_cost,
         support=support,
-        counterpart=proposal.counterpart,
+        counterpart=counterpart,
         other_funds=proposal.other_funds,
     )
 
