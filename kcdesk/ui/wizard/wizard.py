@@ -82,7 +82,7 @@ class ProposalWizard(QWizard):
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save_draft)
         self.currentIdChanged.connect(self._on_page_changed)
-        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save = QShortcut(QKeySequence("Ctrl+S"), self)
         save.activated.connect(self.save_draft)
         self.resize(960, 720)
 
