@@ -21,7 +21,7 @@ from kcdesk.services.errors import ValidationError
 from kcdesk.services.permissions import APPRAISAL_EDIT, require
 from kcdesk.text import nfc
 
-Points = Decimal | int | str | None
+Points = Decimal | int | float | str | None
 
 
 @dataclass
@@ -49,6 +49,9 @@ def parse_points(
             number = Decimal(text)
         except InvalidOperation as exc:
             raise ValueError(f"{what}: «{value}» không phải là số điểm.") from exc
+    elif isinstance(value, float):
+        # repr gives the shortest text that reads back the same: 14.3 → "14.3".
+        number = Decimal(repr(value))
     else:
         number = Decimal(value)
     if not number.is_finite():
