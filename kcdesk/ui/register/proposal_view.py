@@ -1,0 +1,243 @@
+"""One proposal: its details, status history, amendments and audit trail.
+
+Actions offer only what the procedure allows: "Chuyển trạng thái…" lists the
+allowed next statuses; "Đề nghị điều chỉnh…" is there for approved proposals;
+"Ghi quyết định…" for a pending amendment; "Sửa" opens the wizard when present.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcdesk.formatting import format_money
+from kcdesk.models import Facility, ProposalStatus
+from kcdesk.services import amendments, audit, duplicate_support, proposals, workflow
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.crash import show_error
+
+
+def wizard_available() -> bool:
+    return importlib.util.find_spec("kcdesk.ui.wizard") is not None
+
+
+def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class ProposalView(QDialog):
+    """Non-modal window for one proposal; ``changed`` after any write from here."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.code = ctx, code
+        self.setObjectName("proposal_view")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(900, 640)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.status_button = QPushButton("Chuyển trạng thái…")
+        self.status_button.setObjectName("status_button")
+        self.amend_button = QPushButton("Đề nghị điều chỉnh…")
+        self.amend_button.setObjectName("amend_button")
+        self.decide_button = QPushButton("Ghi quyết định điều chỉnh…")
+        self.decide_button.setObjectName("decide_button")
+        self.edit_button = QPushButton("Sửa")
+        self.edit_button.setObjectName("edit_button")
+        close = QPushButton("Đóng")
+        self.status_button.clicked.connect(self.open_status_dialog)
+        self.amend_button.clicked.connect(self.open_amendment_dialog)
+        self.decide_button.clicked.connect(self.open_decision_dialog)
+        self.edit_button.clicked.connect(self.open_wizard)
+        close.clicked.connect(self.close)
+        if not wizard_available():
+            self.edit_button.setEnabled(False)
+            self.edit_button.setToolTip("Trình hướng dẫn lập đề án chưa có trong bản cài đặt này.")
+        buttons = QHBoxLayout()
+        for b in (self.status_button, self.amend_button, self.decide_button, self.edit_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(buttons)
+        self.dialogs: list[QDialog] = []
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.db.session() as session:
+            proposal = proposals.get_proposal(session, self.code, actor=self.ctx.actor)
+            data = proposals.detail_dict(proposal)
+            self.status = proposal.status
+            items = amendments.list_amendments(session, proposal=proposal)
+            amend_rows = [
+                [
+                    str(a.number),
+                    amendments.KIND_LABELS.get(a.kind, a.kind),
+                    amendments.summary_text(a),
+                    a.reason,
+                    amendments.authority_label(a.authority) + "\n" + "\n".join(a.authority_reasons),
+                    amendments.STATE_LABELS.get(a.state, a.state),
+                    f"{a.decision_no or ''} {a.decision_date.strftime('%d/%m/%Y') if a.decision_date else ''}",
+                ]
+                for a in items
+            ]
+            self.pending = next((a.number for a in items if a.state == "pending"), None)
+            events = audit.list_events(session, entity_uuid=proposal.uuid, limit=300)
+            event_rows = [
+                [
+                    e.at.strftime("%d/%m/%Y %H:%M"),
+                    e.username,
+                    e.action,
+                    "; ".join(
+                        f"{k}: {v.get('old')} → {v.get('new')}" for k, v in e.changes.items()
+                    ),
+                ]
+                for e in events
+            ]
+            span = duplicate_support.span_setting(session)
+            dups: set[tuple[str, int]] = set()
+            for link in proposal.facility_links:
+                facility: Facility = link.facility
+                dups.update(
+                    duplicate_support.prior_support(
+                        session, facility, proposal.activity, proposal.plan_year, span
+                    )
+                )
+            self.duplicates = sorted((y, c) for c, y in dups if c != proposal.code)
+        self.setWindowTitle(f"Đề án {self.code}")
+        self.heading.setText(
+            f"<b>{data['code']}</b> — {data['title']}<br>Trạng thái: {self.status.label}"
+        )
+        self.tabs.clear()
+        self.tabs.addTab(self._info(data), "Thông tin")
+        history = [
+            [
+                h["at"].replace("T", " "),
+                ProposalStatus(h["from"]).label if h["from"] else "",
+                ProposalStatus(h["to"]).label,
+                h["user"],
+                h["reason"] or "",
+                f"{h['decision_no']} ({h['decision_date']})" if h["decision_no"] else "",
+            ]
+            for h in data["history"]
+        ]
+        self.history_table = _table(
+            ["Thời điểm", "Từ", "Sang", "Người thực hiện", "Lý do", "Quyết định"],
+            history,
+            "history",
+        )
+        self.tabs.addTab(self.history_table, "Lịch sử")
+        self.amendment_table = _table(
+            ["Số", "Loại", "Nội dung", "Lý do", "Thẩm quyền", "Tình trạng", "Quyết định"],
+            amend_rows,
+            "amendments",
+        )
+        self.tabs.addTab(self.amendment_table, "Điều chỉnh")
+        self.tabs.addTab(
+            _table(["Thời điểm", "Người", "Thao tác", "Thay đổi"], event_rows, "events"), "Nhật ký"
+        )
+        allowed = workflow.allowed_targets(self.status)
+        self.status_button.setEnabled(bool(allowed))
+        self.amend_button.setEnabled(
+            self.status in amendments.AMENDABLE or self.status is ProposalStatus.SUBMITTED
+        )
+        self.decide_button.setEnabled(self.pending is not None)
+
+    def _info(self, data: dict[str, Any]) -> QWidget:
+        view = QTextBrowser()
+        view.setObjectName("info")
+        facilities = "; ".join(
+            f"{f['name']} (MST {f['tax_code'] or '—'})" for f in data["facilities"]
+        )
+        warn = ""
+        if self.duplicates:
+            listed = ", ".join(f"{c} ({y})" for y, c in self.duplicates)
+            warn = (
+                "<p style='color:#b00020'><b>Cảnh báo hỗ trợ trùng:</b> đơn vị thụ hưởng đã được "
+                f"hỗ trợ cùng nội dung: {listed}.</p>"
+            )
+        rows = [
+            ("Năm kế hoạch", data["plan_year"]),
+            ("Nội dung", data["activity"]),
+            ("Đơn vị thụ hưởng", facilities or "—"),
+            ("Địa điểm", data["location"]),
+            ("Đơn vị phối hợp", data["partner_unit"]),
+            ("Thời gian", f"{data['start_month'] or '?'} – {data['end_month'] or '?'}"),
+            ("Tổng kinh phí", format_money(data["total"]) + " đồng"),
+            ("Kinh phí hỗ trợ", format_money(data["support"]) + " đồng"),
+            ("Đã giải ngân", format_money(data["disbursed"]) + " đồng"),
+        ]
+        body = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+        view.setHtml(warn + f"<table cellpadding='3'>{body}</table>")
+        return view
+
+    def _after_write(self, *_args: object) -> None:
+        self.reload()
+        self.changed.emit(self.code)
+
+    def open_status_dialog(self) -> QDialog:
+        from kcdesk.ui.register.status_dialog import StatusDialog
+
+        dialog = StatusDialog(self.ctx, [self.code], [self.status], self)
+        dialog.moved.connect(self._after_write)
+        dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def open_amendment_dialog(self) -> QDialog:
+        from kcdesk.ui.register.amendment_dialog import AmendmentDialog
+
+        dialog = AmendmentDialog(self.ctx, self.code, self)
+        dialog.saved.connect(self._after_write)
+        dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def open_decision_dialog(self) -> QDialog | None:
+        from kcdesk.ui.register.amendment_dialog import DecisionDialog
+
+        if self.pending is None:
+            return None
+        dialog = DecisionDialog(self.ctx, self.code, self.pending, self)
+        dialog.saved.connect(self._after_write)
+        dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def open_wizard(self) -> None:
+        try:
+            from kcdesk.ui.wizard import open_proposal_wizard
+
+            open_proposal_wizard(self.ctx, self, self.code)
+        except Exception as exc:  # the wizard's own errors are shown, not fatal
+            show_error(self, exc)

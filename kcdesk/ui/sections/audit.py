@@ -1,0 +1,177 @@
+"""The "Nhật ký" section: the audit trail filtered by proposal, user and date, and
+the "Kiểm tra toàn vẹn" button (hash chain check, in the worker)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcdesk.services import audit, proposals
+from kcdesk.services.errors import UserError
+from kcdesk.ui.app_context import AppContext
+
+LIMIT = 1000
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "—"
+    text = str(v)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _qdate(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+class AuditView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("audit_view")
+        self.proposal = QLineEdit()
+        self.proposal.setObjectName("proposal_filter")
+        self.proposal.setPlaceholderText("Mã đề án, ví dụ ĐA-2027-014")
+        self.user = QComboBox()
+        self.user.setObjectName("user_filter")
+        self.use_dates = QCheckBox("Từ ngày")
+        self.use_dates.setObjectName("use_dates")
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addDays(-30))
+        self.since.setObjectName("since")
+        self.until = QDateEdit(today)
+        self.until.setObjectName("until")
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+        self.filter_button = QPushButton("Lọc")
+        self.filter_button.setObjectName("filter_button")
+        self.filter_button.clicked.connect(self.refresh)
+        self.verify_button = QPushButton("Kiểm tra toàn vẹn")
+        self.verify_button.setObjectName("verify_button")
+        self.verify_button.clicked.connect(self.verify)
+        self.result = QLabel()
+        self.result.setObjectName("verify_result")
+        self.result.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.table = QTableWidget(0, 7)
+        self.table.setObjectName("audit_table")
+        self.table.setHorizontalHeaderLabels(
+            ["#", "Thời điểm", "Người dùng", "Đơn vị", "Đối tượng", "Thao tác", "Thay đổi"]
+        )
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Đề án"))
+        bar.addWidget(self.proposal)
+        bar.addWidget(QLabel("Người dùng"))
+        bar.addWidget(self.user)
+        bar.addWidget(self.use_dates)
+        bar.addWidget(self.since)
+        bar.addWidget(QLabel("đến"))
+        bar.addWidget(self.until)
+        bar.addWidget(self.filter_button)
+        bar.addStretch(1)
+        bar.addWidget(self.verify_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.result)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        ctx.data_changed.connect(lambda _kind: self.refresh())
+        self._fill_users()
+        self.refresh()
+
+    def _fill_users(self) -> None:
+        with self.ctx.db.session() as session:
+            names = audit.usernames(session)
+        self.user.clear()
+        self.user.addItem("Tất cả", None)
+        for name in names:
+            self.user.addItem(name, name)
+
+    def refresh(self) -> None:
+        code = self.proposal.text().strip()
+        try:
+            with self.ctx.db.session() as session:
+                uuid = None
+                if code:
+                    uuid = proposals.get_proposal(session, code, actor=self.ctx.actor).uuid
+                events = audit.list_events(
+                    session,
+                    entity_uuid=uuid,
+                    username=self.user.currentData(),
+                    since=_qdate(self.since.date()) if self.use_dates.isChecked() else None,
+                    until=_qdate(self.until.date()) if self.use_dates.isChecked() else None,
+                    limit=LIMIT,
+                )
+                rows = [audit.event_dict(e) for e in events]
+        except UserError as exc:
+            self.message.setText(str(exc))
+            return
+        self.table.setRowCount(len(rows))
+        for r, e in enumerate(rows):
+            changes = "; ".join(
+                f"{k}: {_value(v.get('old'))} → {_value(v.get('new'))}"
+                if isinstance(v, dict)
+                else k
+                for k, v in e["changes"].items()
+            )
+            values = [
+                str(e["id"]),
+                e["at"].replace("T", " "),
+                e["user"],
+                e["office"],
+                f"{e['entity']} {e['label']}".strip(),
+                e["action"],
+                changes,
+            ]
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        more = f" (chỉ hiện {LIMIT} sự kiện mới nhất)" if len(rows) >= LIMIT else ""
+        self.message.setText(f"{len(rows)} sự kiện{more}.")
+
+    def verify(self) -> None:
+        db = self.ctx.db
+
+        def work(_job: Any) -> tuple[audit.ChainProblem | None, int]:
+            with db.session() as session:
+                return audit.verify_chain(session), audit.count_events(session)
+
+        self.verify_button.setEnabled(False)
+        self.result.setText("Đang kiểm tra…")
+        self.ctx.worker.run(work, on_success=self._verified, on_failure=self._failed)
+
+    def _verified(self, result: tuple[audit.ChainProblem | None, int]) -> None:
+        problem, total = result
+        self.verify_button.setEnabled(True)
+        if problem is None:
+            self.result.setStyleSheet("color:#1b5e20")
+            self.result.setText(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng.")
+        else:
+            self.result.setStyleSheet("color:#b00020;font-weight:bold")
+            self.result.setText(f"Nhật ký KHÔNG toàn vẹn: {problem.message}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.verify_button.setEnabled(True)
+        self.result.setText(f"Không kiểm tra được: {exc}")
+
+
+def create(ctx: AppContext) -> QWidget:
+    return AuditView(ctx)
