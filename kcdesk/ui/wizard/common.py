@@ -204,6 +204,13 @@ class WizardPageBase(QWizardPage):
             self.loaded = True
         finally:
             self._loading = False
+        first = self.first_widget()
+        if first is not None:
+            first.setFocus()
+
+    def first_widget(self) -> QWidget | None:
+        """Where the cursor goes when the page opens."""
+        return next(iter(self.field_widgets.values()), None)
 
     def cleanupPage(self) -> None:  # noqa: N802 (Qt name)
         # Going back keeps what was typed (QWizard would reset the fields).

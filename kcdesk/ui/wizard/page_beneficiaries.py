@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from kcdesk.models import FacilityKind
@@ -270,6 +271,9 @@ class BeneficiariesPage(WizardPageBase):
             )
         else:
             self.setSubTitle(self.template.page(self.key).help)
+
+    def first_widget(self) -> QWidget | None:
+        return self.search
 
     def store(self, data: ProposalInput) -> list[Problem]:
         data.facilities = list(self.chosen)

@@ -29,6 +29,7 @@ from kcdesk.ui.wizard.page_general import GeneralPage
 from kcdesk.ui.wizard.page_review import ReviewPage
 from kcdesk.ui.wizard.page_schedule import SchedulePage
 from kcdesk.ui.wizard.page_text import NeedPage, OutcomesPage
+from kcdesk.ui.wizard.printing import preview_proposal
 
 AUTOSAVE_MS = 3000
 
@@ -57,12 +58,15 @@ class ProposalWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        # Printing shows the saved version, so it is offered when editing one.
+        self.setOption(QWizard.WizardOption.HaveCustomButton2, code is not None)
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Quay lại")
         self.setButtonText(QWizard.WizardButton.NextButton, "&Tiếp >")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Lưu đề án")
         self.setButtonText(QWizard.WizardButton.CancelButton, "Hủy")
         self.setButtonText(QWizard.WizardButton.CustomButton1, "Lưu &nháp (Ctrl+S)")
-        self.customButtonClicked.connect(lambda _which: self.save_draft())
+        self.setButtonText(QWizard.WizardButton.CustomButton2, "&Xem bản in…")
+        self.customButtonClicked.connect(self._custom_button)
         self.pages: list[WizardPageBase] = [
             GeneralPage(self),
             BeneficiariesPage(self),
@@ -85,6 +89,17 @@ class ProposalWizard(QWizard):
         save = QShortcut(QKeySequence("Ctrl+S"), self)
         save.activated.connect(self.save_draft)
         self.resize(960, 720)
+
+    def _custom_button(self, which: int) -> None:
+        if which == QWizard.WizardButton.CustomButton2.value and self.code is not None:
+            self.print_preview()
+        else:
+            self.save_draft()
+
+    def print_preview(self) -> None:
+        """Preview (and print) the saved version of the proposal being edited."""
+        if self.code is not None:
+            preview_proposal(self.ctx, self, self.code)
 
     # ------------------------------------------------------------ data
     def _initial_data(self) -> ProposalInput:

@@ -1,0 +1,50 @@
+"""Print a saved proposal: write its PDF off the UI thread, then preview it in the app.
+
+Other screens (the register) may call :func:`preview_proposal` too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from kcdesk import paths
+from kcdesk.reports.proposal_pdf import write_proposal_pdf
+from kcdesk.ui import crash
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.pdf_preview import show_pdf
+from kcdesk.ui.worker import Job
+
+
+def print_path(code: str) -> Path:
+    """Where the preview PDF of ``code`` goes (the data folder, never the program folder)."""
+    safe = re.sub(r"[^\w\-]+", "_", code)
+    return paths.data_dir() / "bản in" / f"Đề án {safe}.pdf"
+
+
+def preview_proposal(
+    ctx: AppContext,
+    parent: QWidget | None,
+    code: str,
+    on_shown: Callable[[QDialog], None] | None = None,
+) -> Job:
+    """Write the PDF of the saved proposal on the worker, then show the preview."""
+    target = print_path(code)
+
+    def work(_job: Job) -> Path:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with ctx.db.session() as session:
+            return write_proposal_pdf(session, code, target)
+
+    def done(path: object) -> None:
+        dialog = show_pdf(parent, Path(str(path)))
+        if on_shown is not None:
+            on_shown(dialog)
+
+    def failed(exc: BaseException) -> None:
+        crash.show_error(parent, exc)
+
+    return ctx.worker.run(work, done, failed)
