@@ -18,11 +18,13 @@ from kcdesk.services.implementation import (
     progress_entries,
 )
 from kcdesk.services.implementation_money import (
+    advance_ceiling,
     disbursements,
     get_acceptance,
     get_settlement,
     money_state,
 )
+from kcdesk.services.implementation_rules import load_rules
 from kcdesk.services.search import proposal_search_clause
 
 S = ProposalStatus
@@ -118,6 +120,7 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
     state = money_state(session, proposal)
     acc = get_acceptance(session, proposal)
     settled = get_settlement(session, proposal)
+    percent = load_rules().advance_percent_for(proposal.activity)
     return {
         "code": proposal.code,
         "title": proposal.title,
@@ -128,6 +131,8 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
         "paid": state.paid,
         "disbursed": proposal.disbursed,
         "remaining": state.remaining,
+        "advance_percent": percent,
+        "advance_ceiling": advance_ceiling(state.approved, percent),
         "settlement_due": settlement_due(session, proposal.plan_year).isoformat(),
         "progress": [
             {
@@ -143,6 +148,7 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
                 "code": e.code,
                 "label": e.label,
                 "required": e.required,
+                "source": e.source,
                 "received": e.received,
                 "file": e.file_name or None,
             }

@@ -1,0 +1,1 @@
+"""Implementation section widgets: the list, the proposal panel and its tabs."""

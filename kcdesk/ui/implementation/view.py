@@ -1,0 +1,204 @@
+"""The implementation section: filters, the list (loaded on the worker) and the panel."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcdesk.reports import settlement_summary
+from kcdesk.services import implementation_view as view
+from kcdesk.services.implementation import TRACKED
+from kcdesk.services.implementation_view import ImplementationRow
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.crash import show_error
+from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel
+from kcdesk.ui.implementation.panel import ProposalPanel
+
+
+class ImplementationView(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("implementation_view")
+        self.ctx = ctx
+        self.loading = False
+        self._request = 0
+        self._select_after: str | None = None
+        self.year = QComboBox()
+        self.year.setObjectName("year_filter")
+        self.year.addItem("Tất cả các năm", None)
+        this_year = date.today().year
+        for y in range(this_year + 1, this_year - 6, -1):
+            self.year.addItem(str(y), y)
+        self.status = QComboBox()
+        self.status.setObjectName("status_filter")
+        self.status.addItem("Mọi trạng thái", None)
+        for s in TRACKED:
+            self.status.addItem(s.label, s)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Tìm mã, tên đề án (gõ không dấu cũng được)")
+        self.export_button = QPushButton("Tổng hợp quyết toán…")
+        self.export_button.setObjectName("export_summary")
+        self.export_button.clicked.connect(self._export_dialog)
+        self.count = QLabel()
+        self.count.setObjectName("row_count")
+        filters = QHBoxLayout()
+        filters.addWidget(self.year)
+        filters.addWidget(self.status)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.export_button)
+
+        self.model = ImplementationModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("implementation_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_TITLE, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        self.panel = ProposalPanel(ctx)
+        self.panel.changed.connect(self._panel_changed)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.year.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.status.currentIndexChanged.connect(lambda _i: self.refresh())
+        ctx.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    # -- list -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._request += 1
+        request = self._request
+        self.loading = True
+        self.count.setText("Đang tải…")
+        year, status, search = (
+            self.year.currentData(),
+            self.status.currentData(),
+            self.search.text(),
+        )
+        db = self.ctx.db
+
+        def work(_job: Any) -> list[ImplementationRow]:
+            with db.session() as session:
+                return view.list_rows(session, year=year, status=status, search=search)
+
+        self.ctx.worker.run(
+            work, lambda rows: self._show(request, rows), lambda exc: self._failed(request, exc)
+        )
+
+    def _show(self, request: int, rows: list[ImplementationRow]) -> None:
+        # The section may have been closed while the worker was busy.
+        if not shiboken6.isValid(self) or request != self._request:
+            return
+        keep = self._select_after or self.panel.code
+        self._select_after = None
+        self.model.set_rows(rows)
+        self.loading = False
+        self.count.setText(f"{len(rows)} đề án")
+        if keep:
+            self.select(keep)
+
+    def _failed(self, request: int, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if request == self._request:
+            self.loading = False
+            self.count.setText("Không tải được danh sách.")
+        show_error(self, exc)
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in ("proposal", "catalogue", "amendment", "exchange"):
+            self._timer.start()
+
+    def _panel_changed(self, code: str) -> None:
+        self._select_after = code
+
+    def select(self, code: str) -> bool:
+        row = self.model.row_of(code)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        if self.panel.code != code:
+            self.panel.load(code)
+        return True
+
+    def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        code = self.model.rows[rows[0].row()].code if rows else None
+        if code != self.panel.code and code is not None:
+            self.panel.load(code)
+
+    # -- settlement summary ---------------------------------------------------------
+
+    def _export_dialog(self) -> None:
+        year = self.year.currentData() or date.today().year - 1
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            f"Tổng hợp quyết toán năm {year}",
+            f"Tổng hợp quyết toán {year}.xlsx",
+            "Excel (*.xlsx);;PDF (*.pdf)",
+        )
+        if name:
+            self.export_summary(Path(name), year)
+
+    def export_summary(self, target: Path, year: int) -> None:
+        """Write the summary (XLSX or PDF by the suffix) on the worker."""
+        db = self.ctx.db
+        self.count.setText("Đang xuất tổng hợp quyết toán…")
+
+        def work(_job: Any) -> Path:
+            with db.session() as session:
+                summary = settlement_summary.build_summary(session, year)
+                if target.suffix.lower() == ".pdf":
+                    return settlement_summary.write_pdf(session, summary, target)
+                return settlement_summary.write_xlsx(summary, target)
+
+        self.ctx.worker.run(
+            work,
+            lambda path: self.count.setText(f"Đã xuất {path}"),
+            self._export_failed,
+        )
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.count.setText("Không xuất được tổng hợp quyết toán.")
+        show_error(self, exc)
