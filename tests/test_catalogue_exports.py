@@ -1,0 +1,292 @@
+"""Catalogue XLSX, PDF and submission letter read back; CLI export and state commands."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from kcdesk.cli.main import main
+from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.models import APPROVED_OR_LATER, Proposal
+from kcdesk.models.db import Database
+from kcdesk.reports.catalogue_pdf import write_catalogue_pdf
+from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
+from kcdesk.reports.org import agency_from_settings
+from kcdesk.reports.submission_letter_pdf import write_submission_letter
+from kcdesk.services import catalogue, settings
+from kcdesk.services.actor import SYSTEM
+from kcdesk.services.catalogue_columns import load_catalogue_form
+from tests.pdftext import embedded_fonts, pdf_text
+from tests.test_catalogue_service import add_proposal
+
+MONEY = ("total_cost", "support", "counterpart", "other_funds")
+
+
+@pytest.fixture
+def approved(db: Database) -> Database:
+    with db.session() as s:
+        add_proposal(s, 1, activity="may_moc_thiet_bi", support=300_000_000)
+        add_proposal(s, 2, activity="dao_tao_nghe", total=200_000_000, support=150_000_000)
+        add_proposal(s, 3, activity="may_moc_thiet_bi", support=250_000_000, other=50_000_000)
+        add_proposal(s, 4, activity="hoi_cho_trien_lam", support=123_456_789)
+        add_proposal(s, 5, activity="zz_khong_co", support=1_000)  # unknown activity: last group
+        catalogue.approve(
+            s,
+            SYSTEM,
+            2027,
+            "dia_phuong",
+            decision_no="1234/QĐ-UBND",
+            decision_date=date(2026, 10, 25),
+        )
+    return db
+
+
+def db_totals(db: Database) -> dict[str, int]:
+    """Totals straight from the register (independent of the catalogue code)."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(Proposal).where(
+                Proposal.plan_year == 2027,
+                Proposal.funding_source == "dia_phuong",
+                Proposal.status.in_(sorted(APPROVED_OR_LATER)),
+            )
+        ).all()
+        return {
+            "total_cost": sum(p.total_cost for p in rows),
+            "support": sum(p.approved_support or 0 for p in rows),
+            "counterpart": sum(p.counterpart for p in rows),
+            "other_funds": sum(p.other_funds for p in rows),
+            "count": len(rows),
+        }
+
+
+def evaluate(ws: Worksheet, ref: str, depth: int = 0) -> int:
+    """A tiny evaluator for the formulas the export writes: =SUM(A1:A9) and =SUM(A1,A7)."""
+    assert depth < 5
+    value = ws[ref].value
+    if isinstance(value, int):
+        return value
+    if value is None:
+        return 0
+    match = re.fullmatch(r"=SUM\((.*)\)", str(value))
+    assert match, f"unexpected formula {value!r} in {ref}"
+    total = 0
+    for part in match.group(1).split(","):
+        if ":" in part:
+            for row in ws[part]:
+                for cell in row:
+                    total += evaluate(ws, cell.coordinate, depth + 1)
+        else:
+            total += evaluate(ws, part, depth + 1)
+    return total
+
+
+def export(db: Database, tmp_path: Path) -> tuple[Path, Worksheet]:
+    with db.session() as s:
+        view = catalogue.view(s, 2027, "dia_phuong")
+    target = tmp_path / "Danh mục 2027.xlsx"
+    write_catalogue_xlsx(view, load_catalogue_form(), target)
+    ws = load_workbook(target).active
+    assert ws is not None
+    return target, ws
+
+
+def test_xlsx_cells_formulas_formats_and_print_setup(approved: Database, tmp_path: Path) -> None:
+    _, ws = export(approved, tmp_path)
+    form = load_catalogue_form()
+    keys = [c.key for c in form.columns]
+    assert ws["A1"].value == "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027"
+    texts = [str(ws.cell(row=r, column=1).value or "") for r in range(1, 5)]
+    assert any("Kèm theo Quyết định số 1234/QĐ-UBND ngày 25 tháng 10 năm 2026" in t for t in texts)
+    assert any("Khuyến công địa phương" in t for t in texts)
+    header = next(r for r in range(1, 10) if ws.cell(row=r, column=1).value == "STT")
+    assert any(
+        ws.cell(row=header - 1, column=c).value == "Đơn vị tính: đồng"
+        for c in range(1, len(keys) + 1)
+    )
+    assert [ws.cell(row=header, column=i + 1).value for i in range(len(keys))] == [
+        c.label for c in form.columns
+    ]
+    # Group rows: roman numerals, formulas over exactly the rows below them.
+    rows = list(range(header + 1, ws.max_row + 1))
+    groups = [r for r in rows if ws.cell(row=r, column=1).value in ("I", "II", "III", "IV")]
+    assert len(groups) == 4
+    total_row = ws.max_row
+    assert ws.cell(row=total_row, column=keys.index("title") + 1).value == "TỔNG CỘNG"
+    totals = db_totals(approved)
+    for key in MONEY:
+        col = get_column_letter(keys.index(key) + 1)
+        for g, nxt in zip(groups, [*groups[1:], total_row], strict=True):
+            assert ws[f"{col}{g}"].value == f"=SUM({col}{g + 1}:{col}{nxt - 1})"
+        assert str(ws[f"{col}{total_row}"].value).startswith("=SUM(")
+        assert evaluate(ws, f"{col}{total_row}") == totals[key]
+        for r in range(header + 1, total_row + 1):
+            assert ws[f"{col}{r}"].number_format == "#,##0"
+    # Entries numbered 1, 2 … inside each group, plain integers in money cells.
+    first_group_entries = [ws.cell(row=r, column=1).value for r in range(groups[0] + 1, groups[1])]
+    assert first_group_entries == list(range(1, len(first_group_entries) + 1))
+    support_col = keys.index("support") + 1
+    assert all(
+        isinstance(ws.cell(row=r, column=support_col).value, int)
+        for r in rows
+        if r not in groups and r != total_row
+    )
+    # Print set-up.
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert "&P" in ws.oddFooter.center.text
+    assert ws.page_margins.left == pytest.approx(30 / 25.4)
+    assert ws.page_margins.top == pytest.approx(20 / 25.4)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_recalculates_to_the_same_totals(approved: Database, tmp_path: Path) -> None:
+    target, _ = export(approved, tmp_path)
+    out = tmp_path / "lo"
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(out),
+            str(target),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    lines = list(csv.reader((out / "Danh mục 2027.csv").read_text(encoding="utf-8").splitlines()))
+    total = next(line for line in lines if "TỔNG CỘNG" in line)
+    keys = [c.key for c in load_catalogue_form().columns]
+    totals = db_totals(approved)
+    for key in MONEY:
+        shown = total[keys.index(key)]
+        assert int(re.sub(r"\D", "", shown) or 0) == totals[key], key
+
+
+def test_pdf_text_words_fonts_and_landscape(approved: Database, tmp_path: Path) -> None:
+    with approved.session() as s:
+        view = catalogue.view(s, 2027, "dia_phuong")
+        agency = agency_from_settings(settings.get_all(s), "committee")
+    target = tmp_path / "danh mục.pdf"
+    write_catalogue_pdf(view, load_catalogue_form(), agency, target)
+    text = pdf_text(target)
+    totals = db_totals(approved)
+    assert "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG" in text
+    assert "Kèm theo Quyết định số 1234/QĐ-UBND ngày 25 tháng 10 năm 2026" in text
+    assert "TỔNG CỘNG" in text and "Tổng kinh phí" in text
+    assert format_money(totals["support"]) in text
+    assert format_money(totals["total_cost"]) in text
+    assert f"Bằng chữ: {amount_in_words(totals['support'])}." in text
+    assert "Đề án số 4 — hỗ trợ máy sấy" in text
+    assert "zz_khong_co" in text  # unknown activity still printed, as its code
+    assert "CHỦ TỊCH" in text
+    assert any("LiberationSerif" in f for f in embedded_fonts(target))
+    box = PdfReader(str(target)).pages[0].mediabox
+    assert float(box.width) > float(box.height)
+
+
+def test_pdf_two_thousand_rows_spans_pages_with_header_repeated(
+    db: Database, tmp_path: Path
+) -> None:
+    with db.session() as s:
+        for n in range(1, 301):
+            add_proposal(s, n, activity=("may_moc_thiet_bi", "dao_tao_nghe")[n % 2], facility=None)
+        view = catalogue.view(s, 2027, "dia_phuong")
+        agency = agency_from_settings(settings.get_all(s), "centre")
+    target = tmp_path / "big.pdf"
+    write_catalogue_pdf(view, load_catalogue_form(), agency, target)
+    pages = PdfReader(str(target)).pages
+    assert len(pages) > 5
+    for page in pages[1:]:
+        assert "Tên đề án" in (page.extract_text() or "")
+
+
+def test_submission_letter(approved: Database, tmp_path: Path) -> None:
+    with approved.session() as s:
+        view = catalogue.view(s, 2027, "dia_phuong")
+        values = settings.get_all(s)
+    target = tmp_path / "tờ trình.pdf"
+    write_submission_letter(view, agency_from_settings(values, "centre"), values, target)
+    text = pdf_text(target)
+    totals = db_totals(approved)
+    assert "TỜ TRÌNH" in text and "Kính gửi: Sở Công Thương tỉnh Cao Bằng" in text
+    assert "danh mục đề án khuyến công năm 2027" in text
+    assert f"Tổng số đề án: {totals['count']} đề án" in text
+    assert amount_in_words(totals["support"]) in text
+    assert format_money(totals["support"]) in text
+    assert "Nơi nhận:" in text and "TTr-TTKC" in text
+
+
+def test_cli_states_show_compare_and_export(
+    db: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with db.session() as s:
+        add_proposal(s, 1, support=300_000_000)
+        add_proposal(s, 2, activity="dao_tao_nghe", total=200_000_000, support=150_000_000)
+    db.dispose()
+    base = ["--db", str(db_path), "catalogue"]
+    year = ["--year", "2027"]
+    assert main([*base, "submit", *year, "--letter-no", "12/TTr-TTKC"]) == 0
+    assert (
+        main(
+            [*base, "approve", *year, "--decision-no", "1/QĐ-UBND", "--decision-date", "25/10/2026"]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main([*base, "show", *year, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["state"] == "approved" and shown["versions"] == [1, 2]
+    assert shown["totals"]["support"] == 450_000_000 and shown["count"] == 2
+    assert main([*base, "compare", *year, "1", "2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    xlsx, pdf, letter = tmp_path / "dm.xlsx", tmp_path / "dm.pdf", tmp_path / "tt.pdf"
+    assert (
+        main(
+            [
+                *base,
+                "export",
+                *year,
+                "--xlsx",
+                str(xlsx),
+                "--pdf",
+                str(pdf),
+                "--letter",
+                str(letter),
+            ]
+        )
+        == 0
+    )
+    assert load_workbook(xlsx).active["A1"].value == "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027"
+    assert "1/QĐ-UBND" in pdf_text(pdf) and "12/TTr-TTKC" in pdf_text(letter)
+    assert not list(tmp_path.glob("*.part"))
+    # User mistakes: one line on stderr, exit 2.
+    capsys.readouterr()
+    assert main([*base, "export", "--year", "2031", "--xlsx", str(tmp_path / "x.xlsx")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert (
+        main([*base, "approve", *year, "--decision-no", "2", "--decision-date", "32/13/2026"]) == 2
+    )
