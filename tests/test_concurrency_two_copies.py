@@ -96,7 +96,9 @@ def test_check_revision_names_who_changed_it(two_copies: tuple[Database, Databas
             check_revision(s, p, rev, what="Đề án", label=code)
 
 
-def test_writer_waits_for_the_other_copys_transaction(two_copies: tuple[Database, Database]) -> None:
+def test_writer_waits_for_the_other_copys_transaction(
+    two_copies: tuple[Database, Database],
+) -> None:
     first, second = two_copies
     assert first.path is not None
     holder = sqlite3.connect(str(first.path), check_same_thread=False)
