@@ -6,12 +6,16 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kcdesk import paths
 from kcdesk.logsetup import setup_logging
 from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services import setup
+from kcdesk.services import backup, settings, setup
 from kcdesk.services.actor import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from kcdesk.ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,35 @@ def _first_run_choice() -> str:
     return "work" if box.clickedButton() is work else "demo"
 
 
+def _log_in(db: Database, default: Actor) -> Actor | None:
+    """Single-user mode (a personal PC) keeps ``default``; otherwise the log-in dialog."""
+    with db.session() as session:
+        single_user = bool(settings.get(session, "app.single_user"))
+    if single_user:
+        return default
+    from kcdesk.ui.login_dialog import log_in
+
+    return log_in(db)
+
+
+def _schedule_auto_backup(db: Database, actor: Actor, worker: Worker) -> None:
+    """The daily automatic backup, off the UI thread; checked again every hour."""
+    from PySide6.QtCore import QTimer
+
+    def run() -> None:
+        worker.run(
+            lambda _job: backup.auto_backup_if_due(db, actor),
+            on_success=lambda info: log.info("automatic backup: %s", info and info.path),
+            on_failure=lambda exc: log.warning("automatic backup failed: %s", exc),
+        )
+
+    QTimer.singleShot(2_000, run)
+    timer = QTimer(worker)
+    timer.setInterval(3_600_000)
+    timer.timeout.connect(run)
+    timer.start()
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication
@@ -91,9 +124,15 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
         vi.warn(None, "kcdesk — không mở được cơ sở dữ liệu", str(exc))
         return 2
 
-    ctx = AppContext(db, actor)
+    logged_in = _log_in(db, actor)
+    if logged_in is None:
+        db.dispose()
+        return 0
+    ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
     window.show()
+    if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+        _schedule_auto_backup(db, logged_in, ctx.worker)
     if os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         # Start-up measurement and smoke tests: show the window, then leave.
         from PySide6.QtCore import QTimer
