@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcdesk.models.base import Base, SyncedMixin, utcnow
-from kcdesk.models.proposal import Proposal
+from kcdesk.models.proposal import Document, Proposal
 
 
 class Amendment(SyncedMixin, Base):
@@ -53,3 +53,8 @@ class Amendment(SyncedMixin, Base):
     decision_note: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship()
+
+
+# The register's "missing documents" check and the proposal view read a proposal's
+# dossier documents; without this index each lookup scans every document.
+Index("ix_document_proposal_id", Document.proposal_id)

@@ -44,6 +44,11 @@ BEFORE_DECISION = (
 # Statuses in which a proposal waits for someone to act.
 WAITING = (*BEFORE_DECISION, S.APPROVED, S.ACCEPTED)
 LIMIT_PER_KIND = 500
+KIND_LABELS: dict[str, str] = {
+    "late_dossier": "Hồ sơ nộp muộn",
+    "long_wait": "Chờ quá lâu",
+    "missing_documents": "Thiếu giấy tờ",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ def late_dossiers(session: Session, actor: Actor | None = None) -> list[Attentio
     out: list[AttentionItem] = []
     deadlines: dict[int, date] = {}
     for code, year, received in rows:
-        deadline = deadlines.setdefault(year, dossier_deadline(session, year))
+        if year not in deadlines:
+            deadlines[year] = dossier_deadline(session, year)
+        deadline = deadlines[year]
         if received > deadline:
             late = (received - deadline).days
             out.append(
@@ -171,6 +178,10 @@ def provider_items(session: Session, today: date) -> list[AttentionItem]:
     out: list[AttentionItem] = []
     for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         provider = importlib.import_module(f"{package.__name__}.{module.name}")
+        # A provider names its kind for the panel: KIND + LABEL, or KIND_LABELS.
+        KIND_LABELS.update(getattr(provider, "KIND_LABELS", {}))
+        if isinstance(getattr(provider, "KIND", None), str) and hasattr(provider, "LABEL"):
+            KIND_LABELS[provider.KIND] = str(provider.LABEL)
         items = getattr(provider, "items", None)
         if callable(items):
             out.extend(items(session, today))
@@ -186,10 +197,3 @@ def collect(session: Session, today: date, actor: Actor | None = None) -> list[A
         *provider_items(session, today),
     ]
     return sorted(items, key=lambda i: (-i.severity, i.kind, i.code))
-
-
-KIND_LABELS = {
-    "late_dossier": "Hồ sơ nộp muộn",
-    "long_wait": "Chờ quá lâu",
-    "missing_documents": "Thiếu giấy tờ",
-}

@@ -28,10 +28,12 @@ class AttentionPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("attention_panel")
+        self.setMinimumWidth(280)
         self.title = QLabel("<b>Cần chú ý</b>")
         self.tree = QTreeWidget()
         self.tree.setObjectName("attention_tree")
         self.tree.setHeaderLabels(["Đề án", "Nội dung"])
+        self.tree.setColumnWidth(0, 170)
         self.tree.itemDoubleClicked.connect(self._open)
         self.refresh_button = QPushButton("Làm mới")
         self.refresh_button.clicked.connect(lambda: self.refresh())

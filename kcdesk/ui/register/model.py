@@ -55,6 +55,7 @@ class RegisterModel(QAbstractTableModel):
         self._warnings: dict[int, list[str]] = {}
         self._warned_pages: set[int] = set()
         self._generation = 0
+        self._warning_jobs: list[Any] = []
         self.check_duplicates = True
         try:
             self._activity_labels = {c: s.short_label for c, s in load_activities().items()}
@@ -70,6 +71,9 @@ class RegisterModel(QAbstractTableModel):
         """Recompute the matching ids (in the worker unless ``sync``)."""
         self._generation += 1
         generation = self._generation
+        for job in self._warning_jobs:
+            job.cancel()
+        self._warning_jobs.clear()
         flt, key, desc, actor = self.filter, self.sort_key, self.descending, self.ctx.actor
 
         def work(_job: Any = None) -> list[int]:

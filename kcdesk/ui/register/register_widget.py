@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,6 +41,9 @@ def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
     combo = QComboBox()
     combo.setObjectName(name)
     combo.addItem("Tất cả", None)
+    # Long labels (statuses, activities) must not widen the window beyond the screen.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
     for label, value in items:
         combo.addItem(label, value)
     return combo
@@ -82,19 +86,23 @@ class RegisterWidget(QWidget):
         self.source = _combo("source", sources)
         self.office = _combo("office", [(o, o) for o in offices])
         self.commune = _combo("commune", [(c, c) for c in communes])
-        filters = QHBoxLayout()
-        for label, combo in (
-            ("Năm", self.year),
-            ("Trạng thái", self.status),
-            ("Nội dung", self.activity),
-            ("Nguồn", self.source),
-            ("Đơn vị", self.office),
-            ("Xã", self.commune),
+        filters = QGridLayout()
+        for n, (label, combo) in enumerate(
+            (
+                ("Năm", self.year),
+                ("Trạng thái", self.status),
+                ("Nội dung", self.activity),
+                ("Nguồn", self.source),
+                ("Đơn vị", self.office),
+                ("Xã", self.commune),
+            )
         ):
-            filters.addWidget(QLabel(label))
-            filters.addWidget(combo)
+            # Two rows of three: the window fits a 1280-pixel screen with the panel.
+            filters.addWidget(QLabel(label), n // 3, (n % 3) * 2)
+            filters.addWidget(combo, n // 3, (n % 3) * 2 + 1)
             combo.currentIndexChanged.connect(self.apply_filter)
-        filters.addStretch(1)
+        for column in (1, 3, 5):
+            filters.setColumnStretch(column, 1)
 
         self.table = QTableView()
         self.table.setObjectName("register_table")
@@ -111,7 +119,9 @@ class RegisterWidget(QWidget):
             header.resizeSection(column, width)
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        # Newest plan year first: the year in preparation is where the work is.
+        self.model.sort_key, self.model.descending = "plan_year", True
+        header.setSortIndicator(5, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(self._open_index)
 
@@ -162,6 +172,7 @@ class RegisterWidget(QWidget):
         splitter.addWidget(self.attention)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 320])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         ctx.data_changed.connect(self._data_changed)
