@@ -126,7 +126,7 @@ class ProposalPanel(QWidget):
             return False
         self.reload()
         say(label, done)
-        self.ctx.notify("proposal")
+        self.ctx.notify("implementation")
         self.changed.emit(self.code)
         return True
 

@@ -147,7 +147,7 @@ class ImplementationView(QWidget):
         show_error(self, exc)
 
     def _data_changed(self, kind: str) -> None:
-        if kind in ("proposal", "catalogue", "amendment", "exchange"):
+        if kind in ("proposal", "implementation", "catalogue", "amendment", "exchange"):
             self._timer.start()
 
     def _panel_changed(self, code: str) -> None:
