@@ -1,0 +1,1 @@
+"""The settings section's panels: organisation, users and roles, my password, backup."""
