@@ -21,7 +21,13 @@ from pathlib import Path
 
 from kcdesk.services.errors import UserError
 from kcdesk.services.removable_drives import format_size
-from kcdesk.services.safe_write import WriteFailed, atomic_copy, atomic_write_bytes, sha256_of
+from kcdesk.services.safe_write import (
+    WriteFailed,
+    atomic_copy,
+    atomic_write_bytes,
+    explain,
+    sha256_of,
+)
 
 CHECKSUM_FILE = "SHA256SUMS.txt"
 # Keep this much free beyond the files themselves (FAT directory entries, the list).
@@ -134,7 +140,13 @@ def export_files(
                 stop_if_cancelled()
                 report(i, f"Đang tạo {name}…")
                 local = Path(tmp) / f"{i}-{name}"
-                produce(local)
+                try:
+                    produce(local)
+                except OSError as exc:
+                    raise WriteFailed(
+                        f"Không tạo được tệp {name} trên máy này: {explain(exc)}. "
+                        "Chưa ghi gì ra USB."
+                    ) from exc
                 staged.append((name, local))
             _check_space(folder, sum(path.stat().st_size for _, path in staged))
             results: list[WrittenFile] = []

@@ -1,0 +1,1 @@
+"""Catalogue screens: the grouped catalogue, states and versions, exports, Excel import."""

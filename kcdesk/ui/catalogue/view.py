@@ -1,0 +1,296 @@
+"""Catalogue screen: choose year and source, see the grouped catalogue, change its
+state (submit, approve with the decision), compare versions, export to a USB stick
+(XLSX, PDF, tờ trình), and import old Excel lists."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kcdesk.formatting import amount_in_words, format_date, format_money
+from kcdesk.models.catalogue import CatalogueState
+from kcdesk.reports.catalogue_pdf import default_issuer, write_catalogue_pdf
+from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
+from kcdesk.reports.org import agency_from_settings
+from kcdesk.reports.submission_letter_pdf import write_submission_letter
+from kcdesk.services import catalogue, settings
+from kcdesk.services.catalogue_build import CatalogueView
+from kcdesk.services.catalogue_columns import load_catalogue_form
+from kcdesk.services.catalogue_compare import RowDiff
+from kcdesk.services.forms import load_funding_sources
+from kcdesk.services.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
+from kcdesk.ui.catalogue.import_wizard import ImportWizard
+from kcdesk.ui.catalogue.model import CatalogueModel
+from kcdesk.ui.crash import show_error
+from kcdesk.ui.usb_export_dialog import UsbExportDialog
+from kcdesk.ui.worker import Job
+
+Producer = Any
+
+
+def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
+    """The files a leader gets on the stick: the catalogue as XLSX and PDF, and the
+    submission letter while the catalogue is a draft or submitted."""
+    form = load_catalogue_form()
+    stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
+    agency = agency_from_settings(values, default_issuer(view))
+    centre = agency_from_settings(values, "centre")
+
+    def xlsx(path: Path) -> None:
+        write_catalogue_xlsx(view, form, path)
+
+    def pdf(path: Path) -> None:
+        write_catalogue_pdf(view, form, agency, path)
+
+    def letter(path: Path) -> None:
+        write_submission_letter(view, centre, values, path)
+
+    files: list[tuple[str, Producer]] = [(f"{stem}.xlsx", xlsx), (f"{stem}.pdf", pdf)]
+    if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
+        files.append((f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf", letter))
+    return files
+
+
+class CataloguePanel(QWidget):
+    def __init__(self, ctx: AppContext, *, year: int | None = None) -> None:
+        super().__init__()
+        self.setObjectName("catalogue_panel")
+        self.ctx = ctx
+        self.form = load_catalogue_form()
+        self.current: CatalogueView | None = None
+        self.settings_values: dict[str, Any] = {}
+        self.dialog: Any = None  # the dialog opened last (tests drive it)
+
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(year or date.today().year + 1)
+        self.source = QComboBox()
+        for code, source in load_funding_sources().items():
+            self.source.addItem(source.label, code)
+        self.source.setCurrentIndex(max(0, self.source.findData("dia_phuong")))
+        self.version = QComboBox()
+        self.state_label = QLabel()
+        self.state_label.setObjectName("state_label")
+        self.totals_label = QLabel()
+        self.totals_label.setObjectName("totals_label")
+        self.totals_label.setWordWrap(True)
+
+        self.submit_button = QPushButton("Trình danh mục…")
+        self.approve_button = QPushButton("Ghi quyết định phê duyệt…")
+        self.reopen_button = QPushButton("Đưa về dự thảo…")
+        self.compare_button = QPushButton("So sánh phiên bản…")
+        self.export_button = QPushButton("Xuất Excel, PDF ra USB…")
+        self.import_button = QPushButton("Nhập danh sách Excel cũ…")
+
+        self.model = CatalogueModel(self.form, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        for i, column in enumerate(self.form.columns):
+            header.resizeSection(i, int(column.width * 7))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+
+        top = QHBoxLayout()
+        for label, widget in (
+            ("Năm kế hoạch:", self.year),
+            ("Nguồn:", self.source),
+            ("Xem:", self.version),
+        ):
+            top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        top.addWidget(self.state_label, 1)
+        actions = QHBoxLayout()
+        for button in (
+            self.submit_button,
+            self.approve_button,
+            self.reopen_button,
+            self.compare_button,
+            self.export_button,
+            self.import_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals_label)
+
+        self.year.valueChanged.connect(lambda _v: self.reload(keep_version=False))
+        self.source.currentIndexChanged.connect(lambda _i: self.reload(keep_version=False))
+        self.version.activated.connect(lambda _i: self.reload())
+        self.submit_button.clicked.connect(self.ask_submit)
+        self.approve_button.clicked.connect(self.ask_approve)
+        self.reopen_button.clicked.connect(self.ask_reopen)
+        self.compare_button.clicked.connect(self.open_compare)
+        self.export_button.clicked.connect(self.open_export)
+        self.import_button.clicked.connect(self.open_import)
+        ctx.data_changed.connect(self._on_data_changed)
+        self.reload(keep_version=False)
+
+    # -- loading ----------------------------------------------------------------
+    @property
+    def plan_year(self) -> int:
+        return int(self.year.value())
+
+    @property
+    def funding_source(self) -> str:
+        return str(self.source.currentData())
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in ("proposal", "catalogue"):
+            self.reload()
+
+    def reload(self, keep_version: bool = True) -> None:
+        year, source = self.plan_year, self.funding_source
+        version = self.version.currentData() if keep_version else None
+        db = self.ctx.db
+
+        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any]]:
+            with db.session() as session:
+                return catalogue.view(session, year, source, version), settings.get_all(session)
+
+        self.ctx.worker.run(load, self._show, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self, exc)
+
+    def _show(self, result: tuple[CatalogueView, dict[str, Any]]) -> None:
+        view, values = result
+        if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
+            return  # an older request answered after the user moved on
+        self.current, self.settings_values = view, values
+        self.model.set_view(view)
+        self.table.resizeRowsToContents()
+        self.version.blockSignals(True)
+        self.version.clear()
+        self.version.addItem("Bản hiện hành", None)
+        for number in view.versions:
+            self.version.addItem(f"Phiên bản {number}", number)
+        if view.version_number is not None and view.version_number != (
+            view.versions[-1] if view.versions else None
+        ):
+            self.version.setCurrentIndex(self.version.findData(view.version_number))
+        self.version.blockSignals(False)
+        state = view.state.label
+        if view.decision_no and view.decision_date:
+            state += f" — QĐ số {view.decision_no} ngày {format_date(view.decision_date)}"
+        if view.version_number:
+            state += f" (phiên bản {view.version_number})"
+        self.state_label.setText(f"Trạng thái: {state}")
+        support = view.total("support")
+        self.totals_label.setText(
+            f"{view.count} đề án; tổng kinh phí {format_money(view.total('total_cost'))} đồng; "
+            f"kinh phí khuyến công hỗ trợ {format_money(support)} đồng "
+            f"({amount_in_words(support)})."
+        )
+        actor = self.ctx.actor
+        self.submit_button.setEnabled(
+            view.state is CatalogueState.DRAFT and allowed(actor, CATALOGUE_EDIT) and view.count > 0
+        )
+        self.approve_button.setEnabled(
+            view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED)
+            and allowed(actor, CATALOGUE_APPROVE)
+            and view.count > 0
+        )
+        self.reopen_button.setEnabled(
+            view.state is CatalogueState.SUBMITTED and allowed(actor, CATALOGUE_EDIT)
+        )
+        self.compare_button.setEnabled(len(view.versions) >= 2)
+        self.export_button.setEnabled(view.count > 0)
+
+    # -- state changes ------------------------------------------------------------
+    def _write(self, action: Any) -> None:
+        try:
+            with self.ctx.db.session() as session:
+                action(session)
+        except Exception as exc:  # shown to the user, not swallowed
+            show_error(self, exc)
+            return
+        self.ctx.notify("catalogue")
+
+    def ask_submit(self) -> None:
+        dialog = NumberDateDialog("Trình danh mục", "Số tờ trình:", self, today=date.today())
+        year, source = self.plan_year, self.funding_source
+
+        def done() -> None:
+            number, when = dialog.values()
+            self._write(
+                lambda s: catalogue.submit(
+                    s, self.ctx.actor, year, source, letter_no=number or None, letter_date=when
+                )
+            )
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
+    def ask_approve(self) -> None:
+        dialog = NumberDateDialog(
+            "Quyết định phê duyệt danh mục", "Số quyết định:", self, today=date.today()
+        )
+        year, source = self.plan_year, self.funding_source
+
+        def done() -> None:
+            number, when = dialog.values()
+            self._write(
+                lambda s: catalogue.approve(
+                    s, self.ctx.actor, year, source, decision_no=number, decision_date=when
+                )
+            )
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
+    def ask_reopen(self) -> None:
+        dialog = ReasonDialog("Đưa danh mục về dự thảo", self)
+        year, source = self.plan_year, self.funding_source
+
+        def done() -> None:
+            reason = dialog.reason.text()
+            self._write(lambda s: catalogue.reopen(s, self.ctx.actor, year, source, reason=reason))
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
+    def open_compare(self) -> None:
+        if self.current is None:
+            return
+        year, source = self.plan_year, self.funding_source
+
+        def compare(old: int, new: int) -> list[RowDiff]:
+            with self.ctx.db.session() as session:
+                return catalogue.compare(session, year, source, old, new)
+
+        self.dialog = CompareDialog(list(self.current.versions), compare, self)
+        self.dialog.open()
+
+    def open_export(self) -> None:
+        if self.current is None:
+            return
+        files = export_files_for(self.current, self.settings_values)
+        self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
+        self.dialog.open()
+
+    def open_import(self) -> None:
+        self.dialog = ImportWizard(self.ctx, self, year=self.plan_year)
+        self.dialog.open()
