@@ -1,0 +1,1 @@
+"""Appraisal section widgets (thẩm định): council set-up, score grid, results, printing."""

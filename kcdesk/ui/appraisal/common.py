@@ -1,0 +1,51 @@
+"""Small shared pieces of the appraisal screens: messages and optional dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from kcdesk.formatting import format_date, parse_date
+
+ERROR_STYLE = "color: #b71c1c;"
+OK_STYLE = "color: #1b5e20;"
+
+
+def message_label(name: str) -> QLabel:
+    """Where a screen says what happened or why a rule refused (never a modal box)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def say(label: QLabel, text: str, *, error: bool = False) -> None:
+    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+    label.setProperty("is_error", error)
+    label.setText(text)
+
+
+def date_field(name: str, parent: QWidget | None = None) -> QLineEdit:
+    """A day-first date that may stay empty (dd/mm/yyyy)."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setPlaceholderText("dd/mm/yyyy")
+    return edit
+
+
+def read_date(edit: QLineEdit, what: str) -> date | None:
+    """The typed date or None; ValueError naming the field when it cannot be read."""
+    text = edit.text().strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from exc
+
+
+def show_date(edit: QLineEdit, value: date | None) -> None:
+    edit.setText(format_date(value) if value else "")
