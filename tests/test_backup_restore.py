@@ -247,3 +247,18 @@ def test_restore_reopens_an_older_backup_at_the_current_schema(
         assert kinds[-1] == "restored"
     finally:
         result.database.dispose()
+
+
+def test_work_folders_of_a_killed_backup_are_cleaned(db: Database) -> None:
+    import os
+    import time
+
+    stale = paths.backups_dir() / ".work" / "tmp-killed"
+    stale.mkdir(parents=True)
+    (stale / "database.sqlite").write_bytes(b"x" * 1000)
+    old = time.time() - 7 * 3600
+    os.utime(stale, (old, old))
+    fresh = paths.backups_dir() / ".work" / "tmp-running"
+    fresh.mkdir()
+    backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 2, 1))
+    assert not stale.exists() and fresh.exists()

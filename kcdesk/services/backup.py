@@ -204,12 +204,30 @@ def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
     return files[-1] if files else None
 
 
+def clean_work_dirs(max_age_hours: float = 6.0) -> int:
+    """Remove work folders left by a backup that was killed mid-way (they can be large)."""
+    base = paths.backups_dir() / ".work"
+    if not base.is_dir():
+        return 0
+    cutoff = datetime.now().timestamp() - max_age_hours * 3600
+    removed = 0
+    for folder in base.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                remove_tree(folder)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def auto_backup_if_due(
     db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
 ) -> BackupInfo | None:
     """The daily automatic backup: once per calendar day the app is used."""
     if db.path is None:
         return None
+    clean_work_dirs()
     folder = folder or paths.backups_dir()
     today = today or date.today()
     last = last_auto_backup(db, folder)
