@@ -40,8 +40,10 @@ def _note(r: ItemResult) -> str:
     parts = []
     if r.partial:
         parts.append(f"phiếu chưa đủ: {', '.join(r.partial)}")
-    if r.missing:
+    if r.missing and (r.totals or r.partial):
         parts.append(f"chưa chấm: {', '.join(r.missing)}")
+    elif r.missing:
+        parts.append("chưa có phiếu")
     if r.conflicted:
         parts.append(f"xung đột: {', '.join(r.conflicted)}")
     return "; ".join(parts)
@@ -61,6 +63,10 @@ class ResultsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(8, 200)
+        self.table.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)

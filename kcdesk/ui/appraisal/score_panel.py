@@ -220,6 +220,7 @@ class ScorePanel(QWidget):
         self.view.setItemDelegateForColumn(
             self.model.conclusion_col, ConclusionDelegate(self.model, self.view)
         )
+        self.view.resizeColumnsToContents()
         self.save_button.setEnabled(not self.model.locked)
         say(
             self.message,

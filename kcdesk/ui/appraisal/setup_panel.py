@@ -114,6 +114,11 @@ class SetupPanel(QWidget):
 
         # Agenda.
         self.agenda = _table("agenda_table", ["TT", "Mã đề án", "Tên đề án", "Kết quả"])
+        self.agenda.horizontalHeader().setStretchLastSection(False)
+        self.agenda.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.agenda.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.candidates = QComboBox()
         self.candidates.setObjectName("agenda_candidates")
         add_item = QPushButton("Đưa vào chương trình")
@@ -192,6 +197,7 @@ class SetupPanel(QWidget):
             for col, text in enumerate((str(row + 1), m.name, m.role.label, m.post)):
                 self.members.setItem(row, col, QTableWidgetItem(text))
             self.conflict_member.addItem(m.name, m.id)
+        self.members.resizeColumnsToContents()
         self.agenda.setRowCount(len(s.items))
         self.conflict_item.clear()
         for row, item in enumerate(s.items):
@@ -205,6 +211,7 @@ class SetupPanel(QWidget):
             for col, text in enumerate(cells):
                 self.agenda.setItem(row, col, QTableWidgetItem(text))
             self.conflict_item.addItem(item.proposal.code, item.id)
+        self.agenda.resizeColumnToContents(1)
         on_agenda = {item.proposal_id for item in s.items}
         self.candidates.clear()
         for p in proposals.list_proposals(
