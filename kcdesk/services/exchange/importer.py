@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kcdesk.models import AuditEvent, Facility, OfficeLevel, Proposal, utcnow
-from kcdesk.models.exchange import ExchangeConflict, ImportLog, RemoteEvent, SyncState
+from kcdesk.models import AuditEvent, OfficeLevel, utcnow
+from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services import attachments, audit, settings
 from kcdesk.services.actor import Actor
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange import keys, merge, records
+from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.export import (
     ATTACHMENT_PREFIX,
@@ -35,7 +36,7 @@ from kcdesk.services.exchange.export import (
     PROPOSALS_MEMBER,
 )
 from kcdesk.services.exchange.pack_reader import CHUNK, VerifiedPack, open_pack
-from kcdesk.services.exchange.sync import audit_batch, chunks, load_states, set_state
+from kcdesk.services.exchange.sync import audit_batch, chunks, load_states
 from kcdesk.services.permissions import EXCHANGE, require
 
 Progress = Callable[[int, int, str], None]
@@ -170,7 +171,8 @@ def import_pack(
         manifest = pack.manifest
         result = ImportResult(manifest=manifest, items=[], dry_run=False)
         result.attachments_new = _store_attachments(pack, attachments_root, report)
-        applier = _Applier(session, actor, manifest, result)
+        applier = Applier(session, manifest)
+        result.items, result.renamed = applier.items, applier.renamed
         for kind, member in KINDS:
             for batch in chunks(pack.iter_lines(member)):
                 _require_uuids(batch, member)
@@ -209,158 +211,6 @@ def _parse_time(text: Any) -> datetime | None:
         return datetime.fromisoformat(str(text).rstrip("Z"))
     except ValueError:
         return None
-
-
-class _Applier:
-    """Applies planned chunks; collects audit entries for one batched append."""
-
-    def __init__(
-        self, session: Session, actor: Actor, manifest: dict[str, Any], result: ImportResult
-    ) -> None:
-        self.session, self.actor, self.manifest, self.result = session, actor, manifest, result
-        self.sender = str(manifest.get("sender", {}).get("code", ""))
-        self.audit_entries: list[dict[str, Any]] = []
-        self.codes: dict[str, str] | None = None
-
-    def _code_owner(self) -> dict[str, str]:
-        if self.codes is None:
-            self.codes = dict(
-                self.session.execute(select(Proposal.code, Proposal.uuid)).tuples().all()
-            )
-        return self.codes
-
-    def apply_chunk(self, kind: str, batch: list[dict[str, Any]]) -> None:
-        session = self.session
-        states = load_states(session, (str(r["uuid"]) for r in batch))
-        items, loaded = merge.plan_chunk(session, kind, batch, states)
-        by_uuid = {str(r["uuid"]): r for r in batch}
-        facilities = self._facilities(batch) if kind == records.PROPOSAL else {}
-        for item in items:
-            rec = by_uuid[item.uuid]
-            if item.action == merge.NEW:
-                obj = self._create(kind, rec, facilities)
-                if kind == records.FACILITY:
-                    facilities[item.uuid] = obj
-            elif item.action == merge.UPDATED:
-                obj = loaded[item.uuid]
-                before = merge.to_record(kind, obj)
-                self._update(kind, obj, rec, facilities)
-                self._audit(kind, item, "import_update", records_diff(before, rec))
-            elif item.action == merge.UNCHANGED:
-                if not item.note:
-                    continue
-                # Same content both sides (or an older pack): keep the base in step.
-                obj = loaded.get(item.uuid)
-                if obj is not None and item.note == "cùng nội dung":
-                    if obj.revision < item.revision:
-                        obj.revision = item.revision
-                    set_state(session, states, item.uuid, kind, obj.revision, item.content_hash)
-                continue
-            else:
-                if not item.already_open:
-                    self._conflict(kind, item, loaded[item.uuid], rec)
-                continue
-            set_state(session, states, item.uuid, kind, item.revision, item.content_hash)
-        session.flush()
-        self.result.items.extend(items)
-
-    def _facilities(self, batch: list[dict[str, Any]]) -> dict[str, Facility]:
-        wanted = {u for r in batch for u in r.get("facilities", [])}
-        out: dict[str, Facility] = {}
-        for part in chunks(sorted(wanted)):
-            for f in self.session.scalars(select(Facility).where(Facility.uuid.in_(part))):
-                out[f.uuid] = f
-        return out
-
-    def _create(self, kind: str, rec: dict[str, Any], facilities: dict[str, Facility]) -> Any:
-        if kind == records.FACILITY:
-            obj: Any = records.new_facility(rec)
-            self.session.add(obj)
-            self._audit(kind, None, "import_new", {}, rec)
-            return obj
-        proposal = Proposal(uuid=str(rec["uuid"]))
-        records.apply_proposal(self.session, proposal, rec, facilities)
-        self._settle_code(proposal, str(rec["uuid"]))
-        self.session.add(proposal)
-        self._audit(kind, None, "import_new", {}, rec)
-        return proposal
-
-    def _update(
-        self, kind: str, obj: Any, rec: dict[str, Any], facilities: dict[str, Facility]
-    ) -> None:
-        if kind == records.FACILITY:
-            records.apply_facility(obj, rec)
-            return
-        old_code = obj.code
-        records.apply_proposal(self.session, obj, rec, facilities)
-        codes = self._code_owner()
-        codes.pop(old_code, None)
-        self._settle_code(obj, obj.uuid)
-
-    def _settle_code(self, proposal: Proposal, uuid: str) -> None:
-        """Keep codes unique: an incoming code taken by another record gets a suffix.
-
-        The renamed record counts as edited here (revision + 1), so the new code
-        travels back to the sender with the next pack instead of silently diverging.
-        """
-        codes = self._code_owner()
-        owner = codes.get(proposal.code)
-        if owner is not None and owner != uuid:
-            base, n = f"{proposal.code}/{self.sender}", 1
-            candidate = base
-            while candidate in codes:
-                n += 1
-                candidate = f"{base}-{n}"
-            self.result.renamed.append(f"{proposal.code} → {candidate}")
-            proposal.code = candidate
-            proposal.revision += 1
-        codes[proposal.code] = uuid
-
-    def _conflict(self, kind: str, item: merge.PlanItem, obj: Any, rec: dict[str, Any]) -> None:
-        local = merge.to_record(kind, obj)
-        self.session.add(
-            ExchangeConflict(
-                record_uuid=item.uuid,
-                kind=kind,
-                label=item.label[:255],
-                pack_uuid=str(self.manifest.get("pack_uuid", "")),
-                sender_code=self.sender,
-                local=local,
-                incoming=rec,
-                incoming_hash=item.content_hash,
-                incoming_revision=item.revision,
-                local_revision=obj.revision,
-            )
-        )
-        self._audit(kind, item, "import_conflict", {}, rec)
-
-    def _audit(
-        self,
-        kind: str,
-        item: merge.PlanItem | None,
-        action: str,
-        changes: dict[str, Any],
-        rec: dict[str, Any] | None = None,
-    ) -> None:
-        uuid = item.uuid if item is not None else str((rec or {}).get("uuid", ""))
-        label = item.label if item is not None else records.record_label(kind, rec or {})
-        self.audit_entries.append(
-            {
-                "entity": kind,
-                "entity_uuid": uuid,
-                "entity_label": label,
-                "action": action,
-                "changes": {
-                    "pack": {"old": None, "new": self.manifest.get("pack_uuid")},
-                    **changes,
-                },
-            }
-        )
-
-
-def records_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    fields = records.content_fields(after)
-    return audit.diff({k: before.get(k) for k in fields}, {k: after.get(k) for k in fields})
 
 
 def _store_attachments(pack: VerifiedPack, root: Path | None, report: Progress) -> int:

@@ -28,6 +28,7 @@ NEW = "new"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
 CONFLICT = "conflict"
+SAME_CONTENT = "cùng nội dung"
 
 ACTION_LABELS = {
     NEW: "Mới",
@@ -154,7 +155,7 @@ def _decide(
         return UNCHANGED, ""
     local_hash = records.content_hash(to_record(kind, obj)) if obj is not None else ""
     if local_hash == incoming_hash:
-        return UNCHANGED, "cùng nội dung"
+        return UNCHANGED, SAME_CONTENT
     revision = int(rec["revision"])
     unedited = (
         base is not None and info.revision == base.revision and local_hash == base.content_hash
