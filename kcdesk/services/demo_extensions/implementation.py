@@ -71,7 +71,9 @@ def _progress(
     proposal: Proposal, start: date, end: date, rng: random.Random, top: int
 ) -> list[Base]:
     span = max(1, (end - start).days)
-    steps = sorted(rng.sample(range(10, top + 1, 10), k=min(3, top // 10))) if top >= 10 else []
+    steps = sorted(rng.sample(range(10, top, 10), k=min(3, top // 10 - 1))) if top > 10 else []
+    if top == 100:
+        steps.append(100)  # accepted work was reported complete
     return [
         ProgressEntry(
             proposal_id=proposal.id,

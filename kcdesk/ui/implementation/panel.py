@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -66,9 +67,17 @@ class ProposalPanel(QWidget):
         self.acceptance_tab.print_requested.connect(self.print_minutes)
         self.money_tab = MoneyTab(self.write)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.progress_tab, "Tiến độ")
-        self.tabs.addTab(self.acceptance_tab, "Nghiệm thu")
-        self.tabs.addTab(self.money_tab, "Giải ngân, quyết toán")
+        for tab, title in (
+            (self.progress_tab, "Tiến độ"),
+            (self.acceptance_tab, "Nghiệm thu"),
+            (self.money_tab, "Giải ngân, quyết toán"),
+        ):
+            # Long forms scroll instead of squeezing their tables on small screens.
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(tab)
+            self.tabs.addTab(scroll, title)
+        self.setMinimumWidth(480)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.start_button)

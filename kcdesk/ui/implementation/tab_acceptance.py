@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -62,7 +63,13 @@ class AcceptanceTab(QWidget):
         self.evidence = QTableWidget(0, 3)
         self.evidence.setObjectName("evidence_table")
         self.evidence.setHorizontalHeaderLabels(["Tài liệu", "Bắt buộc", "Tệp"])
+        self.evidence.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.evidence.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.evidence.verticalHeader().setVisible(False)
+        self.evidence.setWordWrap(True)
+        self.evidence.setMinimumHeight(170)
         self.evidence.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.evidence.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.evidence.itemChanged.connect(self._evidence_toggled)
@@ -90,7 +97,12 @@ class AcceptanceTab(QWidget):
         self.outputs = QTableWidget(0, 3)
         self.outputs.setObjectName("outputs_table")
         self.outputs.setHorizontalHeaderLabels(["Kết quả", "Kế hoạch", "Đạt được"])
+        self.outputs.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.outputs.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.outputs.verticalHeader().setVisible(False)
+        self.outputs.setMinimumHeight(130)
         self.outputs.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.record_button = QPushButton("Ghi nghiệm thu")
         self.record_button.setObjectName("acceptance_record")
@@ -105,7 +117,8 @@ class AcceptanceTab(QWidget):
         form.addRow("Số biên bản", self.minutes)
         form.addRow("Thành phần", self.participants)
         form.addRow("Kết luận", self.result)
-        form.addRow("Kết quả đạt được", self.outputs)
+        form.addRow(QLabel("Kết quả đạt được (theo các kết quả dự kiến của đề án):"))
+        form.addRow(self.outputs)
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
         buttons.addWidget(self.print_button)
@@ -114,8 +127,8 @@ class AcceptanceTab(QWidget):
         form.addRow(self.message)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(ev_box, 1)
-        layout.addWidget(form_box, 2)
+        layout.addWidget(ev_box)
+        layout.addWidget(form_box)
 
     # -- showing ------------------------------------------------------------------
 
@@ -133,11 +146,11 @@ class AcceptanceTab(QWidget):
                 flags |= Qt.ItemFlag.ItemIsUserCheckable
             label.setFlags(flags)
             label.setCheckState(Qt.CheckState.Checked if e["received"] else Qt.CheckState.Unchecked)
-            if e["source"]:
-                label.setToolTip(e["source"])
+            label.setToolTip(e["label"] + (f"\n{e['source']}" if e["source"] else ""))
             self.evidence.setItem(row, 0, label)
             self.evidence.setItem(row, 1, QTableWidgetItem("Có" if e["required"] else "Nếu có"))
             self.evidence.setItem(row, 2, QTableWidgetItem(e["file"] or ""))
+        self.evidence.resizeRowsToContents()
         self._missing = [e["label"] for e in items if e["required"] and not e["received"]]
         if data["acceptance"] is None:
             self._say_missing()

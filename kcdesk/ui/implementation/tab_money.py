@@ -53,6 +53,8 @@ class MoneyTab(QWidget):
         self.table.setHorizontalHeaderLabels(["Ngày", "Loại", "Số tiền (đồng)", "Chứng từ"])
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(140)
 
         self.kind = QComboBox()
         self.kind.setObjectName("disbursement_kind")

@@ -40,6 +40,8 @@ class ProgressTab(QWidget):
         self.table.setHorizontalHeaderLabels(["Ngày", "Tiến độ", "Ghi chú", "Tệp"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(140)
         self.date = date_edit(self)
         self.percent = QSpinBox()
         self.percent.setObjectName("progress_percent")

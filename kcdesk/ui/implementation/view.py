@@ -73,9 +73,11 @@ class ImplementationView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            COL_TITLE, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The title keeps a readable width; the table scrolls sideways if it must.
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_TITLE, 260)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.panel = ProposalPanel(ctx)
         self.panel.changed.connect(self._panel_changed)
@@ -91,6 +93,7 @@ class ImplementationView(QWidget):
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 480])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
