@@ -97,9 +97,9 @@ def _normalise(name: str, value: Any) -> Any:
 
 def _facility_names(session: Session, uuids: list[str]) -> list[str]:
     found = dict(
-        session.execute(
-            select(Facility.uuid, Facility.name).where(Facility.uuid.in_(uuids))
-        ).tuples()
+        session.execute(select(Facility.uuid, Facility.name).where(Facility.uuid.in_(uuids)))
+        .tuples()
+        .all()
     )
     missing = [u for u in uuids if u not in found]
     if missing:

@@ -237,9 +237,9 @@ def codes_for_ids(session: Session, ids: Sequence[int]) -> list[str]:
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         found.update(
-            session.execute(
-                select(Proposal.id, Proposal.code).where(Proposal.id.in_(chunk))
-            ).tuples()
+            session.execute(select(Proposal.id, Proposal.code).where(Proposal.id.in_(chunk)))
+            .tuples()
+            .all()
         )
     return [found[i] for i in wanted if i in found]
 
