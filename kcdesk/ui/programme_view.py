@@ -1,13 +1,17 @@
-"""Read-only view of the programmes (chương trình) and their targets (chỉ tiêu)."""
+"""The programmes (chương trình) and their targets (chỉ tiêu): list, import, edit a target."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -15,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
-from kcdesk.services import programmes
+from kcdesk.services import permissions, programmes
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.crash import show_error
+from kcdesk.ui.dashboard.target_editor import TargetEditor
 
 TARGET_COLUMNS = ("Mã", "Nhóm", "Chỉ tiêu", "Số lượng", "Đơn vị", "Nội dung hoạt động", "Đo bằng")
 
@@ -28,6 +34,11 @@ class ProgrammeView(QWidget):
         self.setObjectName("programme_view")
         self.chooser = QComboBox()
         self.chooser.setObjectName("programme_chooser")
+        # Programme names are long: never let the combo widen the window.
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(30)
         self.chooser.currentIndexChanged.connect(self._show_selected)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -43,9 +54,23 @@ class ProgrammeView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.import_button = QPushButton("Nạp tệp chương trình…")
+        self.import_button.setObjectName("programme_import")
+        self.import_button.setToolTip("Tệp TOML (như chương trình mẫu) hoặc Excel cùng các cột.")
+        self.import_button.clicked.connect(lambda: self.import_file())
+        self.edit_button = QPushButton("Sửa chỉ tiêu…")
+        self.edit_button.setObjectName("target_edit")
+        self.edit_button.clicked.connect(self.edit_selected)
+        can_edit = permissions.allowed(ctx.actor, permissions.PROGRAMME_EDIT)
+        self.import_button.setEnabled(can_edit)
+        self.edit_button.setEnabled(can_edit)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected() if can_edit else None)
+        self.editor: TargetEditor | None = None
         top = QHBoxLayout()
         top.addWidget(QLabel("Chương trình:"))
         top.addWidget(self.chooser, 1)
+        top.addWidget(self.import_button)
+        top.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
@@ -71,6 +96,56 @@ class ProgrammeView(QWidget):
             self.summary.setText(
                 "Chưa có chương trình nào. Chạy 'kcdesk init' để nạp chương trình mẫu."
             )
+
+    def import_file(self, path: Path | None = None) -> str | None:
+        """Import a TOML or XLSX programme file; returns the programme code."""
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Nạp tệp chương trình", "", "Chương trình (*.toml *.xlsx)"
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            with self.ctx.db.session() as session:
+                programme, _action = programmes.import_programme(session, self.ctx.actor, path)
+                code = programme.code
+        except Exception as exc:  # shown to the user; UserError plainly
+            show_error(self, exc)
+            return None
+        self.ctx.notify("programme")
+        self.chooser.setCurrentIndex(max(0, self.chooser.findData(code)))
+        return code
+
+    def edit_selected(self) -> TargetEditor | None:
+        code = self.chooser.currentData()
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        if not code or item is None:
+            return None
+        with self.ctx.db.session() as session:
+            programme = programmes.get_programme(session, code)
+            target = next(t for t in programme.targets if t.code == item.text())
+            editor = TargetEditor(self, code, target)
+        editor.accepted.connect(lambda: self._save_target(editor, code, target.code))
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.editor = editor
+        editor.open()
+        return editor
+
+    def _save_target(self, editor: TargetEditor, programme_code: str, target_code: str) -> None:
+        changes = editor.changes()
+        if not changes:
+            return
+        try:
+            with self.ctx.db.session() as session:
+                programmes.update_target(
+                    session, self.ctx.actor, programme_code, target_code, **changes
+                )
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.ctx.notify("programme")
 
     def _on_changed(self, kind: str) -> None:
         if kind == "programme":

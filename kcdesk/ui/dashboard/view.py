@@ -70,6 +70,11 @@ class DashboardView(QWidget):
         self.chooser = QComboBox()
         self.chooser.setObjectName("dashboard_programme")
         self.chooser.setMinimumContentsLength(30)
+        # Programme names are long: never let the combo widen the window.
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(30)
         self.year = QComboBox()
         self.year.setObjectName("dashboard_year")
         self.refresh_button = QPushButton("Làm mới")
