@@ -56,6 +56,8 @@ class ExportResult:
     counts: dict[str, int]
     recipient: str
     missing_attachments: list[str] = field(default_factory=list)
+    # (uuid, kind, revision, content hash) of every record in the pack.
+    exported: list[tuple[str, str, int, str]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -132,7 +134,7 @@ def _linked_facility_ids(session: Session, proposal_ids: list[int]) -> set[int]:
     return out
 
 
-def export_pack(
+def write_pack(
     session: Session,
     actor: Actor,
     target: Path,
@@ -142,7 +144,11 @@ def export_pack(
     attachments_root: Path | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write a signed pack to ``target``; move the sync state on once it verifies."""
+    """Write a signed pack to ``target`` and verify it; reads the database only.
+
+    ``mark_exported`` then records it (the UI calls it once the copy on the stick
+    is verified, so a failed copy does not make the next pack skip records).
+    """
     require(actor, EXCHANGE)
     target = Path(target)
     route = _route(session, office_code)
@@ -245,35 +251,64 @@ def export_pack(
         )
 
     sha = atomic_write(target, write)
-    # Verify like the receiver will, before the sync state moves on.
+    # Verify like the receiver will, before the sync state may move on.
     with open_pack(target, lambda code: secret if code == route.signer.code else None):
         pass
-    states = load_states(session, (u for u, _k, _r, _h in exported))
-    for uuid, kind, revision, content in exported:
+    return ExportResult(
+        target, pack_uuid, sha, counts, route.recipient.code, missing, exported=exported
+    )
+
+
+def mark_exported(session: Session, actor: Actor, result: ExportResult) -> None:
+    """Once the pack is safely written where it goes: move bases and the watermark on."""
+    require(actor, EXCHANGE)
+    states = load_states(session, (u for u, _k, _r, _h in result.exported))
+    for uuid, kind, revision, content in result.exported:
         set_state(session, states, uuid, kind, revision, content)
-    mark = session.scalars(
-        select(ExchangeWatermark).where(ExchangeWatermark.peer_code == route.recipient.code)
-    ).first()
+    mark = last_export(session, result.recipient)
     if mark is None:
-        mark = ExchangeWatermark(peer_code=route.recipient.code)
+        mark = ExchangeWatermark(peer_code=result.recipient)
         session.add(mark)
     mark.last_export_at = utcnow()
-    mark.last_pack_uuid = pack_uuid
-    mark.last_counts = dict(counts)
+    mark.last_pack_uuid = result.pack_uuid
+    mark.last_counts = dict(result.counts)
     mark.username = actor.username
     audit.record(
         session,
         actor,
         entity="exchange_pack",
-        entity_uuid=pack_uuid,
-        entity_label=target.name,
+        entity_uuid=result.pack_uuid,
+        entity_label=result.path.name,
         action="export",
         changes={
-            "to": {"old": None, "new": route.recipient.code},
-            "counts": {"old": None, "new": counts},
+            "to": {"old": None, "new": result.recipient},
+            "counts": {"old": None, "new": result.counts},
         },
     )
-    return ExportResult(target, pack_uuid, sha, counts, route.recipient.code, missing)
+
+
+def export_pack(
+    session: Session,
+    actor: Actor,
+    target: Path,
+    *,
+    office_code: str | None = None,
+    full: bool = False,
+    attachments_root: Path | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write a signed, verified pack to ``target`` and record the export."""
+    result = write_pack(
+        session,
+        actor,
+        target,
+        office_code=office_code,
+        full=full,
+        attachments_root=attachments_root,
+        progress=progress,
+    )
+    mark_exported(session, actor, result)
+    return result
 
 
 def last_export(session: Session, peer_code: str) -> ExchangeWatermark | None:

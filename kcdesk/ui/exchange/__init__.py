@@ -1,0 +1,1 @@
+"""Exchange screens (trao đổi dữ liệu): export, import with preview, conflicts, offices."""

@@ -1,0 +1,53 @@
+"""Nhật ký nhập gói: who imported which pack, when, and what it changed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from kcdesk.services.exchange import importer
+from kcdesk.ui.app_context import AppContext
+
+HEADERS = ("Thời điểm (UTC)", "Người nhập", "Từ đơn vị", "Tệp gói", "Đề án", "Mã gói")
+
+
+def counts_text(counts: dict[str, object]) -> str:
+    return (
+        f"mới {counts.get('new', 0)}, cập nhật {counts.get('updated', 0)}, không đổi "
+        f"{counts.get('unchanged', 0)}, xung đột {counts.get('conflicts', 0)}"
+    )
+
+
+class LogPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exchange_log")
+        self.ctx = ctx
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("import_log")
+        self.table.setHorizontalHeaderLabels(list(HEADERS))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        QVBoxLayout(self).addWidget(self.table)
+        ctx.data_changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, kind: str) -> None:
+        if kind == "exchange":
+            self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.session() as session:
+            rows = [
+                (
+                    f"{log.imported_at:%d/%m/%Y %H:%M}",
+                    log.username,
+                    log.sender_code,
+                    log.file_name,
+                    counts_text(log.counts),
+                    log.pack_uuid,
+                )
+                for log in importer.import_log(session)
+            ]
+        self.table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
