@@ -144,7 +144,9 @@ def test_acceptance_records_outputs_minutes_and_status(session: Session) -> None
     assert {o.measure: o.achieved for o in p.outputs} == achieved
     assert p.status is S.ACCEPTED
     assert p.status_changes[-1].reason == "Biên bản nghiệm thu số 12/BB-NT"
-    with pytest.raises(ValidationError, match="chỉ nghiệm thu đề án đang thực hiện"):
+    with pytest.raises(
+        ValidationError, match="đã có biên bản nghiệm thu số 12/BB-NT ngày 05/11/2026"
+    ):
         acceptance.record_acceptance(
             session,
             SYSTEM,
@@ -204,3 +206,43 @@ def test_acceptance_needs_outputs_minutes_and_implementing(session: Session) -> 
         )
     assert p.status is S.IMPLEMENTING
     assert all(o.achieved is None for o in p.outputs)
+
+
+def test_minutes_recorded_after_the_status_was_moved_in_the_register(session: Session) -> None:
+    """'Accepted' set through the register has no minutes: payments wait for them."""
+    from kcdesk.models.implementation import DisbursementKind
+    from kcdesk.services import implementation_money as money
+    from kcdesk.services import workflow
+
+    p = make_proposal(session)
+    impl.start(session, SYSTEM, p)
+    workflow.change_status(session, SYSTEM, p, S.ACCEPTED)
+    with pytest.raises(money.RuleRefused, match="chưa có biên bản nghiệm thu"):
+        money.add_disbursement(
+            session,
+            SYSTEM,
+            p,
+            kind=DisbursementKind.SETTLEMENT,
+            amount=1_000,
+            paid_on=date(2026, 12, 1),
+        )
+    all_evidence(session, p)
+    changes = len(p.status_changes)
+    acceptance.record_acceptance(
+        session,
+        SYSTEM,
+        p,
+        accepted_on=date(2026, 11, 5),
+        minutes_no="7/BB",
+        achieved=outputs_for(p),
+    )
+    assert p.status is S.ACCEPTED and len(p.status_changes) == changes
+    money.add_disbursement(
+        session,
+        SYSTEM,
+        p,
+        kind=DisbursementKind.SETTLEMENT,
+        amount=1_000,
+        paid_on=date(2026, 12, 1),
+    )
+    assert p.disbursed == 1_000

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from kcdesk.formatting import format_date
 from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
 from kcdesk.models.implementation import Acceptance
 from kcdesk.services import audit, workflow
@@ -81,7 +82,16 @@ def record_acceptance(
     """Record the acceptance minutes; 'implementing' → 'accepted'."""
     require(actor, IMPLEMENTATION_EDIT)
     minutes_no = nfc(minutes_no.strip())
-    if proposal.status is not S.IMPLEMENTING or get_acceptance(session, proposal) is not None:
+    # 'Accepted' without minutes happens when the status was moved in the register
+    # (or came in an exchange pack): the minutes may then be recorded afterwards.
+    late_minutes = proposal.status is S.ACCEPTED
+    existing = get_acceptance(session, proposal)
+    if existing is not None:
+        raise ValidationError(
+            f"Đề án {proposal.code} đã có biên bản nghiệm thu số {existing.minutes_no} ngày "
+            f"{format_date(existing.accepted_on)}."
+        )
+    if proposal.status not in (S.IMPLEMENTING, S.ACCEPTED):
         hint = (
             " Hãy bắt đầu thực hiện (hoặc báo cáo tiến độ) trước."
             if proposal.status is S.APPROVED
@@ -148,7 +158,8 @@ def record_acceptance(
             ),
         },
     )
-    workflow.change_status(
-        session, actor, proposal, S.ACCEPTED, reason=f"Biên bản nghiệm thu số {minutes_no}"
-    )
+    if not late_minutes:
+        workflow.change_status(
+            session, actor, proposal, S.ACCEPTED, reason=f"Biên bản nghiệm thu số {minutes_no}"
+        )
     return row

@@ -87,6 +87,12 @@ def _cite(source: str) -> str:
     return f" ({source})" if source else ""
 
 
+def _not_accepted(proposal: Proposal) -> str:
+    if proposal.status is S.ACCEPTED:
+        return "chưa có biên bản nghiệm thu (hãy ghi biên bản nghiệm thu trước)"
+    return "chưa nghiệm thu"
+
+
 def check_disbursement(
     proposal: Proposal,
     state: MoneyState,
@@ -132,8 +138,8 @@ def check_disbursement(
                 "settlement",
                 f"Quy tắc thanh toán{_cite(rules.settlement_source)}: phần kinh phí còn lại chỉ "
                 f"thanh toán sau khi đề án đã nghiệm thu; đề án {proposal.code} đang ở trạng "
-                f"thái '{proposal.status.label}', chưa nghiệm thu. Đã chi {_m(state.disbursed)} "
-                f"trên {_m(approved)} được duyệt.",
+                f"thái '{proposal.status.label}', {_not_accepted(proposal)}. Đã chi "
+                f"{_m(state.disbursed)} trên {_m(approved)} được duyệt.",
             )
         )
     if after > approved:
@@ -283,7 +289,8 @@ def record_settlement(
         rules = rules or load_rules()
         raise RuleRefused(
             f"Quy tắc thanh toán{_cite(rules.settlement_source)}: chỉ quyết toán đề án đã "
-            f"nghiệm thu; đề án {proposal.code} đang ở trạng thái '{proposal.status.label}'.",
+            f"nghiệm thu; đề án {proposal.code} đang ở trạng thái '{proposal.status.label}', "
+            f"{_not_accepted(proposal)}.",
             ["settlement"],
         )
     rules = rules or load_rules()
