@@ -1,0 +1,161 @@
+"""Audit trail: every service write is chained by hash; altering or removing a stored
+row is detected and named (service, CLI exit code, the viewer's button)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from kcdesk.cli.main import main
+from kcdesk.models import AuditEvent, ProposalStatus
+from kcdesk.services import audit, workflow
+from tests.register_helpers import ADMIN, STAFF, proposal
+
+S = ProposalStatus
+
+
+@pytest.fixture
+def chained(db):  # noqa: ANN001, ANN201
+    """A database with a handful of events from real service calls."""
+    with db.session() as session:
+        p = proposal(session, "ĐA-2027-001", status=S.RECEIVED)
+        workflow.change_status(session, STAFF, p, S.FORWARDED)
+        workflow.change_status(session, STAFF, p, S.DOSSIER_COMPLETE)
+        workflow.change_status(session, ADMIN, p, S.RETURNED, reason="Thiếu bản vẽ")
+        workflow.change_status(session, STAFF, p, S.RECEIVED)
+    return db
+
+
+def _ids(db) -> list[int]:  # noqa: ANN001
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
+
+
+def test_intact_chain(chained, capsys) -> None:  # noqa: ANN001
+    with chained.session() as session:
+        assert audit.verify_chain(session) is None
+        assert audit.count_events(session) >= 5
+    assert main(["--db", str(chained.path), "audit", "verify"]) == 0
+    assert "toàn vẹn" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET username = 'ke_gian' WHERE id = :id",
+        'UPDATE audit_event SET changes = \'{"status": {"old": "x", "new": "y"}}\' WHERE id = :id',
+        "UPDATE audit_event SET at = '2020-01-01 00:00:00.000000' WHERE id = :id",
+    ],
+)
+def test_altered_row_is_named(chained, capsys, statement: str) -> None:  # noqa: ANN001
+    target = _ids(chained)[2]
+    with chained.engine.begin() as conn:
+        conn.execute(text(statement), {"id": target})
+    with chained.session() as session:
+        problem = audit.verify_chain(session)
+    assert problem is not None and problem.event_id == target
+    assert main(["--db", str(chained.path), "audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"#{target} " in err and "đã bị sửa" in err
+
+
+def test_deleted_row_is_named(chained, capsys) -> None:  # noqa: ANN001
+    ids = _ids(chained)
+    target = ids[1]
+    with chained.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": target})
+    with chained.session() as session:
+        problem = audit.verify_chain(session)
+    assert problem is not None and problem.event_id == target
+    assert main(["--db", str(chained.path), "audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert f"#{target} " in err and "xoá" in err
+
+
+def test_rehashed_forgery_still_breaks_the_link(chained) -> None:  # noqa: ANN001
+    """Altering a row and recomputing its own hash breaks the next event's link."""
+    ids = _ids(chained)
+    with chained.session() as session:
+        event = session.get(AuditEvent, ids[1])
+        assert event is not None
+        event.username = "ke_gian"
+        event.hash = audit.event_digest(event)
+    with chained.session() as session:
+        problem = audit.verify_chain(session)
+    assert problem is not None and problem.event_id == ids[2]
+
+
+def test_every_write_is_chained_with_field_changes(chained) -> None:  # noqa: ANN001
+    with chained.session() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        statuses = [e.changes["status"] for e in events if e.action == "status"]
+        assert statuses == [
+            {"old": "received", "new": "forwarded"},
+            {"old": "forwarded", "new": "dossier_complete"},
+            {"old": "dossier_complete", "new": "returned"},
+            {"old": "returned", "new": "received"},
+        ]
+        for before, after in zip(events, events[1:], strict=False):
+            assert after.prev_hash == before.hash
+
+
+def test_list_events_filters(chained, capsys) -> None:  # noqa: ANN001
+    with chained.session() as session:
+        uuid = session.scalars(text("SELECT uuid FROM proposal")).one()
+        mine = audit.list_events(session, entity_uuid=uuid)
+        assert {e.action for e in mine} == {"status"} and len(mine) == 4
+        assert [e.username for e in audit.list_events(session, username="admin1")] == ["admin1"]
+        today = date.today()
+        assert len(audit.list_events(session, since=today, until=today)) == audit.count_events(
+            session
+        )
+        assert audit.list_events(session, until=today - timedelta(days=2)) == []
+        assert "canbo" in audit.usernames(session)
+    assert (
+        main(
+            [
+                "--db",
+                str(chained.path),
+                "audit",
+                "list",
+                "--proposal",
+                "ĐA-2027-001",
+                "--user",
+                "canbo",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 3 and all(r["user"] == "canbo" for r in rows)
+
+
+def test_viewer_filters_and_detects_tampering(qtbot, chained) -> None:  # noqa: ANN001
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.sections.audit import create
+
+    ctx = AppContext(chained, ADMIN)
+    view = create(ctx)
+    qtbot.addWidget(view)
+    view.show()
+    total = view.table.rowCount()
+    assert total >= 5
+    view.proposal.setText("ĐA-2027-001")
+    view.user.setCurrentIndex(view.user.findData("canbo"))
+    view.filter_button.click()
+    assert view.table.rowCount() == 3
+    assert {view.table.item(r, 2).text() for r in range(3)} == {"canbo"}
+    view.verify_button.click()
+    qtbot.waitUntil(lambda: "toàn vẹn" in view.result.text(), timeout=5000)
+    assert "KHÔNG" not in view.result.text()
+    target = _ids(chained)[3]
+    with chained.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_event SET action = 'x' WHERE id = :id"), {"id": target})
+    view.verify_button.click()
+    qtbot.waitUntil(lambda: "KHÔNG" in view.result.text(), timeout=5000)
+    assert f"#{target} " in view.result.text()
+    ctx.worker.wait()
