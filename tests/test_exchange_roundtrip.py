@@ -297,3 +297,46 @@ def test_an_older_format_pack_with_fewer_fields_still_imports(pair: Pair, tmp_pa
         assert p.disbursed == 0 and p.approved_support is None
         assert s.scalar(select(func.count(StatusChange.id))) == 1
     assert content(pair.centre, "ĐA-2027-001")["start_month"] == date(2027, 3, 1).isoformat()
+
+
+def test_return_pack_carries_appraisal_results(pair: Pair, tmp_path: Path) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+
+    from kcdesk.models import new_uuid
+    from kcdesk.models.appraisal import AgendaItem, AppraisalSession
+    from kcdesk.services.exchange import appraisals
+
+    send(pair.office, tmp_path / "1.kcpack")
+    receive(pair.centre, tmp_path / "1.kcpack")
+    with pair.centre.db.session() as s:
+        session = AppraisalSession(
+            name="Hội đồng thẩm định đề án năm 2027",
+            plan_year=2027,
+            criteria_code="mac_dinh",
+            decision_no="45/QĐ-SCT",
+            decision_date=date(2026, 9, 10),
+            meeting_date=date(2026, 9, 20),
+        )
+        s.add(session)
+        for n, passed in ((1, True), (2, False)):
+            s.add(
+                AgendaItem(
+                    uuid=new_uuid(),
+                    session=session,
+                    proposal=get(s, f"ĐA-2027-{n:03d}"),
+                    recorded_at=datetime(2026, 9, 20, 10, 0),
+                    average=Decimal("81.50") if passed else Decimal("55.00"),
+                    passed=passed,
+                    conclusion="dat" if passed else "khong_dat",
+                )
+            )
+    back = send(pair.centre, tmp_path / "2.kcpack", office_code=OFFICE)
+    assert back.counts["appraisals"] == 2
+    got = receive(pair.office, tmp_path / "2.kcpack")
+    assert got.summary()["appraisals"] == 2
+    with pair.office.db.session() as s:
+        (result,) = appraisals.for_proposal(s, get(s, "ĐA-2027-001").uuid)
+        assert (result.average, result.passed, result.conclusion) == ("81.50", True, "dat")
+        assert result.decision_no == "45/QĐ-SCT" and result.meeting_date == date(2026, 9, 20)
+    assert receive(pair.office, tmp_path / "2.kcpack").summary()["appraisals"] == 0

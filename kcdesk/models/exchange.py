@@ -14,10 +14,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kcdesk.models.base import Base, utcnow
@@ -106,3 +106,24 @@ class RemoteEvent(Base):
     origin_hash: Mapped[str] = mapped_column(String(64), default="")
     pack_uuid: Mapped[str] = mapped_column(String(36), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class RemoteAppraisal(Base):
+    """An appraisal result (kết quả thẩm định) of one of this office's proposals, as the
+    Centre sent it back. Kept apart from the appraisal tables: the office has no
+    council; it only needs to see the outcome."""
+
+    __tablename__ = "exchange_appraisal_result"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    proposal_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    session_name: Mapped[str] = mapped_column(Text, default="")
+    meeting_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decision_no: Mapped[str] = mapped_column(String(64), default="")
+    decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    average: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    passed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    pack_uuid: Mapped[str] = mapped_column(String(36), default="")

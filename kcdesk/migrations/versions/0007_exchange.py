@@ -105,8 +105,35 @@ def upgrade() -> None:
         sa.UniqueConstraint("peer_code", name=op.f("uq_exchange_watermark_peer_code")),
     )
 
+    op.create_table(
+        "exchange_appraisal_result",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_uuid", sa.String(length=36), nullable=False),
+        sa.Column("proposal_uuid", sa.String(length=36), nullable=False),
+        sa.Column("session_name", sa.Text(), nullable=False),
+        sa.Column("meeting_date", sa.Date(), nullable=True),
+        sa.Column("decision_no", sa.String(length=64), nullable=False),
+        sa.Column("decision_date", sa.Date(), nullable=True),
+        sa.Column("average", sa.String(length=16), nullable=True),
+        sa.Column("passed", sa.Boolean(), nullable=True),
+        sa.Column("conclusion", sa.String(length=48), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(), nullable=True),
+        sa.Column("pack_uuid", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_appraisal_result")),
+        sa.UniqueConstraint("item_uuid", name=op.f("uq_exchange_appraisal_result_item_uuid")),
+    )
+    with op.batch_alter_table("exchange_appraisal_result", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_appraisal_result_proposal_uuid"),
+            ["proposal_uuid"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("exchange_appraisal_result", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_appraisal_result_proposal_uuid"))
+    op.drop_table("exchange_appraisal_result")
     op.drop_table("exchange_watermark")
     op.drop_table("exchange_sync_state")
     with op.batch_alter_table("exchange_remote_event", schema=None) as batch_op:

@@ -33,7 +33,7 @@ from kcdesk.models.exchange import ExchangeWatermark
 from kcdesk.services import attachments, audit, settings
 from kcdesk.services.actor import Actor
 from kcdesk.services.errors import UserError, ValidationError
-from kcdesk.services.exchange import keys, records
+from kcdesk.services.exchange import appraisals, keys, records
 from kcdesk.services.exchange.pack_reader import open_pack
 from kcdesk.services.exchange.pack_writer import FORMAT, FORMAT_VERSION, PackWriter
 from kcdesk.services.exchange.sync import chunks, load_states, set_state
@@ -216,6 +216,10 @@ def write_pack(
         writer = PackWriter(handle, secret)
         counts["facilities"] = writer.write_lines(FACILITIES_MEMBER, facility_rows())
         counts["proposals"] = writer.write_lines(PROPOSALS_MEMBER, proposal_rows())
+        if route.kind == "return":
+            counts["appraisals"] = writer.write_lines(
+                appraisals.MEMBER, appraisals.rows_for_office(session, route.recipient.code)
+            )
         counts["events"] = writer.write_lines(EVENTS_MEMBER, event_rows())
         stored = 0
         for n, file_hash in enumerate(sorted(file_hashes), start=1):

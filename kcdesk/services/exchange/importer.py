@@ -25,8 +25,8 @@ from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services import attachments, audit, settings
 from kcdesk.services.actor import Actor
+from kcdesk.services.exchange import appraisals, keys, merge, records
 from kcdesk.services.exchange import errors as E
-from kcdesk.services.exchange import keys, merge, records
 from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.export import (
@@ -51,6 +51,7 @@ class ImportResult:
     manifest: dict[str, Any]
     items: list[merge.PlanItem]
     events_new: int = 0
+    appraisals: int = 0
     attachments_new: int = 0
     dry_run: bool = True
     log_id: int | None = None
@@ -71,6 +72,7 @@ class ImportResult:
             "facilities": self.counts(records.FACILITY),
             "events": self.events_new,
             "attachments": self.attachments_new,
+            "appraisals": self.appraisals,
             "pack": self.manifest.get("pack_uuid"),
             "sender": self.manifest.get("sender", {}).get("code"),
             "dry_run": self.dry_run,
@@ -144,10 +146,12 @@ def preview_pack(
     with _open(session, path) as pack:
         items = _plan(session, pack, progress or (lambda d, t, s: None))
         events = sum(1 for _ in pack.iter_lines(EVENTS_MEMBER))
+        results = sum(1 for _ in pack.iter_lines(appraisals.MEMBER))
         return ImportResult(
             manifest=pack.manifest,
             items=items,
             events_new=events,
+            appraisals=results,
             attachments_new=sum(1 for n in pack.member_names if n.startswith(ATTACHMENT_PREFIX)),
         )
 
@@ -179,6 +183,10 @@ def import_pack(
                 applier.apply_chunk(kind, batch)
                 report(len(result.items), 0, "Đang nhập dữ liệu")
         result.events_new = _store_events(session, pack, manifest)
+        if manifest.get("kind") == "return":
+            result.appraisals = appraisals.store(
+                session, pack.iter_lines(appraisals.MEMBER), str(manifest.get("pack_uuid", ""))
+            )
         audit_batch(session, actor, applier.audit_entries)
         log = ImportLog(
             pack_uuid=str(manifest.get("pack_uuid", "")),
