@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from kcdesk import paths
 from kcdesk.cli.main import main
 from kcdesk.models import Document, Proposal
 from kcdesk.models.db import Database
@@ -122,3 +123,24 @@ def test_sound_demo_database_has_no_problem(demo_db: Database) -> None:
         settings.put(s, SYSTEM, "org.province", "Cao Bằng")
         assert s.scalar(select(Proposal.id).limit(1)) is not None
     assert integrity.check(demo_db) == []
+
+
+def test_cli_restores_over_a_file_that_no_longer_opens(
+    demo_file: str,
+    tmp_path: Path,
+    capsys,  # noqa: ANN001
+) -> None:
+    backup_file = tmp_path / "b.zip"
+    code, _, err = run(capsys, "--db", demo_file, "backup", "--out", str(backup_file))
+    assert code == 0, err
+    ruined = Path(demo_file)
+    ruined.write_bytes(b"\x00garbage" * 4096)  # a disk error wiped the header
+    code, _, err = run(capsys, "--db", demo_file, "check")
+    assert code == 2 and "hỏng" in err
+    code, out, err = run(capsys, "--db", demo_file, "restore", str(backup_file), "--yes")
+    assert code == 0, err
+    assert "không mở được" in out
+    code, out, _ = run(capsys, "--db", demo_file, "check", "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    kept = list(paths.backups_dir().glob("*-hong-*/*"))
+    assert [p.read_bytes() for p in kept if p.name == ruined.name] == [b"\x00garbage" * 4096]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kcdesk.cli.context import CliContext, CommandRegistry, Handler
 from kcdesk.formatting import format_money
+from kcdesk.models.db import DatabaseError
 from kcdesk.services import backup, integrity, users
 from kcdesk.services.errors import UserError
 
@@ -138,7 +139,17 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
         if answer.strip().lower() not in ("co", "có", "y", "yes"):
             ctx.say("Đã hủy, không có gì thay đổi.")
             return EXIT_PROBLEMS
-    result = backup.restore_backup(ctx.db, source, ctx.actor)
+    try:
+        db = ctx.db
+    except DatabaseError as exc:
+        # The very case a backup is for: the current file cannot be opened any more.
+        location = Path(str(ctx.db_location))
+        if "://" in str(ctx.db_location) or not location.is_file():
+            raise
+        ctx.say(f"Cơ sở dữ liệu hiện tại không mở được ({exc}); khôi phục đè lên tệp hỏng.")
+        result = backup.restore_broken_database(location, source, ctx.actor)
+    else:
+        result = backup.restore_backup(db, source, ctx.actor)
     ctx.close()
     result.database.dispose()
     ctx.say(

@@ -278,6 +278,71 @@ def _restore_attachments(checked: CheckedBackup) -> int:
     return restored
 
 
+def _record_restore(
+    restored: Database, source: Path, actor: Actor, checked: CheckedBackup, safety: str, count: int
+) -> None:
+    with restored.session() as session:
+        session.add(
+            BackupRecord(
+                kind="restored",
+                path=str(source),
+                size=source.stat().st_size,
+                username=actor.username,
+                note=f"bản an toàn trước khi khôi phục: {safety}",
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            entity="backup",
+            entity_uuid="",
+            entity_label=source.name,
+            action="restore",
+            changes={
+                "from": {"old": None, "new": str(source)},
+                "schema": {"old": None, "new": checked.schema_revision},
+                "attachments_restored": {"old": None, "new": count},
+                "safety_backup": {"old": None, "new": safety},
+            },
+        )
+
+
+def restore_broken_database(target: Path, source: Path, actor: Actor) -> RestoreResult:
+    """Restore over a database file that cannot be opened any more (damaged disk).
+
+    The damaged file (and its -wal/-shm) is moved, untouched, into the backups folder
+    first; then the checked copy takes its place. A stale -wal must never be replayed
+    onto the restored file, so none is left beside it.
+    """
+    require(actor, RESTORE)
+    started = datetime.now()
+    work = _work_dir()
+    try:
+        checked = check_archive(source, work)
+        keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
+        keep.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = target.with_name(target.name + suffix)
+            if part.exists():
+                os.replace(part, keep / part.name)
+        fresh = target.with_name(target.name + ".restoring")
+        safe_write.atomic_copy(checked.database, fresh)
+        os.replace(fresh, target)
+        count = _restore_attachments(checked)
+    finally:
+        remove_tree(work)
+    restored = open_database(target)
+    _record_restore(restored, source, actor, checked, str(keep), count)
+    info = BackupInfo(path=keep, size=0, sha256="", manifest={}, seconds=0.0)
+    return RestoreResult(
+        database=restored,
+        restored_from=source,
+        safety_backup=info,
+        manifest=checked.manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+
+
 def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     """Replace the database with ``source`` after checking it and backing up the current one.
 
@@ -312,30 +377,7 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
         remove_tree(work)
     # An older backup is migrated on open (with its own copy taken first).
     restored = open_database(target)
-    with restored.session() as session:
-        session.add(
-            BackupRecord(
-                kind="restored",
-                path=str(source),
-                size=source.stat().st_size,
-                username=actor.username,
-                note=f"bản an toàn trước khi khôi phục: {safety.path}",
-            )
-        )
-        audit.record(
-            session,
-            actor,
-            entity="backup",
-            entity_uuid="",
-            entity_label=source.name,
-            action="restore",
-            changes={
-                "from": {"old": None, "new": str(source)},
-                "schema": {"old": None, "new": checked.schema_revision},
-                "attachments_restored": {"old": None, "new": count},
-                "safety_backup": {"old": None, "new": str(safety.path)},
-            },
-        )
+    _record_restore(restored, source, actor, checked, str(safety.path), count)
     return RestoreResult(
         database=restored,
         restored_from=source,
