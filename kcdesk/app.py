@@ -88,6 +88,39 @@ def _schedule_auto_backup(db: Database, actor: Actor, worker: Worker) -> None:
     timer.start()
 
 
+def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
+    """The database file no longer opens: offer to restore it from a backup."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from kcdesk.services.errors import UserError
+    from kcdesk.ui import vi
+
+    title = "kcdesk — không mở được cơ sở dữ liệu"
+    if "://" in str(path) or not path.is_file():
+        vi.warn(None, title, str(exc))
+        return None
+    if not vi.ask(None, title, f"{exc}\n\nKhôi phục cơ sở dữ liệu từ một bản sao lưu?"):
+        return None
+    name, _ = QFileDialog.getOpenFileName(
+        None,
+        "Chọn bản sao lưu kcdesk",
+        str(paths.backups_dir()),
+        "Bản sao lưu kcdesk (*.zip *.sqlite);;Tất cả tệp (*)",
+    )
+    if not name:
+        return None
+    try:
+        # No account can be checked in a file that does not open; the damaged file
+        # is kept in the backups folder, and log-in then uses the restored accounts.
+        result = backup.restore_broken_database(path, Path(name), SYSTEM)
+    except UserError as error:
+        vi.warn(None, title, str(error))
+        return None
+    vi.inform(None, "kcdesk", f"Đã khôi phục từ {Path(name).name}. Tệp hỏng được giữ ở "
+              f"{result.safety_backup.path}.")  # fmt: skip
+    return result.database
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication
@@ -121,8 +154,10 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
             demo = demo or setup.is_demo(session)
     except DatabaseError as exc:
         log.error("cannot open database: %s", exc)
-        vi.warn(None, "kcdesk — không mở được cơ sở dữ liệu", str(exc))
-        return 2
+        restored = _offer_restore(Path(db_arg) if db_arg else paths.default_database_path(), exc)
+        if restored is None:
+            return 2
+        db = restored
 
     logged_in = _log_in(db, actor)
     if logged_in is None:
