@@ -255,6 +255,8 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
         f"Tổng hợp quyết toán kinh phí khuyến công năm {summary.year}",
         f"Hạn nộp hồ sơ quyết toán: {format_date(summary.due)}",
     )
+    # The PDF leaves out "Tổng đã chi" (advances + payments) to give the title room.
+    keep = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10]
     heads = [
         "TT",
         "Mã đề án",
@@ -262,7 +264,6 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
         "Được duyệt",
         "Tạm ứng",
         "Thanh toán",
-        "Tổng đã chi",
         "Quyết toán",
         "Hoàn trả",
         "Số, ngày QT",
@@ -272,7 +273,8 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
     for n, line in enumerate(summary.lines, start=1):
         values_row = _values(n, line)
         cells: list[Flowable] = []
-        for col, value in enumerate(values_row, start=1):
+        for index in keep:
+            value, col = values_row[index], index + 1
             if col in MONEY_COLUMNS:
                 text = "" if value is None else format_money(int(value))
                 cells.append(pdf.p(text, st["cell_right"]))
@@ -283,7 +285,6 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
         summary.total_approved,
         summary.total_advanced,
         summary.total_paid,
-        summary.total_disbursed,
         summary.total_settled,
         summary.total_refund,
     ]
@@ -292,7 +293,7 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
         + [pdf.p(format_money(t), st["cell_bold_right"]) for t in totals]
         + [pdf.p("", st["cell"]), pdf.p("", st["cell"])]
     )
-    fixed = [10, 24, 0, 26, 24, 24, 26, 26, 22, 30, 24]
+    fixed = [9, 25, 0, 26, 25, 25, 26, 22, 28, 22]
     col_widths = [w * mm for w in fixed]
     col_widths[2] = width - sum(col_widths)
     table = Table(rows, colWidths=col_widths, repeatRows=1)
