@@ -340,3 +340,34 @@ def test_return_pack_carries_appraisal_results(pair: Pair, tmp_path: Path) -> No
         assert (result.average, result.passed, result.conclusion) == ("81.50", True, "dat")
         assert result.decision_no == "45/QĐ-SCT" and result.meeting_date == date(2026, 9, 20)
     assert receive(pair.office, tmp_path / "2.kcpack").summary()["appraisals"] == 0
+
+
+def test_an_office_cannot_send_another_offices_proposal(pair: Pair, tmp_path: Path) -> None:
+    with pair.office.db.session() as s:
+        secret = keys.own_office(s).exchange_secret or ""
+        rec = records.proposal_record(get(s, "ĐA-2027-001"))
+    rec["office_code"] = "XA-KHAC"
+    rec["facilities"] = []
+    target = tmp_path / "lạ.kcpack"
+
+    def write(handle) -> None:  # noqa: ANN001
+        writer = PackWriter(handle, secret)
+        writer.write_lines("records/proposals.jsonl", [rec])
+        writer.close(
+            {
+                "format": "kcdesk-exchange-pack",
+                "format_version": 1,
+                "office": OFFICE,
+                "kind": "office",
+                "sender": {"code": OFFICE},
+                "recipient": {"code": "TTKC"},
+                "province": "Cao Bằng",
+            }
+        )
+
+    atomic_write(target, write)
+    before = dump(pair.centre.db)
+    with pytest.raises(PackRefused, match="XA-KHAC") as info:
+        receive(pair.centre, target)
+    assert info.value.reason == E.BAD_RECORD
+    assert dump(pair.centre.db) == before

@@ -124,7 +124,7 @@ def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merg
     items: list[merge.PlanItem] = []
     for kind, member in KINDS:
         for batch in chunks(pack.iter_lines(member)):
-            _require_uuids(batch, member)
+            _check_batch(batch, member, pack.manifest)
             states = load_states(session, (str(r["uuid"]) for r in batch))
             planned, _loaded = merge.plan_chunk(session, kind, batch, states)
             items.extend(planned)
@@ -132,10 +132,18 @@ def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merg
     return items
 
 
-def _require_uuids(batch: list[dict[str, Any]], member: str) -> None:
+def _check_batch(batch: list[dict[str, Any]], member: str, manifest: dict[str, Any]) -> None:
+    """Every record has a UUID and a revision; proposals belong to the pack's office."""
+    office = str(manifest["office"])
     for row in batch:
         if not isinstance(row.get("uuid"), str) or not isinstance(row.get("revision"), int):
             raise PackRefused(E.BAD_RECORD, f"Một bản ghi trong {member} thiếu mã UUID/phiên bản.")
+        if member == PROPOSALS_MEMBER and row.get("office_code") != office:
+            raise PackRefused(
+                E.BAD_RECORD,
+                f"Gói trao đổi với đơn vị {office} có đề án {row.get('code')} của đơn vị "
+                f"{row.get('office_code')}: một đơn vị chỉ gửi và nhận đề án của mình.",
+            )
 
 
 def preview_pack(
@@ -179,7 +187,7 @@ def import_pack(
         result.items, result.renamed = applier.items, applier.renamed
         for kind, member in KINDS:
             for batch in chunks(pack.iter_lines(member)):
-                _require_uuids(batch, member)
+                _check_batch(batch, member, manifest)
                 applier.apply_chunk(kind, batch)
                 report(len(result.items), 0, "Đang nhập dữ liệu")
         result.events_new = _store_events(session, pack, manifest)
