@@ -15,6 +15,7 @@ same parser checks them and the same Vietnamese messages name what to fix.
 from __future__ import annotations
 
 from datetime import date, datetime
+from zipfile import BadZipFile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -80,7 +81,7 @@ def read_programme_xlsx(path: Path) -> ProgrammeSpec:
     name = str(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, InvalidFileException, BadZipFile, KeyError, ValueError) as exc:
         raise ProgrammeFileError(
             f"Không mở được tệp Excel chương trình «{name}»: {exc}. "
             "Hãy lưu tệp dưới dạng .xlsx (Excel 2007 trở lên)."
