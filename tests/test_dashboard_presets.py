@@ -21,7 +21,7 @@ POLLUTION_TARGETS = {"CB-2026-2030": "IV.6", "KH-2026-2030": "III.3-2", "HD-2023
 def test_known_activities_are_exactly_the_forms_activities() -> None:
     forms = install_root() / "forms" / "activities.toml"
     codes = {a["code"] for a in tomllib.loads(forms.read_text("utf-8"))["activity"]}
-    assert KNOWN_ACTIVITIES == codes
+    assert codes == KNOWN_ACTIVITIES
     assert "xu_ly_o_nhiem_moi_truong" in KNOWN_ACTIVITIES
 
 

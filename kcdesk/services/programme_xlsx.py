@@ -15,9 +15,9 @@ same parser checks them and the same Vietnamese messages name what to fix.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zipfile import BadZipFile
 from pathlib import Path
 from typing import Any, BinaryIO
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
