@@ -246,3 +246,46 @@ def test_minutes_recorded_after_the_status_was_moved_in_the_register(session: Se
         paid_on=date(2026, 12, 1),
     )
     assert p.disbursed == 1_000
+
+
+def test_every_write_needs_the_implementation_permission(session: Session) -> None:
+    from kcdesk.models import Role
+    from kcdesk.models.implementation import DisbursementKind
+    from kcdesk.services import implementation_money as money
+    from kcdesk.services.actor import Actor
+    from kcdesk.services.errors import PermissionDenied
+
+    p = make_proposal(session)
+    code = impl.evidence_checklist(session, p)[0].code
+    for role in (Role.LEADER, Role.SECRETARY, Role.OFFICE_CLERK):
+        actor = Actor("nguoi_dung", role)
+        writes = [
+            lambda a=actor: impl.start(session, a, p),
+            lambda a=actor: impl.add_progress(session, a, p, on=date(2026, 5, 1), percent=5),
+            lambda a=actor: impl.set_evidence(session, a, p, code),
+            lambda a=actor: acceptance.record_acceptance(
+                session, a, p, accepted_on=date(2026, 11, 5), minutes_no="1/BB"
+            ),
+            lambda a=actor: money.add_disbursement(
+                session, a, p, kind=DisbursementKind.ADVANCE, amount=1, paid_on=date(2026, 5, 1)
+            ),
+            lambda a=actor: money.record_settlement(
+                session, a, p, final_amount=0, settled_on=date(2027, 1, 5), reference="x"
+            ),
+        ]
+        for write in writes:
+            with pytest.raises(PermissionDenied, match="theo dõi thực hiện"):
+                write()
+    assert p.status is S.APPROVED and p.disbursed == 0
+    assert impl.progress_entries(session, p) == []
+    assert not any(e.received for e in impl.evidence_checklist(session, p))
+
+
+def test_start_only_from_approved(session: Session) -> None:
+    p = make_proposal(session, status=S.SUBMITTED)
+    with pytest.raises(ValidationError, match="chỉ bắt đầu thực hiện đề án 'Đã phê duyệt'"):
+        impl.start(session, SYSTEM, p)
+    with pytest.raises(ValidationError, match="chỉ báo cáo tiến độ"):
+        impl.add_progress(session, SYSTEM, p, on=date(2026, 5, 1), percent=5)
+    with pytest.raises(ValidationError, match="chỉ theo dõi thực hiện đề án đã được phê duyệt"):
+        impl.set_evidence(session, SYSTEM, p, impl.evidence_checklist(session, p)[0].code)

@@ -57,9 +57,9 @@ def test_demo_records_match_statuses_and_rules(demo_db: Database) -> None:
                 assert settled[p.id].final_amount == approved == p.disbursed, p.code
             else:
                 assert p.id not in settled, p.code
-            if p.status is S.IMPLEMENTING and p.disbursed == 0:
-                if not impl.missing_evidence(session, p):
-                    ready.append(p)
+            ready_now = p.status is S.IMPLEMENTING and p.disbursed == 0
+            if ready_now and not impl.missing_evidence(session, p):
+                ready.append(p)
         assert all(seen.values()), seen
         assert ready, "no implementing proposal ready for acceptance"
         # One of them goes through acceptance with the service, no extra input needed.
