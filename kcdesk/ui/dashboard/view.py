@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from kcdesk.formatting import format_date, format_money, format_percent
 from kcdesk.services import dashboard, dashboard_drill, programmes, settings
@@ -245,12 +246,16 @@ class DashboardView(QWidget):
         )
 
     def _failed(self, request: int, exc: BaseException) -> None:
+        if not isValid(self):
+            return  # closed while the worker was busy
         if request == self._request:
             self.loading = False
             self.status.setText("Không tính được số liệu.")
         show_error(self, exc)
 
     def _show(self, request: int, data: Dashboard) -> None:
+        if not isValid(self):
+            return  # closed while the worker was busy
         if request != self._request:
             return  # an older answer: a newer request is on its way
         self.loading = False
@@ -360,9 +365,13 @@ class DashboardView(QWidget):
         self.ctx.worker.run(work, lambda rows: self._open_drill(title, rows), self._drill_failed)
 
     def _drill_failed(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return  # closed while the worker was busy
         show_error(self, exc)
 
     def _open_drill(self, title: str, rows: list[DrillRow]) -> None:
+        if not isValid(self):
+            return  # closed while the worker was busy
         dialog = DrillDialog(self, title, rows)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_drill = dialog
@@ -405,6 +414,8 @@ class DashboardView(QWidget):
         )
 
     def _exported(self, path: Path, kind: str, preview: bool) -> None:
+        if not isValid(self):
+            return  # closed while the worker was busy
         self.last_export = path
         self.status.setText(f"Đã ghi {path}")
         if not preview:

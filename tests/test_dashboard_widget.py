@@ -1,0 +1,210 @@
+"""The dashboard widget driven with pytest-qt: figures, click → proposals, refresh, export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from kcdesk.models import Proposal, ProposalStatus
+from kcdesk.models.db import Database
+from kcdesk.services import dashboard, dashboard_drill
+from kcdesk.services.actor import SYSTEM
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.dashboard.target_model import COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS
+from kcdesk.ui.dashboard.view import DashboardView
+from kcdesk.ui.sections.dashboard import ProgrammeSection
+from tests.pdftext import pdf_text
+
+CB = "CB-2026-2030"
+
+
+@pytest.fixture
+def ctx(demo_db: Database) -> Iterator[AppContext]:
+    context = AppContext(demo_db, SYSTEM)
+    yield context
+    context.worker.wait()
+
+
+@pytest.fixture
+def view(qtbot, ctx: AppContext) -> DashboardView:  # noqa: ANN001
+    widget = DashboardView(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    widget.select_programme(CB)
+    qtbot.waitUntil(
+        lambda: widget.current is not None and widget.current.programme_code == CB, timeout=10_000
+    )
+    return widget
+
+
+def _row_of(view: DashboardView, code: str) -> int:
+    return next(i for i, t in enumerate(view.model.targets) if t.code == code)
+
+
+def _double_click(qtbot, view: DashboardView, row: int, col: int) -> None:  # noqa: ANN001
+    index = view.model.index(row, col)
+    view.table.scrollTo(index)
+    rect = view.table.visualRect(index)
+    viewport = view.table.viewport()
+    QTest.mouseClick(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    QTest.mouseDClick(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+
+
+def test_shows_every_target_with_the_service_figures(
+    view: DashboardView, demo_db: Database
+) -> None:
+    with demo_db.session() as s:
+        expected = dashboard.compute(s, CB)
+    assert view.model.rowCount() == len(expected.targets) == 31
+    row = _row_of(view, "IV.3.c")
+    t = expected.target("IV.3.c")
+    assert view.model.index(row, COL_APPROVED).data() == str(t.approved)
+    assert view.model.index(row, COL_IMPLEMENTED).data() == str(t.implemented)
+    assert view.model.index(row, COL_PROGRESS).data().endswith("%")
+    # An untracked rate reads as such, not as 0.
+    rate = _row_of(view, "II.2-2")
+    assert view.model.index(rate, COL_APPROVED).data() == "–"
+    assert "Cao Bằng" in view.summary.text()
+    assert not view.warnings.isVisible()
+    assert view.budget.rowCount() == 4  # three sources and the total
+    assert view.activity_chart.approved_set is not None
+    assert view.activity_chart.approved_set.count() == len(expected.by_activity)
+
+
+def test_double_click_lists_the_proposals_behind_a_target(
+    qtbot,  # noqa: ANN001
+    view: DashboardView,
+    demo_db: Database,
+) -> None:
+    row = _row_of(view, "IV.3.c")
+    _double_click(qtbot, view, row, COL_APPROVED)
+    qtbot.waitUntil(lambda: view.last_drill is not None, timeout=10_000)
+    drill = view.last_drill
+    assert drill is not None and drill.isVisible()
+    with demo_db.session() as s:
+        expected = dashboard_drill.proposals_for_target(s, CB, "IV.3.c")
+    shown = [drill.model.index(r, 0).data() for r in range(drill.model.rowCount())]
+    assert shown == [r.code for r in expected] and shown
+    assert f"cộng số lượng: {view.current.target('IV.3.c').approved}" in drill.summary.text()  # type: ignore[union-attr]
+    drill.close()
+
+
+def test_implemented_column_lists_accepted_proposals(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+    done = [t for t in view.model.targets if t.implemented]
+    assert done, "the demo has accepted proposals"
+    row = _row_of(view, done[0].code)
+    _double_click(qtbot, view, row, COL_IMPLEMENTED)
+    qtbot.waitUntil(lambda: view.last_drill is not None, timeout=10_000)
+    drill = view.last_drill
+    assert drill is not None
+    statuses = {drill.model.index(r, 5).data() for r in range(drill.model.rowCount())}
+    assert statuses and statuses <= {"Đã nghiệm thu", "Đã quyết toán"}
+    assert sum(r.quantity or 0 for r in drill.model.rows) == done[0].implemented
+    drill.close()
+
+
+def test_bar_click_lists_that_activitys_proposals(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+    chart = view.activity_chart
+    assert chart.approved_set is not None
+    key = chart.keys[0]
+    chart.approved_set.clicked.emit(0)
+    qtbot.waitUntil(lambda: view.last_drill is not None, timeout=10_000)
+    drill = view.last_drill
+    assert drill is not None
+    rows = drill.model.rows
+    assert rows and {r.activity for r in rows} == {key}
+    expected = next(r for r in view.current.by_activity if r.key == key)  # type: ignore[union-attr]
+    assert sum(r.disbursed for r in rows) == expected.disbursed
+    drill.close()
+
+
+def test_refreshes_when_proposals_change(
+    qtbot,  # noqa: ANN001
+    view: DashboardView,
+    ctx: AppContext,
+    demo_db: Database,
+) -> None:
+    before = view.current.target("IV.3.c")  # type: ignore[union-attr]
+    with demo_db.session() as s:
+        proposal = (
+            s.query(Proposal)
+            .filter_by(activity="may_moc_thiet_bi", status=ProposalStatus.RECEIVED)
+            .first()
+        )
+        assert proposal is not None
+        proposal.status = ProposalStatus.APPROVED
+        proposal.plan_year = 2027
+        facilities = len(proposal.facility_links)
+        output = next((o.planned for o in proposal.outputs if o.measure == "facilities"), None)
+    added = output if output is not None else facilities
+    assert added > 0
+    ctx.notify("proposal")
+    qtbot.waitUntil(
+        lambda: view.current.target("IV.3.c").approved == (before.approved or 0) + added,  # type: ignore[union-attr]
+        timeout=10_000,
+    )
+
+
+def test_year_filter(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+    view.year.setCurrentIndex(view.year.findData(2027))
+    qtbot.waitUntil(lambda: view.current is not None and view.current.year == 2027, timeout=10_000)
+    assert [r.key for r in view.current.by_year] == ["2027"]  # type: ignore[union-attr]
+
+
+def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None:  # noqa: ANN001
+    pdf = tmp_path / "Tiến độ.pdf"
+    view.export("pdf", pdf, preview=False)
+    qtbot.waitUntil(lambda: view.last_export == pdf, timeout=15_000)
+    text = pdf_text(pdf)
+    assert "BÁO CÁO TIẾN ĐỘ THỰC HIỆN CHƯƠNG TRÌNH KHUYẾN CÔNG" in text
+    assert "IV.3.c" in text and "Cao Bằng" in text
+    xlsx = tmp_path / "Tiến độ.xlsx"
+    view.export("xlsx", xlsx, preview=False)
+    qtbot.waitUntil(lambda: view.last_export == xlsx, timeout=15_000)
+    assert xlsx.stat().st_size > 0
+
+
+def test_section_tabs_follow_one_programme(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # noqa: ANN001
+    section = ProgrammeSection(ctx)
+    qtbot.addWidget(section)
+    section.show()
+    section.programmes.chooser.setCurrentIndex(section.programmes.chooser.findData("KH-2026-2030"))
+    assert section.dashboard.chooser.currentData() == "KH-2026-2030"
+    qtbot.waitUntil(
+        lambda: section.dashboard.current is not None
+        and section.dashboard.current.programme_code == "KH-2026-2030",
+        timeout=10_000,
+    )
+    assert section.dashboard.warnings.isVisibleTo(section.dashboard)
+    assert "300.000" in section.dashboard.warnings.text()
+    # Editing a target from the programme tab refreshes the dashboard.
+    table = section.programmes.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "III.1-2")
+    table.setCurrentCell(row, 0)
+    editor = section.programmes.edit_selected()
+    assert editor is not None and editor.isVisible()
+    editor.quantity.setText("120")
+    editor.accept()
+    qtbot.waitUntil(
+        lambda: section.dashboard.current is not None
+        and section.dashboard.current.target("III.1-2").planned == 120,
+        timeout=10_000,
+    )
+    # Importing a programme file adds it to both choosers.
+    path = tmp_path / "tỉnh mới.toml"
+    path.write_text(
+        'format = 1\ncode = "TN-2026-2030"\nname = "Chương trình thử"\nprovince = "Thái Nguyên"\n'
+        "start_year = 2026\nend_year = 2030\n",
+        encoding="utf-8",
+    )
+    assert section.programmes.import_file(path) == "TN-2026-2030"
+    assert section.dashboard.chooser.findData("TN-2026-2030") >= 0
