@@ -10,6 +10,7 @@ import pytest
 from kcdesk.models.db import Database
 from kcdesk.reports.appraisal_minutes_pdf import write_minutes
 from kcdesk.reports.appraisal_sheet_data import print_sheets
+from kcdesk.reports.appraisal_sheet_pdf import CriterionLine, SheetData, write_sheets
 from kcdesk.reports.appraisal_xlsx import write_summary
 from kcdesk.services import appraisal, settings
 from kcdesk.services.actor import SYSTEM
@@ -193,3 +194,51 @@ def test_summary_xlsx_has_formulas_over_member_totals(db: Database, tmp_path: Pa
     assert [r[1] for r in rows] == ["Nông Văn Hùng", "Hoàng Thị Lan"]
     assert rows[0][3:9] == (20, 25, 20, 15, 10, 10)
     assert str(rows[0][9]).startswith("=SUM(D")
+
+
+def _sheet(title: str) -> SheetData:
+    return SheetData(
+        agency_parent="SỞ CÔNG THƯƠNG",
+        agency_name="HỘI ĐỒNG THẨM ĐỊNH",
+        place_date="Cao Bằng, ngày ... tháng ... năm ...",
+        title="Phiếu chấm điểm",
+        note="",
+        council="Hội đồng bình chọn",
+        decision="",
+        member_name="Hà Thị Hằng",
+        member_post="",
+        member_role="Ủy viên",
+        proposal_code="SP-01",
+        proposal_title=title,
+        beneficiary="Hợp tác xã Mây tre Hòa An",
+        activity="Bình chọn sản phẩm",
+        support="0 đồng",
+        criteria=tuple(CriterionLine(f"Tiêu chí số {n}", 10) for n in range(1, 5)),
+        total_max=40,
+        pass_mark=28,
+        conclusions=("Đề nghị công nhận", "Không đề nghị công nhận"),
+    )
+
+
+def test_a_sheet_too_long_for_one_page_continues_numbered(tmp_path: Path) -> None:
+    target = tmp_path / "dài.pdf"
+    long_title = " ".join(["Sản phẩm mây tre đan xuất khẩu truyền thống"] * 120)
+    assert write_sheets(target, [_sheet("Ngắn"), _sheet(long_title)]) == 2
+    pages = pdf_pages(target)
+    assert len(pages) == 3  # one page, then a sheet on two pages
+    assert pages[2].split()[0] == "2"  # ND 30/2020: numbered from page 2 of that sheet
+    assert not pages[1].split()[0].isdigit()  # each sheet's first page carries no number
+    assert "THÀNH VIÊN HỘI ĐỒNG" in pages[2]
+
+
+def test_cancelled_batch_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "hủy.pdf"
+    seen: list[int] = []
+
+    def progress(done: int) -> bool:
+        seen.append(done)
+        return done < 2
+
+    assert write_sheets(target, [_sheet("A"), _sheet("B"), _sheet("C")], progress=progress) == -1
+    assert seen == [1, 2]
+    assert not target.exists()
