@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.services import attention
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.register import if_alive
 
 
 class AttentionPanel(QWidget):
@@ -52,7 +53,11 @@ class AttentionPanel(QWidget):
             with db.session() as session:
                 return attention.collect(session, when, actor)
 
-        self.ctx.worker.run(work, on_success=self.show_items, on_failure=self._failed)
+        self.ctx.worker.run(
+            work,
+            on_success=if_alive(self, self.show_items),
+            on_failure=if_alive(self, self._failed),
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.title.setText(f"<b>Cần chú ý</b> — không đọc được: {exc}")

@@ -26,6 +26,7 @@ from kcdesk.formatting import format_money
 from kcdesk.services import register_query as rq
 from kcdesk.services.forms import load_activities
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.register import if_alive
 
 Index = QModelIndex | QPersistentModelIndex
 WARNING_COLUMN = len(rq.COLUMNS)
@@ -85,8 +86,8 @@ class RegisterModel(QAbstractTableModel):
         else:
             self.ctx.worker.run(
                 work,
-                on_success=lambda ids: self._apply_ids(generation, ids),
-                on_failure=self.failed.emit,
+                on_success=if_alive(self, lambda ids: self._apply_ids(generation, ids)),
+                on_failure=if_alive(self, self.failed.emit),
             )
 
     def _apply_ids(self, generation: int, ids: list[int]) -> None:
@@ -129,7 +130,10 @@ class RegisterModel(QAbstractTableModel):
                 return rq.duplicate_support(session, rows)
 
         self.ctx.worker.run(
-            work, on_success=lambda found: self._apply_warnings(generation, number, found)
+            work,
+            on_success=if_alive(
+                self, lambda found: self._apply_warnings(generation, number, found)
+            ),
         )
 
     def _apply_warnings(self, generation: int, number: int, found: dict[int, list[str]]) -> None:

@@ -31,6 +31,7 @@ from kcdesk.services import search, settings
 from kcdesk.services.forms import load_activities, load_funding_sources
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
+from kcdesk.ui.register import if_alive
 from kcdesk.ui.register.attention_panel import AttentionPanel
 from kcdesk.ui.register.model import CODE_ROLE, RegisterModel
 
@@ -191,7 +192,11 @@ class RegisterWidget(QWidget):
 
         # Build the search index once (seconds at 100,000 proposals) in the worker;
         # searches are correct without it, only slower.
-        self.ctx.worker.run(build, on_success=ready, on_failure=lambda exc: ready(None))
+        self.ctx.worker.run(
+            build,
+            on_success=if_alive(self, ready),
+            on_failure=if_alive(self, lambda exc: ready(None)),
+        )
         self.model.reload()
         self.attention.refresh()
 
@@ -245,7 +250,9 @@ class RegisterWidget(QWidget):
         for row in rows:
             selection.select(self.model.index(row, 0), flags)
         if rows:
-            self.table.setCurrentIndex(self.model.index(rows[0], 0))
+            selection.setCurrentIndex(
+                self.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
 
     # -- actions -------------------------------------------------------------
     def _open_index(self, index: QModelIndex) -> None:
@@ -326,4 +333,6 @@ class RegisterWidget(QWidget):
             self.export_button.setEnabled(True)
             show_error(self, exc)
 
-        self.ctx.worker.run(work, on_success=done, on_failure=failed)
+        self.ctx.worker.run(
+            work, on_success=if_alive(self, done), on_failure=if_alive(self, failed)
+        )

@@ -27,6 +27,7 @@ from kcdesk.models import ProposalStatus
 from kcdesk.services import workflow
 from kcdesk.services.errors import UserError
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.register import if_alive
 
 
 class StatusDialog(QDialog):
@@ -147,8 +148,8 @@ class StatusDialog(QDialog):
                 decision_no=number,
                 decision_date=when,
             ),
-            on_success=lambda result: self._finish(*result),
-            on_failure=self._failed,
+            on_success=if_alive(self, lambda result: self._finish(*result)),
+            on_failure=if_alive(self, self._failed),
         )
 
     def _failed(self, exc: BaseException) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kcdesk.services import audit, proposals
 from kcdesk.services.errors import UserError
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.register import if_alive
 
 LIMIT = 1000
 
@@ -156,7 +157,9 @@ class AuditView(QWidget):
 
         self.verify_button.setEnabled(False)
         self.result.setText("Đang kiểm tra…")
-        self.ctx.worker.run(work, on_success=self._verified, on_failure=self._failed)
+        self.ctx.worker.run(
+            work, on_success=if_alive(self, self._verified), on_failure=if_alive(self, self._failed)
+        )
 
     def _verified(self, result: tuple[audit.ChainProblem | None, int]) -> None:
         problem, total = result
