@@ -4,22 +4,21 @@ The agency header, the title and the decision reference, the table with group
 subtotals and the grand total, the total support in words, and the signature
 block. Table text is wrapped once with the font's metrics into plain multi-line
 cells (much faster than a Paragraph per cell: a catalogue can hold thousands of
-rows) and the table is a LongTable, which splits across pages in linear time.
+rows) and the table is a RuledTable (catalogue_table), which splits in linear time.
 """
 
 from __future__ import annotations
 
 from io import BytesIO
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from reportlab.lib import colors
-from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import Flowable, Spacer, TableStyle
-from reportlab.platypus.tables import LongTable
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Spacer
 
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports import official_pdf as op
+from kcdesk.reports.catalogue_table import RuledTable, TableLook
 from kcdesk.reports.catalogue_xlsx import TOTAL_LABEL, decision_line, label_span
 from kcdesk.reports.fonts import SERIF, SERIF_BOLD
 from kcdesk.reports.org import Agency, Issuer
@@ -29,14 +28,39 @@ from kcdesk.services.catalogue_columns import CatalogueForm
 FONT_SIZE = 9.5
 LEADING = 11.5
 PAD = 3
+FRAME_PADDING = 6  # platypus Frame default padding
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _width(word: str, font: str) -> float:
+    # Catalogues repeat the same words thousands of times: measure each once.
+    key = (word, font)
+    found = _WIDTHS.get(key)
+    if found is None:
+        found = _WIDTHS[key] = stringWidth(word, font, FONT_SIZE)
+    return found
 
 
 def _wrap(text: str, font: str, width: float) -> str:
+    """Greedy word wrap into ``width`` points; a word longer than a line stays whole."""
     if not text:
         return ""
+    space = _width(" ", font)
     lines: list[str] = []
     for part in text.split("\n"):
-        lines.extend(simpleSplit(part, font, FONT_SIZE, width) or [""])
+        current: list[str] = []
+        used = 0.0
+        for word in part.split():
+            w = _width(word, font)
+            if current and used + space + w > width:
+                lines.append(" ".join(current))
+                current, used = [word], w
+            else:
+                used += (space if current else 0.0) + w
+                current.append(word)
+        lines.append(" ".join(current))
     return "\n".join(lines)
 
 
@@ -93,38 +117,20 @@ def table_rows(
     return rows, bold
 
 
-def _table(view: CatalogueView, form: CatalogueForm, width: float) -> LongTable:
+def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
     columns = form.columns
     scale = width / sum(c.pdf_width for c in columns)
     widths = [c.pdf_width * scale for c in columns]
     rows, bold = table_rows(view, form, widths)
-    commands: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, 0), (-1, -1), SERIF),
-        ("FONTSIZE", (0, 0), (-1, -1), FONT_SIZE),
-        ("LEADING", (0, 0), (-1, -1), LEADING),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("FONTNAME", (0, 0), (-1, 0), SERIF_BOLD),
-        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+    aligns = [
+        "RIGHT" if c.kind == "money" else "CENTER" if c.kind == "index" else "LEFT" for c in columns
     ]
-    for i, column in enumerate(columns):
-        if column.kind == "money":
-            commands.append(("ALIGN", (i, 1), (i, -1), "RIGHT"))
-        elif column.kind == "index":
-            commands.append(("ALIGN", (i, 1), (i, -1), "CENTER"))
     span_start, span_end = label_span(form)
-    for row in bold:
-        commands.append(("FONTNAME", (0, row), (-1, row), SERIF_BOLD))
-        if span_end > span_start:
-            commands.append(("SPAN", (span_start, row), (span_end, row)))
-    table = LongTable(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle(commands))
-    return table
+    spans = {row: (span_start, span_end) for row in bold} if span_end > span_start else {}
+    look = TableLook(font=SERIF, bold_font=SERIF_BOLD, size=FONT_SIZE, leading=LEADING)
+    return RuledTable(
+        rows, widths, look, header_rows=1, bold=frozenset(bold), aligns=aligns, spans=spans
+    )
 
 
 def default_issuer(view: CatalogueView) -> Issuer:
@@ -143,7 +149,9 @@ def write_catalogue_pdf(
     """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
     title = form.title_for(view.plan_year)
     doc = op.document(target, title_text=title, landscape_page=True)
-    width = op.content_width(doc)
+    # The frame keeps 6 pt of padding on each side: a table as wide as the page's
+    # content would stick out past the right margin.
+    width = op.content_width(doc) - 2 * FRAME_PADDING
     st = op.styles()
     story: list[Flowable] = []
     story += op.header(agency, number=None, when=view.decision_date, width=width)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from copy import copy
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -110,9 +109,12 @@ def _merge_label(ws: Worksheet, row: int, span: tuple[int, int]) -> None:
         ws.merge_cells(start_row=row, start_column=span[0] + 1, end_row=row, end_column=span[1] + 1)
 
 
-def _apply(ws: Worksheet, row: int, styles: tuple[object, ...]) -> None:
-    for col, style in enumerate(styles, start=1):
-        ws.cell(row=row, column=col)._style = copy(style)
+def _styled(ws: Worksheet, values: Sequence[object], styles: tuple[object, ...]) -> list[Cell]:
+    """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups)."""
+    return [
+        Cell(ws, value=value, style_array=style)
+        for value, style in zip(values, styles, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -194,15 +196,13 @@ def build_workbook(
                 values.append(f"=SUM({col}{first}:{col}{last})" if group.entries else 0)
             else:
                 values.append(None)
-        ws.append(values)
-        _apply(ws, group_row, group_styles)
+        ws.append(_styled(ws, values, group_styles))
         _merge_label(ws, group_row, span)
         ws.row_dimensions[group_row].height = _height(values, span_widths)
         for number, entry in enumerate(group.entries, start=1):
             cells = [number if key == index_key else entry.value(key) for key in keys]
-            ws.append(cells)
-            _apply(ws, ws.max_row, row_styles)
-            ws.row_dimensions[ws.max_row].height = _height(cells, widths)
+            ws.append(_styled(ws, cells, row_styles))
+            ws.row_dimensions[group_row + number].height = _height(cells, widths)
         current = last + 1
 
     total_row = current
@@ -216,8 +216,7 @@ def build_workbook(
             total_values.append(f"=SUM({refs})" if refs else 0)
         else:
             total_values.append(None)
-    ws.append(total_values)
-    _apply(ws, total_row, group_styles)
+    ws.append(_styled(ws, total_values, group_styles))
     _merge_label(ws, total_row, span)
 
     xs.print_setup(ws, header, landscape=True)
