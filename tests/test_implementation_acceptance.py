@@ -289,3 +289,17 @@ def test_start_only_from_approved(session: Session) -> None:
         impl.add_progress(session, SYSTEM, p, on=date(2026, 5, 1), percent=5)
     with pytest.raises(ValidationError, match="chỉ theo dõi thực hiện đề án đã được phê duyệt"):
         impl.set_evidence(session, SYSTEM, p, impl.evidence_checklist(session, p)[0].code)
+
+
+def test_latest_progress_reads_ids_in_chunks(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite limits bound parameters per statement: ids go in chunks of impl.CHUNK.
+    monkeypatch.setattr(impl, "CHUNK", 2)
+    proposals = [make_proposal(session, code=f"ĐA-2026-00{n}") for n in range(1, 6)]
+    for n, p in enumerate(proposals):
+        impl.add_progress(session, SYSTEM, p, on=date(2026, 5, n + 1), percent=10 * n)
+    ids = [p.id for p in proposals] + [999_999]
+    assert impl.latest_progress(session, ids) == {
+        p.id: (date(2026, 5, n + 1), 10 * n) for n, p in enumerate(proposals)
+    }

@@ -26,7 +26,7 @@ from kcdesk.reports import official_pdf as pdf
 from kcdesk.reports import xlsx_style as xs
 from kcdesk.reports.org import agency_from_settings
 from kcdesk.services import settings
-from kcdesk.services.implementation import TRACKED
+from kcdesk.services.implementation import CHUNK, TRACKED
 from kcdesk.services.implementation_view import settlement_due
 from kcdesk.services.safe_write import atomic_write_bytes
 
@@ -106,21 +106,18 @@ def build_summary(session: Session, year: int) -> Summary:
     ).all()
     ids = [p.id for p in proposals]
     sums: dict[tuple[int, DisbursementKind], int] = {}
-    if ids:
+    settled: dict[int, Settlement] = {}
+    # In chunks: SQLite limits the number of bound parameters of one statement.
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
         for pid, kind, total in session.execute(
             select(Disbursement.proposal_id, Disbursement.kind, func.sum(Disbursement.amount))
-            .where(Disbursement.proposal_id.in_(ids))
+            .where(Disbursement.proposal_id.in_(chunk))
             .group_by(Disbursement.proposal_id, Disbursement.kind)
         ):
             sums[(pid, kind)] = int(total)
-    settled = {
-        s.proposal_id: s
-        for s in (
-            session.scalars(select(Settlement).where(Settlement.proposal_id.in_(ids)))
-            if ids
-            else []
-        )
-    }
+        for row in session.scalars(select(Settlement).where(Settlement.proposal_id.in_(chunk))):
+            settled[row.proposal_id] = row
     lines = []
     for p in proposals:
         st = settled.get(p.id)

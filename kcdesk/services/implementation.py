@@ -28,6 +28,8 @@ S = ProposalStatus
 BEFORE_ACCEPTANCE = frozenset({S.APPROVED, S.IMPLEMENTING})
 # Every status the implementation section follows (approved or later, not stopped).
 TRACKED = (S.APPROVED, S.IMPLEMENTING, S.ACCEPTED, S.SETTLED)
+# Ids per IN (...) clause, well under SQLite's bound-parameter limit.
+CHUNK = 900
 
 
 def activity_spec(proposal: Proposal) -> ActivitySpec | None:
@@ -127,8 +129,14 @@ def progress_entries(session: Session, proposal: Proposal) -> list[ProgressEntry
 def latest_progress(session: Session, proposal_ids: Iterable[int]) -> dict[int, tuple[date, int]]:
     """``{proposal id: (date, percent)}`` of the latest report, for the register's column."""
     ids = list(proposal_ids)
-    if not ids:
-        return {}
+    out: dict[int, tuple[date, int]] = {}
+    # In chunks: SQLite limits the number of bound parameters of one statement.
+    for start in range(0, len(ids), CHUNK):
+        out.update(_latest_progress(session, ids[start : start + CHUNK]))
+    return out
+
+
+def _latest_progress(session: Session, ids: list[int]) -> dict[int, tuple[date, int]]:
     # Latest = highest date, then highest id (the later of two reports the same day).
     ranked = (
         select(
