@@ -18,7 +18,7 @@ from kcdesk.models.appraisal import AgendaItem, MemberRole
 from kcdesk.services import appraisal, demo_names
 from kcdesk.services.appraisal_criteria import CriteriaSet
 from kcdesk.services.appraisal_results import item_result
-from kcdesk.services.appraisal_scores import SheetInput, save_grid
+from kcdesk.services.appraisal_scores import Points, SheetInput, save_grid
 from kcdesk.services.demo_data import DemoContext
 
 MAX_AGENDA = 40
@@ -37,7 +37,7 @@ POSTS = (
 
 def _sheet(ctx: DemoContext, spec: CriteriaSet, quality: float) -> SheetInput:
     """Scores around the proposal's quality, in half points, and a fitting conclusion."""
-    scores: dict[str, Decimal | int | str | None] = {}
+    scores: dict[str, Points] = {}
     total = Decimal(0)
     for criterion in spec.criteria:
         share = min(1.0, max(0.2, quality + ctx.rng.uniform(-0.12, 0.12)))
