@@ -208,9 +208,7 @@ def test_pdf_text_words_fonts_and_landscape(approved: Database, tmp_path: Path) 
     assert float(box.width) > float(box.height)
 
 
-def test_pdf_two_thousand_rows_spans_pages_with_header_repeated(
-    db: Database, tmp_path: Path
-) -> None:
+def test_pdf_long_catalogue_splits_pages_without_losing_rows(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
         for n in range(1, 301):
             add_proposal(s, n, activity=("may_moc_thiet_bi", "dao_tao_nghe")[n % 2], facility=None)
@@ -222,6 +220,11 @@ def test_pdf_two_thousand_rows_spans_pages_with_header_repeated(
     assert len(pages) > 5
     for page in pages[1:]:
         assert "Tên đề án" in (page.extract_text() or "")
+    # Every row exactly once across the page splits, and the total at the end.
+    text = pdf_text(target)
+    for n in range(1, 301):
+        assert text.count(f"Đề án số {n} — ") == 1, n
+    assert f"TỔNG CỘNG {format_money(300 * 1_000_000_000)}" in text
 
 
 def test_submission_letter(approved: Database, tmp_path: Path) -> None:
