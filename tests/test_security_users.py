@@ -207,3 +207,36 @@ def test_cli_refusals_are_one_line(db_path: Path, db: Database, capsys, monkeypa
     code = main(["--db", str(db_path), "user", "add", "x1", "--role", "leader", "--full-name", "X"])
     err = capsys.readouterr().err
     assert code == 2 and "--password-stdin" in err
+
+
+def test_cli_passwd_reset_disable_enable(db: Database, db_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import io
+    import sys
+
+    add(db, "lan")
+    add(db, "quantri", Role.ADMIN)
+
+    def cli(*argv: str, stdin: str = "") -> tuple[int, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = main(["--db", str(db_path), *argv])
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    code, text = cli(
+        "user", "passwd", "lan", "--password-stdin", stdin="sai-roi-nhe\nmoi-moi-123\n"
+    )
+    assert code == 2 and "hiện tại không đúng" in text
+    code, _ = cli("user", "passwd", "lan", "--password-stdin", stdin=f"{SECRET}\nmoi-moi-123\n")
+    assert code == 0
+    assert login(db, "lan", "moi-moi-123").username == "lan"
+    code, _ = cli("user", "reset", "lan", "--password-stdin", stdin="dat-lai-456\n")
+    assert code == 0
+    assert login(db, "lan", "dat-lai-456").username == "lan"
+    code, _ = cli("user", "disable", "lan")
+    assert code == 0
+    with pytest.raises(users.AuthenticationFailed):
+        login(db, "lan", "dat-lai-456")
+    code, text = cli("user", "disable", "quantri")
+    assert code == 2 and "cuối cùng" in text
+    code, _ = cli("user", "enable", "lan")
+    assert code == 0 and login(db, "lan", "dat-lai-456").username == "lan"
