@@ -7,6 +7,7 @@ from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     amendment,
     appraisal,
     catalogue,
+    dashboard,
     drafts,
     exchange,
     implementation,

@@ -1,0 +1,159 @@
+"""Benchmark: the programme dashboard's refresh at 100,000 proposals (not a test).
+
+Uses the cached demo database ``bench/cache/proposals-100000.sqlite`` (shared with
+the other benchmarks; the register benchmark's ``register-100000.sqlite`` is used
+when that is the one present) and builds it in chunks with the demo generator when
+neither exists. Measures, in the same run:
+
+- refresh: :func:`kcdesk.services.dashboard.compute` for each seed programme in a
+  fresh session, as the dashboard's worker does (median of several runs);
+- drill-down: the proposals behind the largest target;
+- the floor: one raw SQL aggregate (sqlite3, no ORM) over the same rows — the
+  approved proposals of the period joined to their outputs, grouped by activity,
+  year and measure — the least work any refresh must do.
+
+Goal: refresh ≤ 150 ms. Usage:
+    .venv/bin/python bench/bench_dashboard.py [--proposals N] [--runs R] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kcdesk.models.db import Database, open_database  # noqa: E402
+from kcdesk.services import dashboard, dashboard_drill, setup  # noqa: E402
+from kcdesk.services.dashboard_sql import APPROVED_STATUSES  # noqa: E402
+
+CACHE = ROOT / "bench" / "cache"
+CHUNK = 2000
+PROGRAMMES = ("CB-2026-2030", "KH-2026-2030", "HD-2023-2025")
+GOAL_MS = 150.0
+
+
+def build(path: Path, proposals: int) -> None:
+    tmp = path.with_suffix(".building.sqlite")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    db = open_database(tmp, create=True)
+    setup.init_database(db)
+    started, made, seed = time.perf_counter(), 0, 1
+    while made < proposals:
+        n = min(CHUNK, proposals - made)
+        setup.add_demo_data(db, proposals=n, seed=seed, year=2027)
+        made, seed = made + n, seed + 1
+        print(f"  {made:>7} proposals, {time.perf_counter() - started:6.0f} s", flush=True)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    tmp.rename(path)
+
+
+def cached(proposals: int) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for name in (f"proposals-{proposals}.sqlite", f"register-{proposals}.sqlite"):
+        if (CACHE / name).exists():
+            return CACHE / name
+    path = CACHE / f"proposals-{proposals}.sqlite"
+    print(f"Building {path} (once; cached)…", flush=True)
+    build(path, proposals)
+    return path
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median milliseconds of ``runs`` calls (after one warm-up) and the last result."""
+    result = fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def floor_query(path: Path, first: int, last: int) -> Callable[[], list[Any]]:
+    statuses = sorted(APPROVED_STATUSES)
+    marks = ",".join("?" * len(statuses))
+    sql = (
+        "SELECT p.activity, p.plan_year, o.measure, SUM(o.planned), SUM(o.achieved) "
+        "FROM proposal p JOIN output_measure o ON o.proposal_id = p.id "
+        f"WHERE p.plan_year BETWEEN ? AND ? AND p.status IN ({marks}) "
+        "GROUP BY p.activity, p.plan_year, o.measure"
+    )
+    conn = sqlite3.connect(path)
+
+    def run() -> list[Any]:
+        return conn.execute(sql, (first, last, *statuses)).fetchall()
+
+    return run
+
+
+def measure(db: Database, path: Path, runs: int) -> dict[str, Any]:
+    with db.engine.connect() as conn:
+        count = conn.exec_driver_sql("SELECT count(*) FROM proposal").scalar_one()
+    results: dict[str, Any] = {"proposals": count, "runs": runs, "programmes": {}}
+    for code in PROGRAMMES:
+
+        def refresh(code: str = code) -> dashboard.Dashboard:
+            with db.session() as session:
+                return dashboard.compute(session, code)
+
+        ms, data = timed(refresh, runs)
+        floor_ms, _rows = timed(floor_query(path, data.start_year, data.end_year), runs)
+        biggest = max(
+            (t for t in data.targets if t.tracked), key=lambda t: t.approved or 0, default=None
+        )
+        drill_ms = None
+        if biggest is not None:
+
+            def drill(code: str = code, target: str = biggest.code) -> int:
+                with db.session() as session:
+                    return len(dashboard_drill.proposals_for_target(session, code, target))
+
+            drill_ms, _n = timed(drill, max(3, runs // 2))
+        results["programmes"][code] = {
+            "refresh_ms": round(ms, 1),
+            "floor_ms": round(floor_ms, 1),
+            "ratio": round(ms / floor_ms, 2) if floor_ms else None,
+            "drill_target": biggest.code if biggest else None,
+            "drill_ms": None if drill_ms is None else round(drill_ms, 1),
+            "goal_ms": GOAL_MS,
+            "within_goal": ms <= GOAL_MS,
+        }
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--proposals", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--db", type=Path, help="measure this database instead of the cache")
+    args = parser.parse_args(argv)
+    path = args.db if args.db else cached(args.proposals)
+    db = open_database(path)
+    try:
+        results = measure(db, path, args.runs)
+    finally:
+        db.dispose()
+    results["database"] = str(path)
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    for code, r in results["programmes"].items():
+        print(
+            f"{code}: refresh {r['refresh_ms']} ms (goal {GOAL_MS:.0f}), floor {r['floor_ms']} ms, "
+            f"ratio {r['ratio']}; drill {r['drill_target']} {r['drill_ms']} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
