@@ -262,3 +262,27 @@ def test_damaged_draft_payload_does_not_crash() -> None:
     )
     assert data.budget_lines[0].quantity == Decimal(1) and data.budget_lines[0].support == 0
     assert data.outputs == {}
+
+
+def test_quantity_beyond_three_decimals_is_refused() -> None:
+    data = machine_input("x")
+    data.budget_lines[1].quantity = Decimal("1.0005")
+    data.budget_lines[1].unit_price = 20_000
+    data.budget_lines[1].counterpart = 20_010
+    assert "3 chữ số thập phân" in _fields(errors(validate(data)))["budget_lines[1].quantity"]
+    data.budget_lines[1].quantity = Decimal("1.005")
+    data.budget_lines[1].counterpart = 20_100
+    assert "budget_lines[1].quantity" not in _fields(errors(validate(data)))
+
+
+def test_new_proposal_belongs_to_this_pcs_office(db: Database) -> None:
+    with db.session() as s:
+        from kcdesk.services import settings
+
+        settings.put(s, SYSTEM, "office.code", "PKT-HB")
+        f = make_facility(s)
+        p = create_proposal(s, SYSTEM, machine_input(f.uuid))
+        assert (p.office_code, p.origin_office) == ("PKT-HB", "PKT-HB")
+        clerk = Actor("an", Role.OFFICE_CLERK, office_code="XA-01")
+        q = create_proposal(s, clerk, machine_input(f.uuid))
+        assert q.office_code == "XA-01" and q.created_by == "an" and q.code == "ĐA-2027-002"

@@ -26,7 +26,7 @@ from kcdesk.models import (
     new_uuid,
     utcnow,
 )
-from kcdesk.services import audit, proposals
+from kcdesk.services import audit, proposals, settings
 from kcdesk.services.actor import Actor
 from kcdesk.services.concurrency import check_revision
 from kcdesk.services.errors import NotFoundError, ValidationError
@@ -159,12 +159,14 @@ def create_proposal(
     _refuse_errors(data, check_files)
     code = proposals.next_code(session, data.plan_year)
     now = utcnow()
+    # Headless commands act without an office: the PC's own office is the origin.
+    office = actor.office_code or str(settings.get(session, "office.code") or "")
     proposal = Proposal(
         code=code,
         status=ProposalStatus.RECEIVED,
         status_changed_at=now,
-        office_code=actor.office_code,
-        origin_office=actor.office_code,
+        office_code=office,
+        origin_office=office,
         created_by=actor.username,
         received_date=data.received_date or date.today(),
     )
@@ -178,7 +180,7 @@ def create_proposal(
             to_status=ProposalStatus.RECEIVED.value,
             at=now,
             username=actor.username,
-            office_code=actor.office_code,
+            office_code=office,
         )
     )
     session.flush()

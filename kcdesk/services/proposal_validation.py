@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Literal
 
 from sqlalchemy import select
@@ -187,6 +188,13 @@ def _check_budget(
             out.append(Problem(f"{key}.item", f"Dự toán, dòng {row}: chưa nhập nội dung chi."))
         if line.quantity <= 0:
             out.append(Problem(f"{key}.quantity", f"Dự toán, dòng {row}: số lượng phải lớn hơn 0."))
+        elif line.quantity != line.quantity.quantize(Decimal("0.001")):
+            # The database keeps three decimals (Numeric 14,3): more would change the amount.
+            out.append(
+                Problem(
+                    f"{key}.quantity", f"Dự toán, dòng {row}: số lượng tối đa 3 chữ số thập phân."
+                )
+            )
         for name, text in (
             ("unit_price", "đơn giá"),
             ("support", "kinh phí hỗ trợ"),

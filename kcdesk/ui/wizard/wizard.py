@@ -7,7 +7,7 @@ loses nothing; Finish saves the whole proposal once, in one transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -198,12 +198,13 @@ class ProposalWizard(QWizard):
             info = drafts.load_draft(session, self.ctx.actor, self.code)
         if info is None:
             return None
-        when = info.updated_at.strftime("%H:%M ngày %d/%m/%Y")
+        local = info.updated_at.replace(tzinfo=UTC).astimezone()
+        when = local.strftime("%H:%M ngày %d/%m/%Y")
         title = info.title or "(chưa đặt tên)"
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Khôi phục bản nháp",
-            f"Có bản nháp «{title}» lưu lúc {when} (giờ UTC) chưa được lưu thành đề án.\n"
+            f"Có bản nháp «{title}» lưu lúc {when} chưa được lưu thành đề án.\n"
             "Khôi phục để soạn tiếp?",
             parent=self,
         )
