@@ -152,6 +152,10 @@ class PreviewPage(QWizardPage):
         self.table.setObjectName("preview_table")
         self.table.setHorizontalHeaderLabels(list(self.HEAD))
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        for col, width in enumerate((50, 260, 130, 50, 110, 110)):
+            self.table.setColumnWidth(col, width)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
@@ -183,10 +187,16 @@ class PreviewPage(QWizardPage):
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if c in (4, 5):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if row.errors:
                     item.setBackground(red)
                 self.table.setItem(r, c, item)
+        self.table.resizeRowsToContents()
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
 from kcdesk.reports.catalogue_pdf import default_issuer, write_catalogue_pdf
-from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
+from kcdesk.reports.catalogue_xlsx import label_span, write_catalogue_xlsx
 from kcdesk.reports.org import agency_from_settings
 from kcdesk.reports.submission_letter_pdf import write_submission_letter
 from kcdesk.services import catalogue, settings
@@ -84,6 +84,7 @@ class CataloguePanel(QWidget):
             self.source.addItem(source.label, code)
         self.source.setCurrentIndex(max(0, self.source.findData("dia_phuong")))
         self.version = QComboBox()
+        self.version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.state_label = QLabel()
         self.state_label.setObjectName("state_label")
         self.totals_label = QLabel()
@@ -178,7 +179,9 @@ class CataloguePanel(QWidget):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
         self.model.set_view(view)
-        self.table.resizeRowsToContents()
+        self._span_labels()
+        if len(self.model.lines) <= 3000:  # measuring every row is slow beyond that
+            self.table.resizeRowsToContents()
         self.version.blockSignals(True)
         self.version.clear()
         self.version.addItem("Bản hiện hành", None)
@@ -215,6 +218,16 @@ class CataloguePanel(QWidget):
         )
         self.compare_button.setEnabled(len(view.versions) >= 2)
         self.export_button.setEnabled(view.count > 0)
+
+    def _span_labels(self) -> None:
+        """Group and total labels span the text columns after the title, as printed."""
+        self.table.clearSpans()
+        start, end = label_span(self.form)
+        if end <= start:
+            return
+        for row, line in enumerate(self.model.lines):
+            if line.kind != "entry":
+                self.table.setSpan(row, start, 1, end - start + 1)
 
     # -- state changes ------------------------------------------------------------
     def _write(self, action: Any) -> None:
