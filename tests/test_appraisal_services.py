@@ -370,3 +370,33 @@ def test_demo_council_is_consistent_with_statuses(demo_db: Database) -> None:
                 assert r.item.recorded_at is not None
                 assert r.item.passed == (r.average is not None and r.average >= spec.pass_mark)
         assert any(r.average is None for r in results)  # part of the agenda not yet scored
+
+
+def test_removing_members_and_items_takes_their_sheets(db: Database) -> None:
+    with db.session() as session:
+        c = make_council(session, members=3)
+        for item in c.items[:2]:
+            for member in c.members[1:]:
+                enter_scores(session, SYSTEM, item, member, points(1, 1, 1, 1, 1, 1))
+        appraisal.remove_member(session, SYSTEM, c.members[1])
+        results = session_results(c.session)
+        assert [r.members_scored for r in results if r.item is c.items[0]] == [1]
+        appraisal.remove_item(session, SYSTEM, c.items[1])
+        assert len(c.members[2].sheets) == 1
+    with db.session() as session:
+        s = appraisal.list_sessions(session)[0]
+        assert [m.name for m in s.members] == ["Nông Văn Hùng", "Lục Văn Đức"]
+        assert [i.proposal.code for i in s.items] == ["ĐA-2027-001", "ĐA-2027-003"]
+        assert _count(session, ScoreSheet) == 1
+        assert _count(session, CriterionScore) == 6
+
+
+def test_recorded_results_protect_members_and_items(db: Database) -> None:
+    with db.session() as session:
+        c = make_council(session, members=1)
+        enter_scores(session, SYSTEM, c.items[0], c.members[0], points(20, 25, 20, 15, 10, 10))
+        record_results(session, SYSTEM, c.session, codes=["ĐA-2027-001"])
+        with pytest.raises(ValidationError, match="đã ghi kết quả"):
+            appraisal.remove_member(session, SYSTEM, c.members[0])
+        with pytest.raises(ValidationError, match="đã ghi kết quả"):
+            appraisal.remove_item(session, SYSTEM, c.items[0])

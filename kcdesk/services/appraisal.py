@@ -238,6 +238,11 @@ def remove_member(session: Session, actor: Actor, member: CouncilMember) -> None
         )
     s.members.remove(member)
     session.delete(member)
+    session.flush()
+    # The cascade deleted the member's sheets: reload the items' collections so
+    # this session does not keep pointing at them.
+    for item in s.items:
+        session.expire(item, ["sheets"])
     _touch(session, actor, s, "member-remove", {"member": {"old": member.name, "new": None}})
 
 
@@ -295,6 +300,9 @@ def remove_item(session: Session, actor: Actor, item: AgendaItem) -> None:
     code = item.proposal.code
     s.items.remove(item)
     session.delete(item)
+    session.flush()
+    for member in s.members:
+        session.expire(member, ["sheets"])
     _touch(session, actor, s, "agenda-remove", {"proposal": {"old": code, "new": None}})
 
 
