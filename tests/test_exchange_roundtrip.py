@@ -371,3 +371,26 @@ def test_an_office_cannot_send_another_offices_proposal(pair: Pair, tmp_path: Pa
         receive(pair.centre, target)
     assert info.value.reason == E.BAD_RECORD
     assert dump(pair.centre.db) == before
+
+
+def test_reimport_recognises_known_lines_and_keeps_local_edits(pair: Pair, tmp_path: Path) -> None:
+    pack = tmp_path / "1.kcpack"
+    send(pair.office, pack)
+    receive(pair.centre, pack)
+    with pair.centre.db.session() as s:
+        hashes = list(s.scalars(select(SyncState.line_hash).where(SyncState.kind == "proposal")))
+        assert len(hashes) == 3 and all(len(h) == 64 for h in hashes)
+        p = get(s, "ĐA-2027-001")
+        p.title = "Sửa ở Trung tâm"
+        p.revision += 1
+    again = receive(pair.centre, pack)
+    assert again.counts() == {"new": 0, "updated": 0, "unchanged": 3, "conflicts": 0}
+    assert {i.label for i in again.items if i.kind == "proposal"} >= {
+        "ĐA-2027-001 — Sửa ở Trung tâm"
+    }
+    assert content(pair.centre, "ĐA-2027-001")["title"] == "Sửa ở Trung tâm"
+    # Exporting resets the remembered line: the base is now what this side sent.
+    send(pair.centre, tmp_path / "2.kcpack", office_code=OFFICE)
+    with pair.centre.db.session() as s:
+        state = s.get(SyncState, get(s, "ĐA-2027-001").uuid)
+        assert state is not None and state.line_hash == "" and state.revision == 2

@@ -32,6 +32,9 @@ class SyncState(Base):
     kind: Mapped[str] = mapped_column(String(16))
     revision: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the exact pack line this base came from ("" when set otherwise): the
+    # same line arriving again is unchanged without even being parsed.
+    line_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
     synced_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

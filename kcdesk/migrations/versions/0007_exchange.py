@@ -90,9 +90,14 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("line_hash", sa.String(length=64), nullable=False),
         sa.Column("synced_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("uuid", name=op.f("pk_exchange_sync_state")),
     )
+    with op.batch_alter_table("exchange_sync_state", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_exchange_sync_state_line_hash"), ["line_hash"], unique=False
+        )
     op.create_table(
         "exchange_watermark",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -135,6 +140,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_exchange_appraisal_result_proposal_uuid"))
     op.drop_table("exchange_appraisal_result")
     op.drop_table("exchange_watermark")
+    with op.batch_alter_table("exchange_sync_state", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exchange_sync_state_line_hash"))
     op.drop_table("exchange_sync_state")
     with op.batch_alter_table("exchange_remote_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_exchange_remote_event_entity_uuid"))

@@ -39,13 +39,22 @@ class Applier:
         self._codes: dict[str, str] | None = None
         self._seen: set[tuple[str, str]] = set()
 
-    def apply_chunk(self, kind: str, batch: list[dict[str, Any]]) -> None:
+    def apply_chunk(
+        self,
+        kind: str,
+        batch: list[dict[str, Any]],
+        lines: dict[str, str] | None = None,
+        known: list[merge.PlanItem] | None = None,
+    ) -> None:
+        """Apply parsed records (``lines``: their pack-line hashes by UUID); ``known``
+        are lines already recognised as unchanged."""
         session = self.session
-        for rec in batch:
-            key = (kind, str(rec["uuid"]))
-            if key in self._seen:
-                raise PackRefused(E.BAD_RECORD, f"Bản ghi {rec['uuid']} có hai lần trong gói.")
-            self._seen.add(key)
+        lines = lines or {}
+        for uuid in [str(r["uuid"]) for r in batch] + [i.uuid for i in known or []]:
+            if (kind, uuid) in self._seen:
+                raise PackRefused(E.BAD_RECORD, f"Bản ghi {uuid} có hai lần trong gói.")
+            self._seen.add((kind, uuid))
+        self.items.extend(known or [])
         states = load_states(session, (str(r["uuid"]) for r in batch))
         items, loaded = merge.plan_chunk(session, kind, batch, states)
         by_uuid = {str(r["uuid"]): r for r in batch}
@@ -60,17 +69,45 @@ class Applier:
                 before = merge.to_record(kind, obj)
                 self._update(kind, obj, rec, facilities)
                 self._audit(kind, item.uuid, item.label, "import_update", records_diff(before, rec))
-                set_state(session, states, item.uuid, kind, item.revision, item.content_hash)
+                set_state(
+                    session,
+                    states,
+                    item.uuid,
+                    kind,
+                    item.revision,
+                    item.content_hash,
+                    lines.get(item.uuid, ""),
+                )
             elif item.action == merge.UNCHANGED:
+                base = states.get(item.uuid)
                 if item.note == merge.SAME_CONTENT:
                     # Same content on both sides: align the base once (then a no-op).
                     obj = loaded[item.uuid]
                     obj.revision = max(obj.revision, item.revision)
-                    set_state(session, states, item.uuid, kind, obj.revision, item.content_hash)
+                    set_state(
+                        session,
+                        states,
+                        item.uuid,
+                        kind,
+                        obj.revision,
+                        item.content_hash,
+                        lines.get(item.uuid, ""),
+                    )
+                elif base is not None and base.content_hash == item.content_hash:
+                    # Remember this exact line so the next import skips parsing it.
+                    set_state(
+                        session,
+                        states,
+                        item.uuid,
+                        kind,
+                        base.revision,
+                        base.content_hash,
+                        lines.get(item.uuid, ""),
+                    )
             elif not item.already_open:
                 self._conflict(kind, item, loaded[item.uuid], rec)
         session.flush()
-        self._insert_new(kind, new_rows, items, states)
+        self._insert_new(kind, new_rows, items, states, lines)
         self.items.extend(items)
 
     # ---- new records ------------------------------------------------------------------
@@ -81,6 +118,7 @@ class Applier:
         rows: list[dict[str, Any]],
         items: list[merge.PlanItem],
         states: dict[str, SyncState],
+        lines: dict[str, str],
     ) -> None:
         if not rows:
             return
@@ -97,7 +135,7 @@ class Applier:
             self._audit(kind, uuid, label, "import_new", {})
             revision, content = planned[uuid]
             if uuid in states:  # deleted here once, but exchanged before
-                set_state(self.session, states, uuid, kind, revision, content)
+                set_state(self.session, states, uuid, kind, revision, content, lines.get(uuid, ""))
             else:
                 fresh.append(
                     {
@@ -105,6 +143,7 @@ class Applier:
                         "kind": kind,
                         "revision": revision,
                         "content_hash": content,
+                        "line_hash": lines.get(uuid, ""),
                         "synced_at": utcnow(),
                     }
                 )

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services import attachments, audit, settings
 from kcdesk.services.actor import Actor
-from kcdesk.services.exchange import appraisals, keys, merge, records
+from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
@@ -120,15 +120,28 @@ def _open(session: Session, path: Path) -> VerifiedPack:
     return pack
 
 
+def _chunks(
+    session: Session, pack: VerifiedPack
+) -> Iterator[tuple[str, list[merge.PlanItem], list[dict[str, Any]], dict[str, str]]]:
+    """Per kind and chunk: lines known unchanged, the other records parsed and checked,
+    and the line hash of each parsed record by UUID."""
+    office = str(pack.manifest["office"])
+    for kind, member in KINDS:
+        for raws in chunks(pack.iter_raw(member)):
+            known, rest = fastpath.split_known(session, kind, raws, member, office)
+            batch = [row for _digest, row in rest]
+            _check_batch(batch, member, pack.manifest)
+            yield kind, known, batch, {str(row["uuid"]): d for d, row in rest}
+
+
 def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merge.PlanItem]:
     items: list[merge.PlanItem] = []
-    for kind, member in KINDS:
-        for batch in chunks(pack.iter_lines(member)):
-            _check_batch(batch, member, pack.manifest)
-            states = load_states(session, (str(r["uuid"]) for r in batch))
-            planned, _loaded = merge.plan_chunk(session, kind, batch, states)
-            items.extend(planned)
-            progress(len(items), 0, "Đang so sánh với dữ liệu đang có")
+    for kind, known, batch, _lines in _chunks(session, pack):
+        states = load_states(session, (str(r["uuid"]) for r in batch))
+        planned, _loaded = merge.plan_chunk(session, kind, batch, states)
+        items.extend(known)
+        items.extend(planned)
+        progress(len(items), 0, "Đang so sánh với dữ liệu đang có")
     return items
 
 
@@ -185,11 +198,9 @@ def import_pack(
         result.attachments_new = _store_attachments(pack, attachments_root, report)
         applier = Applier(session, manifest)
         result.items, result.renamed = applier.items, applier.renamed
-        for kind, member in KINDS:
-            for batch in chunks(pack.iter_lines(member)):
-                _check_batch(batch, member, manifest)
-                applier.apply_chunk(kind, batch)
-                report(len(result.items), 0, "Đang nhập dữ liệu")
+        for kind, known, batch, lines in _chunks(session, pack):
+            applier.apply_chunk(kind, batch, lines, known)
+            report(len(result.items), 0, "Đang nhập dữ liệu")
         result.events_new = _store_events(session, pack, manifest)
         if manifest.get("kind") == "return":
             result.appraisals = appraisals.store(

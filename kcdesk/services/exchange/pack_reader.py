@@ -135,6 +135,19 @@ class VerifiedPack:
                     raise PackRefused(E.BAD_RECORD, f"Dòng {number} của {name} sai dạng.")
                 yield row
 
+    def iter_raw(self, name: str) -> Iterator[bytes]:
+        """The raw lines of a JSON-lines member (read 1 MB at a time; empty if absent)."""
+        if name not in self.member_names:
+            return
+        pending = b""
+        with self._zip.open(name) as handle:
+            while chunk := handle.read(CHUNK):
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                yield from (line for line in lines if line)
+        if pending:
+            yield pending
+
     def open_member(self, name: str) -> IO[bytes]:
         return self._zip.open(name)
 

@@ -51,16 +51,25 @@ def set_state(
     kind: str,
     revision: int,
     content_hash: str,
+    line_hash: str = "",
 ) -> None:
-    """Record that both sides now agree on (revision, content_hash) for ``uuid``."""
+    """Record that both sides now agree on (revision, content_hash) for ``uuid``.
+
+    ``line_hash`` is the hash of the pack line it came from ("" when not imported).
+    """
     state = states.get(uuid)
     if state is None:
         state = SyncState(uuid=uuid, kind=kind)
         session.add(state)
         states[uuid] = state
-    if state.revision != revision or state.content_hash != content_hash:
+    if (state.revision, state.content_hash, state.line_hash) != (
+        revision,
+        content_hash,
+        line_hash,
+    ):
         state.revision = revision
         state.content_hash = content_hash
+        state.line_hash = line_hash
         state.synced_at = utcnow()
 
 
