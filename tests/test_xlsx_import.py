@@ -366,3 +366,18 @@ def test_cli_bad_status_is_one_line(
     assert code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "xyz" in err
+
+
+def test_proposal_typed_by_hand_is_not_imported_again(db: Database, tmp_path: Path) -> None:
+    from tests.test_catalogue_service import add_proposal
+
+    with db.session() as session:
+        typed = add_proposal(session, 1, year=2024, facility="HTX C")
+        typed.title = "Mô hình thiếu năm"  # diacritics differ from the file: same folded title
+    preview = xlsx_import.analyse(
+        plain_lowercase(tmp_path), default_activity="mo_hinh_trinh_dien", year=2024
+    )
+    with db.session() as session:
+        assert xlsx_import.existing_count(session, preview) == 1
+        result = xlsx_import.apply_import(session, SYSTEM, preview)
+    assert (result.created, result.skipped) == (2, 1)

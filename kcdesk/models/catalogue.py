@@ -121,8 +121,9 @@ class CatalogueRow(Base):
 class ImportedRow(Base):
     """A row of an old Excel list already imported (idempotent re-import).
 
-    ``key`` is the row's stable identity: folded title | facility (tax code, else
-    folded name) | plan year. Importing a row whose key is here creates nothing.
+    ``key`` is the SHA-256 of the row's stable identity: folded title | facility
+    (tax code, else folded name) | plan year. Importing a row whose key is here
+    creates nothing.
     """
 
     __tablename__ = "imported_row"

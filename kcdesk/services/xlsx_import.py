@@ -51,7 +51,7 @@ from kcdesk.services.xlsx_import_header import (
     detect_header,
 )
 from kcdesk.services.xlsx_import_read import read_sheet, sheet_names
-from kcdesk.services.xlsx_import_rows import ImportRow, parse_rows
+from kcdesk.services.xlsx_import_rows import ImportRow, identity_key, parse_rows
 from kcdesk.services.xlsx_import_values import (
     facility_kind,
     text_value,
@@ -187,7 +187,7 @@ def _existing_keys(session: Session, years: set[int]) -> set[str]:
         facilities: list[Facility | None] = [link.facility for link in p.facility_links] or [None]
         for f in facilities:
             fkey = (f.tax_code or fold(f.name)) if f is not None else ""
-            keys.add(f"{fold(p.title)}|{fkey}|{p.plan_year}")
+            keys.add(identity_key(f"{fold(p.title)}|{fkey}|{p.plan_year}"))
     return keys
 
 

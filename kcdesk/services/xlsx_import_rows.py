@@ -4,12 +4,13 @@ Every row keeps its Excel row number and all its errors, so the preview can show
 exactly what is wrong where; a row with an error is never imported.
 
 A row's stable identity (for idempotent re-import) is
-``fold(title) | tax code, else fold(beneficiary name) | plan year``: the same file
+``fold(title) | tax code, else fold(beneficiary name) | plan year``, stored as its SHA-256: the same file
 imported again — or a second list holding the same proposal — creates nothing new.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,8 +74,17 @@ class ImportRow:
         return self.tax_code or fold(self.beneficiary)
 
     @property
-    def key(self) -> str:
+    def identity(self) -> str:
         return f"{fold(self.title)}|{self.facility_key}|{self.plan_year or ''}"
+
+    @property
+    def key(self) -> str:
+        """SHA-256 of ``identity``: bounded length whatever the title (stored per row)."""
+        return identity_key(self.identity)
+
+
+def identity_key(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
 @dataclass

@@ -38,7 +38,7 @@ from kcdesk.ui.worker import Job
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard, year: int | None) -> None:
+    def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.w = wizard
         self.setTitle("Chọn tệp Excel")
@@ -78,7 +78,6 @@ class FilePage(QWizardPage):
         form.addRow(self.error)
         browse.clicked.connect(self._browse)
         self.path.textChanged.connect(self._path_changed)
-        del year  # the plan year defaults to "from the file"; the user may set it
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", "", "Excel (*.xlsx)")
@@ -233,7 +232,7 @@ class ResultPage(QWizardPage):
 class ImportWizard(QWizard):
     """Non-modal; tests drive it with next() and wait for ``import_result``."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, year: int | None = None):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("import_wizard")
         self.setWindowTitle("Nhập danh sách đề án từ Excel")
@@ -249,7 +248,7 @@ class ImportWizard(QWizard):
             (QWizard.WizardButton.CancelButton, "Hủy"),
         ):
             self.setButtonText(button, text)
-        self.file_page = FilePage(self, year)
+        self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.preview_page = PreviewPage(self)
         self.result_page = ResultPage(self)

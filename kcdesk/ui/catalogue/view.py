@@ -305,5 +305,5 @@ class CataloguePanel(QWidget):
         self.dialog.open()
 
     def open_import(self) -> None:
-        self.dialog = ImportWizard(self.ctx, self, year=self.plan_year)
+        self.dialog = ImportWizard(self.ctx, self)
         self.dialog.open()
