@@ -130,6 +130,12 @@ def test_single_user_mode_cannot_be_turned_off_without_accounts(qtbot, db: Datab
     box.setChecked(False)
     assert not view.organisation.save()
     assert "tạo tài khoản quản trị viên" in view.organisation.message.text()
+    add(db, "thuky", Role.SECRETARY)  # a secretary alone could not manage anything
+    assert not view.organisation.save()
+    add(db, "quantri", Role.ADMIN)
+    assert view.organisation.save()
+    with db.session() as s:
+        assert settings.get(s, "app.single_user") is False
     assert view.password is None  # the system account has no password to change
 
 

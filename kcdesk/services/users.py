@@ -65,6 +65,16 @@ def has_users(session: Session) -> bool:
     return bool(count)
 
 
+def has_admin(session: Session) -> bool:
+    """True when an active administrator can log in (never lock everyone out)."""
+    count = session.scalar(
+        select(func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.password_hash.is_not(None)
+        )
+    )
+    return bool(count)
+
+
 def office_code_of(session: Session, user: User) -> str:
     if user.office_id is not None:
         office = session.get(Office, user.office_id)

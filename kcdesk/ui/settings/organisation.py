@@ -122,9 +122,9 @@ class OrganisationEditor(QWidget):
             return True
         try:
             with self.ctx.db.session() as session:
-                if changes.get("app.single_user") is False and not users.has_users(session):
+                if changes.get("app.single_user") is False and not users.has_admin(session):
                     raise ValidationError(
-                        "Chưa có tài khoản người dùng nào: hãy tạo tài khoản quản trị viên "
+                        "Chưa có tài khoản quản trị viên nào: hãy tạo tài khoản quản trị viên "
                         "(thẻ Người dùng) trước khi tắt chế độ một người dùng."
                     )
                 for key, value in changes.items():
