@@ -268,8 +268,9 @@ def test_pace_categories() -> None:
     assert pace_of(10, 6, 5, 0.5) == "on_track"
     assert pace_of(10, 5, 4, 0.5) == "catalogued"
     assert pace_of(10, 4, 4, 0.5) == "behind"
-    assert pace_of(None, 4, 4, 0.5) == "none"
-    assert pace_of(0, 4, 4, 0.5) == "none"
+    assert pace_of(None, 4, 4, 0.5) == "no_plan"
+    assert pace_of(0, 4, 4, 0.5) == "no_plan"
+    assert pace_of(10, None, None, 0.5) == "none"
 
 
 def test_dashboard_pace_follows_today(db: Database) -> None:

@@ -97,7 +97,7 @@ def target_table(dashboard: Dashboard, width: float) -> Table:
                     count(t.approved),
                     count(t.implemented),
                     percent(t.percent),
-                    PACE_LABELS[t.pace] if t.tracked else "Không đếm tự động",
+                    PACE_LABELS[t.pace],
                 ],
                 ["cell_centre", "cell", "cell", "cell", *["cell_right"] * 4, "cell"],
             )

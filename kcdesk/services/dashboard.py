@@ -38,13 +38,15 @@ PACE_DONE = "done"  # implemented ≥ planned
 PACE_ON_TRACK = "on_track"  # implemented share ≥ elapsed share
 PACE_CATALOGUED = "catalogued"  # only the approved share keeps pace
 PACE_BEHIND = "behind"
-PACE_NONE = "none"  # not tracked or no planned quantity
+PACE_NO_PLAN = "no_plan"  # counted, but the decision sets no quantity
+PACE_NONE = "none"  # not counted from proposals (rates, per-class figures)
 
 PACE_LABELS = {
     PACE_DONE: "Đã đạt chỉ tiêu",
     PACE_ON_TRACK: "Đúng tiến độ",
-    PACE_CATALOGUED: "Đã vào danh mục, chưa nghiệm thu kịp tiến độ",
+    PACE_CATALOGUED: "Đủ trong danh mục, chậm nghiệm thu",
     PACE_BEHIND: "Chậm tiến độ",
+    PACE_NO_PLAN: "Chưa có số kế hoạch",
     PACE_NONE: "Không đếm tự động",
 }
 
@@ -156,8 +158,10 @@ def expected_share(start_year: int, end_year: int, today: date) -> float:
 def pace_of(
     planned: int | None, approved: int | None, implemented: int | None, share: float
 ) -> str:
-    if not planned or approved is None or implemented is None:
+    if approved is None or implemented is None:
         return PACE_NONE
+    if not planned:
+        return PACE_NO_PLAN
     if implemented >= planned:
         return PACE_DONE
     if implemented >= planned * share:

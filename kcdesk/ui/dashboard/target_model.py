@@ -26,6 +26,7 @@ PACE_COLOURS = {
     "on_track": QColor("#7cb342"),
     "catalogued": QColor("#f9a825"),
     "behind": QColor("#e53935"),
+    "no_plan": QColor("#90a4ae"),
     "none": QColor("#b0bec5"),
 }
 # Role carrying the TargetProgress of a row (for the delegate and for clicks).
