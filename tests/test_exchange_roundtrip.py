@@ -394,3 +394,22 @@ def test_reimport_recognises_known_lines_and_keeps_local_edits(pair: Pair, tmp_p
     with pair.centre.db.session() as s:
         state = s.get(SyncState, get(s, "ĐA-2027-001").uuid)
         assert state is not None and state.line_hash == "" and state.revision == 2
+
+
+def test_choosing_the_status_brings_its_history_along(pair: Pair, tmp_path: Path) -> None:
+    send(pair.office, tmp_path / "1.kcpack")
+    receive(pair.centre, tmp_path / "1.kcpack")
+    with pair.centre.db.session() as s:
+        workflow.change_status(s, CENTRE_STAFF, get(s, "ĐA-2027-003"), ProposalStatus.FORWARDED)
+    with pair.office.db.session() as s:
+        p = get(s, "ĐA-2027-003")
+        workflow.change_status(s, SYSTEM, p, ProposalStatus.WITHDRAWN, reason="Cơ sở rút hồ sơ")
+    send(pair.office, tmp_path / "2.kcpack")
+    receive(pair.centre, tmp_path / "2.kcpack")
+    with pair.centre.db.session() as s:
+        (conflict,) = conflicts.list_conflicts(s)
+        conflicts.resolve_conflict(s, CENTRE_STAFF, conflict.id, {"status": "incoming"})
+        p = get(s, "ĐA-2027-003")
+        assert p.status is ProposalStatus.WITHDRAWN
+        assert [c.to_status for c in p.status_changes] == ["received", "withdrawn"]
+        assert p.status_changes[-1].reason == "Cơ sở rút hồ sơ"

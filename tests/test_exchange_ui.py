@@ -113,6 +113,10 @@ def test_conflict_view_resolves_field_by_field(
     assert {"Tên đề án", "Trạng thái"} <= fields
     panel.choose("title", "incoming")
     assert panel.choices()["title"] == "incoming" and panel.choices()["status"] == "local"
+    panel.choose("status", "incoming")  # status history follows the status
+    assert panel.choices()["status_changes"] == "incoming"
+    panel.choose("status", "local")
+    assert panel.choices()["status_changes"] == "local"
     panel.save_button.click()
     assert panel.list.count() == 0
     with pair.centre.db.session() as s:

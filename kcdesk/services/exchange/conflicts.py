@@ -24,6 +24,8 @@ from kcdesk.services.permissions import EXCHANGE, require
 
 LOCAL = "local"
 INCOMING = "incoming"
+# Fields that only make sense together: the choice for the first one decides all.
+LINKED = {"status": ("status_changed_at", "status_changes")}
 
 FIELD_LABELS = {
     "code": "Mã đề án",
@@ -114,6 +116,11 @@ def resolve_conflict(
     bad = {k: v for k, v in choices.items() if v not in (LOCAL, INCOMING)}
     if bad:
         raise ValidationError("Mỗi trường chỉ chọn 'local' (máy này) hoặc 'incoming' (gói).")
+    choices = dict(choices)
+    for lead, followers in LINKED.items():
+        if lead in choices:
+            for follower in followers:
+                choices[follower] = choices[lead]
     obj = _local_object(session, conflict)
     if conflict.kind == records.PROPOSAL:
         (obj,) = merge.load_locals(session, conflict.kind, [obj.id]).values()

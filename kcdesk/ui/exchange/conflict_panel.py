@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -20,20 +21,50 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.formatting import format_money
+from kcdesk.models import ProposalStatus
 from kcdesk.models.exchange import ExchangeConflict
 from kcdesk.services.errors import UserError
 from kcdesk.services.exchange import conflicts
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
 
-SIDES = (("Giữ bản trên máy này", conflicts.LOCAL), ("Lấy bản trong gói", conflicts.INCOMING))
+SIDES = (("Máy này", conflicts.LOCAL), ("Trong gói", conflicts.INCOMING))
 ID_ROLE = 0x0100 + 1
+MONEY_FIELDS = frozenset(
+    {"total_cost", "support", "counterpart", "other_funds", "approved_support", "disbursed"}
+)
 
 
-def show_value(value: Any) -> str:
-    """A readable cell: lists show their size and first entries."""
+def _status(value: Any) -> str:
+    try:
+        return ProposalStatus(value).label
+    except ValueError:
+        return str(value)
+
+
+def _when(value: Any) -> str:
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def show_value(value: Any, field: str = "") -> str:
+    """A readable cell: statuses by name, times as dates, lists by size and entries."""
     if value is None:
         return "—"
+    if field == "status":
+        return _status(value)
+    if field == "status_changes" and isinstance(value, list):
+        steps = [f"{_status(c.get('to_status'))} ({_when(c.get('at'))})" for c in value]
+        return f"{len(steps)} bước: " + " → ".join(steps)
+    if field.endswith("_at"):
+        return _when(value)
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, int) and field in MONEY_FIELDS:
+        return format_money(value) + " đ"
     if isinstance(value, list):
         parts = [
             json.dumps(v, ensure_ascii=False)[:60] if isinstance(v, dict) else str(v) for v in value
@@ -56,6 +87,9 @@ class ConflictPanel(QWidget):
         self.table.setHorizontalHeaderLabels(["Trường", "Trên máy này", "Trong gói", "Chọn"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.info = QLabel("Không có xung đột nào chờ giải quyết.")
         self.info.setWordWrap(True)
         self.all_local = QPushButton("Giữ tất cả bản máy này")
@@ -133,12 +167,26 @@ class ConflictPanel(QWidget):
             name = QTableWidgetItem(diff.label)
             name.setData(ID_ROLE, diff.field)
             self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, QTableWidgetItem(show_value(diff.local)))
-            self.table.setItem(row, 2, QTableWidgetItem(show_value(diff.incoming)))
+            for column, value in ((1, diff.local), (2, diff.incoming)):
+                cell = QTableWidgetItem(show_value(value, diff.field))
+                cell.setToolTip(show_value(value, diff.field) if len(str(value)) < 2000 else "")
+                self.table.setItem(row, column, cell)
             combo = QComboBox()
             for label, _side in SIDES:
                 combo.addItem(label)
             self.table.setCellWidget(row, 3, combo)
+            if diff.field in conflicts.LINKED:
+                # Status, its time and its history go together (the service enforces it).
+                followers = conflicts.LINKED[diff.field]
+                combo.currentIndexChanged.connect(
+                    lambda index, names=followers: self._follow(names, index)
+                )
+
+    def _follow(self, fields: tuple[str, ...], index: int) -> None:
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, 3)
+            if self._field(row) in fields and isinstance(combo, QComboBox):
+                combo.setCurrentIndex(index)
 
     def _choose_all(self, index: int) -> None:
         for row in range(self.table.rowCount()):

@@ -40,6 +40,7 @@ FILTERS = (
     ("Xung đột", merge.CONFLICT),
 )
 Index = QModelIndex | QPersistentModelIndex
+_ORDER = {merge.CONFLICT: 0, merge.NEW: 1, merge.UPDATED: 2, merge.UNCHANGED: 3}
 
 
 class PreviewModel(QAbstractTableModel):
@@ -141,7 +142,12 @@ class ImportPanel(QWidget):
         self.table.setObjectName("preview_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(24)
 
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
@@ -216,7 +222,8 @@ class ImportPanel(QWidget):
 
     def _refilter(self) -> None:
         action = FILTERS[self.filter.currentIndex()][1]
-        items = self._all_items
+        # What needs attention first: conflicts, then new, updated, unchanged.
+        items = sorted(self._all_items, key=lambda i: _ORDER.get(i.action, 9))
         self.model.set_items([i for i in items if action is None or i.action == action])
 
     def apply(self) -> None:
