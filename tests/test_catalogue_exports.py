@@ -241,6 +241,7 @@ def test_submission_letter(approved: Database, tmp_path: Path) -> None:
     assert amount_in_words(totals["support"]) in text
     assert format_money(totals["support"]) in text
     assert "Nơi nhận:" in text and "TTr-TTKC" in text
+    assert "Trung tâm Khuyến công và tư vấn phát triển công nghiệp kính trình" in text
 
 
 def test_cli_states_show_compare_and_export(

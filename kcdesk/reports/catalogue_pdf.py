@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports import official_pdf as op
@@ -161,22 +161,22 @@ def write_catalogue_pdf(
     story.append(Spacer(1, 2))
     story.append(_table(view, form, width))
     support = view.total("support")
-    story.append(Spacer(1, 4))
-    story.append(
+    # The totals in words stay on the page of the signature (never a lone signature).
+    closing: list[Flowable] = [
+        Spacer(1, 4),
         op.p(
             f"Tổng số: {view.count} đề án. Tổng kinh phí khuyến công hỗ trợ: "
             f"{format_money(support)} đồng.",
             st["body_left"],
-        )
-    )
-    story.append(op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]))
-    story.append(
+        ),
+        op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]),
         op.signature_block(
             caption="",
             post=agency.signer_post,
             name=agency.signer_name,
             recipients=None,
             width=width,
-        )
-    )
+        ),
+    ]
+    story.append(KeepTogether(closing))
     op.build_document(doc, story)

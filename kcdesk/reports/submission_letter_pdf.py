@@ -39,6 +39,19 @@ def _addressee(settings_values: dict[str, Any]) -> str:
     return f"{name} tỉnh {province}" if province else name
 
 
+def _sentence_case(name: str) -> str:
+    """'TRUNG TÂM KHUYẾN CÔNG VÀ …' → 'Trung tâm Khuyến công và …' (names are stored in
+    capitals for the header; in a sentence the kind of body and its name's first word
+    take capitals)."""
+    if not name.isupper():
+        return name
+    words = name.lower().split()
+    for i, word in enumerate(words):
+        if i == 0 or (i == 2 and words[0].lower() == "trung"):
+            words[i] = word[:1].upper() + word[1:]
+    return " ".join(words)
+
+
 def write_submission_letter(
     view: CatalogueView,
     agency: Agency,
@@ -52,7 +65,7 @@ def write_submission_letter(
     width = op.content_width(doc)
     st = op.styles()
     addressee = _addressee(settings_values)
-    centre = agency.name[:1] + agency.name[1:].lower() if agency.name.isupper() else agency.name
+    centre = _sentence_case(agency.name)
     activities = load_activities()
     story: list[Flowable] = []
     story += op.header(
