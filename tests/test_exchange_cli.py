@@ -137,6 +137,20 @@ def test_office_add_twice_is_refused(
         str(tmp_path / "k3.json"),
     )
     assert code == 2 and "Trung tâm" in err
+    code, _out, err = run(
+        capsys,
+        "--db",
+        centre,
+        "office",
+        "add",
+        "TTKC",
+        "--name",
+        "X",
+        "--key-out",
+        str(tmp_path / "k4.json"),
+    )
+    assert code == 2 and "mã của Trung tâm" in err
+    assert not (tmp_path / "k4.json").exists()
     code, out, _ = run(capsys, "--db", centre, "office", "list", "--json")
     rows = {r["code"]: r for r in json.loads(out)}
     assert rows[OFFICE]["has_key"] is True and rows["TTKC"]["level"] == "centre"

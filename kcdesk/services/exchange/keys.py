@@ -127,6 +127,8 @@ def add_office(
         raise UserError("Chỉ máy của Trung tâm mới đăng ký đơn vị và cấp khóa.")
     province = str(settings.get(session, "org.province"))
     existing = find_office(session, code)
+    if existing is not None and existing.level is OfficeLevel.CENTRE:
+        raise ValidationError(f"{code} là mã của Trung tâm, không phải của một đơn vị.")
     if existing is not None and existing.exchange_secret:
         raise ValidationError(
             f"Đơn vị {code} đã được đăng ký và cấp khóa; không cấp khóa thứ hai.",

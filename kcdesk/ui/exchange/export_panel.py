@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
-from kcdesk.models import OfficeLevel, utcnow
+from kcdesk.models import Office, OfficeLevel, utcnow
 from kcdesk.services.errors import UserError
 from kcdesk.services.exchange import export, keys
 from kcdesk.services.removable_drives import detect_removable_drives
@@ -37,6 +38,8 @@ class ExportPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("exchange_export")
         self.ctx = ctx
+        self.is_centre = False
+        self.own_code = ""
         self.detect_drives = detect_removable_drives
         self.dialog: UsbExportDialog | None = None
         self.pending: export.ExportResult | None = None
@@ -79,13 +82,15 @@ class ExportPanel(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        try:
+            self._load()
+        except UserError as exc:
+            self.role.setText(str(exc))
+            self.button.setEnabled(False)
+
+    def _load(self) -> None:
         with self.ctx.db.session() as session:
-            try:
-                own = keys.own_office(session)
-            except UserError as exc:
-                self.role.setText(str(exc))
-                self.button.setEnabled(False)
-                return
+            own = keys.own_office(session)
             self.is_centre = own.level is OfficeLevel.CENTRE
             self.own_code = own.code
             peers = [
@@ -106,8 +111,8 @@ class ExportPanel(QWidget):
         self.office_label.setVisible(self.is_centre)
         if self.is_centre:
             self.role.setText(
-                "Trung tâm gửi gói trả về cho một đơn vị: trạng thái, lịch sử trạng thái và "
-                "quyết định của các đề án của đơn vị đó."
+                "Trung tâm gửi gói trả về cho một đơn vị: trạng thái, lịch sử trạng thái, kết quả "
+                "thẩm định và quyết định của các đề án của đơn vị đó."
             )
             self.button.setEnabled(bool(peers))
         else:
@@ -128,7 +133,10 @@ class ExportPanel(QWidget):
         peer = self.recipient()
         with self.ctx.db.session() as session:
             if peer is None and not self.is_centre:
-                peer = keys.centre_office(session).code
+                centre = session.scalars(
+                    select(Office).where(Office.level == OfficeLevel.CENTRE)
+                ).first()
+                peer = centre.code if centre is not None else None
             mark = export.last_export(session, peer) if peer else None
             text = (
                 f"Lần gửi trước cho {peer}: {mark.last_export_at:%H:%M %d/%m/%Y} UTC, "
