@@ -84,3 +84,43 @@ def test_print_preview_of_the_saved_proposal(
     assert "VI. DỰ TOÁN KINH PHÍ" in pdf_text(dialog.path)  # type: ignore[attr-defined]
     assert str(dialog.path).startswith(str(paths.data_dir()))  # type: ignore[attr-defined]
     dialog.close()
+
+
+def test_new_facility_from_the_wizard(ctx: AppContext, db: Database, qtbot: QtBot) -> None:
+    from kcdesk.services import facilities
+
+    wizard = open_proposal_wizard(ctx, None)
+    qtbot.addWidget(wizard)
+    wizard.data.activity = "may_moc_thiet_bi"
+    wizard.page_for("general").loaded = False
+    wizard.setStartId(1)
+    wizard.restart()
+    page = wizard.currentPage()
+    assert page.key == "beneficiaries"
+    page.new_button.click()
+    form = page.form
+    assert form.isVisibleTo(page)
+    type_text(form.name, "Cơ sở mộc Đức Thịnh")
+    type_text(form.tax_code, "12345")
+    type_text(form.commune, "Xã Đồng Lạc")
+    form.woman.setChecked(True)
+    form.craft.setChecked(True)
+    form.save_button.click()
+    assert "Mã số thuế «12345» không đúng dạng" in form.error.text()
+    assert page.chosen == []
+    form.tax_code.clear()
+    type_text(form.tax_code, "4800123456-002")
+    form.save_button.click()
+    assert [ref.name for ref in page.chosen] == ["Cơ sở mộc Đức Thịnh"]
+    assert not form.isVisibleTo(page)
+    with db.session() as s:
+        saved = facilities.search_facilities(s, "duc thinh")
+        assert len(saved) == 1
+        f = saved[0]
+        assert (f.tax_code, f.commune, f.woman_owned, f.craft_village, f.ethnic_minority_owned) == (
+            "4800123456-002",
+            "Xã Đồng Lạc",
+            True,
+            True,
+            False,
+        )

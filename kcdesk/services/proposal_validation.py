@@ -147,7 +147,7 @@ def _check_months(
     start, end = data.start_month, data.end_month
     for key, value in (("start_month", start), ("end_month", end)):
         if value is None and template.fields[key].required:
-            out.append(Problem(key, f"Chưa nhập «{template.label(key)}» (tháng/năm)."))
+            out.append(Problem(key, f"Chưa nhập «{template.label(key)}»."))
     if start and end and end < start:
         out.append(
             Problem(

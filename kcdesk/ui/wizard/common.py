@@ -7,13 +7,15 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -119,6 +121,21 @@ class WizardPageBase(QWizardPage):
         self.loaded = False
 
     # ------------------------------------------------------------ building
+    def scroll_body(self) -> QWidget:
+        """The page's content area, scrolling on small screens (1366×768 laptops)."""
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab goes from field to field, never to the scroll area itself.
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget()
+        area.setWidget(body)
+        self.scroll_area = area
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(area)
+        return body
+
     def add_field(
         self, form: QFormLayout, key: str, widget: QWidget, *, label: str | None = None
     ) -> None:

@@ -122,7 +122,7 @@ class BeneficiariesPage(WizardPageBase):
     def __init__(self, wizard: ProposalWizard) -> None:
         super().__init__(wizard)
         self.chosen: list[FacilityRef] = []
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.scroll_body())
         self.search = QLineEdit()
         self.search.setObjectName("facility_search")
         self.search.setPlaceholderText("Tìm theo tên hoặc mã số thuế (gõ không dấu cũng được)…")
@@ -233,6 +233,12 @@ class BeneficiariesPage(WizardPageBase):
         except ValidationError as exc:
             self.form.error.setText("\n".join(exc.problems.values()) or str(exc))
             self.form.error.show()
+            field = {"name": self.form.name, "tax_code": self.form.tax_code}.get(
+                next(iter(exc.problems), ""), self.form.commune
+            )
+            field.setFocus()
+            # After the layout has made room for the message.
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.form.error))
             return
         except UserError as exc:
             self.form.error.setText(str(exc))

@@ -20,7 +20,7 @@ class GeneralPage(WizardPageBase):
 
     def __init__(self, wizard: ProposalWizard) -> None:
         super().__init__(wizard)
-        form = QFormLayout(self)
+        form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.title_edit = QLineEdit()
         self.year = QSpinBox()

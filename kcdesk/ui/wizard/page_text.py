@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def _text_edit() -> QPlainTextEdit:
     edit = QPlainTextEdit()
     edit.setMinimumHeight(60)
+    edit.setMaximumHeight(110)
     return edit
 
 
@@ -28,7 +29,7 @@ class NeedPage(WizardPageBase):
 
     def __init__(self, wizard: ProposalWizard) -> None:
         super().__init__(wizard)
-        form = QFormLayout(self)
+        form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.edits: dict[str, QPlainTextEdit] = {}
         for spec in self.template.fields_of(self.key):
@@ -53,7 +54,7 @@ class OutcomesPage(WizardPageBase):
 
     def __init__(self, wizard: ProposalWizard) -> None:
         super().__init__(wizard)
-        form = QFormLayout(self)
+        form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.outputs_box = QGroupBox(self.template.label("outputs"))
         self.outputs_form = QFormLayout(self.outputs_box)

@@ -212,6 +212,8 @@ class ProposalWizard(QWizard):
         restore = box.addButton("&Khôi phục", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("&Bỏ bản nháp", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
+        # Esc restores: the next autosave would overwrite an unrestored draft.
+        box.setEscapeButton(restore)
 
         def answered(button: object) -> None:
             if button is restore:
