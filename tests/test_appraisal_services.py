@@ -400,3 +400,14 @@ def test_recorded_results_protect_members_and_items(db: Database) -> None:
             appraisal.remove_member(session, SYSTEM, c.members[0])
         with pytest.raises(ValidationError, match="đã ghi kết quả"):
             appraisal.remove_item(session, SYSTEM, c.items[0])
+
+
+def test_a_proposal_sits_on_one_open_agenda_only(db: Database) -> None:
+    with db.session() as session:
+        c = make_council(session, members=1)
+        other = appraisal.create_session(session, SYSTEM, name="Hội đồng thứ hai", plan_year=2027)
+        assert appraisal.available_proposals(session, other) == []
+        with pytest.raises(ValidationError, match="chưa ghi kết quả"):
+            appraisal.add_item(session, SYSTEM, other, c.items[0].proposal)
+        appraisal.remove_item(session, SYSTEM, c.items[0])
+        assert [p.code for p in appraisal.available_proposals(session, other)] == ["ĐA-2027-001"]

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import parse_date
-from kcdesk.models import ProposalStatus
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
 from kcdesk.services import appraisal, proposals, settings
 from kcdesk.services.appraisal_criteria import load_criteria_sets
@@ -144,11 +143,7 @@ def _agenda_add(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
         s = appraisal.get_session(session, args.session)
         if args.all_awaiting:
-            on_agenda = {item.proposal_id for item in s.items}
-            found = proposals.list_proposals(
-                session, year=s.plan_year, status=ProposalStatus.AWAITING_APPRAISAL
-            )
-            targets = [p for p in found if p.id not in on_agenda]
+            targets = appraisal.available_proposals(session, s)
         else:
             targets = [proposals.get_proposal(session, code) for code in args.codes]
         if not targets:

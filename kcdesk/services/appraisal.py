@@ -290,6 +290,21 @@ def add_item(session: Session, actor: Actor, s: AppraisalSession, proposal: Prop
     return item
 
 
+def available_proposals(session: Session, s: AppraisalSession) -> list[Proposal]:
+    """Proposals of the session's plan year awaiting appraisal and on no open agenda."""
+    busy = select(AgendaItem.proposal_id).where(AgendaItem.recorded_at.is_(None))
+    query = (
+        select(Proposal)
+        .where(
+            Proposal.plan_year == s.plan_year,
+            Proposal.status.in_(AGENDA_STATUSES),
+            Proposal.id.not_in(busy),
+        )
+        .order_by(Proposal.code)
+    )
+    return list(session.scalars(query))
+
+
 def remove_item(session: Session, actor: Actor, item: AgendaItem) -> None:
     require(actor, APPRAISAL_EDIT)
     if item.recorded_at is not None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from kcdesk.models import ProposalStatus
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
 from kcdesk.services import appraisal, proposals
 from kcdesk.services.errors import UserError
@@ -212,13 +211,9 @@ class SetupPanel(QWidget):
                 self.agenda.setItem(row, col, QTableWidgetItem(text))
             self.conflict_item.addItem(item.proposal.code, item.id)
         self.agenda.resizeColumnToContents(1)
-        on_agenda = {item.proposal_id for item in s.items}
         self.candidates.clear()
-        for p in proposals.list_proposals(
-            session, year=s.plan_year, status=ProposalStatus.AWAITING_APPRAISAL
-        ):
-            if p.id not in on_agenda:
-                self.candidates.addItem(f"{p.code} — {p.title}", p.code)
+        for p in appraisal.available_proposals(session, s):
+            self.candidates.addItem(f"{p.code} — {p.title}", p.code)
 
     # -- actions ----------------------------------------------------------------
 
