@@ -209,6 +209,15 @@ def test_frozen_version_does_not_follow_later_edits(seeded: Database) -> None:
     assert "Tên mới" not in [e.title for e in view.entries]
 
 
+def test_leader_records_a_decision_without_a_submission(seeded: Database) -> None:
+    with seeded.session() as s:
+        version = catalogue.approve(
+            s, LEADER, 2027, "dia_phuong", decision_no="7/QĐ-UBND", decision_date=date(2026, 10, 2)
+        )
+        assert version.number == 1 and version.kind == "approved"
+        assert catalogue.view(s, 2027, "dia_phuong").state is CatalogueState.APPROVED
+
+
 def test_empty_catalogue_cannot_be_submitted(db: Database) -> None:
     with db.session() as s, pytest.raises(ValidationError, match="chưa có đề án"):
         catalogue.submit(s, SYSTEM, 2027, "dia_phuong")

@@ -76,14 +76,19 @@ def list_catalogues(session: Session) -> list[Catalogue]:
 
 
 def ensure_catalogue(
-    session: Session, actor: Actor, plan_year: int, funding_source: str
+    session: Session,
+    actor: Actor,
+    plan_year: int,
+    funding_source: str,
+    *,
+    permission: str = CATALOGUE_EDIT,
 ) -> Catalogue:
     """The catalogue of the year and source, created as a draft on first use."""
     _check_source(funding_source)
     catalogue = get_catalogue(session, plan_year, funding_source)
     if catalogue is not None:
         return catalogue
-    require(actor, CATALOGUE_EDIT)
+    require(actor, permission)
     catalogue = Catalogue(
         plan_year=plan_year,
         funding_source=funding_source,
@@ -254,7 +259,10 @@ def approve(
             "Phê duyệt danh mục cần số và ngày của quyết định.",
             {"decision_no": "Nhập số quyết định", "decision_date": "Nhập ngày quyết định"},
         )
-    catalogue = ensure_catalogue(session, actor, plan_year, funding_source)
+    # A leader may record the decision on a catalogue nobody formally submitted.
+    catalogue = ensure_catalogue(
+        session, actor, plan_year, funding_source, permission=CATALOGUE_APPROVE
+    )
     if catalogue.state not in (S.DRAFT, S.SUBMITTED):
         raise ValidationError(
             f"Danh mục đã ở trạng thái «{catalogue.state.label}»: thay đổi sau phê duyệt "
