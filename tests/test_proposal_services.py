@@ -286,3 +286,17 @@ def test_new_proposal_belongs_to_this_pcs_office(db: Database) -> None:
         clerk = Actor("an", Role.OFFICE_CLERK, office_code="XA-01")
         q = create_proposal(s, clerk, machine_input(f.uuid))
         assert q.office_code == "XA-01" and q.created_by == "an" and q.code == "ĐA-2027-002"
+
+
+def test_approved_proposal_is_changed_only_by_amendment(db: Database) -> None:
+    code, _ = _create(db)
+    with db.session() as s:
+        _approve(s, code)
+        p = proposals.get_proposal(s, code)
+        data = from_proposal(p)
+        data.title = "Đổi sau phê duyệt"
+        with pytest.raises(ValidationError) as info:
+            update_proposal(s, SYSTEM, code, data, expected_revision=p.revision)
+    assert "điều chỉnh" in str(info.value)
+    with db.session() as s:
+        assert proposals.get_proposal(s, code).title != "Đổi sau phê duyệt"

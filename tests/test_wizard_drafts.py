@@ -204,3 +204,21 @@ def test_pdf_preview_shows_and_prints(db: Database, qtbot: QtBot, tmp_path: Path
     printer.setOutputFileName(str(out))
     assert dialog.print_to(printer) == dialog.document.pageCount()  # type: ignore[attr-defined]
     assert out.stat().st_size > 1000
+
+
+def test_approved_proposal_opens_but_cannot_be_saved(
+    ctx: AppContext, db: Database, qtbot: QtBot
+) -> None:
+    from tests.test_proposal_services import _approve
+
+    code = _saved(db)
+    with db.session() as s:
+        _approve(s, code)
+    wizard = open_proposal_wizard(ctx, None, code)
+    qtbot.addWidget(wizard)
+    for _ in range(7):
+        wizard.next()
+    review = wizard.currentPage()
+    assert review.key == "review" and not review.isComplete()
+    assert "điều chỉnh" in review.problems.item(0).text()
+    assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
+    APPROVED_OR_LATER,
     BudgetLine,
     Document,
     Facility,
@@ -55,6 +56,21 @@ _SCALARS = (
     "effect_social",
     "effect_environment",
 )
+
+
+# After approval the proposal changes only through an amendment (điều chỉnh, issue 4):
+# the Department or the chairman must approve it, so the wizard may not save over it.
+EDIT_LOCKED = frozenset(APPROVED_OR_LATER | {ProposalStatus.STOPPED})
+
+
+def locked_message(proposal: Proposal) -> str | None:
+    """Why the proposal cannot be edited in the wizard, or None when it can."""
+    if proposal.status in EDIT_LOCKED:
+        return (
+            f"Đề án {proposal.code} đang ở trạng thái «{proposal.status.label}»: sau khi phê "
+            "duyệt, mọi thay đổi phải lập điều chỉnh (do Sở hoặc Chủ tịch UBND tỉnh phê duyệt)."
+        )
+    return None
 
 
 def snapshot(data: ProposalInput) -> dict[str, Any]:
@@ -209,6 +225,8 @@ def update_proposal(
     require(actor, PROPOSAL_EDIT)
     proposal = proposals.get_proposal(session, code)
     check_revision(session, proposal, expected_revision, what="Đề án", label=code)
+    if (message := locked_message(proposal)) is not None:
+        raise ValidationError(message, {"status": message})
     data = data.normalised()
     _refuse_errors(data, check_files)
     before = snapshot(from_proposal(proposal))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 from kcdesk.services import drafts, forms, proposals, settings
 from kcdesk.services.errors import UserError
 from kcdesk.services.proposal_draft import ProposalInput, documents_for, from_proposal
-from kcdesk.services.proposal_save import create_proposal, update_proposal
+from kcdesk.services.proposal_save import create_proposal, locked_message, update_proposal
 from kcdesk.services.proposal_template import load_template
 from kcdesk.services.proposal_validation import Problem, duplicate_warnings, validate
 from kcdesk.ui import crash
@@ -103,9 +103,12 @@ class ProposalWizard(QWizard):
 
     # ------------------------------------------------------------ data
     def _initial_data(self) -> ProposalInput:
+        self.locked: str | None = None
         if self.code is not None:
             with self.ctx.db.session() as session:
-                return from_proposal(proposals.get_proposal(session, self.code))
+                proposal = proposals.get_proposal(session, self.code)
+                self.locked = locked_message(proposal)
+                return from_proposal(proposal)
         with self.ctx.db.session() as session:
             values = settings.get_all(session)
         return ProposalInput(
@@ -136,6 +139,8 @@ class ProposalWizard(QWizard):
         found = [p for p in validate(self.data) if p.field not in seen]
         with self.ctx.db.session() as session:
             found += duplicate_warnings(session, self.data)
+        if self.locked is not None:
+            found.insert(0, Problem("status", self.locked))
         return parse + found
 
     def validate_page(self, page: WizardPageBase) -> bool:
