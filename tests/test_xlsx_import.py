@@ -93,6 +93,8 @@ def messy_two_row(path: Path) -> Path:
             None,
         ]
     )  # row 9: support > total
+    ws["C9"] = None
+    ws.merge_cells("C8:C9")  # the implementing unit merged down over two proposals
     ws.append(["II", "Đào tạo nghề, truyền nghề"])  # row 10
     ws.append(
         [
@@ -194,6 +196,7 @@ def test_two_row_header_groups_text_amounts_and_errors(tmp_path: Path) -> None:
     assert set(errors) == {9, 11}
     assert "lớn hơn tổng kinh phí" in str(errors[9])
     assert "thiếu tên đề án" in str(errors[11])
+    assert preview.rows[1].implementing_unit == "Trung tâm Khuyến công"  # from the merge
     first, last = preview.valid_rows
     assert first.title == unicodedata.normalize("NFC", first.title)
     assert first.title == "Hỗ trợ ứng dụng máy sấy chè tại HTX Chè Phja Đén"
