@@ -148,7 +148,7 @@ def test_approved_to_settled_in_the_gui(
     # The yearly settlement summary, exported on the worker.
     target = tmp_path / "Tổng hợp.xlsx"
     view.export_summary(target, 2026)
-    qtbot.waitUntil(lambda: target.is_file() and "Đã xuất" in view.count.text())
+    qtbot.waitUntil(lambda: target.is_file() and "Đã xuất" in view.export_status.text())
     ws = load_workbook(target).active
     assert ws is not None
     values = [c.value for row in ws.iter_rows() for c in row]

@@ -60,6 +60,9 @@ class ImplementationView(QWidget):
         self.export_button.clicked.connect(self._export_dialog)
         self.count = QLabel()
         self.count.setObjectName("row_count")
+        # Exports report here, apart from the row count that every refresh rewrites.
+        self.export_status = QLabel()
+        self.export_status.setObjectName("export_status")
         filters = QHBoxLayout()
         filters.addWidget(self.year)
         filters.addWidget(self.status)
@@ -87,7 +90,10 @@ class ImplementationView(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
-        left_layout.addWidget(self.count)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count)
+        footer.addWidget(self.export_status, 1)
+        left_layout.addLayout(footer)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.panel)
@@ -187,7 +193,7 @@ class ImplementationView(QWidget):
     def export_summary(self, target: Path, year: int) -> None:
         """Write the summary (XLSX or PDF by the suffix) on the worker."""
         db = self.ctx.db
-        self.count.setText("Đang xuất tổng hợp quyết toán…")
+        self.export_status.setText("Đang xuất tổng hợp quyết toán…")
 
         def work(_job: Any) -> Path:
             with db.session() as session:
@@ -198,10 +204,16 @@ class ImplementationView(QWidget):
 
         self.ctx.worker.run(
             work,
-            lambda path: self.count.setText(f"Đã xuất {path}"),
+            self._exported,
             self._export_failed,
         )
 
+    def _exported(self, path: Path) -> None:
+        if shiboken6.isValid(self):
+            self.export_status.setText(f"Đã xuất {path}")
+
     def _export_failed(self, exc: BaseException) -> None:
-        self.count.setText("Không xuất được tổng hợp quyết toán.")
+        if not shiboken6.isValid(self):
+            return
+        self.export_status.setText("Không xuất được tổng hợp quyết toán.")
         show_error(self, exc)
