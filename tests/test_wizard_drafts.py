@@ -222,3 +222,27 @@ def test_approved_proposal_opens_but_cannot_be_saved(
     assert review.key == "review" and not review.isComplete()
     assert "điều chỉnh" in review.problems.item(0).text()
     assert not wizard.button(wizard.WizardButton.FinishButton).isEnabled()
+
+
+def test_start_up_offers_to_reopen_drafts(ctx: AppContext, db: Database, qtbot: QtBot) -> None:
+    from kcdesk.ui.wizard.recovery import offer_recovery
+
+    assert offer_recovery(ctx, None) is None
+    code = _saved(db)
+    with db.session() as s:
+        data = from_proposal(proposals.get_proposal(s, code))
+        data.title = "Tiêu đề đang sửa dở"
+        drafts.save_draft(s, SYSTEM, data)
+        fresh = machine_input("x")
+        fresh.title, fresh.facilities = "Đề án mới viết dở", []
+        drafts.save_draft(s, SYSTEM, fresh)
+    opened: list = []
+    box = offer_recovery(ctx, None, opened)
+    assert box is not None and "Tiêu đề đang sửa dở" in box.text() and code in box.text()
+    _click(box, "Mở lại")
+    for wizard in opened:
+        qtbot.addWidget(wizard)
+    titles = sorted(w.currentPage().findChild(QLineEdit, "title").text() for w in opened)
+    assert titles == ["Tiêu đề đang sửa dở", "Đề án mới viết dở"]
+    edit = next(w for w in opened if w.code == code)
+    assert edit.data.revision == 1  # saving will still check nobody changed it meanwhile
