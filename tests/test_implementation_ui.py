@@ -32,7 +32,7 @@ def section(qtbot, db: Database):  # noqa: ANN001, ANN201
     view = ImplementationView(ctx)
     qtbot.addWidget(view)
     view.show()
-    qtbot.waitUntil(lambda: not view.loading)
+    qtbot.waitUntil(lambda: not view.loading, timeout=15_000)
     yield view
     ctx.worker.wait()
 
@@ -74,7 +74,7 @@ def test_approved_to_settled_in_the_gui(
     tab.add_button.click()
     assert tab.table.rowCount() == 1
     assert tab.table.item(0, 2).text() == "Đã lắp đặt xong máy"
-    qtbot.waitUntil(lambda: not view.loading and cell(view, COL_PROGRESS) == "50 %")
+    qtbot.waitUntil(lambda: not view.loading and cell(view, COL_PROGRESS) == "50 %", timeout=15_000)
 
     # One đồng over the 70 % advance: refused in the tab, with rule and numbers.
     money_tab = panel.money_tab
@@ -90,7 +90,9 @@ def test_approved_to_settled_in_the_gui(
     assert money_tab.message.property("is_error") is False
     assert money_tab.table.rowCount() == 1
     assert "còn 0" in money_tab.headroom.text()
-    qtbot.waitUntil(lambda: not view.loading and cell(view, COL_DISBURSED) == "70.000.000")
+    qtbot.waitUntil(
+        lambda: not view.loading and cell(view, COL_DISBURSED) == "70.000.000", timeout=15_000
+    )
 
     # Acceptance is refused while evidence is missing, then ticked item by item.
     acc = panel.acceptance_tab
@@ -148,7 +150,9 @@ def test_approved_to_settled_in_the_gui(
     # The yearly settlement summary, exported on the worker.
     target = tmp_path / "Tổng hợp.xlsx"
     view.export_summary(target, 2026)
-    qtbot.waitUntil(lambda: target.is_file() and "Đã xuất" in view.export_status.text())
+    qtbot.waitUntil(
+        lambda: target.is_file() and "Đã xuất" in view.export_status.text(), timeout=15_000
+    )
     ws = load_workbook(target).active
     assert ws is not None
     values = [c.value for row in ws.iter_rows() for c in row]
