@@ -300,3 +300,21 @@ def test_approved_proposal_is_changed_only_by_amendment(db: Database) -> None:
     assert "điều chỉnh" in str(info.value)
     with db.session() as s:
         assert proposals.get_proposal(s, code).title != "Đổi sau phê duyệt"
+
+
+def test_damaged_attachment_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kcdesk.services import attachments, forms
+    from kcdesk.services.proposal_draft import documents_for
+
+    scan = tmp_path / "Giấy phép.pdf"
+    scan.write_bytes(b"%PDF scan of a licence")
+    stored = attachments.store_file(scan)
+    data = machine_input("x")
+    data.documents = documents_for(forms.load_activities()[data.activity], [])
+    doc = data.documents[0]
+    doc.file_hash, doc.file_name, doc.received = stored.hash, stored.name, True
+    assert "documents[0]" not in _fields(errors(validate(data)))
+    attachments.path_for(stored.hash).write_bytes(b"changed on disk")
+    message = _fields(errors(validate(data)))["documents[0]"]
+    assert "Giấy phép.pdf" in message and "hỏng" in message
+    assert "documents[0]" not in _fields(errors(validate(data, check_files=False)))

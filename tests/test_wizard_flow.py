@@ -99,6 +99,13 @@ def test_new_proposal_typed_end_to_end(
     retype(page.findChild(QLineEdit, "end_month"), "11/2027")
     wizard.next()
     assert wizard.currentId() == 1
+    with db.session() as s:  # the page change autosaved the draft
+        info = drafts.load_draft(s, SYSTEM, None)
+        assert (
+            info is not None
+            and info.data.title == TITLE
+            and info.data.end_month == date(2027, 11, 1)
+        )
 
     # ---- 2. beneficiaries: required, searched without diacritics, duplicate warned
     wizard.next()

@@ -147,7 +147,10 @@ class ProposalWizard(QWizard):
         """Next: show this page's errors at their fields; stay while any remain."""
         parse = self.collect(page)
         seen = {p.field for p in parse}
-        problems = parse + [p for p in validate(self.data) if p.field not in seen]
+        # Re-hashing every attached scan on each Next would be slow: files are
+        # checked on the review page and when saving.
+        checked = validate(self.data, check_files=page.key == "dossier")
+        problems = parse + [p for p in checked if p.field not in seen]
         own = [p for p in problems if page.owns(p.field)]
         page.show_problems(own)
         errors = [p for p in own if p.is_error]
