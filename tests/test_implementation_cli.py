@@ -297,3 +297,23 @@ def test_cli_user_mistakes_are_one_line(cli_db: str, capsys: pytest.CaptureFixtu
         assert rc == 2, argv
         assert expected in err, (argv, err)
         assert "Traceback" not in err
+
+
+def test_evidence_file_and_missing(
+    cli_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scan = tmp_path / "hóa đơn.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    rc, _, err = run(capsys, "--db", cli_db, "evidence", "set", CODE, "--file", str(scan))
+    assert rc == 2 and "đúng một mã tài liệu" in err
+    rc, out, err = run(
+        capsys, "--db", cli_db, "evidence", "set", CODE, "hoa_don", "--file", str(scan)
+    )
+    assert rc == 0, err
+    assert "còn thiếu" in out and "hoa_don," not in out
+    rc, out, _ = run(capsys, "--db", cli_db, "evidence", "list", CODE, "--json")
+    items = {i["code"]: i for i in json.loads(out)}
+    assert items["hoa_don"] == {**items["hoa_don"], "received": True, "file": "hóa đơn.pdf"}
+    rc, out, _ = run(capsys, "--db", cli_db, "evidence", "set", CODE, "hoa_don", "--missing")
+    rc, out, _ = run(capsys, "--db", cli_db, "evidence", "list", CODE, "--json")
+    assert not {i["code"]: i for i in json.loads(out)}["hoa_don"]["received"]

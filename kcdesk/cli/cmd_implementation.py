@@ -154,6 +154,10 @@ def _evidence_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _evidence_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.file and len(args.item) != 1:
+        raise UserError(
+            "--file đi với đúng một mã tài liệu, ví dụ: evidence set MÃ hoa_don --file …"
+        )
     stored = _file(ctx, args.file)
     with ctx.db.session() as session:
         proposal = get_proposal(session, args.code)

@@ -111,7 +111,7 @@ def _records(proposal: Proposal, rng: random.Random, index: int, percent: int) -
             return _evidence(proposal, started + timedelta(days=20), True, rng)
         out += _progress(proposal, started, started + timedelta(days=60), rng, 80)
         out += _evidence(proposal, started + timedelta(days=30), False, rng)
-        if approved:
+        if advance_ceiling(approved, percent) >= 2:
             out.append(
                 _pay(
                     proposal,
