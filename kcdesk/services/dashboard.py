@@ -307,7 +307,8 @@ def compute(
     today = today or date.today()
     share = expected_share(programme.start_year, programme.end_year, today)
     groups = proposal_groups(session, first, last)
-    totals = Totals(groups, output_groups(session, first, last))
+    wanted = {(a, t.measure) for t in programme.targets if is_tracked(t) for a in t.activities}
+    totals = Totals(groups, output_groups(session, first, last, wanted=wanted))
     years = list(range(first, last + 1))
     activities = load_activities()
     order = {code: n for n, code in enumerate(activities)}

@@ -34,6 +34,7 @@ from kcdesk.models import (
     ProposalFacility,
     ProposalStatus,
 )
+from kcdesk.services import dashboard_summary
 
 APPROVED_STATUSES: frozenset[str] = frozenset(s.value for s in APPROVED_OR_LATER)
 IMPLEMENTED_STATUSES: frozenset[str] = frozenset(
@@ -123,11 +124,19 @@ def proposal_groups(session: Session, first_year: int, last_year: int) -> list[P
     ]
 
 
-def output_groups(session: Session, first_year: int, last_year: int) -> list[OutputGroup]:
+def output_groups(
+    session: Session,
+    first_year: int,
+    last_year: int,
+    *,
+    wanted: Iterable[tuple[str, str]] | None = None,
+) -> list[OutputGroup]:
     """Planned and achieved outputs of approved proposals, by activity, year, status, measure.
 
     The ``facilities`` measure is completed with the count of linked beneficiaries
     for proposals that record no ``facilities`` output (see the module docstring).
+    ``wanted`` — (activity, measure) pairs the programme's targets count — narrows
+    the rows read to those pairs' activities and measures (None: everything).
     """
     p = Proposal.__table__.c
     o = OutputMeasure.__table__.c
@@ -136,6 +145,19 @@ def output_groups(session: Session, first_year: int, last_year: int) -> list[Out
         p.plan_year.between(first_year, last_year),
         p.status.in_(_status_values(APPROVED_STATUSES)),
     )
+    pairs = None if wanted is None else set(wanted)
+    output_filter = in_range
+    facility_filter = in_range
+    if pairs is not None:
+        measures = sorted({m for _a, m in pairs} - {PROPOSALS})
+        output_filter = and_(
+            in_range,
+            p.activity.in_(sorted({a for a, m in pairs if m != PROPOSALS})),
+            o.measure.in_(measures),
+        )
+        facility_filter = and_(
+            in_range, p.activity.in_(sorted({a for a, m in pairs if m == FACILITIES}))
+        )
     implemented = p.status.in_(_status_values(IMPLEMENTED_STATUSES))
     outputs = (
         select(
@@ -147,7 +169,7 @@ def output_groups(session: Session, first_year: int, last_year: int) -> list[Out
             func.coalesce(func.sum(case((implemented, o.achieved), else_=0)), 0),
         )
         .select_from(_P.join(_O, o.proposal_id == p.id))
-        .where(in_range)
+        .where(output_filter)
         .group_by(p.activity, p.plan_year, p.status, o.measure)
     )
     has_facility_output = exists().where(o.proposal_id == p.id, o.measure == FACILITIES)
@@ -161,11 +183,32 @@ def output_groups(session: Session, first_year: int, last_year: int) -> list[Out
             func.count(),
         )
         .select_from(_P.join(_F, f.proposal_id == p.id))
-        .where(in_range, ~has_facility_output)
+        .where(facility_filter, ~has_facility_output)
         .group_by(p.activity, p.plan_year, p.status)
     )
     groups: list[OutputGroup] = []
-    for query in (outputs, linked):
+    queries = [linked] if pairs is None or any(m == FACILITIES for _a, m in pairs) else []
+    if dashboard_summary.available(session):
+        # The trigger-kept summary holds exactly what ``outputs`` would compute.
+        statuses = _status_values(APPROVED_STATUSES)
+        for activity, year, status, measure, planned, achieved in dashboard_summary.output_cells(
+            session, first_year, last_year, statuses
+        ):
+            if pairs is not None and (activity, measure) not in pairs:
+                continue
+            groups.append(
+                OutputGroup(
+                    activity=activity,
+                    year=year,
+                    status=status,
+                    measure=measure,
+                    planned=planned,
+                    achieved=achieved if status in IMPLEMENTED_STATUSES else 0,
+                )
+            )
+    else:
+        queries.insert(0, outputs)
+    for query in queries:
         for row in session.execute(query):
             status = str(row[2])
             groups.append(

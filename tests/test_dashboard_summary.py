@@ -1,0 +1,98 @@
+"""The trigger-kept output summary always equals a live aggregate, whatever is written."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
+from kcdesk.models.dashboard import SUMMARY_TRIGGER_NAMES
+from kcdesk.models.db import Database
+from kcdesk.services import dashboard, dashboard_summary
+
+LIVE = text(
+    "SELECT p.activity, p.plan_year, p.status, o.measure, sum(o.planned), "
+    "sum(coalesce(o.achieved, 0)) FROM proposal p JOIN output_measure o ON o.proposal_id = p.id "
+    "GROUP BY 1, 2, 3, 4"
+)
+SUMMARY = text(
+    "SELECT activity, plan_year, status, measure, planned, achieved FROM dashboard_output_sum"
+)
+
+
+def _cells(db: Database, query: object) -> dict[tuple[str, int, str, str], tuple[int, int]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(query).all()  # type: ignore[call-overload]
+    # Cells emptied by a move stay as zeros in the summary: the same as absent.
+    return {(a, y, s, m): (p, x) for a, y, s, m, p, x in rows if (p, x) != (0, 0)}
+
+
+def _boards(db: Database) -> list[dashboard.Dashboard]:
+    with db.session() as s:
+        return [
+            dashboard.compute(s, code, today=date(2027, 6, 30))
+            for code in ("CB-2026-2030", "KH-2026-2030", "HD-2023-2025")
+        ]
+
+
+def test_demo_summary_matches_live(demo_db: Database) -> None:
+    with demo_db.session() as s:
+        assert dashboard_summary.available(s)
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+    assert _cells(demo_db, LIVE)
+
+
+def test_summary_follows_every_kind_of_write(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(6)
+    statuses = list(ProposalStatus)
+    with demo_db.session() as s:
+        proposals = s.query(Proposal).order_by(Proposal.id).all()
+        for p in rng.sample(proposals, 30):
+            p.status = rng.choice(statuses)
+        for p in rng.sample(proposals, 10):
+            p.plan_year = rng.choice((2025, 2026, 2027, 2028))
+        for p in rng.sample(proposals, 10):
+            p.activity = rng.choice(("tu_van", "may_moc_thiet_bi", "dao_tao_nghe"))
+        for p in rng.sample(proposals, 5):  # status, year and activity at once
+            p.status, p.plan_year, p.activity = ProposalStatus.ACCEPTED, 2026, "san_xuat_sach_hon"
+        outputs = s.query(OutputMeasure).order_by(OutputMeasure.id).all()
+        for o in rng.sample(outputs, 20):
+            o.planned += rng.randint(1, 5)
+            o.achieved = rng.choice((None, 0, 3))
+        for o in rng.sample(outputs, 5):
+            o.measure = "other" if o.measure != "other" else "events"
+        s.flush()
+        for o in rng.sample(outputs, 5):
+            s.delete(o)
+        s.flush()
+        spare = next(p for p in proposals if not any(o.measure == "brands" for o in p.outputs))
+        spare.outputs.append(OutputMeasure(measure="brands", planned=4, achieved=2))
+        s.delete(proposals[0])  # through the ORM (children first)
+    with demo_db.engine.begin() as conn:  # and raw SQL, leaving the cascade to SQLite
+        conn.execute(text("DELETE FROM proposal WHERE id = (SELECT max(id) FROM proposal)"))
+        conn.execute(text("UPDATE output_measure SET planned = planned + 1 WHERE measure = 'jobs'"))
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+    with_summary = _boards(demo_db)
+    monkeypatch.setattr(dashboard_summary, "available", lambda _session: False)
+    assert _boards(demo_db) == with_summary
+
+
+def test_install_restores_a_database_without_triggers(demo_db: Database) -> None:
+    with demo_db.engine.begin() as conn:
+        for name in SUMMARY_TRIGGER_NAMES:
+            conn.execute(text(f"DROP TRIGGER {name}"))
+        conn.execute(text("DELETE FROM dashboard_output_sum"))
+    with demo_db.session() as s:
+        assert not dashboard_summary.available(s)
+    live_boards = _boards(demo_db)  # computed live, without the summary
+    assert dashboard_summary.install(demo_db.engine)
+    assert not dashboard_summary.install(demo_db.engine)  # nothing left to add
+    with demo_db.session() as s:
+        assert dashboard_summary.available(s)
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+    assert _boards(demo_db) == live_boards
