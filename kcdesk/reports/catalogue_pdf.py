@@ -154,7 +154,7 @@ def write_catalogue_pdf(
     width = op.content_width(doc) - 2 * FRAME_PADDING
     st = op.styles()
     story: list[Flowable] = []
-    story += op.header(agency, number=None, when=view.decision_date, width=width)
+    story += op.header(agency, number=view.decision_no, when=view.decision_date, width=width)
     story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
     story.append(op.p(decision_line(view, authority), st["italic_centre"]))
     story.append(op.p(form.unit_note, st["small_italic"]))
