@@ -236,8 +236,9 @@ def remove_member(session: Session, actor: Actor, member: CouncilMember) -> None
             f"Không xoá được {member.name}: đã ghi kết quả thẩm định có phiếu của thành viên "
             f"này ({', '.join(sorted(recorded))})."
         )
+    # delete-orphan deletes the member (and its sheets) at the flush; an extra
+    # session.delete() on top of it confuses the unit of work.
     s.members.remove(member)
-    session.delete(member)
     session.flush()
     # The cascade deleted the member's sheets: reload the items' collections so
     # this session does not keep pointing at them.
@@ -313,8 +314,7 @@ def remove_item(session: Session, actor: Actor, item: AgendaItem) -> None:
         )
     s = item.session
     code = item.proposal.code
-    s.items.remove(item)
-    session.delete(item)
+    s.items.remove(item)  # delete-orphan: see remove_member
     session.flush()
     for member in s.members:
         session.expire(member, ["sheets"])

@@ -215,12 +215,17 @@ class AppraisalView(QWidget):
             if shiboken6.isValid(self):
                 say(self.message, str(exc), error=True)
 
+        dialog = self.progress
+
         def progress(done_n: int, total: int, text: str) -> None:
-            if self.progress is not None and shiboken6.isValid(self.progress):
-                self.progress.setMaximum(total)
-                self.progress.setValue(done_n)
-                if text:
-                    self.progress.setLabelText(text)
+            # A modal QProgressDialog runs the event loop inside setValue, where the
+            # job may finish and close it: check before every call.
+            if text and shiboken6.isValid(dialog) and dialog.isVisible():
+                dialog.setLabelText(text)
+            if shiboken6.isValid(dialog) and dialog.isVisible():
+                dialog.setMaximum(total)
+            if shiboken6.isValid(dialog) and dialog.isVisible():
+                dialog.setValue(done_n)
 
         self.job = self.ctx.worker.run(work, done, failed, progress)
         self.progress.canceled.connect(self.job.cancel)
