@@ -211,3 +211,22 @@ def test_record_results_from_the_view(
     target = tmp_path / "th.xlsx"
     assert view.export_xlsx(target) is True
     assert target.exists()
+
+
+def test_remove_member_and_agenda_item_from_the_panel(
+    qtbot: QtBot, db: Database, view: AppraisalView
+) -> None:
+    _council_view(db, view)
+    setup = view.setup
+    assert setup.remove_member() is False  # nothing selected
+    setup.members.selectRow(2)
+    assert setup.remove_member() is True
+    setup.agenda.selectRow(0)
+    assert setup.remove_item() is True
+    assert setup.members.rowCount() == 2
+    assert [setup.agenda.item(r, 1).text() for r in range(setup.agenda.rowCount())] == [
+        "ĐA-2027-002",
+        "ĐA-2027-003",
+    ]
+    assert setup.candidates.findData("ĐA-2027-001") >= 0  # offered again
+    assert view.scores.proposal.count() == 2
