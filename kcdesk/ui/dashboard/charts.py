@@ -64,6 +64,9 @@ class MoneyBarChart(QChartView):
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append([_short(r.label) for r in shown] or [""])
+        font = categories.labelsFont()
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        categories.setLabelsFont(font)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         values = QValueAxis()
@@ -83,5 +86,5 @@ class MoneyBarChart(QChartView):
             self.bar_clicked.emit(self.keys[index])
 
 
-def _short(label: str, width: int = 28) -> str:
+def _short(label: str, width: int = 20) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"

@@ -89,6 +89,8 @@ class DrillDialog(QDialog):
         for col in range(len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Money drill-downs (a bar) have no quantity: hide the empty column.
+        self.table.setColumnHidden(6, all(r.quantity is None for r in rows))
         quantity = sum(r.quantity or 0 for r in rows)
         summary = f"{len(rows)} đề án"
         if any(r.quantity is not None for r in rows):

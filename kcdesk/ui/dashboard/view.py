@@ -53,6 +53,11 @@ WHOLE_PERIOD = "Cả giai đoạn"
 SHORT_SOURCES = {"quoc_gia": "KC quốc gia", "dia_phuong": "KC địa phương", "cap_xa": "Ngân sách xã"}
 
 
+def millions(amount: int | None) -> str:
+    """Triệu đồng, rounded half up, for the narrow panel (the tooltip has the exact đồng)."""
+    return "chưa ghi" if amount is None else format_money((amount + 500_000) // 1_000_000)
+
+
 class DashboardView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,7 +132,9 @@ class DashboardView(QWidget):
         self.budget.setHorizontalHeaderLabels(["Nguồn", "Chương trình", "Phê duyệt", "Giải ngân"])
         self.budget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.budget.verticalHeader().setVisible(False)
-        self.budget.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        budget_header = self.budget.horizontalHeader()
+        budget_header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        budget_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.budget.setMaximumHeight(150)
         self.budget.setToolTip(
             "Chương trình: kinh phí ghi trong quyết định; Phê duyệt: hỗ trợ của các đề án trong "
@@ -135,8 +142,10 @@ class DashboardView(QWidget):
         )
 
         self.year_chart = MoneyBarChart("Theo năm kế hoạch")
-        self.activity_chart = MoneyBarChart("Theo nội dung hoạt động", limit=17)
-        self.commune_chart = MoneyBarChart("Theo xã, phường (12 nơi nhiều nhất)")
+        self.activity_chart = MoneyBarChart(
+            "Theo nội dung hoạt động (8 nội dung nhiều nhất)", limit=8
+        )
+        self.commune_chart = MoneyBarChart("Theo xã, phường (8 nơi nhiều nhất)", limit=8)
         self.year_chart.bar_clicked.connect(lambda key: self.open_money("year", key))
         self.activity_chart.bar_clicked.connect(lambda key: self.open_money("activity", key))
         self.commune_chart.bar_clicked.connect(lambda key: self.open_money("commune", key))
@@ -148,7 +157,7 @@ class DashboardView(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("<b>Kinh phí (đồng)</b>"))
+        right_layout.addWidget(QLabel("<b>Kinh phí (triệu đồng)</b>"))
         right_layout.addWidget(self.budget)
         right_layout.addWidget(self.charts, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -156,7 +165,7 @@ class DashboardView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([680, 340])
+        splitter.setSizes([620, 400])
 
         self.status = QLabel()
         self.status.setObjectName("dashboard_status")
@@ -278,7 +287,9 @@ class DashboardView(QWidget):
         self.model.set_targets(data.targets)
         self._show_budget(data)
         self.year_chart.set_rows(data.by_year)
-        self.activity_chart.set_rows(data.by_activity)
+        self.activity_chart.set_rows(
+            sorted(data.by_activity, key=lambda r: (-r.approved_support, r.key))
+        )
         self.commune_chart.set_rows(data.by_commune)
         self.status.setText(
             f"Số liệu lúc {data.today:%d/%m/%Y}. Nhấp đúp một chỉ tiêu hoặc nhấp một cột "
@@ -301,12 +312,10 @@ class DashboardView(QWidget):
         self.budget.setRowCount(len(rows))
         for row, values in enumerate(rows):
             for col, value in enumerate(values):
-                text = (
-                    value
-                    if isinstance(value, str)
-                    else ("chưa ghi" if value is None else format_money(value))
-                )
+                text = value if isinstance(value, str) else millions(value)
                 item = QTableWidgetItem(text)
+                if isinstance(value, int):
+                    item.setToolTip(f"{format_money(value)} đồng")
                 if col:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
