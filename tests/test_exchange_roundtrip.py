@@ -413,3 +413,21 @@ def test_choosing_the_status_brings_its_history_along(pair: Pair, tmp_path: Path
         assert p.status is ProposalStatus.WITHDRAWN
         assert [c.to_status for c in p.status_changes] == ["received", "withdrawn"]
         assert p.status_changes[-1].reason == "Cơ sở rút hồ sơ"
+
+
+def test_text_travels_exactly_so_later_updates_do_not_conflict(pair: Pair, tmp_path: Path) -> None:
+    with pair.office.db.session() as s:
+        p = get(s, "ĐA-2027-001")
+        p.necessity = "  Dòng một\nDòng hai\n"
+        p.title = "Tên có dấu cách cuối "
+        p.revision += 1
+    send(pair.office, tmp_path / "1.kcpack")
+    receive(pair.centre, tmp_path / "1.kcpack")
+    assert content(pair.centre, "ĐA-2027-001") == content(pair.office, "ĐA-2027-001")
+    with pair.office.db.session() as s:
+        p = get(s, "ĐA-2027-001")
+        p.objectives = "Mục tiêu mới"
+        p.revision += 1
+    send(pair.office, tmp_path / "2.kcpack")
+    result = receive(pair.centre, tmp_path / "2.kcpack")
+    assert result.counts() == {"new": 0, "updated": 1, "unchanged": 0, "conflicts": 0}

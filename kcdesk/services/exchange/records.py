@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,7 +33,6 @@ from kcdesk.models import (
 )
 from kcdesk.services.proposals import refresh_search_text
 from kcdesk.services.search import facility_search_text
-from kcdesk.text import nfc
 
 PROPOSAL = "proposal"
 FACILITY = "facility"
@@ -62,7 +62,9 @@ def _decimal(value: Decimal | None) -> str | None:
 
 
 def _text(value: Any) -> str:
-    return nfc(str(value)) if value is not None else ""
+    # NFC only: stripping (as kcdesk.text.nfc does for typed input) would change the
+    # content and make the receiver's copy differ from the sender's.
+    return unicodedata.normalize("NFC", str(value)) if value is not None else ""
 
 
 # (field, to_json, from_json) for the plain columns.
