@@ -144,3 +144,15 @@ def test_cli_restores_over_a_file_that_no_longer_opens(
     assert code == 0 and json.loads(out)["ok"] is True
     kept = list(paths.backups_dir().glob("*-hong-*/*"))
     assert [p.read_bytes() for p in kept if p.name == ruined.name] == [b"\x00garbage" * 4096]
+
+
+def test_cli_backup_into_a_folder_named_with_a_trailing_slash(
+    demo_file: str,
+    tmp_path: Path,
+    capsys,  # noqa: ANN001
+) -> None:
+    folder = tmp_path / "USB mới"
+    code, out, err = run(capsys, "--db", demo_file, "backup", "--out", f"{folder}/")
+    assert code == 0, err
+    made = list(folder.glob("*.zip"))
+    assert len(made) == 1 and str(made[0]) in out

@@ -106,7 +106,14 @@ def _size(n: int) -> str:
 
 
 def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
-    info = backup.create_backup(ctx.db, Path(args.out), ctx.actor)
+    out = Path(args.out)
+    if args.out.endswith(("/", "\\")):
+        # "--out E:/" or "--out backups/" names a folder, even one not made yet.
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"Không tạo được thư mục {out}: {exc.strerror}.") from exc
+    info = backup.create_backup(ctx.db, out, ctx.actor)
     counts = info.manifest["counts"]
     ctx.say(
         f"Đã sao lưu vào {info.path} ({_size(info.size)}, {counts['proposals']} đề án, "
