@@ -1,8 +1,8 @@
 """Benchmark: the programme dashboard's refresh at 100,000 proposals (not a test).
 
 Uses the cached demo database ``bench/cache/proposals-100000.sqlite`` (shared with
-the other benchmarks; the register benchmark's ``register-100000.sqlite`` is used
-when that is the one present) and builds it in chunks with the demo generator when
+the other benchmarks; copied from the register benchmark's ``register-100000.sqlite``
+when only that one exists) and builds it in chunks with the demo generator when
 neither exists. Measures, in the same run:
 
 - refresh: :func:`kcdesk.services.dashboard.compute` for each seed programme in a
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kcdesk.models import dashboard as dashboard_indexes  # noqa: E402
-from kcdesk.models.db import Database, open_database  # noqa: E402
+from kcdesk.models.db import Database, backup_sqlite, open_database  # noqa: E402
 from kcdesk.services import dashboard, dashboard_drill, dashboard_summary, setup  # noqa: E402
 from kcdesk.services.dashboard_sql import APPROVED_STATUSES  # noqa: E402
 
@@ -64,10 +64,16 @@ def build(path: Path, proposals: int) -> None:
 
 def cached(proposals: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
-    for name in (f"proposals-{proposals}.sqlite", f"register-{proposals}.sqlite"):
-        if (CACHE / name).exists():
-            return CACHE / name
     path = CACHE / f"proposals-{proposals}.sqlite"
+    if path.exists():
+        return path
+    register = CACHE / f"register-{proposals}.sqlite"
+    if register.exists():
+        # The register benchmark's cache holds the same demo data: copy it rather than
+        # generate again, and leave the original as that benchmark expects it.
+        print(f"Copying {register.name} to {path.name} (once; cached)…", flush=True)
+        backup_sqlite(register, path)
+        return path
     print(f"Building {path} (once; cached)…", flush=True)
     build(path, proposals)
     return path
