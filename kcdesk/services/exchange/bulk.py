@@ -81,11 +81,17 @@ def _synced(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_REQUIRED: dict[Any, frozenset[str]] = {}
+
+
 def _fill_text(row: dict[str, Any], model: Any) -> dict[str, Any]:
-    """Non-null text columns an older pack left out get '' (their column default)."""
-    for key, value in row.items():
-        if value is None and not model.__table__.c[key].nullable:
-            row[key] = utcnow() if key in ("at", "status_changed_at") else _TEXT_DEFAULT
+    """Non-null columns an older pack left out get their default ('' for text)."""
+    required = _REQUIRED.get(model)
+    if required is None:
+        required = frozenset(c.name for c in table(model).c if not c.nullable)
+        _REQUIRED[model] = required
+    for key in [k for k, v in row.items() if v is None and k in required]:
+        row[key] = utcnow() if key in ("at", "status_changed_at") else _TEXT_DEFAULT
     return row
 
 
