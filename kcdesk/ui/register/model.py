@@ -54,6 +54,9 @@ class RegisterModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, list[rq.RegisterRow]] = OrderedDict()
         self._warnings: dict[int, list[str]] = {}
+        # Display texts per proposal id, made once: a view asks for every visible cell
+        # on every repaint, and money formatting is the costly part.
+        self._texts: dict[int, list[str]] = {}
         self._warned_pages: set[int] = set()
         self._generation = 0
         self._warning_jobs: list[Any] = []
@@ -96,6 +99,7 @@ class RegisterModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
+        self._texts.clear()
         self._warnings.clear()
         self._warned_pages.clear()
         self.endResetModel()
@@ -114,7 +118,9 @@ class RegisterModel(QAbstractTableModel):
         page = [by_id.get(i) or _gone(i) for i in ids]
         self._pages[number] = page
         while len(self._pages) > self.MAX_PAGES:
-            self._pages.popitem(last=False)
+            _number, evicted = self._pages.popitem(last=False)
+            for old in evicted:
+                self._texts.pop(old.id, None)
         self._request_warnings(number, page)
         return page
 
@@ -218,6 +224,13 @@ class RegisterModel(QAbstractTableModel):
         if column == WARNING_COLUMN:
             warnings = self._warnings.get(row.id)
             return "Hỗ trợ trùng: " + ", ".join(warnings) if warnings else ""
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = [self._text(row, c) for c in range(WARNING_COLUMN)]
+            self._texts[row.id] = texts
+        return texts[column]
+
+    def _text(self, row: rq.RegisterRow, column: int) -> str:
         key = rq.COLUMNS[column].key
         if key in ("total_cost", "support"):
             return format_money(int(row.value(key)))
