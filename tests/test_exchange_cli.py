@@ -9,7 +9,7 @@ import pytest
 
 from kcdesk.cli.main import main
 from kcdesk.models.db import open_database
-from tests.exchange_support import OFFICE, add_proposal, dump
+from tests.exchange_support import OFFICE, add_proposal, dump, get
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -154,3 +154,41 @@ def test_office_add_twice_is_refused(
     code, out, _ = run(capsys, "--db", centre, "office", "list", "--json")
     rows = {r["code"]: r for r in json.loads(out)}
     assert rows[OFFICE]["has_key"] is True and rows["TTKC"]["level"] == "centre"
+
+
+def test_conflict_list_and_resolve(
+    sites: tuple[str, str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    centre, office, _key = sites
+    db = open_database(office)
+    with db.session() as s:
+        add_proposal(s, OFFICE, 1)
+    db.dispose()
+    pack = tmp_path / "1.kcpack"
+    assert run(capsys, "--db", office, "pack", "export", "--out", str(pack))[0] == 0
+    assert run(capsys, "--db", centre, "pack", "import", str(pack))[0] == 0
+    for path, title in ((centre, "Tên sửa ở Trung tâm"), (office, "Tên sửa ở xã")):
+        db = open_database(path)
+        with db.session() as s:
+            p = get(s, "ĐA-2027-001")
+            p.title = title
+            p.revision += 1
+        db.dispose()
+    assert (
+        run(capsys, "--db", office, "pack", "export", "--out", str(tmp_path / "2.kcpack"))[0] == 0
+    )
+    code, out, _ = run(
+        capsys, "--db", centre, "pack", "import", str(tmp_path / "2.kcpack"), "--json"
+    )
+    assert json.loads(out)["conflicts"] == 1
+    code, out, _ = run(capsys, "--db", centre, "conflict", "list", "--json")
+    (row,) = json.loads(out)
+    assert row["fields"] == ["title"] and row["from"] == OFFICE
+    code, out, err = run(
+        capsys, "--db", centre, "conflict", "resolve", str(row["id"]), "--incoming", "title"
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", centre, "proposal", "show", "ĐA-2027-001", "--json")
+    assert json.loads(out)["title"] == "Tên sửa ở xã"
+    code, out, _ = run(capsys, "--db", centre, "conflict", "list", "--json")
+    assert json.loads(out) == []

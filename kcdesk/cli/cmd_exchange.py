@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models import OfficeLevel
@@ -104,7 +105,7 @@ def _pack_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _conflict_list(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": c.id,
                 "kind": c.kind,
