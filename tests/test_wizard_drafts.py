@@ -216,6 +216,7 @@ def test_approved_proposal_opens_but_cannot_be_saved(
         _approve(s, code)
     wizard = open_proposal_wizard(ctx, None, code)
     qtbot.addWidget(wizard)
+    assert "chỉ xem và in" in wizard.windowTitle()
     for _ in range(7):
         wizard.next()
     review = wizard.currentPage()

@@ -54,7 +54,7 @@ class ProposalWizard(QWizard):
         self.template = load_template()
         self.activities = forms.load_activities()
         self.data = self._initial_data()
-        self.setWindowTitle("Lập đề án khuyến công mới" if code is None else f"Sửa đề án {code}")
+        self.setWindowTitle(self._title())
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
@@ -198,7 +198,11 @@ class ProposalWizard(QWizard):
         return True
 
     def _title(self) -> str:
-        return "Lập đề án khuyến công mới" if self.code is None else f"Sửa đề án {self.code}"
+        if self.code is None:
+            return "Lập đề án khuyến công mới"
+        if self.locked is not None:
+            return f"Đề án {self.code} (đã phê duyệt — chỉ xem và in)"
+        return f"Sửa đề án {self.code}"
 
     def offer_restore(self) -> QMessageBox | None:
         """If an earlier session left a draft, ask (non-modally) whether to restore it."""
