@@ -431,3 +431,12 @@ def test_text_travels_exactly_so_later_updates_do_not_conflict(pair: Pair, tmp_p
     send(pair.office, tmp_path / "2.kcpack")
     result = receive(pair.centre, tmp_path / "2.kcpack")
     assert result.counts() == {"new": 0, "updated": 1, "unchanged": 0, "conflicts": 0}
+
+
+def test_a_cancelled_import_changes_nothing(pair: Pair, tmp_path: Path) -> None:
+    pack = tmp_path / "1.kcpack"
+    send(pair.office, pack)
+    before = dump(pair.centre.db)
+    with pytest.raises(importer.ImportCancelled), pair.centre.db.session() as s:
+        importer.import_pack(s, SYSTEM, pack, cancelled=lambda: True)
+    assert dump(pair.centre.db) == before

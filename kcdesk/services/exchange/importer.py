@@ -25,6 +25,7 @@ from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services import attachments, audit, settings
 from kcdesk.services.actor import Actor
+from kcdesk.services.errors import UserError
 from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
@@ -40,6 +41,12 @@ from kcdesk.services.exchange.sync import audit_batch, chunks, load_states
 from kcdesk.services.permissions import EXCHANGE, require
 
 Progress = Callable[[int, int, str], None]
+
+
+class ImportCancelled(UserError):
+    """The user stopped the import; the transaction is rolled back."""
+
+
 KINDS = ((records.FACILITY, FACILITIES_MEMBER), (records.PROPOSAL, PROPOSALS_MEMBER))
 _PLURAL = {records.PROPOSAL: "proposals", records.FACILITY: "facilities"}
 
@@ -185,8 +192,13 @@ def import_pack(
     dry_run: bool = False,
     attachments_root: Path | None = None,
     progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
-    """Verify and apply a pack in the caller's transaction (or only preview it)."""
+    """Verify and apply a pack in the caller's transaction (or only preview it).
+
+    ``cancelled()`` is checked between chunks; a cancel raises ImportCancelled, and
+    the caller's transaction rolls everything back.
+    """
     if dry_run:
         return preview_pack(session, actor, path, progress)
     require(actor, EXCHANGE)
@@ -199,6 +211,8 @@ def import_pack(
         applier = Applier(session, manifest)
         result.items, result.renamed = applier.items, applier.renamed
         for kind, known, batch, lines in _chunks(session, pack):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
             applier.apply_chunk(kind, batch, lines, known)
             report(len(result.items), 0, "Đang nhập dữ liệu")
         result.events_new = _store_events(session, pack, manifest)

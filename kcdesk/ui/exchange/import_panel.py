@@ -129,6 +129,8 @@ class ImportPanel(QWidget):
         self.apply_button = QPushButton("Nhập vào cơ sở dữ liệu")
         self.apply_button.setObjectName("apply_import")
         self.apply_button.setEnabled(False)
+        self.stop_button = QPushButton("Dừng")
+        self.stop_button.setEnabled(False)
         self.filter = QComboBox()
         for label, _action in FILTERS:
             self.filter.addItem(label)
@@ -161,11 +163,13 @@ class ImportPanel(QWidget):
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
+        bottom.addWidget(self.stop_button)
         bottom.addWidget(self.apply_button)
         layout.addLayout(bottom)
 
         self.choose_button.clicked.connect(self._choose)
         self.apply_button.clicked.connect(self.apply)
+        self.stop_button.clicked.connect(self.stop)
         self.filter.currentIndexChanged.connect(self._refilter)
 
     def _choose(self) -> None:
@@ -175,7 +179,14 @@ class ImportPanel(QWidget):
         if name:
             self.load(Path(name))
 
+    def stop(self) -> None:
+        """Ask the running import to stop (it rolls back; nothing is half applied)."""
+        if self._job is not None:
+            self._job.cancel()
+            self.summary.setText("Đang dừng…")
+
     def _busy(self, busy: bool) -> None:
+        self.stop_button.setEnabled(busy)
         self.choose_button.setEnabled(not busy)
         self.apply_button.setEnabled(not busy and self.preview is not None)
 
@@ -236,7 +247,13 @@ class ImportPanel(QWidget):
 
         def work(job: Job) -> importer.ImportResult:
             with ctx.db.session() as session:
-                return importer.import_pack(session, ctx.actor, target, progress=job.report)
+                return importer.import_pack(
+                    session,
+                    ctx.actor,
+                    target,
+                    progress=job.report,
+                    cancelled=lambda: job.cancelled,
+                )
 
         self._job = ctx.worker.run(work, self._applied, self._failed, self._progress)
 
