@@ -1,7 +1,7 @@
 """Benchmark: register search and scrolling at 100,000 proposals (not a test).
 
-Builds once, then caches under ``bench/cache/`` (gitignored), a demo database made
-by the demo generator in chunks. Measures, in the same run:
+Uses the shared cached demo database (``bench.common.cached_db``: built once under
+``bench/cache/``, gitignored, by the demo generator in chunks). Measures, in the same run:
 
 - the register search (``register_query``: count + first window, the ids of the
   whole result in register order) for several queries, median of several runs;
@@ -28,10 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kcdesk.models.db import Database, open_database  # noqa: E402
-from kcdesk.services import search, setup  # noqa: E402
+from kcdesk.services import search  # noqa: E402
 
-CACHE = ROOT / "bench" / "cache"
-CHUNK = 2000
 QUERIES = (
     "mien dong",  # a trade, few hundred rows
     "Hợp tác xã",  # with diacritics, very common words
@@ -43,34 +41,11 @@ QUERIES = (
 )
 
 
-def build(path: Path, proposals: int, *, log: Callable[[str], None] = print) -> None:
-    """The cached database: presets + ``proposals`` demo proposals (seeds 1, 2, …)."""
-    tmp = path.with_suffix(".building.sqlite")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    db = open_database(tmp, create=True)
-    setup.init_database(db)
-    started = time.perf_counter()
-    made, seed = 0, 1
-    while made < proposals:
-        n = min(CHUNK, proposals - made)
-        setup.add_demo_data(db, proposals=n, seed=seed, year=2027)
-        made, seed = made + n, seed + 1
-        log(f"  {made:>7} proposals, {time.perf_counter() - started:6.0f} s")
-    search.ensure_index(db.engine)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    tmp.rename(path)
-
-
 def open_cached(proposals: int) -> Database:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"register-{proposals}.sqlite"
-    if not path.exists():
-        print(f"Building {path} (once; cached)…", flush=True)
-        build(path, proposals)
-    return open_database(path)
+    """The shared cached demo database (``bench.common.cached_db``), opened."""
+    from bench.common import cached_db
+
+    return open_database(cached_db(proposals))
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> float:

@@ -58,12 +58,16 @@ CASES = [
     ("999111", {"ĐA-2027-002"}),  # tax code middle
     ("say", {"ĐA-2027-001", "ĐA-2026-004"}),
     ("say mien", {"ĐA-2027-001"}),
-    ("da 2026", {"ĐA-2026-004"}),  # a short word on rows the index narrowed
+    ("da 2026", {"ĐA-2026-004"}),  # a two-letter word starts a word
+    ("do go", {"ĐA-2027-002"}),  # short words start words: not "dong", not "gom"
+    ("a", set()),  # one letter starts no word here ("da", "xa" do not count)
+    ("x 2027", {"ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003"}),  # one letter: "xa" of the commune
+    ("ong", {"ĐA-2027-001", "ĐA-2027-002"}),  # three letters: anywhere (dong, cong)
     ("may", {"ĐA-2027-001", "ĐA-2027-002"}),
     ("may xyz", set()),
     ("", {"ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003", "ĐA-2026-004"}),
     ("%", {"ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003", "ĐA-2026-004"}),  # no words
-    ("d", {"ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003", "ĐA-2026-004"}),  # 'đ' codes
+    ("d", {"ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003", "ĐA-2026-004"}),  # 'đ' of the codes
 ]
 
 
@@ -113,7 +117,7 @@ def test_index_is_used_and_kept_in_step(sdb) -> None:  # noqa: ANN001
 def test_missing_triggers_rebuild_the_index(sdb) -> None:  # noqa: ANN001
     # A later migration that copies the proposal table drops the triggers with it.
     with sdb.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER proposal_fts_au")
+        conn.exec_driver_sql(f"DROP TRIGGER {search.FTS_TABLE}_au")
     with sdb.session() as session:
         assert not search.index_ready(session)
         p = session.scalars(select(Proposal).where(Proposal.code == "ĐA-2027-002")).one()

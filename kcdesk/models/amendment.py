@@ -58,3 +58,6 @@ class Amendment(SyncedMixin, Base):
 # The register's "missing documents" check and the proposal view read a proposal's
 # dossier documents; without this index each lookup scans every document.
 Index("ix_document_proposal_id", Document.proposal_id)
+# The register lists the newest plan year first; this index answers that order
+# (and the code within the year) without reading the wide proposal rows.
+Index("ix_proposal_plan_year_code", Proposal.plan_year, Proposal.code)

@@ -135,8 +135,10 @@ def where_clause(session: Session, flt: RegisterFilter, actor: Actor | None) -> 
 def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     expr = _sort_expr(sort)
     primary = expr.desc() if descending else expr.asc()
-    # The code (ascending) breaks ties so the order is total and stable between windows.
-    return stmt.order_by(primary, Proposal.code.asc()) if sort != "code" else stmt.order_by(primary)
+    # The code breaks ties (same direction, so the default order plan year ↓, code ↓
+    # is one index scan) and makes the order total and stable between windows.
+    tie = Proposal.code.desc() if descending else Proposal.code.asc()
+    return stmt.order_by(primary, tie) if sort != "code" else stmt.order_by(primary)
 
 
 def count(session: Session, flt: RegisterFilter, actor: Actor | None = None) -> int:

@@ -1,16 +1,17 @@
 """Diacritic-insensitive search over proposals (DESIGN.md §7).
 
 Both the stored ``search_text`` and the query are folded by kcdesk.text.fold; every
-word typed must appear, in any order, as a substring of the folded text. This is
-the one place for engine-specific search:
+word typed must appear, in any order: a word of three letters or more anywhere in
+the folded text, a shorter one at the start of a word ("do go" finds "Đồ gỗ" but
+not every "dong" and "gom"). This is the one place for engine-specific search:
 
 - everywhere: ``proposal_search_clause`` — a portable LIKE per word (PostgreSQL,
   or SQLite before the index exists);
 - SQLite: ``proposal_filter`` uses an FTS5 *trigram* table over the folded text
-  (``proposal_fts``, rowid = proposal.id) kept in step by triggers. A trigram index
-  answers substring queries, so results are the same as the LIKE form; words
-  shorter than three letters cannot use trigrams and fall back to LIKE on the rows
-  the index already narrowed.
+  (``proposal_search``, rowid = proposal.id, text prefixed by a space) kept in step
+  by triggers. A trigram index answers substring queries, so results are the same
+  as the LIKE form; a two-letter word is the trigram " do"; a one-letter word has
+  no trigram and is checked with LIKE on the rows the index already narrowed.
 
 The index is an accelerator, not schema: :func:`ensure_index` builds it (once, a
 second or two at 100,000 proposals) and rebuilds it whenever its triggers are
@@ -20,28 +21,32 @@ searches use the portable form, so results never depend on it.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, select, text, true
+from sqlalchemy import ColumnElement, Connection, Engine, and_, literal, select, text, true
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal
 from kcdesk.text import fold, fold_words
 
-FTS_TABLE = "proposal_fts"
+FTS_TABLE = "proposal_search"
+# The indexed text starts with a space so that " do" (a short word at the start of a
+# word) is a trigram even for the first word.
 _TRIGGERS = {
-    "proposal_fts_ai": (
-        f"CREATE TRIGGER proposal_fts_ai AFTER INSERT ON proposal BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    f"{FTS_TABLE}_ai": (
+        f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON proposal BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, ' ' || new.search_text); END"
     ),
-    "proposal_fts_ad": (
-        f"CREATE TRIGGER proposal_fts_ad AFTER DELETE ON proposal BEGIN "
+    f"{FTS_TABLE}_ad": (
+        f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON proposal BEGIN "
         f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END"
     ),
-    "proposal_fts_au": (
-        f"CREATE TRIGGER proposal_fts_au AFTER UPDATE OF search_text, id ON proposal BEGIN "
+    f"{FTS_TABLE}_au": (
+        f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF search_text, id ON proposal BEGIN "
         f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, ' ' || new.search_text); END"
     ),
 }
+# Earlier versions of the index (dropped when the current one is built).
+_OLD = ("proposal_fts", "proposal_fts_ai", "proposal_fts_ad", "proposal_fts_au")
 MIN_TRIGRAM = 3
 
 
@@ -50,9 +55,18 @@ def _escape_like(word: str) -> str:
 
 
 def _like_words(words: list[str]) -> ColumnElement[bool]:
+    """Long words anywhere; words of one or two letters at the start of a word."""
     if not words:
         return true()
-    return and_(*(Proposal.search_text.like(f"%{_escape_like(w)}%", escape="\\") for w in words))
+    spaced = literal(" ") + Proposal.search_text
+    return and_(
+        *(
+            Proposal.search_text.like(f"%{_escape_like(w)}%", escape="\\")
+            if len(w) >= MIN_TRIGRAM
+            else spaced.like(f"% {_escape_like(w)}%", escape="\\")
+            for w in words
+        )
+    )
 
 
 def proposal_search_clause(query: str | None) -> ColumnElement[bool]:
@@ -72,11 +86,12 @@ def facility_search_text(facility: Facility) -> str:
 
 
 def proposal_search_text(proposal: Proposal) -> str:
-    """Code, title, commune, and every beneficiary's name and tax code, folded."""
+    """Code, title, commune, and every beneficiary's name and tax code: folded words
+    separated by single spaces ("da 2027 014 may say mien dong …")."""
     parts: list[str] = [proposal.code, proposal.title, proposal.commune]
     for link in proposal.facility_links:
         parts += [link.facility.name, link.facility.tax_code or ""]
-    return fold(" ".join(p for p in parts if p))
+    return " ".join(fold_words(" ".join(p for p in parts if p)))
 
 
 # -- the SQLite index -----------------------------------------------------------
@@ -93,11 +108,13 @@ def index_ready(session: Session) -> bool:
         return False
     names = set(
         session.execute(
-            text(
-                "SELECT name FROM sqlite_master WHERE name IN "
-                "(:t, 'proposal_fts_ai', 'proposal_fts_ad', 'proposal_fts_au')"
-            ),
-            {"t": FTS_TABLE},
+            text("SELECT name FROM sqlite_master WHERE name IN (:t, :ai, :ad, :au)"),
+            {
+                "t": FTS_TABLE,
+                "ai": f"{FTS_TABLE}_ai",
+                "ad": f"{FTS_TABLE}_ad",
+                "au": f"{FTS_TABLE}_au",
+            },
         ).scalars()
     )
     return names == {FTS_TABLE, *_TRIGGERS}
@@ -112,11 +129,10 @@ def ensure_index(engine: Engine) -> bool:
     if not _is_sqlite(engine):
         return False
     with engine.connect() as conn:
+        wanted = ", ".join(f"'{n}'" for n in (FTS_TABLE, *_TRIGGERS, "proposal"))
         present = set(
             conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE name IN "
-                f"('{FTS_TABLE}', 'proposal_fts_ai', 'proposal_fts_ad', 'proposal_fts_au', "
-                "'proposal')"
+                f"SELECT name FROM sqlite_master WHERE name IN ({wanted})"
             ).scalars()
         )
         if "proposal" not in present:
@@ -125,14 +141,15 @@ def ensure_index(engine: Engine) -> bool:
             return False
         conn.rollback()
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-        for name in _TRIGGERS:
+        for name in (*_TRIGGERS, *_OLD[1:]):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_OLD[0]}")
         conn.exec_driver_sql(
             f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, tokenize='trigram')"
         )
         conn.exec_driver_sql(
-            f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, search_text FROM proposal"
+            f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, ' ' || search_text FROM proposal"
         )
         for sql in _TRIGGERS.values():
             conn.exec_driver_sql(sql)
@@ -150,9 +167,18 @@ def drop_index(engine: Engine) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
+def _fts_term(word: str) -> str | None:
+    """A long word anywhere; a two-letter word at the start of a word (" do")."""
+    if len(word) >= MIN_TRIGRAM:
+        return f'"{word}"'
+    if len(word) == MIN_TRIGRAM - 1:
+        return f'" {word}"'
+    return None  # one letter: no trigram; LIKE on the narrowed rows
+
+
 def fts_query(words: list[str]) -> str:
-    """The FTS5 MATCH expression: every long-enough word as a quoted phrase (AND)."""
-    return " ".join(f'"{w}"' for w in words if len(w) >= MIN_TRIGRAM)
+    """The FTS5 MATCH expression: every indexable word as a quoted phrase (AND)."""
+    return " ".join(t for t in (_fts_term(w) for w in words) if t)
 
 
 def proposal_filter(session: Session, query: str | None) -> ColumnElement[bool]:

@@ -60,9 +60,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_amendment_state"), ["state"], unique=False)
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.create_index("ix_document_proposal_id", ["proposal_id"], unique=False)
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.create_index("ix_proposal_plan_year_code", ["plan_year", "code"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("proposal", schema=None) as batch_op:
+        batch_op.drop_index("ix_proposal_plan_year_code")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_index("ix_document_proposal_id")
     with op.batch_alter_table("amendment", schema=None) as batch_op:
