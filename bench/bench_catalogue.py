@@ -2,7 +2,8 @@
 
 Floors, measured in the same run on the same cell texts:
 - XLSX: a bare openpyxl workbook with the same values (and the same formula
-  strings) appended row by row, no styles, no merges, no print set-up, saved.
+  strings) appended row by row, no styles, no merges, no print set-up, saved;
+  streamed (write-only) like kcdesk's, and for reference in-memory.
 - PDF: the same strings, already wrapped into the same lines, drawn with bare
   ``drawString`` calls in the same fonts onto landscape pages (no table, no grid,
   no measuring). Also reported: a plain platypus ``LongTable`` of the same strings
@@ -16,15 +17,17 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook, load_workbook  # noqa: E402
 from reportlab.lib import colors  # noqa: E402
 from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
 from reportlab.lib.units import mm  # noqa: E402
@@ -35,7 +38,7 @@ from reportlab.platypus.tables import LongTable  # noqa: E402
 from kcdesk.models.catalogue import CatalogueState  # noqa: E402
 from kcdesk.reports import catalogue_pdf  # noqa: E402
 from kcdesk.reports.catalogue_pdf import write_catalogue_pdf  # noqa: E402
-from kcdesk.reports.catalogue_xlsx import build_workbook, write_catalogue_xlsx  # noqa: E402
+from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx  # noqa: E402
 from kcdesk.reports.fonts import SERIF, SERIF_BOLD, register_fonts  # noqa: E402
 from kcdesk.reports.org import Agency  # noqa: E402
 from kcdesk.services.catalogue_build import CatalogueView, Entry, group_entries  # noqa: E402
@@ -90,28 +93,88 @@ def synthetic_view(rows: int, seed: int = 1) -> CatalogueView:
     )
 
 
-def best_times(fns: list[Callable[[], object]], repeat: int) -> list[float]:
-    """Best of ``repeat`` runs of each, interleaved so that load from other processes
-    hits kcdesk and its floors alike (the best run is the least disturbed one)."""
+def run_samples(fns: list[Callable[[], object]], repeat: int) -> list[list[float]]:
+    """Wall seconds of ``repeat`` runs of each, interleaved so that load from other
+    processes hits kcdesk and its floors alike."""
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for fn, bucket in zip(fns, times, strict=True):
             started = time.perf_counter()
             fn()
             bucket.append(time.perf_counter() - started)
-    return [min(bucket) for bucket in times]
+    return times
+
+
+def best_times(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Best of ``repeat`` interleaved runs of each (the least disturbed one)."""
+    return [min(bucket) for bucket in run_samples(fns, repeat)]
+
+
+def _paired(ours: list[float], floor: list[float]) -> dict[str, float]:
+    """Medians, and the median of the per-run ratios (each pair ran back to back)."""
+    return {
+        "s": statistics.median(ours),
+        "floor_s": statistics.median(floor),
+        "ratio": statistics.median(a / b for a, b in zip(ours, floor, strict=True)),
+        "best_ratio": min(ours) / min(floor),
+    }
+
+
+def measure(rows: int = 2000, repeat: int = 5) -> dict[str, Any]:
+    """The catalogue figures as a dict (used by ``bench.run``): medians of ``repeat``
+    interleaved runs; ``*_ratio`` is the median of the per-run ratios."""
+    register_fonts()
+    view = synthetic_view(rows)
+    form = load_catalogue_form()
+    values = xlsx_values(view)
+    ours, streamed, in_memory = run_samples(
+        [
+            lambda: write_catalogue_xlsx(view, form, BytesIO()),
+            lambda: xlsx_floor(values, write_only=True),
+            lambda: xlsx_floor(values, write_only=False),
+        ],
+        repeat,
+    )
+    xlsx = _paired(ours, streamed)
+    cells, widths = _cells(view)
+    pdf, floor_d, floor_t = run_samples(
+        [
+            lambda: write_catalogue_pdf(view, form, AGENCY, BytesIO()),
+            lambda: pdf_floor_drawstring(cells, widths),
+            lambda: pdf_floor_table(cells, widths),
+        ],
+        repeat,
+    )
+    pdf_fig = _paired(pdf, floor_d)
+    return {
+        "rows": rows,
+        "runs": repeat,
+        "xlsx_s": xlsx["s"],
+        "xlsx_floor_s": xlsx["floor_s"],
+        "xlsx_ratio": xlsx["ratio"],
+        "xlsx_best_ratio": xlsx["best_ratio"],
+        "xlsx_in_memory_floor_s": statistics.median(in_memory),
+        "xlsx_ratio_to_in_memory": _paired(ours, in_memory)["ratio"],
+        "catalogue_pdf_s": pdf_fig["s"],
+        "catalogue_pdf_floor_s": pdf_fig["floor_s"],
+        "catalogue_pdf_ratio": pdf_fig["ratio"],
+        "catalogue_pdf_table_floor_s": statistics.median(floor_t),
+    }
 
 
 def xlsx_values(view: CatalogueView) -> list[list[object]]:
-    """The cell values kcdesk writes (formulas as strings), row by row."""
-    styled, _layout = build_workbook(view, load_catalogue_form())
-    return [list(r) for r in styled.active.iter_rows(values_only=True)]  # type: ignore[union-attr]
+    """The cell values kcdesk writes (formulas as strings), row by row, read back."""
+    buffer = BytesIO()
+    write_catalogue_xlsx(view, load_catalogue_form(), buffer)
+    sheet = load_workbook(BytesIO(buffer.getvalue())).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
 
 
-def xlsx_floor(values: list[list[object]]) -> None:
-    """The same values appended to a bare workbook and saved."""
-    wb = Workbook()
-    ws = wb.active
+def xlsx_floor(values: list[list[object]], *, write_only: bool) -> None:
+    """The same values appended to a bare workbook (same mode as kcdesk: streamed;
+    also the in-memory mode for reference) and saved."""
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("Danh mục") if write_only else wb.active
     for row in values:
         ws.append(row)  # type: ignore[union-attr]
     wb.save(BytesIO())
@@ -177,11 +240,16 @@ def main() -> None:
     print(f"{args.rows} rows in {len(view.groups)} groups, best of {args.repeat} (interleaved)")
 
     values = xlsx_values(view)
-    xlsx, floor_x = best_times(
-        [lambda: write_catalogue_xlsx(view, form, BytesIO()), lambda: xlsx_floor(values)],
+    xlsx, floor_x, floor_mem = best_times(
+        [
+            lambda: write_catalogue_xlsx(view, form, BytesIO()),
+            lambda: xlsx_floor(values, write_only=True),
+            lambda: xlsx_floor(values, write_only=False),
+        ],
         args.repeat,
     )
-    print(f"XLSX  kcdesk {xlsx:.3f} s  floor {floor_x:.3f} s  ratio {xlsx / floor_x:.2f}")
+    print(f"XLSX  kcdesk {xlsx:.3f} s  streamed floor {floor_x:.3f} s  ratio {xlsx / floor_x:.2f}")
+    print(f"      in-memory floor {floor_mem:.3f} s  ratio {xlsx / floor_mem:.2f}")
 
     rows, widths = _cells(view)
     pdf, floor_d, floor_t = best_times(

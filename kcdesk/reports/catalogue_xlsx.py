@@ -11,17 +11,17 @@ numbers kcdesk shows (the values are written as plain integers).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from kcdesk.formatting import format_official_date
 from kcdesk.reports import xlsx_style as xs
@@ -57,7 +57,7 @@ class _Styles:
     group_money: object
 
 
-def _prototype(ws: Worksheet, font: Font, align: Alignment, number_format: str | None) -> object:
+def _prototype(ws: Any, font: Font, align: Alignment, number_format: str | None) -> object:
     cell = Cell(ws)
     cell.font = font
     cell.alignment = align
@@ -67,7 +67,7 @@ def _prototype(ws: Worksheet, font: Font, align: Alignment, number_format: str |
     return cell._style
 
 
-def _styles(ws: Worksheet) -> _Styles:
+def _styles(ws: Any) -> _Styles:
     return _Styles(
         text=_prototype(ws, _SMALL, xs.WRAP, None),
         centre=_prototype(ws, _SMALL, _TOP_CENTRE, None),
@@ -104,15 +104,16 @@ def label_span(form: CatalogueForm) -> tuple[int, int]:
     return start, end
 
 
-def _merge_label(ws: Worksheet, row: int, span: tuple[int, int]) -> None:
+def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:
     if span[1] > span[0]:
-        ws.merge_cells(start_row=row, start_column=span[0] + 1, end_row=row, end_column=span[1] + 1)
+        start, end = get_column_letter(span[0] + 1), get_column_letter(span[1] + 1)
+        ws.merged_cells.add(f"{start}{row}:{end}{row}")
 
 
-def _styled(ws: Worksheet, values: Sequence[object], styles: tuple[object, ...]) -> list[Cell]:
+def _styled(ws: Any, values: Sequence[object], styles: tuple[object, ...]) -> list[Cell]:
     """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups)."""
     return [
-        Cell(ws, value=value, style_array=style)
+        Cell(ws, row=1, column=1, value=value, style_array=style)  # placed by append
         for value, style in zip(values, styles, strict=True)
     ]
 
@@ -127,29 +128,79 @@ class Layout:
     first_data_row: int
 
 
+def _print_setup(ws: Any, header_row: int) -> None:
+    """xlsx_style.print_setup for a streamed (write-only) sheet, which has no paper-size
+    constants: A4 landscape, one page wide, header repeated, margins, page numbers, and
+    the frozen header. Must run before the first row is written."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = 30 / 25.4
+    ws.page_margins.right = 15 / 25.4
+    ws.page_margins.top = 20 / 25.4
+    ws.page_margins.bottom = 20 / 25.4
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _place_cells(values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
+    """Every value appended here is already a styled Cell: place it. openpyxl's own
+    path first tries each Cell as a plain value and formats an exception per cell,
+    which costs more than writing the cell."""
+    for col_idx, cell in enumerate(values, start=1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+
+def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = False) -> Cell:
+    cell = Cell(ws, row=1, column=1, value=value)  # placed by append
+    cell.font = font
+    cell.alignment = align
+    if border:
+        cell.border = xs.BORDER
+    return cell
+
+
 def build_workbook(
     view: CatalogueView, form: CatalogueForm, *, authority: str = "Chủ tịch Ủy ban nhân dân tỉnh"
 ) -> tuple[Workbook, Layout]:
+    """A streamed (write-only) workbook, ready to save once: rows go straight to the
+    sheet's XML, so whatever the XML holds before the rows (column widths, the frozen
+    header, row heights) is set before each row is appended."""
     columns = form.columns
     ncols = len(columns)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_TITLE
+    last_letter = get_column_letter(ncols)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_TITLE)
+    # Rows appended to this sheet are lists of Cells (or None): see _place_cells. The
+    # streamed sheet looks the method up on the instance, so this stays local to it
+    # (and harmless if a later openpyxl renames it: the normal path still works).
+    ws._values_to_row = _place_cells
     lines: list[tuple[str, Font]] = [(form.title_for(view.plan_year).upper(), xs.TITLE_FONT)]
     subtitle = form.subtitle_for(view.source_label)
     if subtitle:
         lines.append((subtitle, xs.BOLD))
     lines.append((decision_line(view, authority), xs.ITALIC))
-    row = xs.title_rows(ws, lines, ncols)
+    note_row = len(lines) + 1
+    header = note_row + 1
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    _print_setup(ws, header)
+    for row, (text, font) in enumerate(lines, start=1):
+        ws.append([_cell(ws, text, font, xs.CENTRE)])
+        ws.merged_cells.add(f"A{row}:{last_letter}{row}")
     # Unit note on its own row, right-aligned over the last columns.
     note_start = max(1, ncols - 2)
-    ws.cell(row=row, column=note_start, value=form.unit_note).font = xs.ITALIC
-    ws.cell(row=row, column=note_start).alignment = Alignment(horizontal="right")
-    ws.merge_cells(start_row=row, start_column=note_start, end_row=row, end_column=ncols)
-    header = row + 1
-    xs.header_row(ws, header, [c.label for c in columns], [c.width for c in columns])
+    note = _cell(ws, form.unit_note, xs.ITALIC, Alignment(horizontal="right"))
+    ws.append([*([None] * (note_start - 1)), note])
+    ws.merged_cells.add(f"{get_column_letter(note_start)}{note_row}:{last_letter}{note_row}")
     ws.row_dimensions[header].height = 48
+    ws.append([_cell(ws, c.label, xs.BOLD, xs.CENTRE, border=True) for c in columns])
 
     styles = _styles(ws)
     keys = [c.key for c in columns]
@@ -196,13 +247,13 @@ def build_workbook(
                 values.append(f"=SUM({col}{first}:{col}{last})" if group.entries else 0)
             else:
                 values.append(None)
+        ws.row_dimensions[group_row].height = _height(values, span_widths)
         ws.append(_styled(ws, values, group_styles))
         _merge_label(ws, group_row, span)
-        ws.row_dimensions[group_row].height = _height(values, span_widths)
         for number, entry in enumerate(group.entries, start=1):
             cells = [number if key == index_key else entry.value(key) for key in keys]
-            ws.append(_styled(ws, cells, row_styles))
             ws.row_dimensions[group_row + number].height = _height(cells, widths)
+            ws.append(_styled(ws, cells, row_styles))
         current = last + 1
 
     total_row = current
@@ -219,7 +270,6 @@ def build_workbook(
     ws.append(_styled(ws, total_values, group_styles))
     _merge_label(ws, total_row, span)
 
-    xs.print_setup(ws, header, landscape=True)
     # Print the whole table (title rows included) and nothing beyond it.
     ws.print_area = f"A1:{get_column_letter(ncols)}{total_row}"
     ws.print_options.horizontalCentered = True
