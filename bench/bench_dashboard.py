@@ -1,9 +1,7 @@
 """Benchmark: the programme dashboard's refresh at 100,000 proposals (not a test).
 
-Uses the cached demo database ``bench/cache/proposals-100000.sqlite`` (shared with
-the other benchmarks; copied from the register benchmark's ``register-100000.sqlite``
-when only that one exists) and builds it in chunks with the demo generator when
-neither exists. Measures, in the same run:
+Uses the shared cached demo database (``bench.common.cached_db``, built once in
+chunks by the demo generator). Measures, in the same run:
 
 - refresh: :func:`kcdesk.services.dashboard.compute` for each seed programme in a
   fresh session, as the dashboard's worker does (median of several runs), reading
@@ -34,49 +32,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kcdesk.models import dashboard as dashboard_indexes  # noqa: E402
-from kcdesk.models.db import Database, backup_sqlite, open_database  # noqa: E402
-from kcdesk.services import dashboard, dashboard_drill, dashboard_summary, setup  # noqa: E402
+from kcdesk.models.db import Database, open_database  # noqa: E402
+from kcdesk.services import dashboard, dashboard_drill, dashboard_summary  # noqa: E402
 from kcdesk.services.dashboard_sql import APPROVED_STATUSES  # noqa: E402
 
-CACHE = ROOT / "bench" / "cache"
-CHUNK = 2000
 PROGRAMMES = ("CB-2026-2030", "KH-2026-2030", "HD-2023-2025")
 GOAL_MS = 150.0
 
 
-def build(path: Path, proposals: int) -> None:
-    tmp = path.with_suffix(".building.sqlite")
-    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    db = open_database(tmp, create=True)
-    setup.init_database(db)
-    started, made, seed = time.perf_counter(), 0, 1
-    while made < proposals:
-        n = min(CHUNK, proposals - made)
-        setup.add_demo_data(db, proposals=n, seed=seed, year=2027)
-        made, seed = made + n, seed + 1
-        print(f"  {made:>7} proposals, {time.perf_counter() - started:6.0f} s", flush=True)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    tmp.rename(path)
-
-
 def cached(proposals: int) -> Path:
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"proposals-{proposals}.sqlite"
-    if path.exists():
-        return path
-    register = CACHE / f"register-{proposals}.sqlite"
-    if register.exists():
-        # The register benchmark's cache holds the same demo data: copy it rather than
-        # generate again, and leave the original as that benchmark expects it.
-        print(f"Copying {register.name} to {path.name} (once; cached)…", flush=True)
-        backup_sqlite(register, path)
-        return path
-    print(f"Building {path} (once; cached)…", flush=True)
-    build(path, proposals)
-    return path
+    """The shared cached demo database (``bench.common.cached_db``)."""
+    from bench.common import cached_db
+
+    return cached_db(proposals)
 
 
 CPU: dict[int, float] = {}

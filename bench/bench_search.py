@@ -92,13 +92,13 @@ def measure_search(db: Database, runs: int, queries: tuple[str, ...]) -> list[di
             like_ms = _median_ms(portable, max(3, runs // 2))
 
         if long_words:
-            sql = "SELECT count(*) FROM proposal_fts WHERE proposal_fts MATCH ?"
+            fts = search.FTS_TABLE
+            sql = f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?"
             params: list[str] = [search.fts_query(long_words)]
             if short:
                 sql = (
-                    "SELECT count(*) FROM proposal WHERE id IN (SELECT rowid FROM proposal_fts "
-                    "WHERE proposal_fts MATCH ?)"
-                    + "".join(" AND instr(search_text, ?)" for _ in short)
+                    f"SELECT count(*) FROM proposal WHERE id IN (SELECT rowid FROM {fts} "
+                    f"WHERE {fts} MATCH ?)" + "".join(" AND instr(search_text, ?)" for _ in short)
                 )
                 params += short
         else:

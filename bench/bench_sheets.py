@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import time
 from io import BytesIO
@@ -130,20 +131,23 @@ def ours(sheets: list[SheetData]) -> bytes:
     return buffer.getvalue()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sheets", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    register_fonts()
-    sheets = synthetic_sheets(args.sheets)
+def record(sheets: list[SheetData]) -> list[list[tuple[str, float, float, float, str]]]:
+    """Every string each sheet draws, for the floor."""
     recorded = []
     for sheet in sheets:
         rec = _Recorder()
         sheet_pdf.draw_sheet(rec, sheet)
         recorded.append(rec.ops)
+    return recorded
+
+
+def run_samples(
+    sheets: list[SheetData], recorded: list[list[tuple[str, float, float, float, str]]], repeat: int
+) -> tuple[list[float], list[float], bytes, bytes]:
+    """Wall seconds of ``repeat`` back-to-back pairs (kcdesk, floor) and the last PDFs."""
     floor_times, our_times = [], []
-    for _ in range(args.repeat):
+    our_pdf = floor_pdf = b""
+    for _ in range(repeat):
         # Start each run cold: the measuring caches are part of the cost.
         sheet_pdf.wrap.cache_clear()
         sheet_pdf._width.cache_clear()
@@ -153,6 +157,37 @@ def main() -> None:
         started = time.perf_counter()
         floor_pdf = floor(recorded)
         floor_times.append(time.perf_counter() - started)
+    return our_times, floor_times, our_pdf, floor_pdf
+
+
+def measure(count: int = 500, repeat: int = 3) -> dict[str, Any]:
+    """The sheet figures as a dict (used by ``bench.run``): medians of ``repeat`` pairs;
+    ``sheets_ratio`` is the median of the per-pair ratios."""
+    register_fonts()
+    sheets = synthetic_sheets(count)
+    recorded = record(sheets)
+    our_times, floor_times, _ours, _floor = run_samples(sheets, recorded, repeat)
+    return {
+        "sheets": len(sheets),
+        "runs": repeat,
+        "sheets_s": statistics.median(our_times),
+        "sheets_floor_s": statistics.median(floor_times),
+        "sheets_ratio": statistics.median(
+            a / b for a, b in zip(our_times, floor_times, strict=True)
+        ),
+        "sheets_best_ratio": min(our_times) / min(floor_times),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sheets", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    register_fonts()
+    sheets = synthetic_sheets(args.sheets)
+    recorded = record(sheets)
+    our_times, floor_times, our_pdf, floor_pdf = run_samples(sheets, recorded, args.repeat)
     best_ours, best_floor = min(our_times), min(floor_times)
     print(f"sheets: {len(sheets)}  pages: {sum(op[-1] == chr(12) for r in recorded for op in r)}")
     print(f"kcdesk sheets: {best_ours:.3f} s ({len(our_pdf) // 1024} KiB)")
