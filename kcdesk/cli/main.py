@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from kcdesk import __version__
 from kcdesk.cli.context import CliContext, CommandRegistry
@@ -47,7 +48,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotPlainGui(Exception):
+    pass
+
+
+class _GuiParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotPlainGui(message)
+
+
+def _plain_gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``kcdesk [--db X] [--demo]`` (no command): parsed without importing every
+    command module, which would cost the GUI's cold start a second or more."""
+    parser = _GuiParser(add_help=False)
+    parser.add_argument("--db")
+    parser.add_argument("--demo", action="store_true")
+    try:
+        args, rest = parser.parse_known_args(list(argv))
+    except _NotPlainGui:
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gui = _plain_gui_args(sys.argv[1:] if argv is None else argv)
+    if gui is not None:
+        from kcdesk.app import run_gui
+
+        return run_gui(db_arg=gui.db, demo=gui.demo)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
