@@ -28,6 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check kcdesk tests
 	$(BIN)/mypy kcdesk
 
+## bench: benchmark suite at 1,000 / 10,000 / 100,000 proposals -> bench/out/latest.json and a table
+##        (the first run builds the cached demo databases under bench/cache/: allow 15-45 min)
+bench: $(STAMP)
+	bash tools/sysdeps.sh test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench.run
+
 ## dist: PyInstaller one-folder bundle in dist/kcdesk, then its self-test with no system fonts
 dist: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dist]'
