@@ -109,6 +109,7 @@ def test_conflict_view_resolves_field_by_field(
     centre_ui.ctx.notify("exchange")
     panel = centre_ui.conflict_panel
     assert panel.list.count() == 1
+    assert centre_ui.tabs.tabText(2) == "Xung đột (1)"
     fields = {panel.table.item(r, 0).text() for r in range(panel.table.rowCount())}
     assert {"Tên đề án", "Trạng thái"} <= fields
     panel.choose("title", "incoming")
@@ -119,6 +120,7 @@ def test_conflict_view_resolves_field_by_field(
     assert panel.choices()["status_changes"] == "local"
     panel.save_button.click()
     assert panel.list.count() == 0
+    assert centre_ui.tabs.tabText(2) == "Xung đột"
     with pair.centre.db.session() as s:
         p = get(s, "ĐA-2027-002")
         assert p.title == "Tên mới của đơn vị" and p.status is ProposalStatus.FORWARDED

@@ -31,15 +31,14 @@ class ExchangeSection(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Trao đổi dữ liệu</h2>"))
         layout.addWidget(self.tabs, 1)
-        self.import_panel.imported.connect(lambda _r: self._after_import())
         ctx.data_changed.connect(self._changed)
+        self._count_conflicts()
 
-    def _after_import(self) -> None:
-        if self.conflict_panel.list.count():
-            self.tabs.setTabText(2, f"Xung đột ({self.conflict_panel.list.count()})")
+    def _count_conflicts(self) -> None:
+        count = self.conflict_panel.list.count()
+        self.tabs.setTabText(2, f"Xung đột ({count})" if count else "Xung đột")
 
     def _changed(self, kind: str) -> None:
         if kind == "exchange":
             self.offices_panel.refresh()
-            count = self.conflict_panel.list.count()
-            self.tabs.setTabText(2, f"Xung đột ({count})" if count else "Xung đột")
+            self._count_conflicts()
