@@ -104,7 +104,10 @@ def atomic_write(target: Path, write: Callable[[BinaryIO], None]) -> str:
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> str:
-    return atomic_write(target, lambda handle: handle.write(data) and None)
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    return atomic_write(target, write)
 
 
 def atomic_copy(source: Path, target: Path) -> str:
