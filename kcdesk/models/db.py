@@ -7,23 +7,24 @@ is returned to the caller and passed explicitly to services; there is no global.
 
 from __future__ import annotations
 
+import ast
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,45 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+# Alembic is imported only when a migration runs: at start-up it would cost the app
+# a noticeable part of its cold start just to learn that nothing needs doing.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+def _script_revisions() -> dict[str, str | None] | None:
+    """revision → down_revision read from the migration files without importing
+    Alembic; None when a file is not in the plain form (then Alembic decides)."""
+    out: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = _REVISION_LINE.findall(path.read_text(encoding="utf-8"))
+        if sorted(name for name, _ in found) != ["down_revision", "revision"]:
+            return None
+        try:
+            values = {name: ast.literal_eval(value) for name, value in found}
+        except (ValueError, SyntaxError):
+            return None
+        revision, down = values["revision"], values["down_revision"]
+        if not isinstance(revision, str) or not (down is None or isinstance(down, str)):
+            return None
+        out[revision] = down
+    return out or None
+
+
 def head_revision() -> str:
+    revisions = _script_revisions()
+    if revisions is not None:
+        heads = set(revisions) - set(revisions.values())
+        if len(heads) == 1:
+            return heads.pop()
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -113,11 +147,21 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    if len(rows) > 1:  # several heads: Alembic says what that means
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    return str(rows[0]) if rows else None
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to ``revision`` (Alembic, batch mode on SQLite)."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
@@ -140,6 +184,11 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 
 
 def _known_revision(revision: str) -> bool:
+    revisions = _script_revisions()
+    if revisions is not None and revision in revisions:
+        return True
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:  # alembic raises for an id it has never seen

@@ -27,8 +27,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-
 from kcdesk import __version__
 from kcdesk.models.db import alembic_config, backup_sqlite
 from kcdesk.services.errors import UserError
@@ -109,6 +107,9 @@ def database_facts(path: Path) -> dict[str, Any]:
 
 
 def known_revision(revision: str) -> bool:
+    # Imported here: Alembic is not needed (nor loaded) at the app's start-up.
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:  # alembic raises several kinds for an id it has never seen
