@@ -368,7 +368,7 @@ def table(report: dict[str, Any]) -> str:
         ratio = f"{value / floor:.1f}" if floor and value is not None else ""
         met = report["met"].get(key)
         lines.append(
-            f"{label:<30} {('≤ ' + _fmt(goal)) if goal else '':>7}"
+            f"{label:<30} {('≤ ' + format(goal, 'g')) if goal else '':>7}"
             + "".join(f" {'' if v == '' else _fmt(v):>9}" for v in per_scale)
             + f" {_fmt(floor) if floor_key else '':>9} {ratio:>7} "
             + f"{'' if met is None and goal is None else {True: 'yes', False: 'NO', None: '-'}[met]:>5}"
@@ -386,6 +386,39 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"not built: {label}: {why}")
     for label, why in report["errors"].items():
         lines.append(f"FAILED: {label}: {why}")
+    return "\n".join(lines)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The same table in Markdown (for docs/benchmarks.md), with growth over the scales."""
+    scales = list(report["scales"])
+    head = ["figure", "goal", *(f"{int(s):,}" for s in scales), "floor", "× floor", "met"]
+    if len(scales) > 1:
+        head.insert(2 + len(scales), f"growth {int(scales[0]):,}→{int(scales[-1]):,}")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for key, label, floor_key in ROWS:
+        goal = GOALS.get(key)
+        if key in _scale_keys():
+            values: list[Any] = [report["scales"][s].get(key) for s in scales]
+        else:
+            values = [""] * (len(scales) - 1) + [report.get(key)]
+        cells = [label, f"≤ {goal:g}" if goal else ""]
+        cells += ["" if v == "" else _fmt(v) for v in values]
+        if len(scales) > 1:
+            first, last = values[0], values[-1]
+            growth = (
+                f"{last / first:.1f}×"
+                if isinstance(first, float | int) and isinstance(last, float | int) and first
+                else ""
+            )
+            cells.append(growth)
+        floor = report.get(floor_key) if floor_key else None
+        value = report.get(key)
+        cells.append(_fmt(floor) if floor_key else "")
+        cells.append(f"{value / floor:.1f}" if floor and value is not None else "")
+        met = report["met"].get(key)
+        cells.append("" if goal is None else {True: "yes", False: "**no**", None: "–"}[met])
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -420,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     report = collect(scales, args.runs, only, log=lambda s: print(s, flush=True))
     write(report, args.out)
+    args.out.with_suffix(".md").write_text(markdown(report) + "\n", encoding="utf-8")
     print()
     print(table(report))
     print(f"\nwritten {args.out}")
