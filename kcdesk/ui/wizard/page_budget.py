@@ -144,6 +144,8 @@ class BudgetPage(WizardPageBase):
             item = QTableWidgetItem()
             self.table.setItem(row, COL[name], item)
         item.setText(text)
+        if name == "item":
+            item.setToolTip(text)  # long items are cut in the column
         if name in MONEY or name in ("quantity", "amount"):
             item.setTextAlignment(_RIGHT)
         if name == "amount":
