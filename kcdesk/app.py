@@ -168,6 +168,10 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     window.show()
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.worker)
+    if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.offer_draft_recovery)
     if os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         # Start-up measurement and smoke tests: show the window, then leave.
         from PySide6.QtCore import QTimer

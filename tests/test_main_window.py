@@ -103,3 +103,22 @@ def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
     plain = show_error(None, UserError("Nhập lý do"))
     qtbot.addWidget(plain)
     assert plain.text() == "Nhập lý do" and not plain.detailedText()
+
+
+def test_start_up_offers_unsaved_drafts(qtbot, db) -> None:  # noqa: ANN001
+    from kcdesk.services import drafts
+    from kcdesk.services.proposal_draft import ProposalInput
+
+    ctx = AppContext(db, SYSTEM)
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    assert win.offer_draft_recovery() is None  # nothing to recover
+    with db.session() as session:
+        drafts.save_draft(session, SYSTEM, ProposalInput(plan_year=2027, title="Máy sấy chè"))
+    box = win.offer_draft_recovery()
+    assert box is not None and "Máy sấy chè" in box.text()
+    reopen = next(b for b in box.buttons() if b.text() == "&Mở lại")
+    reopen.click()
+    assert len(win.recovered_wizards) == 1
+    for wizard in win.recovered_wizards:
+        qtbot.addWidget(wizard)

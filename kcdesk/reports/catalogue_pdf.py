@@ -28,7 +28,6 @@ from kcdesk.services.catalogue_columns import CatalogueForm
 FONT_SIZE = 9.5
 LEADING = 11.5
 PAD = 3
-FRAME_PADDING = 6  # platypus Frame default padding
 
 
 _WIDTHS: dict[tuple[str, str], float] = {}
@@ -151,7 +150,7 @@ def write_catalogue_pdf(
     doc = op.document(target, title_text=title, landscape_page=True)
     # The frame keeps 6 pt of padding on each side: a table as wide as the page's
     # content would stick out past the right margin.
-    width = op.content_width(doc) - 2 * FRAME_PADDING
+    width = op.content_width(doc)
     st = op.styles()
     story: list[Flowable] = []
     story += op.header(agency, number=view.decision_no, when=view.decision_date, width=width)

@@ -253,7 +253,8 @@ def document(
 
 
 def content_width(doc: SimpleDocTemplate) -> float:
-    return float(doc.width)
+    """Width a flowable may take: the frame minus its 6 pt padding on each side."""
+    return float(doc.width) - 12
 
 
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:

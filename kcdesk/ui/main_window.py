@@ -131,6 +131,13 @@ class MainWindow(QMainWindow):
         box.show()
         return box
 
+    def offer_draft_recovery(self) -> QMessageBox | None:
+        """After a crash: offer to reopen proposals left unsaved in the wizard."""
+        from kcdesk.ui.wizard.recovery import offer_recovery
+
+        self.recovered_wizards: list[QWidget] = []
+        return offer_recovery(self.ctx, self, self.recovered_wizards)  # type: ignore[arg-type]
+
     def closeEvent(self, event):  # noqa: N802, ANN001 (Qt override)
         # Let queued writes finish before the process ends: no half-done work.
         self.ctx.worker.wait(30_000)
