@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setMaximumWidth(260)
+        self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
         self._built: dict[str, QWidget] = {}
         for index, info in enumerate(SECTIONS):
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 1010])
         self.setCentralWidget(splitter)
         self._build_menus()
         self._build_status_bar()
