@@ -40,7 +40,9 @@ def items(session: Session, today: date) -> list[AttentionItem]:
     out: list[AttentionItem] = []
     dues: dict[int, date] = {}
     for code, year, status, approved, disbursed in rows:
-        due = dues.setdefault(year, settlement_due(session, year))
+        if year not in dues:  # one settings read per plan year, not per row
+            dues[year] = settlement_due(session, year)
+        due = dues[year]
         if today <= due:
             continue
         late = (today - due).days
