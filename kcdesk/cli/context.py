@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,19 +13,62 @@ from pathlib import Path
 from typing import Any
 
 from kcdesk import paths
-from kcdesk.models.db import Database, open_database
+from kcdesk.models.db import Database, DatabaseError, open_database
 from kcdesk.services.actor import SYSTEM, Actor
+from kcdesk.services.errors import UserError
+
+PASSWORD_ENV = "KCDESK_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
 
 
 @dataclass
 class CliContext:
-    """Lazily opens the database named by ``--db`` (or the default one)."""
+    """Lazily opens the database named by ``--db`` (or the default one).
+
+    ``actor`` is who the command acts as: the built-in administrator while the
+    database is in single-user mode, otherwise the user named by ``--login`` after
+    a password check (from ``KCDESK_PASSWORD`` or typed at the prompt), so the
+    services' role checks hold on the command line as in the GUI.
+    """
 
     db_arg: str | None
-    actor: Actor = SYSTEM
+    user: str | None = None
     _db: Database | None = field(default=None, repr=False)
+    _actor: Actor | None = field(default=None, repr=False)
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            self._actor = self._log_in()
+        return self._actor
+
+    def _log_in(self) -> Actor:
+        from kcdesk.services import settings, users
+
+        if self.user:
+            password = os.environ.get(PASSWORD_ENV)
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise UserError(
+                        f"Cần mật khẩu của {self.user}: đặt biến môi trường {PASSWORD_ENV} "
+                        "hoặc chạy lệnh trong cửa sổ dòng lệnh để nhập."
+                    )
+                password = getpass.getpass(f"Mật khẩu của {self.user}: ")
+            with self.db.session() as session:
+                return users.authenticate(session, self.user, password)
+        try:
+            db = self.db
+        except DatabaseError:
+            # A database that no longer opens can only be restored; nobody can log in.
+            return SYSTEM
+        with db.session() as session:
+            if settings.get(session, "app.single_user"):
+                return SYSTEM
+        raise UserError(
+            "Cơ sở dữ liệu này yêu cầu đăng nhập: thêm --login TÊN (mật khẩu trong biến "
+            f"{PASSWORD_ENV} hoặc nhập khi được hỏi)."
+        )
 
     @property
     def db_location(self) -> str | Path:
@@ -33,6 +78,12 @@ class CliContext:
         if self._db is None:
             # The default database is the user's own: create it on first use.
             self._db = open_database(self.db_location, create=create or self.db_arg is None)
+            try:
+                # Every command on a database that is not single-user needs a log-in.
+                _ = self.actor
+            except BaseException:
+                self.close()
+                raise
         return self._db
 
     @property

@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="tệp cơ sở dữ liệu hoặc URL SQLAlchemy (mặc định: trong thư mục dữ liệu người dùng)",
     )
     parser.add_argument("--demo", action="store_true", help="mở cơ sở dữ liệu trình diễn")
+    parser.add_argument(
+        "--login",
+        dest="login_user",
+        metavar="TÊN",
+        help="đăng nhập khi cơ sở dữ liệu không ở chế độ một người dùng "
+        "(mật khẩu trong biến KCDESK_PASSWORD hoặc nhập khi được hỏi)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     registry = CommandRegistry(subparsers)
     package = importlib.import_module("kcdesk.cli")
@@ -86,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         args.group_parser.print_help(sys.stderr)
         return EXIT_USER_ERROR
-    ctx = CliContext(db_arg=args.db)
+    ctx = CliContext(db_arg=args.db, user=args.login_user)
     try:
         return int(handler(args, ctx) or 0)
     except (UserError, DatabaseError) as exc:
