@@ -28,6 +28,7 @@ from kcdesk.text import nfc as nfc_text
 
 def save_programme_spec(session: Session, actor: Actor, spec: ProgrammeSpec) -> Programme:
     """Create the programme, or replace its fields and targets when the code exists."""
+    permissions.require(actor, permissions.PROGRAMME_EDIT)
     programme = session.scalars(select(Programme).where(Programme.code == spec.code)).first()
     action = "update" if programme is not None else "create"
     if programme is None:
