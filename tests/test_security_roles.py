@@ -300,3 +300,22 @@ def test_clerk_sees_only_own_office_proposals(demo_db: Database) -> None:
         # A clerk without an office sees nothing, never everything.
         assert proposals.list_proposals(session, actor=actor_of(CLERK, "")) == []
         assert not scope.can_see(actor_of(CLERK, ""), own)
+
+
+def test_clerk_cannot_edit_another_offices_proposal(demo_db) -> None:  # noqa: ANN001
+    """update_proposal looks the proposal up within the clerk's own office only."""
+    from kcdesk.models import Proposal, Role
+    from kcdesk.services import proposal_save
+    from kcdesk.services.actor import Actor
+    from kcdesk.services.errors import NotFoundError
+    from kcdesk.services.proposal_draft import ProposalInput
+
+    with demo_db.session() as session:
+        proposal = session.query(Proposal).filter(Proposal.office_code != "").first()
+        assert proposal is not None
+        code, office, revision = proposal.code, proposal.office_code, proposal.revision
+    clerk = Actor(username="x", role=Role.OFFICE_CLERK, office_code="KHAC-" + office)
+    with demo_db.session() as session, pytest.raises(NotFoundError):
+        proposal_save.update_proposal(
+            session, clerk, code, ProposalInput(plan_year=2027, title="Sửa trộm"), revision
+        )

@@ -223,7 +223,7 @@ def update_proposal(
 ) -> Proposal:
     """Save an edit: refused if someone saved the proposal since ``expected_revision``."""
     require(actor, PROPOSAL_EDIT)
-    proposal = proposals.get_proposal(session, code)
+    proposal = proposals.get_proposal(session, code, actor=actor)
     check_revision(session, proposal, expected_revision, what="Đề án", label=code)
     if (message := locked_message(proposal)) is not None:
         raise ValidationError(message, {"status": message})
