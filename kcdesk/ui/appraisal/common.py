@@ -4,28 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from kcdesk.formatting import format_date, parse_date
-
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
-
-
-def message_label(name: str) -> QLabel:
-    """Where a screen says what happened or why a rule refused (never a modal box)."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def say(label: QLabel, text: str, *, error: bool = False) -> None:
-    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-    label.setProperty("is_error", error)
-    label.setText(text)
+from kcdesk.ui.messages import ERROR_STYLE, OK_STYLE, message_label, say  # noqa: F401
 
 
 def date_field(name: str, parent: QWidget | None = None) -> QLineEdit:

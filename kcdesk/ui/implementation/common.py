@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal
 from kcdesk.services.actor import Actor
+from kcdesk.ui.messages import ERROR_STYLE, OK_STYLE, message_label, say  # noqa: F401
 
 # A tab's write: fn(session, actor, proposal) runs in one transaction; the message
 # label shows the result or the refusal; returns True when it was saved.
 WriteFn = Callable[[Session, Actor, Proposal], object]
 Write = Callable[[QLabel, WriteFn, str], bool]
-
-ERROR_STYLE = "color: #b71c1c;"
-OK_STYLE = "color: #1b5e20;"
 
 
 def date_edit(parent: QWidget | None = None, value: date | None = None) -> QDateEdit:
@@ -37,18 +35,3 @@ def set_date(edit: QDateEdit, value: date) -> None:
 def get_date(edit: QDateEdit) -> date:
     q = edit.date()
     return date(q.year(), q.month(), q.day())
-
-
-def message_label(name: str) -> QLabel:
-    """Where a tab says what happened or why a rule refused (never a modal box)."""
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def say(label: QLabel, text: str, *, error: bool = False) -> None:
-    label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
-    label.setProperty("is_error", error)
-    label.setText(text)
