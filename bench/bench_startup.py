@@ -27,7 +27,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.show()
-app.aboutToQuit.connect(lambda: print("SHOWN", flush=True))
+QTimer.singleShot(0, lambda: print("SHOWN", flush=True))
 QTimer.singleShot(0, app.quit)
 app.exec()
 """
@@ -41,8 +41,10 @@ from kcdesk.ui import main_window
 _show = main_window.MainWindow.show
 def show(self):
     _show(self)
-    from PySide6.QtWidgets import QApplication
-    QApplication.instance().aboutToQuit.connect(lambda: print("SHOWN", flush=True))
+    # Queued before the app's own quit timer: fires on the first turn of the event
+    # loop (Qt 6's quit() closes the windows first, and closing waits for the worker).
+    from PySide6.QtCore import QTimer
+    QTimer.singleShot(0, lambda: print("SHOWN", flush=True))
 main_window.MainWindow.show = show
 sys.exit(main(sys.argv[1:]))
 """
@@ -62,7 +64,11 @@ db = open_database(sys.argv[1])
 ctx = AppContext(db, SYSTEM)
 w = MainWindow(ctx); w.show()
 section = w.show_section("proposals")
-app.processEvents()
+def settle():
+    # The register loads in the worker: wait for it and deliver its results.
+    for _ in range(5):
+        ctx.worker.wait(); app.processEvents()
+settle()
 views = section.findChildren(QAbstractItemView)
 rows = 0
 for view in views:
@@ -72,9 +78,12 @@ for view in views:
     while model.canFetchMore(model.index(-1, -1).parent()):
         model.fetchMore(model.index(-1, -1).parent())
     rows = max(rows, model.rowCount())
+    bar = view.verticalScrollBar()
+    for step in range(21):  # drag the scroll bar through the whole list
+        bar.setValue(bar.maximum() * step // 20); app.processEvents()
     view.scrollToBottom(); app.processEvents()
     view.scrollToTop(); app.processEvents()
-ctx.worker.wait()
+settle()
 print(json.dumps({"rows": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
