@@ -75,12 +75,10 @@ for view in views:
     model = view.model()
     if model is None:
         continue
-    while model.canFetchMore(model.index(-1, -1).parent()):
-        model.fetchMore(model.index(-1, -1).parent())
     rows = max(rows, model.rowCount())
     bar = view.verticalScrollBar()
-    for step in range(21):  # drag the scroll bar through the whole list
-        bar.setValue(bar.maximum() * step // 20); app.processEvents()
+    for step in range(6):  # jump through the list, as dragging the scroll bar does
+        bar.setValue(bar.maximum() * step // 5); app.processEvents()
     view.scrollToBottom(); app.processEvents()
     view.scrollToTop(); app.processEvents()
 settle()
