@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
@@ -263,7 +263,7 @@ def generate(
     province = str(settings.get(session, "org.province"))
     activities = list(load_activities().values())
     offices = _ensure_offices(session, rng)
-    start_index = len(session.scalars(select(Facility.id)).all())
+    start_index = int(session.scalar(select(func.count(Facility.id))) or 0)
     n_fac = max(3, proposals * 3 // 4)
     ctx.facilities = [_facility(rng, province, start_index + i + 1) for i in range(n_fac)]
     session.add_all(ctx.facilities)

@@ -159,20 +159,20 @@ _TOP_KEYS = frozenset(
     }
 )
 _BUDGET_KEYS = frozenset({"national", "local", "other", "total", "by_year", "by_activity"})
-_TARGET_KEYS = frozenset(
-    {
-        "code",
-        "group",
-        "name",
-        "unit",
-        "quantity",
-        "activities",
-        "measure",
-        "parts",
-        "budget",
-        "note",
-    }
+# The fields of a [[target]] entry, in file order (the XLSX columns follow it).
+TARGET_FIELDS = (
+    "code",
+    "group",
+    "name",
+    "unit",
+    "quantity",
+    "activities",
+    "measure",
+    "parts",
+    "budget",
+    "note",
 )
+_TARGET_KEYS = frozenset(TARGET_FIELDS)
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 

@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kcdesk.formatting import parse_date
 from kcdesk.services.programme_file import (
     FORMAT_VERSION,
+    TARGET_FIELDS,
     ProgrammeFileError,
     ProgrammeSpec,
     parse_programme,
@@ -32,18 +33,7 @@ from kcdesk.services.programme_file import (
 
 PROGRAMME_SHEET = "Chương trình"
 TARGET_SHEET = "Chỉ tiêu"
-TARGET_COLUMNS = (
-    "code",
-    "group",
-    "name",
-    "unit",
-    "quantity",
-    "activities",
-    "measure",
-    "parts",
-    "budget",
-    "note",
-)
+TARGET_COLUMNS = TARGET_FIELDS
 _LIST_COLUMNS = frozenset({"activities", "parts"})
 
 
