@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal, ProposalFacility, ProposalStatus
 from kcdesk.services.actor import Actor
+from kcdesk.services.id_lists import fetch_ids
 from kcdesk.services.scope import visible_proposals_clause
-from kcdesk.services.search import proposal_filter
+from kcdesk.services.search import match_count, proposal_filter
+from kcdesk.services.search import matching_ids as search_matches
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 # Ids per IN (...) query: well under SQLite's limit on bound parameters.
 _CHUNK = 5000
+# A search matching more proposals than this is ordered by walking the narrow
+# (plan year, code) index and keeping the matches, instead of reading every matching
+# wide proposal row and sorting: 22,000 of 100,000 take 25 ms instead of 60 ms, while
+# ten matches stay well under a millisecond on the row-by-row path (see bench/).
+_INDEX_WALK_FROM = 5000
 
 
 @dataclass
@@ -112,10 +119,15 @@ def _sort_expr(key: str) -> Any:
     return getattr(Proposal, key)
 
 
-def where_clause(session: Session, flt: RegisterFilter, actor: Actor | None) -> ColumnElement[bool]:
+def where_clause(
+    session: Session, flt: RegisterFilter, actor: Actor | None, *, sort: str | None = "code"
+) -> ColumnElement[bool]:
+    """The register's WHERE; ``sort`` (None: a bare count) lets a large search walk
+    the (plan year, code) index instead of fetching every match by id."""
+    walk = _walk_order_index(session, flt, sort)
     parts: list[ColumnElement[bool]] = [
         visible_proposals_clause(actor),
-        proposal_filter(session, flt.search),
+        proposal_filter(session, flt.search, fetch_by_id=not walk),
     ]
     if flt.plan_year is not None:
         parts.append(Proposal.plan_year == flt.plan_year)
@@ -132,6 +144,20 @@ def where_clause(session: Session, flt: RegisterFilter, actor: Actor | None) -> 
     return and_(*parts)
 
 
+def _walk_order_index(session: Session, flt: RegisterFilter, sort: str | None) -> bool:
+    """True when a large search result is cheaper found along the order index.
+
+    SQLite cannot know how many rows the search index returns, so it always fetches
+    them by id; the index's own count (a few milliseconds) tells us which way is
+    cheaper. Only orders with an index (plan year then code; code) and the bare count
+    can walk one.
+    """
+    if sort not in (None, "plan_year", "code") or session.get_bind().dialect.name != "sqlite":
+        return False
+    matches = match_count(session, flt.search)
+    return matches is not None and matches > _INDEX_WALK_FROM
+
+
 def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
     expr = _sort_expr(sort)
     primary = expr.desc() if descending else expr.asc()
@@ -142,7 +168,7 @@ def _ordered(stmt: Select[Any], sort: str, descending: bool) -> Select[Any]:
 
 
 def count(session: Session, flt: RegisterFilter, actor: Actor | None = None) -> int:
-    stmt = select(func.count(Proposal.id)).where(where_clause(session, flt, actor))
+    stmt = select(func.count(Proposal.id)).where(where_clause(session, flt, actor, sort=None))
     return int(session.scalar(stmt) or 0)
 
 
@@ -154,8 +180,21 @@ def matching_ids(
     actor: Actor | None = None,
 ) -> list[int]:
     """Ids of every matching proposal in register order."""
-    stmt = _ordered(select(Proposal.id).where(where_clause(session, flt, actor)), sort, descending)
-    return list(session.scalars(stmt))
+    where = where_clause(session, flt, actor, sort=sort)
+    return fetch_ids(session, _ordered(select(Proposal.id).where(where), sort, descending))
+
+
+def narrow(session: Session, ordered_ids: Sequence[int], query: str) -> list[int] | None:
+    """``ordered_ids`` (a register list without search) keeping only ``query``'s matches.
+
+    Typing in the search box narrows the list already on screen: the search index
+    gives the matching ids as a set and the order is the one already read, so no
+    proposal row is touched. None when the index cannot answer (``matching_ids``).
+    """
+    found = search_matches(session, query)
+    if found is None:
+        return None
+    return [i for i in ordered_ids if i in found]
 
 
 def rows_by_ids(session: Session, ids: Sequence[int]) -> list[RegisterRow]:
@@ -214,8 +253,9 @@ def window(
     actor: Actor | None = None,
 ) -> list[RegisterRow]:
     """One window of rows by offset, in register order."""
-    stmt = _ordered(select(Proposal.id).where(where_clause(session, flt, actor)), sort, descending)
-    ids = list(session.scalars(stmt.offset(max(0, offset)).limit(max(0, limit))))
+    where = where_clause(session, flt, actor, sort=sort)
+    stmt = _ordered(select(Proposal.id).where(where), sort, descending)
+    ids = fetch_ids(session, stmt.offset(max(0, offset)).limit(max(0, limit)))
     return rows_by_ids(session, ids)
 
 

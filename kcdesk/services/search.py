@@ -10,8 +10,11 @@ not every "dong" and "gom"). This is the one place for engine-specific search:
 - SQLite: ``proposal_filter`` uses an FTS5 *trigram* table over the folded text
   (``proposal_search``, rowid = proposal.id, text prefixed by a space) kept in step
   by triggers. A trigram index answers substring queries, so results are the same
-  as the LIKE form; a two-letter word is the trigram " do"; a one-letter word has
-  no trigram and is checked with LIKE on the rows the index already narrowed.
+  as the LIKE form. Every word of two letters or more goes to the index: a long
+  word as itself, a two-letter word as the trigram " do" (a word starting "do");
+  FTS5 intersects the lists, so "da 2027 01" costs no more than its rarest word. A
+  one-letter word has no trigram and is a LIKE on the index's own narrow copy of
+  the text (never on the wide proposal rows).
 
 The index is an accelerator, not schema: :func:`ensure_index` builds it (once, a
 second or two at 100,000 proposals) and rebuilds it whenever its triggers are
@@ -21,10 +24,28 @@ searches use the portable form, so results never depend on it.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, literal, select, text, true
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    String,
+    and_,
+    column,
+    func,
+    literal,
+    select,
+    table,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal
+from kcdesk.services.id_lists import fetch_ids
 from kcdesk.text import fold, fold_words
 
 FTS_TABLE = "proposal_search"
@@ -48,6 +69,8 @@ _TRIGGERS = {
 # Earlier versions of the index (dropped when the current one is built).
 _OLD = ("proposal_fts", "proposal_fts_ai", "proposal_fts_ad", "proposal_fts_au")
 MIN_TRIGRAM = 3
+# The index as a lightweight table for queries (not in the models: not schema).
+_FTS = table(FTS_TABLE, column("rowid", Integer), column("search_text", String))
 
 
 def _escape_like(word: str) -> str:
@@ -181,18 +204,56 @@ def fts_query(words: list[str]) -> str:
     return " ".join(t for t in (_fts_term(w) for w in words) if t)
 
 
-def proposal_filter(session: Session, query: str | None) -> ColumnElement[bool]:
-    """The fastest clause this database offers for ``query`` (same results as LIKE)."""
+def _index_select(words: list[str]) -> Select[Any]:
+    """The ids (FTS rowids) of proposals holding every word, from the index alone."""
+    stmt = select(_FTS.c.rowid)
+    terms = fts_query(words)
+    if terms:
+        stmt = stmt.where(text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=terms))
+    for word in words:
+        if _fts_term(word) is None:
+            stmt = stmt.where(_FTS.c.search_text.like(f"% {_escape_like(word)}%", escape="\\"))
+    return stmt
+
+
+def proposal_filter(
+    session: Session, query: str | None, *, fetch_by_id: bool = True
+) -> ColumnElement[bool]:
+    """The fastest clause this database offers for ``query`` (same results as LIKE).
+
+    ``fetch_by_id=False`` hides the id from SQLite's planner (``id + 0``) so that it
+    walks an index in the wanted order and keeps the matches, instead of fetching
+    every match by id and sorting: the cheaper way when the matches are many.
+    """
     words = fold_words(query)
     if not words:
         return true()
-    long_words = [w for w in words if len(w) >= MIN_TRIGRAM]
-    if not long_words or not index_ready(session):
+    if not index_ready(session):
         return _like_words(words)
-    matching = (
-        select(text("rowid"))
-        .select_from(text(FTS_TABLE))
-        .where(text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=fts_query(long_words)))
+    target = Proposal.id if fetch_by_id else Proposal.id + 0
+    return target.in_(_index_select(words))
+
+
+def matching_ids(session: Session, query: str | None) -> set[int] | None:
+    """The ids of every proposal holding the query's words, from the index alone.
+
+    None when the index cannot answer (no query, not SQLite, index not built yet):
+    the caller then filters with :func:`proposal_filter`.
+    """
+    words = fold_words(query)
+    if not words or not index_ready(session):
+        return None
+    return set(fetch_ids(session, _index_select(words)))
+
+
+def match_count(session: Session, query: str | None) -> int | None:
+    """How many proposals the index finds for ``query`` (None: no query or no index).
+
+    Cheap (the index alone); the register uses it to choose how to order the result.
+    """
+    words = fold_words(query)
+    if not words or not index_ready(session):
+        return None
+    return int(
+        session.scalar(select(func.count()).select_from(_index_select(words).subquery())) or 0
     )
-    short = [w for w in words if len(w) < MIN_TRIGRAM]
-    return and_(Proposal.id.in_(matching), _like_words(short))
