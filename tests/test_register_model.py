@@ -102,6 +102,77 @@ def test_lru_keeps_few_pages(ctx) -> None:  # noqa: ANN001
     assert len(model._pages) == 3
 
 
+def _service_codes(ctx, flt: rq.RegisterFilter, sort: str, descending: bool) -> list[str]:  # noqa: ANN001
+    with ctx.db.session() as session:
+        return rq.codes_for_ids(session, rq.matching_ids(session, flt, sort, descending))
+
+
+def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch) -> None:  # noqa: ANN001
+    from kcdesk.services import search
+
+    search.ensure_index(ctx.db.engine)
+    model = RegisterModel(ctx)
+    model.check_duplicates = False
+    model.sort_key, model.descending = "total_cost", True
+    model.reload(sync=True)
+    typed = ("h", "ho", "hop", "hop tac", "hop tac x", "may")
+    expected = {
+        t: _service_codes(ctx, rq.RegisterFilter(search=t), "total_cost", True) for t in typed
+    }
+    other = rq.RegisterFilter(plan_year=2026, search="may")
+    expected_other = _service_codes(ctx, other, "total_cost", True)
+    asked: list[rq.RegisterFilter] = []
+    real = rq.matching_ids
+    monkeypatch.setattr(rq, "matching_ids", lambda s, f, *a: asked.append(f) or real(s, f, *a))
+    for text in typed:
+        model.set_filter(rq.RegisterFilter(search=text), sync=True)
+        assert _codes_in_model(model) == expected[text], text
+    assert asked == []  # every keystroke narrowed the kept list
+    # Clearing the box gives back the kept list, again without a query.
+    model.set_filter(rq.RegisterFilter(), sync=True)
+    assert model.rowCount() == 120 and asked == []
+    # Another filter is another list: read once, then narrowed.
+    model.set_filter(other, sync=True)
+    assert asked == [rq.RegisterFilter(plan_year=2026)]
+    assert _codes_in_model(model) == expected_other
+    # A reload (data changed) reads the list again.
+    model.reload(sync=True)
+    assert len(asked) == 2
+
+
+def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:  # noqa: ANN001
+    from kcdesk.services import search
+    from tests.register_helpers import proposal
+
+    search.ensure_index(ctx.db.engine)
+    model = RegisterModel(ctx)
+    model.check_duplicates = False
+    model.reload(sync=True)
+    model.set_filter(rq.RegisterFilter(search="lo nung gach"), sync=True)
+    assert model.rowCount() == 0
+    with ctx.db.session() as session:
+        proposal(session, "ĐA-2027-999", title="Lò nung gạch không nung")
+    model.reload(sync=True)  # what the register does when a proposal is saved
+    assert _codes_in_model(model) == ["ĐA-2027-999"]
+    model.set_filter(rq.RegisterFilter(search="lo nung gach khong"), sync=True)
+    assert _codes_in_model(model) == ["ĐA-2027-999"]
+    model.set_filter(rq.RegisterFilter(), sync=True)
+    assert model.rowCount() == 121
+
+
+def test_search_before_the_index_is_built_still_finds(ctx) -> None:  # noqa: ANN001
+    from kcdesk.services import search
+
+    search.drop_index(ctx.db.engine)
+    model = RegisterModel(ctx)
+    model.check_duplicates = False
+    model.reload(sync=True)
+    flt = rq.RegisterFilter(search="hop tac xa")
+    model.set_filter(flt, sync=True)
+    assert 0 < model.rowCount() < 120
+    assert _codes_in_model(model) == _service_codes(ctx, flt, "code", False)
+
+
 def _type(widget, text: str) -> None:  # noqa: ANN001
     for ch in text:
         QTest.sendKeyEvent(
