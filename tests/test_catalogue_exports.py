@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -153,6 +154,74 @@ def test_xlsx_cells_formulas_formats_and_print_setup(approved: Database, tmp_pat
     assert "&P" in ws.oddFooter.center.text
     assert ws.page_margins.left == pytest.approx(30 / 25.4)
     assert ws.page_margins.top == pytest.approx(20 / 25.4)
+
+
+def test_xlsx_every_table_cell_is_styled_and_rows_fit_their_text(
+    approved: Database, tmp_path: Path
+) -> None:
+    """Borders on every cell of the table (empty ones too), Times New Roman 11, bold
+    group and total rows, wrapped text, right-aligned money; each row as tall as its
+    longest text needs, stored as a custom height."""
+    target, ws = export(approved, tmp_path)
+    form = load_catalogue_form()
+    header = next(r for r in range(1, 10) if ws.cell(row=r, column=1).value == "STT")
+    # openpyxl reads "custom" from the height alone; Excel wants the flag itself.
+    with zipfile.ZipFile(target) as z:
+        sheet_xml = z.read("xl/worksheets/sheet1.xml").decode()
+    flagged = {int(m) for m in re.findall(r'<row r="(\d+)"[^>]*customHeight="1"', sheet_xml)}
+    assert set(range(header, ws.max_row)) <= flagged
+    group_or_total = {
+        r
+        for r in range(header + 1, ws.max_row + 1)
+        if isinstance(ws.cell(row=r, column=1).value, str) or r == ws.max_row
+    }
+    merged = {(r, c) for rng in ws.merged_cells.ranges for r, c in list(rng.cells)[1:]}
+    for r in range(header + 1, ws.max_row + 1):
+        for c, column in enumerate(form.columns, start=1):
+            if (r, c) in merged:  # inside a group label: openpyxl reads no style there
+                continue
+            cell = ws.cell(row=r, column=c)
+            sides = (cell.border.left, cell.border.right, cell.border.top, cell.border.bottom)
+            assert all(side.style == "thin" for side in sides), cell.coordinate
+            assert cell.font.name == "Times New Roman" and cell.font.size == 11
+            assert cell.font.bold is (r in group_or_total), cell.coordinate
+            if column.kind == "money":
+                assert cell.alignment.horizontal == "right"
+            elif column.kind == "text":
+                assert cell.alignment.wrap_text
+    title_col = [c.key for c in form.columns].index("title")
+    width = form.columns[title_col].width
+    for r in sorted(set(range(header + 1, ws.max_row)) - group_or_total):
+        dim = ws.row_dimensions[r]
+        assert dim.customHeight
+        title = str(ws.cell(row=r, column=title_col + 1).value)
+        # At least the lines the title needs in its column (the estimate's own rule:
+        # 1.15 characters per width unit), never a bare single line for a long title.
+        needed = -(-len(title) // int(width * 1.15))
+        assert dim.height >= 14.5 * needed + 3, (r, title)
+    heights = {ws.row_dimensions[r].height for r in range(header + 1, ws.max_row)}
+    assert len(heights) > 1  # rows differ: the height follows the text
+
+
+def test_xlsx_a_date_cell_gets_its_own_style(tmp_path: Path) -> None:
+    """Prepared styles are shared between cells; a date sets its own number format,
+    which must not leak into the cells sharing the style."""
+    from openpyxl import Workbook
+
+    from kcdesk.reports import catalogue_xlsx as cx
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("x")
+    ws._values_to_row = cx._place_cells
+    styles = cx._styles(ws)
+    cells = cx._styled(ws, [date(2027, 3, 1), 5, "chữ"], (styles.money,) * 3)
+    ws.append(cells)
+    target = tmp_path / "d.xlsx"
+    wb.save(target)
+    back = load_workbook(target).active
+    assert back is not None
+    assert back["A1"].is_date and back["B1"].number_format == "#,##0"
+    assert back["C1"].number_format == "#,##0" and back["C1"].value == "chữ"
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
