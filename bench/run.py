@@ -117,11 +117,11 @@ def child_search(scale: int, runs: int) -> dict[str, Any]:
         rows = bench_search.measure_search(db, runs, bench_search.QUERIES)
     finally:
         db.dispose()
-    screens = [r["register_count_and_first_200_ms"] for r in rows]
-    worst = max(rows, key=lambda r: r["register_count_and_first_200_ms"])
+    screens = [r["register_search_ms"] for r in rows]
+    worst = max(rows, key=lambda r: r["register_search_ms"])
     return {
         # The slowest of the representative queries: every query must feel instant.
-        "search_ms": worst["register_count_and_first_200_ms"],
+        "search_ms": worst["register_search_ms"],
         "search_floor_ms": worst["raw_sql_floor_ms"],
         "search_worst_query": worst["query"],
         "search_median_query_ms": statistics.median(screens),

@@ -54,12 +54,12 @@ def test_demo_data_exercises_every_kind_of_word(indexed) -> None:  # noqa: ANN00
         assert len(_like_ids(session, "hop tac")) < (total or 0)
 
 
-def test_two_letter_words_go_to_the_index(indexed) -> None:  # noqa: ANN001
-    """ "do go" is two trigrams (" do", " go") in one MATCH, not a LIKE over the
-    wide proposal rows; a one-letter word reads the index's own copy of the text."""
-    assert search.fts_query(["do", "go", "x"]) == '" do" " go"'
+def test_every_word_goes_to_the_index(indexed) -> None:  # noqa: ANN001
+    """ "do go x tac" is four trigram phrases in one MATCH (" do", " go", "  x", "tac"),
+    never a LIKE over the wide proposal rows."""
+    assert search.fts_query(["do", "go", "x", "tac"]) == '" do" " go" "  x" "tac"'
     with indexed.session() as session:
-        for query in ("do go", "x"):
+        for query in ("do go", "x", "hop tac x"):
             sql = str(
                 select(Proposal.id)
                 .where(search.proposal_filter(session, query))
@@ -68,6 +68,46 @@ def test_two_letter_words_go_to_the_index(indexed) -> None:  # noqa: ANN001
             assert "proposal.search_text" not in sql, query
             plan = " ".join(str(r) for r in session.execute(text("EXPLAIN QUERY PLAN " + sql)))
             assert "VIRTUAL TABLE" in plan, query
+
+
+def test_an_index_of_an_earlier_version_is_rebuilt_not_queried(indexed) -> None:  # noqa: ANN001
+    """An index whose text was spaced the earlier way (one space before each word)
+    cannot answer one-letter words: it is not "ready", and is rebuilt."""
+    engine = indexed.engine
+    fts = search.FTS_TABLE
+    with engine.begin() as conn:
+        for name in (f"{fts}_ai", f"{fts}_au", f"{fts}_ad"):
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        conn.exec_driver_sql(f"DELETE FROM {fts}")
+        conn.exec_driver_sql(
+            f"INSERT INTO {fts}(rowid, search_text) SELECT id, ' ' || search_text FROM proposal"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON proposal BEGIN INSERT INTO {fts}"
+            f"(rowid, search_text) VALUES (new.id, ' ' || new.search_text); END"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {fts}_ad AFTER DELETE ON proposal BEGIN "
+            f"DELETE FROM {fts} WHERE rowid = old.id; END"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_text, id ON proposal BEGIN "
+            f"DELETE FROM {fts} WHERE rowid = old.id; INSERT INTO {fts}(rowid, search_text) "
+            f"VALUES (new.id, ' ' || new.search_text); END"
+        )
+    with indexed.session() as session:
+        expected = _like_ids(session, "x")
+        assert expected
+        assert not search.index_ready(session)
+        assert (
+            set(session.scalars(select(Proposal.id).where(search.proposal_filter(session, "x"))))
+            == expected
+        )
+    assert search.ensure_index(engine) is True
+    assert search.ensure_index(engine) is False
+    with indexed.session() as session:
+        assert search.index_ready(session)
+        assert search.matching_ids(session, "x") == expected
 
 
 def test_without_the_index_nothing_is_claimed(demo_db) -> None:  # noqa: ANN001

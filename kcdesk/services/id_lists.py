@@ -14,10 +14,19 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 
-def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
-    """The first column of every row of ``stmt`` (integers), in order."""
+def _first_column(session: Session, stmt: Select[Any]) -> list[Any]:
     result = session.connection().execute(stmt)
     try:
-        return [int(row[0]) for row in result.cursor.fetchall()]
+        return [row[0] for row in result.cursor.fetchall()]
     finally:
         result.close()
+
+
+def fetch_ids(session: Session, stmt: Select[Any]) -> list[int]:
+    """The first column (integer ids, as the driver gives them) of every row, in order."""
+    return _first_column(session, stmt)
+
+
+def fetch_id_set(session: Session, stmt: Select[Any]) -> set[int]:
+    """The same, as a set (membership tests while narrowing a list)."""
+    return set(_first_column(session, stmt))

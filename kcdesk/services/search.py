@@ -10,11 +10,10 @@ not every "dong" and "gom"). This is the one place for engine-specific search:
 - SQLite: ``proposal_filter`` uses an FTS5 *trigram* table over the folded text
   (``proposal_search``, rowid = proposal.id, text prefixed by a space) kept in step
   by triggers. A trigram index answers substring queries, so results are the same
-  as the LIKE form. Every word of two letters or more goes to the index: a long
-  word as itself, a two-letter word as the trigram " do" (a word starting "do");
-  FTS5 intersects the lists, so "da 2027 01" costs no more than its rarest word. A
-  one-letter word has no trigram and is a LIKE on the index's own narrow copy of
-  the text (never on the wide proposal rows).
+  as the LIKE form. Every word goes to the index as one trigram phrase: a long word
+  as itself; a short word as the start of a word, " do" or "  h" (the indexed text
+  puts two spaces before every word); FTS5 intersects the lists, so "da 2027 01"
+  costs no more than its rarest word, and no query reads the wide proposal rows.
 
 The index is an accelerator, not schema: :func:`ensure_index` builds it (once, a
 second or two at 100,000 proposals) and rebuilds it whenever its triggers are
@@ -32,7 +31,6 @@ from sqlalchemy import (
     Engine,
     Integer,
     Select,
-    String,
     and_,
     column,
     func,
@@ -45,16 +43,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal
-from kcdesk.services.id_lists import fetch_ids
+from kcdesk.services.id_lists import fetch_id_set
 from kcdesk.text import fold, fold_words
 
 FTS_TABLE = "proposal_search"
-# The indexed text starts with a space so that " do" (a short word at the start of a
-# word) is a trigram even for the first word.
+# The indexed text has two spaces before every word ("  da  2027  01  hop  tac"), so
+# that the start of a word is a trigram even for a one-letter word ("  h") and a
+# two-letter one (" do"), the first word included. Words themselves hold no space,
+# so a longer word matches inside words exactly as in the single-spaced text.
+_INDEXED_TEXT = "'  ' || replace({}.search_text, ' ', '  ')"
 _TRIGGERS = {
     f"{FTS_TABLE}_ai": (
         f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON proposal BEGIN "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, ' ' || new.search_text); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) "
+        f"VALUES (new.id, {_INDEXED_TEXT.format('new')}); END"
     ),
     f"{FTS_TABLE}_ad": (
         f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON proposal BEGIN "
@@ -63,14 +65,15 @@ _TRIGGERS = {
     f"{FTS_TABLE}_au": (
         f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF search_text, id ON proposal BEGIN "
         f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id; "
-        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, ' ' || new.search_text); END"
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) "
+        f"VALUES (new.id, {_INDEXED_TEXT.format('new')}); END"
     ),
 }
 # Earlier versions of the index (dropped when the current one is built).
 _OLD = ("proposal_fts", "proposal_fts_ai", "proposal_fts_ad", "proposal_fts_au")
 MIN_TRIGRAM = 3
 # The index as a lightweight table for queries (not in the models: not schema).
-_FTS = table(FTS_TABLE, column("rowid", Integer), column("search_text", String))
+_FTS = table(FTS_TABLE, column("rowid", Integer))
 
 
 def _escape_like(word: str) -> str:
@@ -124,27 +127,31 @@ def _is_sqlite(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "sqlite"
 
 
-def index_ready(session: Session) -> bool:
-    """True when the FTS table and all its triggers exist (SQLite only)."""
-    bind = session.get_bind()
-    if not _is_sqlite(bind):
-        return False
-    names = set(
-        session.execute(
-            text("SELECT name FROM sqlite_master WHERE name IN (:t, :ai, :ad, :au)"),
-            {
-                "t": FTS_TABLE,
-                "ai": f"{FTS_TABLE}_ai",
-                "ad": f"{FTS_TABLE}_ad",
-                "au": f"{FTS_TABLE}_au",
-            },
-        ).scalars()
+def _current(conn: Session | Connection) -> bool:
+    """True when the FTS table and its triggers exist as this version makes them.
+
+    The triggers' SQL is compared, not only their names: an index made by an earlier
+    version (another spacing of the text) must be rebuilt, not queried.
+    """
+    names = (FTS_TABLE, *_TRIGGERS)
+    found = dict(
+        conn.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE name IN (:t, :ai, :ad, :au)"),
+            dict(zip(("t", "ai", "ad", "au"), names, strict=True)),
+        )
+        .tuples()
+        .all()
     )
-    return names == {FTS_TABLE, *_TRIGGERS}
+    return set(found) == set(names) and all(found[n] == sql for n, sql in _TRIGGERS.items())
+
+
+def index_ready(session: Session) -> bool:
+    """True when the current FTS table and all its triggers exist (SQLite only)."""
+    return _is_sqlite(session.get_bind()) and _current(session)
 
 
 def ensure_index(engine: Engine) -> bool:
-    """Build the SQLite search index unless it is complete; True if it was (re)built.
+    """Build the SQLite search index unless it is current; True if it was (re)built.
 
     Runs in its own transaction (``BEGIN IMMEDIATE``: one writer, no half-built
     index visible). Does nothing on other engines.
@@ -152,15 +159,10 @@ def ensure_index(engine: Engine) -> bool:
     if not _is_sqlite(engine):
         return False
     with engine.connect() as conn:
-        wanted = ", ".join(f"'{n}'" for n in (FTS_TABLE, *_TRIGGERS, "proposal"))
-        present = set(
-            conn.exec_driver_sql(
-                f"SELECT name FROM sqlite_master WHERE name IN ({wanted})"
-            ).scalars()
-        )
-        if "proposal" not in present:
-            return False
-        if present >= {FTS_TABLE, *_TRIGGERS}:
+        has_proposals = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'proposal'"
+        ).scalar()
+        if not has_proposals or _current(conn):
             return False
         conn.rollback()
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -172,7 +174,8 @@ def ensure_index(engine: Engine) -> bool:
             f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, tokenize='trigram')"
         )
         conn.exec_driver_sql(
-            f"INSERT INTO {FTS_TABLE}(rowid, search_text) SELECT id, ' ' || search_text FROM proposal"
+            f"INSERT INTO {FTS_TABLE}(rowid, search_text) "
+            f"SELECT id, {_INDEXED_TEXT.format('proposal')} FROM proposal"
         )
         for sql in _TRIGGERS.values():
             conn.exec_driver_sql(sql)
@@ -190,30 +193,23 @@ def drop_index(engine: Engine) -> None:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
-def _fts_term(word: str) -> str | None:
-    """A long word anywhere; a two-letter word at the start of a word (" do")."""
+def _fts_term(word: str) -> str:
+    """One trigram phrase: a long word anywhere; a short word at the start of a word
+    (" do"; "  h" with the two spaces every indexed word starts with)."""
     if len(word) >= MIN_TRIGRAM:
         return f'"{word}"'
-    if len(word) == MIN_TRIGRAM - 1:
-        return f'" {word}"'
-    return None  # one letter: no trigram; LIKE on the narrowed rows
+    return '"' + " " * (MIN_TRIGRAM - len(word)) + word + '"'
 
 
 def fts_query(words: list[str]) -> str:
-    """The FTS5 MATCH expression: every indexable word as a quoted phrase (AND)."""
-    return " ".join(t for t in (_fts_term(w) for w in words) if t)
+    """The FTS5 MATCH expression: every word as a quoted trigram phrase (AND)."""
+    return " ".join(_fts_term(w) for w in words)
 
 
 def _index_select(words: list[str]) -> Select[Any]:
     """The ids (FTS rowids) of proposals holding every word, from the index alone."""
-    stmt = select(_FTS.c.rowid)
-    terms = fts_query(words)
-    if terms:
-        stmt = stmt.where(text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=terms))
-    for word in words:
-        if _fts_term(word) is None:
-            stmt = stmt.where(_FTS.c.search_text.like(f"% {_escape_like(word)}%", escape="\\"))
-    return stmt
+    match = text(f"{FTS_TABLE} MATCH :fts_q").bindparams(fts_q=fts_query(words))
+    return select(_FTS.c.rowid).where(match)
 
 
 def proposal_filter(
@@ -243,7 +239,7 @@ def matching_ids(session: Session, query: str | None) -> set[int] | None:
     words = fold_words(query)
     if not words or not index_ready(session):
         return None
-    return set(fetch_ids(session, _index_select(words)))
+    return fetch_id_set(session, _index_select(words))
 
 
 def match_count(session: Session, query: str | None) -> int | None:
