@@ -244,41 +244,70 @@ def _target_progress(
     )
 
 
+# Money sums per key of one breakdown: [approved count, implemented count, approved
+# support, disbursed].
+_Sums = dict[str, list[int]]
+
+
+def _money_sums(groups: list[ProposalGroup]) -> tuple[_Sums, _Sums, _Sums, _Sums]:
+    """By funding source, plan year, activity and commune, in one pass over the groups
+    (some 5,000 at 100,000 proposals; four passes cost a quarter of a refresh)."""
+    by_source: _Sums = {}
+    by_year: _Sums = {}
+    by_activity: _Sums = {}
+    by_commune: _Sums = {}
+    for g in groups:
+        approved = g.count if g.approved else 0
+        implemented = g.count if g.implemented else 0  # implemented ⊂ approved
+        support = g.approved_support if g.approved else 0
+        for table, key in (
+            (by_source, g.source),
+            (by_year, str(g.year)),
+            (by_activity, g.activity),
+            (by_commune, g.commune),
+        ):
+            cell = table.get(key)
+            if cell is None:
+                cell = table[key] = [0, 0, 0, 0]
+            cell[0] += approved
+            cell[1] += implemented
+            cell[2] += support
+            cell[3] += g.disbursed
+    return by_source, by_year, by_activity, by_commune
+
+
 def _money_rows(
-    groups: list[ProposalGroup],
-    key_of: Any,
+    sums: _Sums,
     label_of: Any,
     planned_of: Any = None,
     keys: list[str] | None = None,
 ) -> list[MoneyRow]:
-    sums: dict[str, list[int]] = {k: [0, 0, 0, 0] for k in keys or []}
-    for g in groups:
-        cell = sums.setdefault(key_of(g), [0, 0, 0, 0])
-        if g.approved:
-            cell[0] += g.count
-            cell[2] += g.approved_support
-            if g.implemented:
-                cell[1] += g.count
-        cell[3] += g.disbursed
-    return [
-        MoneyRow(
-            key=key,
-            label=label_of(key),
-            approved_count=v[0],
-            implemented_count=v[1],
-            approved_support=v[2],
-            disbursed=v[3],
-            planned=planned_of(key) if planned_of else None,
+    """One row per key: ``keys`` first (zero when nothing was found), then the rest."""
+    first = list(keys or [])
+    seen = set(first)
+    order = first + [k for k in sums if k not in seen]
+    empty = [0, 0, 0, 0]
+    rows = []
+    for key in order:
+        v = sums.get(key, empty)
+        rows.append(
+            MoneyRow(
+                key=key,
+                label=label_of(key),
+                approved_count=v[0],
+                implemented_count=v[1],
+                approved_support=v[2],
+                disbursed=v[3],
+                planned=planned_of(key) if planned_of else None,
+            )
         )
-        for key, v in sums.items()
-    ]
+    return rows
 
 
-def _budget(programme: Programme, groups: list[ProposalGroup], year: int | None) -> BudgetSummary:
+def _budget(programme: Programme, by_source_sums: _Sums, year: int | None) -> BudgetSummary:
     sources = load_funding_sources()
     by_source = _money_rows(
-        groups,
-        lambda g: g.source,
+        by_source_sums,
         lambda k: sources[k].label if k in sources else k,
         keys=list(sources),
     )
@@ -292,8 +321,8 @@ def _budget(programme: Programme, groups: list[ProposalGroup], year: int | None)
         planned_national=programme.budget_national if whole_period else None,
         planned_local=programme.budget_local if whole_period else None,
         planned_other=programme.budget_other if whole_period else None,
-        approved_support=sum(g.approved_support for g in groups if g.approved),
-        disbursed=sum(g.disbursed for g in groups),
+        approved_support=sum(v[2] for v in by_source_sums.values()),
+        disbursed=sum(v[3] for v in by_source_sums.values()),
         by_source=by_source,
     )
 
@@ -312,14 +341,14 @@ def compute(
     years = list(range(first, last + 1))
     activities = load_activities()
     order = {code: n for n, code in enumerate(activities)}
+    source_sums, year_sums, activity_sums, commune_sums = _money_sums(groups)
     by_activity = _money_rows(
-        groups,
-        lambda g: g.activity,
+        activity_sums,
         lambda k: activities[k].short_label if k in activities else k,
         lambda k: _int_or_none((programme.budget_by_activity or {}).get(k)),
     )
     by_activity.sort(key=lambda r: (order.get(r.key, len(order)), r.key))
-    by_commune = _money_rows(groups, lambda g: g.commune, lambda k: k or "(chưa ghi xã)")
+    by_commune = _money_rows(commune_sums, lambda k: k or "(chưa ghi xã)")
     by_commune.sort(key=lambda r: (-r.approved_support, r.key))
     return Dashboard(
         programme_code=programme.code,
@@ -333,10 +362,9 @@ def compute(
         today=today,
         expected_share=share,
         targets=[_target_progress(t, totals, years, share) for t in programme.targets],
-        budget=_budget(programme, groups, year),
+        budget=_budget(programme, source_sums, year),
         by_year=_money_rows(
-            groups,
-            lambda g: str(g.year),
+            year_sums,
             lambda k: f"Năm {k}",
             lambda k: _int_or_none((programme.budget_by_year or {}).get(k)),
             keys=[str(y) for y in years],

@@ -51,9 +51,14 @@ PROPOSALS = "proposals"
 FACILITIES = "facilities"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ProposalGroup:
-    """Proposals sharing activity, plan year, commune, funding source and status."""
+    """Proposals sharing activity, plan year, commune, funding source and status.
+
+    Plain slots (a frozen dataclass costs several times as much to make), and the two
+    counting flags are decided once when it is read: a refresh
+    at 100,000 proposals reads some 5,000 groups and adds each one up five ways.
+    """
 
     activity: str
     year: int
@@ -63,14 +68,8 @@ class ProposalGroup:
     count: int
     approved_support: int
     disbursed: int
-
-    @property
-    def approved(self) -> bool:
-        return self.status in APPROVED_STATUSES
-
-    @property
-    def implemented(self) -> bool:
-        return self.status in IMPLEMENTED_STATUSES
+    approved: bool  # in the catalogue (status in APPROVED_STATUSES)
+    implemented: bool  # accepted or settled (IMPLEMENTED_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -109,19 +108,26 @@ def proposal_groups(session: Session, first_year: int, last_year: int) -> list[P
         )
         .group_by(p.activity, p.plan_year, p.commune, p.funding_source, p.status)
     )
-    return [
-        ProposalGroup(
-            activity=row[0],
-            year=int(row[1]),
-            commune=row[2] or "",
-            source=row[3] or "",
-            status=str(row[4]),
-            count=int(row[5]),
-            approved_support=int(row[6]),
-            disbursed=int(row[7]),
+    groups = []
+    for activity, year, commune, source, status, count, support, disbursed in session.execute(
+        query
+    ):
+        status = str(status)
+        groups.append(
+            ProposalGroup(
+                activity,
+                int(year),
+                commune or "",
+                source or "",
+                status,
+                int(count),
+                int(support),
+                int(disbursed),
+                status in APPROVED_STATUSES,
+                status in IMPLEMENTED_STATUSES,
+            )
         )
-        for row in session.execute(query)
-    ]
+    return groups
 
 
 def output_groups(
