@@ -105,10 +105,10 @@ class RegisterModel(QAbstractTableModel):
                 if base is None:
                     base = rq.matching_ids(session, flt.with_search(""), key, desc, actor)
                 narrowed = rq.narrow(session, base, flt.search)
-                if narrowed is not None:
-                    return narrowed, (base_key, base)
-                # No search index yet (being built): the database filters.
-                return rq.matching_ids(session, flt, key, desc, actor), None
+                if narrowed is None:  # no search index yet (being built): the database filters
+                    narrowed = rq.matching_ids(session, flt, key, desc, actor)
+                # The base stays valid either way: kept, it is not read again per keystroke.
+                return narrowed, (base_key, base)
 
         def done(result: tuple[list[int], _Base | None]) -> None:
             self._apply_ids(generation, *result)
