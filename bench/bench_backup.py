@@ -34,8 +34,9 @@ def main() -> None:
         work = Path(tmp)
         os.environ["KCDESK_DATA_DIR"] = str(work / "data")
         from kcdesk.models.db import backup_sqlite, open_database
-        from kcdesk.services import backup, integrity
-        from kcdesk.services.actor import SYSTEM
+        from kcdesk.services.backup import backup_restore as backup
+        from kcdesk.services.backup import integrity
+        from kcdesk.services.security.actor import SYSTEM
 
         if args.db is not None:
             source = args.db

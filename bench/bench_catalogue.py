@@ -36,14 +36,14 @@ from reportlab.platypus import SimpleDocTemplate, TableStyle  # noqa: E402
 from reportlab.platypus.tables import LongTable  # noqa: E402
 
 from kcdesk.models.catalogue import CatalogueState  # noqa: E402
-from kcdesk.reports import catalogue_pdf  # noqa: E402
-from kcdesk.reports.catalogue_pdf import write_catalogue_pdf  # noqa: E402
-from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx  # noqa: E402
-from kcdesk.reports.fonts import SERIF, SERIF_BOLD, register_fonts  # noqa: E402
-from kcdesk.reports.org import Agency  # noqa: E402
-from kcdesk.services.catalogue_build import CatalogueView, Entry, group_entries  # noqa: E402
-from kcdesk.services.catalogue_columns import load_catalogue_form  # noqa: E402
-from kcdesk.services.forms import load_activities  # noqa: E402
+from kcdesk.reports.catalogue import pdf as catalogue_pdf  # noqa: E402
+from kcdesk.reports.catalogue.pdf import write_catalogue_pdf  # noqa: E402
+from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx  # noqa: E402
+from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD, register_fonts  # noqa: E402
+from kcdesk.reports.common.org import Agency  # noqa: E402
+from kcdesk.services.catalogue.build import CatalogueView, Entry, group_entries  # noqa: E402
+from kcdesk.services.catalogue.columns import load_catalogue_form  # noqa: E402
+from kcdesk.services.forms.load import load_activities  # noqa: E402
 
 TRADES = ("mây tre đan", "chè Shan tuyết", "miến dong", "rèn Phúc Sen", "dệt thổ cẩm", "hương nén")
 AGENCY = Agency(

@@ -3,7 +3,7 @@
 Uses the shared cached demo database (``bench.common.cached_db``, built once in
 chunks by the demo generator). Measures, in the same run:
 
-- refresh: :func:`kcdesk.services.dashboard.compute` for each seed programme in a
+- refresh: :func:`kcdesk.services.dashboard.board.compute` for each seed programme in a
   fresh session, as the dashboard's worker does (median of several runs), reading
   the trigger-kept output summary of migration 0005 (installed here on a cache
   built before that migration was filled in);
@@ -33,8 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from kcdesk.models import dashboard as dashboard_indexes  # noqa: E402
 from kcdesk.models.db import Database, open_database  # noqa: E402
-from kcdesk.services import dashboard, dashboard_drill, dashboard_summary  # noqa: E402
-from kcdesk.services.dashboard_sql import APPROVED_STATUSES  # noqa: E402
+from kcdesk.services.dashboard import board as dashboard  # noqa: E402
+from kcdesk.services.dashboard import drill as dashboard_drill  # noqa: E402
+from kcdesk.services.dashboard import summary_table as dashboard_summary  # noqa: E402
+from kcdesk.services.dashboard.sql import APPROVED_STATUSES  # noqa: E402
 
 PROGRAMMES = ("CB-2026-2030", "KH-2026-2030", "HD-2023-2025")
 GOAL_MS = 150.0

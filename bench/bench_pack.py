@@ -36,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from kcdesk.models.db import backup_sqlite, open_database  # noqa: E402
-from kcdesk.services import setup  # noqa: E402
-from kcdesk.services.actor import SYSTEM  # noqa: E402
 from kcdesk.services.exchange import export, importer, keys  # noqa: E402
 from kcdesk.services.exchange.pack_reader import open_pack  # noqa: E402
+from kcdesk.services.security.actor import SYSTEM  # noqa: E402
+from kcdesk.services.setup import first_run as setup  # noqa: E402
 
 OFFICE = "XA-BENCH"
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kcdesk.models.db import Database, open_database  # noqa: E402
-from kcdesk.services import search  # noqa: E402
+from kcdesk.services.proposals import search  # noqa: E402
 
 QUERIES = (
     "mien dong",  # a trade, few hundred rows
@@ -68,7 +68,7 @@ def _register_model(db: Database) -> tuple[Any, Any, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
 
-    from kcdesk.services.actor import SYSTEM
+    from kcdesk.services.security.actor import SYSTEM
     from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.register.model import RegisterModel
 
@@ -102,7 +102,7 @@ def measure_search(db: Database, runs: int, queries: tuple[str, ...]) -> list[di
     from sqlalchemy import func, select
 
     from kcdesk.models import Proposal
-    from kcdesk.services import register_query as rq
+    from kcdesk.services.proposals import register_query as rq
     from kcdesk.text import fold_words
 
     app, ctx, model = _register_model(db)
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     built = search.ensure_index(db.engine)
     index_s = round(time.perf_counter() - started, 2)
     with db.session() as session:
-        from kcdesk.services import register_query as rq
+        from kcdesk.services.proposals import register_query as rq
 
         total = rq.count(session, rq.RegisterFilter())
     results: dict[str, Any] = {

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
-from kcdesk.reports import appraisal_sheet_pdf as sheet_pdf  # noqa: E402
-from kcdesk.reports.appraisal_sheet_pdf import CriterionLine, SheetData  # noqa: E402
-from kcdesk.reports.fonts import register_fonts  # noqa: E402
-from kcdesk.services.appraisal_criteria import load_criteria_sets  # noqa: E402
+from kcdesk.reports.appraisal import sheet_pdf  # noqa: E402
+from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData  # noqa: E402
+from kcdesk.reports.common.fonts import register_fonts  # noqa: E402
+from kcdesk.services.appraisal.criteria import load_criteria_sets  # noqa: E402
 
 TRADES = ("mây tre đan", "chè Shan tuyết", "miến dong", "rèn Phúc Sen", "dệt thổ cẩm", "hương nén")
 MEMBERS = (

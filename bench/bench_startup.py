@@ -54,7 +54,7 @@ import json, resource, sys
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from kcdesk.models.db import open_database
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui import fonts
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.main_window import MainWindow

@@ -2,7 +2,7 @@
 
 Databases of 1,000 / 10,000 / 100,000 demo proposals are cached under
 ``bench/cache/`` as ``proposals-<N>-<fingerprint>.sqlite`` and rebuilt when the
-schema head or the demo generator (``demo_data.py``, ``demo_extensions/``)
+schema head or the demo generator (``services/demo/``)
 changes. Every benchmark takes its database from :func:`cached_db`.
 
 A database is built in a child process, in chunks of :data:`CHUNK` proposals
@@ -70,9 +70,7 @@ def _fingerprint() -> str:
         if kind != "index":
             digest.update(f"{kind} {name} {sql}\n".encode())
     services = ROOT / "kcdesk" / "services"
-    for path in sorted(
-        [services / "demo_data.py", *sorted((services / "demo_extensions").glob("*.py"))]
-    ):
+    for path in sorted((services / "demo").glob("*.py")):
         digest.update(path.read_bytes())
     digest.update(str(CHUNK).encode())
     return digest.hexdigest()[:12]
@@ -158,7 +156,8 @@ def _build(proposals: int, target: Path) -> None:
     """Child process: presets + ``proposals`` demo proposals in chunks, then the index,
     into ``target`` (renamed into place only when complete, even if the parent died)."""
     from kcdesk.models.db import open_database
-    from kcdesk.services import search, setup
+    from kcdesk.services.proposals import search
+    from kcdesk.services.setup import first_run as setup
 
     tmp = target.with_name(target.stem + ".building")
     for leftover in target.parent.glob(tmp.name + "*"):

@@ -107,9 +107,9 @@ def child_search(scale: int, runs: int) -> dict[str, Any]:
     from bench.common import cached_db
 
     bench_search = _import("bench.bench_search")
-    _import("kcdesk.services.register_query")
+    _import("kcdesk.services.proposals.register_query")
     from kcdesk.models.db import open_database
-    from kcdesk.services import search
+    from kcdesk.services.proposals import search
 
     db = open_database(cached_db(scale))
     try:

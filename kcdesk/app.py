@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from kcdesk import paths
 from kcdesk.logsetup import setup_logging
 from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services import backup, settings, setup
-from kcdesk.services.actor import SYSTEM, Actor
+from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.core import settings
+from kcdesk.services.security.actor import SYSTEM, Actor
+from kcdesk.services.setup import first_run as setup
 
 if TYPE_CHECKING:
     from kcdesk.ui.worker import Worker
@@ -92,7 +94,7 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     """The database file no longer opens: offer to restore it from a backup."""
     from PySide6.QtWidgets import QFileDialog
 
-    from kcdesk.services.errors import UserError
+    from kcdesk.services.core.errors import UserError
     from kcdesk.ui import vi
 
     title = "kcdesk — không mở được cơ sở dữ liệu"

@@ -44,7 +44,8 @@ def _check_pdf(path: Path) -> None:
 
 def step_database(t: SelfTest) -> str:
     from kcdesk.models.db import current_revision, head_revision, open_database
-    from kcdesk.services import programmes, setup
+    from kcdesk.services.programmes import store as programmes
+    from kcdesk.services.setup import first_run as setup
 
     db = open_database(t.folder / "selftest.sqlite", create=True)
     setup.init_database(db)
@@ -58,7 +59,8 @@ def step_database(t: SelfTest) -> str:
 
 
 def step_demo(t: SelfTest) -> str:
-    from kcdesk.services import proposals, setup
+    from kcdesk.services.proposals import lookup as proposals
+    from kcdesk.services.setup import first_run as setup
 
     db = t.state["db"]
     ctx = setup.add_demo_data(db, proposals=60, seed=11, year=2027)
@@ -70,9 +72,9 @@ def step_demo(t: SelfTest) -> str:
 
 
 def step_proposal_pdf(t: SelfTest) -> str:
-    if importlib.util.find_spec("kcdesk.reports.proposal_pdf") is None:
+    if importlib.util.find_spec("kcdesk.reports.proposals.pdf") is None:
         raise Skip("proposal PDF not in this build")
-    from kcdesk.reports.proposal_pdf import write_proposal_pdf
+    from kcdesk.reports.proposals.pdf import write_proposal_pdf
 
     target = t.folder / "Đề án.pdf"
     with t.state["db"].session() as session:
@@ -136,7 +138,7 @@ def step_main_window(t: SelfTest) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from kcdesk.services.actor import SYSTEM
+    from kcdesk.services.security.actor import SYSTEM
     from kcdesk.ui import fonts, vi
     from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.main_window import MainWindow

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, FacilityKind, Proposal, ProposalFacility, ProposalStatus
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
-from kcdesk.services import appraisal
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.security.actor import SYSTEM
 
 # (code, title, support, beneficiary)
 PROPOSALS = (

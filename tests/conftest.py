@@ -34,7 +34,7 @@ def db_path(tmp_path: Path) -> Path:
 def db(db_path: Path) -> Iterator[Database]:
     """A migrated database with the presets loaded (no demo proposals)."""
     from kcdesk.models.db import open_database
-    from kcdesk.services import setup
+    from kcdesk.services.setup import first_run as setup
 
     database = open_database(db_path, create=True)
     setup.init_database(database)
@@ -49,7 +49,7 @@ _DEMO_CACHE: dict[str, bytes] = {}
 def demo_db(tmp_path: Path) -> Iterator[Database]:
     """A database with presets and 120 demo proposals (built once, copied per test)."""
     from kcdesk.models.db import backup_sqlite, open_database
-    from kcdesk.services import setup
+    from kcdesk.services.setup import first_run as setup
 
     path = tmp_path / "demo.sqlite"
     if "demo" not in _DEMO_CACHE:

@@ -21,9 +21,9 @@ from kcdesk.models import (
     StatusChange,
     new_uuid,
 )
-from kcdesk.services import programmes
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.programme_file import BudgetSpec, ProgrammeSpec, TargetSpec
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.programmes.file import BudgetSpec, ProgrammeSpec, TargetSpec
+from kcdesk.services.security.actor import SYSTEM
 
 _numbers = count(1)
 

@@ -26,9 +26,10 @@ from kcdesk.models import (
     new_uuid,
 )
 from kcdesk.models.db import Database, open_database
-from kcdesk.services import attachments, setup
-from kcdesk.services.actor import SYSTEM
 from kcdesk.services.exchange import keys
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import SYSTEM
+from kcdesk.services.setup import first_run as setup
 
 OFFICE = "XA-HD"
 

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
-from kcdesk.services import implementation as impl
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.forms import load_activities
+from kcdesk.services.forms.load import load_activities
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.security.actor import SYSTEM
 
 ACTIVITY = "may_moc_thiet_bi"
 

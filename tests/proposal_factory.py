@@ -8,14 +8,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from kcdesk.models import FacilityKind
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.facilities import FacilityInput, create_facility
-from kcdesk.services.proposal_draft import (
+from kcdesk.services.proposals.draft import (
     BudgetLineInput,
     FacilityRef,
     ProposalInput,
     ScheduleInput,
 )
+from kcdesk.services.proposals.facilities import FacilityInput, create_facility
+from kcdesk.services.security.actor import SYSTEM
 
 
 def make_facility(session: Session, name: str = "Hợp tác xã Chè Đại Từ", tax: str = "4600123456"):

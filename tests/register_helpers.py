@@ -17,8 +17,8 @@ from kcdesk.models import (
     Role,
     new_uuid,
 )
-from kcdesk.services.actor import Actor
-from kcdesk.services.search import facility_search_text, proposal_search_text
+from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
+from kcdesk.services.security.actor import Actor
 
 ADMIN = Actor("admin1", Role.ADMIN, "TTKC", "Quản trị")
 STAFF = Actor("canbo", Role.CENTRE_STAFF, "TTKC", "Cán bộ")

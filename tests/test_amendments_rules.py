@@ -14,10 +14,10 @@ from sqlalchemy import select
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus
 from kcdesk.models.amendment import Amendment
-from kcdesk.services import amendments
-from kcdesk.services.amendment_rules import decide_authority, load_rules
-from kcdesk.services.errors import ConflictError, PermissionDenied, ValidationError
-from kcdesk.services.forms import FormsError, clear_cache
+from kcdesk.services.amendments import record as amendments
+from kcdesk.services.amendments.authority import decide_authority, load_rules
+from kcdesk.services.core.errors import ConflictError, PermissionDenied, ValidationError
+from kcdesk.services.forms.load import FormsError, clear_cache
 from tests.pdftext import embedded_fonts, pdf_text
 from tests.register_helpers import ADMIN, LEADER, STAFF, facility, proposal
 
@@ -308,7 +308,7 @@ def test_stop_and_add_move_the_status(adb) -> None:  # noqa: ANN001
 
 
 def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:  # noqa: ANN001
-    from kcdesk.services import catalogue
+    from kcdesk.services.catalogue import versions as catalogue
 
     calls: list[tuple[str, str]] = []
     monkeypatch.setattr(

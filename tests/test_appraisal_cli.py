@@ -12,7 +12,7 @@ from kcdesk.cli.main import main
 from kcdesk.models import ProposalStatus
 from kcdesk.models.appraisal import ScoreSheet
 from kcdesk.models.db import Database
-from kcdesk.services import proposals
+from kcdesk.services.proposals import lookup as proposals
 from tests.appraisal_support import PROPOSALS, add_proposal
 from tests.pdftext import pdf_pages
 

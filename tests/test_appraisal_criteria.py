@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kcdesk import paths
-from kcdesk.services.appraisal_criteria import get_criteria_set, load_criteria_sets
-from kcdesk.services.forms import FormsError, forms_file
+from kcdesk.services.appraisal.criteria import get_criteria_set, load_criteria_sets
+from kcdesk.services.forms.load import FormsError, forms_file
 
 GOOD = """
 [[set]]

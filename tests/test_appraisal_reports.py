@@ -8,14 +8,15 @@ import openpyxl
 import pytest
 
 from kcdesk.models.db import Database
-from kcdesk.reports.appraisal_minutes_pdf import write_minutes
-from kcdesk.reports.appraisal_sheet_data import print_sheets
-from kcdesk.reports.appraisal_sheet_pdf import CriterionLine, SheetData, write_sheets
-from kcdesk.reports.appraisal_xlsx import write_summary
-from kcdesk.services import appraisal, settings
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.appraisal_scores import enter_scores
-from kcdesk.services.errors import UserError
+from kcdesk.reports.appraisal.minutes_pdf import write_minutes
+from kcdesk.reports.appraisal.sheet_data import print_sheets
+from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData, write_sheets
+from kcdesk.reports.appraisal.summary_xlsx import write_summary
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.scores import enter_scores
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.security.actor import SYSTEM
 from tests.appraisal_support import make_council, points
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 

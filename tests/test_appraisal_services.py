@@ -10,21 +10,22 @@ from sqlalchemy import func, select
 from kcdesk.models import AuditEvent, ProposalStatus, Role
 from kcdesk.models.appraisal import CriterionScore, MemberRole, ScoreSheet
 from kcdesk.models.db import Database
-from kcdesk.services import appraisal, audit
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.appraisal_results import (
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.results import (
     majority_conclusion,
     record_results,
     session_results,
 )
-from kcdesk.services.appraisal_scores import (
+from kcdesk.services.appraisal.scores import (
     SheetInput,
     enter_scores,
     format_points,
     parse_points,
     save_grid,
 )
-from kcdesk.services.errors import PermissionDenied, ValidationError
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.security.actor import SYSTEM, Actor
 from tests.appraisal_support import add_proposal, make_council, points
 
 ORDER = ["ho_tro", "ho_tro_dieu_chinh", "khong_ho_tro"]

@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 from kcdesk.models import ProposalStatus
 from kcdesk.models.appraisal import ScoreSheet
 from kcdesk.models.db import Database
-from kcdesk.services import appraisal, proposals
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.appraisal.view import AppraisalView
 from tests.appraisal_support import PROPOSALS, add_proposal, make_council

@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, ProposalStatus
-from kcdesk.services import audit, workflow
+from kcdesk.services.core import audit
+from kcdesk.services.proposals import workflow
 from tests.register_helpers import ADMIN, STAFF, proposal
 
 S = ProposalStatus

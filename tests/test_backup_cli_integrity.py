@@ -15,8 +15,11 @@ from kcdesk import paths
 from kcdesk.cli.main import main
 from kcdesk.models import Document, Proposal
 from kcdesk.models.db import Database
-from kcdesk.services import attachments, integrity, passwords, settings
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.backup import integrity
+from kcdesk.services.core import settings
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security import passwords
+from kcdesk.services.security.actor import SYSTEM
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -15,10 +15,15 @@ from sqlalchemy import select
 from kcdesk import paths
 from kcdesk.models import Document, Proposal, ProposalStatus, Role
 from kcdesk.models.db import Database, backup_sqlite, open_database
-from kcdesk.services import attachments, backup, backup_archive, integrity, settings, users
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.backup_archive import BackupRefused
-from kcdesk.services.workflow import change_status
+from kcdesk.services.backup import archive as backup_archive
+from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.backup import integrity
+from kcdesk.services.backup.archive import BackupRefused
+from kcdesk.services.core import settings
+from kcdesk.services.proposals import attachments
+from kcdesk.services.proposals.workflow import change_status
+from kcdesk.services.security import users
+from kcdesk.services.security.actor import SYSTEM
 
 KEEP_OUT = {"backup_log", "audit_event"}  # grow with the backup itself, checked apart
 

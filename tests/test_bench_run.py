@@ -14,7 +14,7 @@ from bench import run
 
 def _runner(name: str, scale: int, runs: int) -> dict[str, Any]:
     if name == "dashboard":
-        return {"missing": "kcdesk.services.dashboard: No module named 'dashboard'"}
+        return {"missing": "kcdesk.services.dashboard.board: No module named 'dashboard'"}
     if name == "pack":
         return {"error": "RuntimeError: boom"}
     # A distinct number per scale, so the headline can be told apart.

@@ -22,13 +22,14 @@ from kcdesk.cli.main import main
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import APPROVED_OR_LATER, Proposal
 from kcdesk.models.db import Database
-from kcdesk.reports.catalogue_pdf import write_catalogue_pdf
-from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
-from kcdesk.reports.org import agency_from_settings
-from kcdesk.reports.submission_letter_pdf import write_submission_letter
-from kcdesk.services import catalogue, settings
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.catalogue_columns import load_catalogue_form
+from kcdesk.reports.catalogue.pdf import write_catalogue_pdf
+from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
+from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
+from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.core import settings
+from kcdesk.services.security.actor import SYSTEM
 from tests.pdftext import embedded_fonts, pdf_text
 from tests.test_catalogue_service import add_proposal
 
@@ -208,7 +209,7 @@ def test_xlsx_a_date_cell_gets_its_own_style(tmp_path: Path) -> None:
     which must not leak into the cells sharing the style."""
     from openpyxl import Workbook
 
-    from kcdesk.reports import catalogue_xlsx as cx
+    from kcdesk.reports.catalogue import xlsx as cx
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("x")

@@ -21,11 +21,13 @@ from kcdesk.models import (
 )
 from kcdesk.models.catalogue import CatalogueState
 from kcdesk.models.db import Database
-from kcdesk.services import audit, catalogue, workflow
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.catalogue_build import period_text, roman
-from kcdesk.services.errors import NotFoundError, PermissionDenied, ValidationError
-from kcdesk.services.forms import load_activities
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.catalogue.build import period_text, roman
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import NotFoundError, PermissionDenied, ValidationError
+from kcdesk.services.forms.load import load_activities
+from kcdesk.services.proposals import workflow
+from kcdesk.services.security.actor import SYSTEM, Actor
 
 LEADER = Actor("lanhdao", Role.LEADER)
 STAFF = Actor("canbo", Role.CENTRE_STAFF)

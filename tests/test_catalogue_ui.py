@@ -12,9 +12,9 @@ from kcdesk.formatting import format_money
 from kcdesk.models import Proposal
 from kcdesk.models.catalogue import CatalogueState
 from kcdesk.models.db import Database
-from kcdesk.services import catalogue
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.usb_export import CHECKSUM_FILE
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.catalogue.usb_export import CHECKSUM_FILE
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.view import CataloguePanel

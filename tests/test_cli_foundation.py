@@ -87,7 +87,7 @@ def test_demo_data_is_deterministic_and_covers_statuses(tmp_path: Path, capsys) 
 
 def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     from kcdesk.models.db import open_database
-    from kcdesk.services import settings
+    from kcdesk.services.core import settings
 
     db = open_database(inited)
     with db.session() as session:
@@ -104,7 +104,7 @@ def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsy
 
 
 def settings_actor():  # noqa: ANN201
-    from kcdesk.services.actor import SYSTEM
+    from kcdesk.services.security.actor import SYSTEM
 
     return SYSTEM
 

@@ -10,8 +10,8 @@ import pytest
 
 from kcdesk.cli.main import main
 from kcdesk.models.db import open_database
-from kcdesk.services import settings
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.core import settings
+from kcdesk.services.security.actor import SYSTEM
 
 
 def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:  # noqa: ANN001

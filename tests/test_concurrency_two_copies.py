@@ -15,11 +15,14 @@ from sqlalchemy.orm import sessionmaker
 
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus, Role, Setting
 from kcdesk.models.db import Database, open_database
-from kcdesk.services import audit, integrity, proposal_save, proposals, retry, settings
-from kcdesk.services.actor import Actor
-from kcdesk.services.concurrency import check_revision
-from kcdesk.services.errors import ConflictError
-from kcdesk.services.proposal_draft import from_proposal
+from kcdesk.services.backup import integrity
+from kcdesk.services.core import audit, retry, settings
+from kcdesk.services.core.concurrency import check_revision
+from kcdesk.services.core.errors import ConflictError
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals import save as proposal_save
+from kcdesk.services.proposals.draft import from_proposal
+from kcdesk.services.security.actor import Actor
 
 LAN = Actor("lan", Role.CENTRE_STAFF, "TTKC", "Nguyễn Thị Lan")
 HOA = Actor("hoa", Role.CENTRE_STAFF, "TTKC", "Trần Văn Hoa")

@@ -21,8 +21,9 @@ from sqlalchemy import func, select
 
 from kcdesk.models import BudgetLine, Proposal
 from kcdesk.models.db import Database, open_database
-from kcdesk.services import drafts, integrity
-from kcdesk.services.actor import Actor
+from kcdesk.services.backup import integrity
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.security.actor import Actor
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
@@ -31,9 +32,12 @@ import sys
 from sqlalchemy import select
 from kcdesk.models import BudgetLine, Proposal, Role
 from kcdesk.models.db import open_database
-from kcdesk.services import audit, drafts, proposals, settings
-from kcdesk.services.actor import Actor
-from kcdesk.services.proposal_draft import BudgetLineInput, ProposalInput
+from kcdesk.services.core import audit
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.core import settings
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.proposals.draft import BudgetLineInput, ProposalInput
 
 db = open_database(sys.argv[1])
 actor = Actor("lan", Role.ADMIN, "TTKC", "Nguyễn Thị Lan")

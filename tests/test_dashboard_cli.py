@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.services import programmes
+from kcdesk.services.programmes import store as programmes
 from tests.dashboard_support import add_proposal
 from tests.pdftext import pdf_text
 

@@ -8,9 +8,10 @@ import pytest
 
 from kcdesk.models import ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.services import dashboard, dashboard_drill
-from kcdesk.services.dashboard import expected_share, pace_of
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import drill as dashboard_drill
+from kcdesk.services.dashboard.board import expected_share, pace_of
 from tests.dashboard_support import MEASURE_ACTIVITY, add_programme, add_proposal, target
 
 S = ProposalStatus

@@ -10,8 +10,10 @@ import pytest
 from kcdesk.models import ProposalStatus
 from kcdesk.models.db import Database
 from kcdesk.paths import install_root
-from kcdesk.services import dashboard, dashboard_drill, programmes
-from kcdesk.services.programme_file import KNOWN_ACTIVITIES
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import drill as dashboard_drill
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.programmes.file import KNOWN_ACTIVITIES
 from tests.dashboard_support import add_proposal
 
 SEEDS = ("CB-2026-2030", "KH-2026-2030", "HD-2023-2025")
@@ -49,7 +51,7 @@ def test_every_seed_target_is_on_the_dashboard(db: Database) -> None:
 
 
 def test_parts_warning_follows_an_edited_target(db: Database) -> None:
-    from kcdesk.services.actor import SYSTEM
+    from kcdesk.services.security.actor import SYSTEM
 
     with db.session() as s:
         programmes.update_target(s, SYSTEM, "CB-2026-2030", "IV.6", quantity=5)

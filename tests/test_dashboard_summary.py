@@ -11,7 +11,8 @@ from sqlalchemy import text
 from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
 from kcdesk.models.dashboard import SUMMARY_TRIGGER_NAMES
 from kcdesk.models.db import Database
-from kcdesk.services import dashboard, dashboard_summary
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import summary_table as dashboard_summary
 
 LIVE = text(
     "SELECT p.activity, p.plan_year, p.status, o.measure, sum(o.planned), "

@@ -11,8 +11,9 @@ from PySide6.QtTest import QTest
 
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.services import dashboard, dashboard_drill
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import drill as dashboard_drill
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.dashboard.target_model import COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS
 from kcdesk.ui.dashboard.view import DashboardView

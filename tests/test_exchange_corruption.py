@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange import export, importer, keys
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.pack_writer import PackWriter
-from kcdesk.services.safe_write import atomic_write
+from kcdesk.services.security.actor import SYSTEM
 from tests.exchange_support import OFFICE, Pair, add_proposal, dump, make_pair
 
 REFUSAL_REASONS = {

@@ -6,9 +6,9 @@ import os
 import tracemalloc
 from pathlib import Path
 
-from kcdesk.services import attachments
-from kcdesk.services.actor import SYSTEM
 from kcdesk.services.exchange import export, importer
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import SYSTEM
 from tests.exchange_support import OFFICE, add_proposal, get, make_pair
 
 SCAN_BYTES = 8 << 20  # 8 MB per scan, 5 scans: 40 MB of attachments

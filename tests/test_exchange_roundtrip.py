@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus, StatusChange
 from kcdesk.models.exchange import ExchangeConflict, ImportLog, RemoteEvent, SyncState
-from kcdesk.services import attachments, audit, workflow
-from kcdesk.services.actor import SYSTEM, Actor
+from kcdesk.services.core import audit
+from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import conflicts, export, importer, keys, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.pack_writer import PackWriter
-from kcdesk.services.safe_write import atomic_write
+from kcdesk.services.proposals import attachments, workflow
+from kcdesk.services.security.actor import SYSTEM, Actor
 from tests.exchange_support import OFFICE, Pair, Site, add_proposal, dump, get, make_pair
 
 CENTRE_STAFF = Actor("canbo", office_code="TTKC")
@@ -229,7 +230,7 @@ def test_refused_when_province_office_or_recipient_is_wrong(pair: Pair, tmp_path
         receive(pair.office, pack)
     assert info.value.reason == E.WRONG_RECIPIENT
     # A Centre of another province.
-    from kcdesk.services import settings
+    from kcdesk.services.core import settings
 
     with pair.centre.db.session() as s:
         settings.put(s, SYSTEM, "org.province", "Khánh Hòa")

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import open_database
-from kcdesk.services import setup, workflow
-from kcdesk.services.actor import SYSTEM
 from kcdesk.services.exchange import export, importer
+from kcdesk.services.proposals import workflow
+from kcdesk.services.security.actor import SYSTEM
+from kcdesk.services.setup import first_run as setup
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.exchange.section import ExchangeSection
 from tests.exchange_support import OFFICE, Pair, add_proposal, get, make_pair

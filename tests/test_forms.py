@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from kcdesk import paths
-from kcdesk.services import forms
-from kcdesk.services.forms import (
+from kcdesk.services.forms import load as forms
+from kcdesk.services.forms.load import (
     ActivitySpec,
     FormsError,
     SupportCap,

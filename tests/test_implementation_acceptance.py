@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.attachments import store_bytes
-from kcdesk.services.errors import ValidationError
-from kcdesk.services.forms import load_activities
+from kcdesk.services.core.errors import ValidationError
+from kcdesk.services.forms.load import load_activities
+from kcdesk.services.implementation import acceptance
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.proposals.attachments import store_bytes
+from kcdesk.services.security.actor import SYSTEM
 from tests.implementation_support import ACTIVITY, all_evidence, make_proposal, outputs_for
 
 S = ProposalStatus
@@ -211,8 +211,8 @@ def test_acceptance_needs_outputs_minutes_and_implementing(session: Session) -> 
 def test_minutes_recorded_after_the_status_was_moved_in_the_register(session: Session) -> None:
     """'Accepted' set through the register has no minutes: payments wait for them."""
     from kcdesk.models.implementation import DisbursementKind
-    from kcdesk.services import implementation_money as money
-    from kcdesk.services import workflow
+    from kcdesk.services.implementation import money
+    from kcdesk.services.proposals import workflow
 
     p = make_proposal(session)
     impl.start(session, SYSTEM, p)
@@ -251,9 +251,9 @@ def test_minutes_recorded_after_the_status_was_moved_in_the_register(session: Se
 def test_every_write_needs_the_implementation_permission(session: Session) -> None:
     from kcdesk.models import Role
     from kcdesk.models.implementation import DisbursementKind
-    from kcdesk.services import implementation_money as money
-    from kcdesk.services.actor import Actor
-    from kcdesk.services.errors import PermissionDenied
+    from kcdesk.services.core.errors import PermissionDenied
+    from kcdesk.services.implementation import money
+    from kcdesk.services.security.actor import Actor
 
     p = make_proposal(session)
     code = impl.evidence_checklist(session, p)[0].code

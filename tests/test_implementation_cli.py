@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from kcdesk.cli.main import main
 from kcdesk.models.db import Database
-from kcdesk.services.forms import load_activities
+from kcdesk.services.forms.load import load_activities
 from tests.implementation_support import ACTIVITY, make_proposal
 from tests.pdftext import pdf_text
 

@@ -6,12 +6,11 @@ from datetime import date
 
 from kcdesk.models.db import Database
 from kcdesk.models.implementation import DisbursementKind
-from kcdesk.services import dashboard
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services import implementation_money as money
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.proposals import get_proposal
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.implementation import acceptance, money
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.proposals.lookup import get_proposal
+from kcdesk.services.security.actor import SYSTEM
 from tests.implementation_support import all_evidence, make_proposal
 
 PROGRAMME = "CB-2026-2030"

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
 from kcdesk.models.implementation import Acceptance, Disbursement, DisbursementKind, Settlement
-from kcdesk.services import attention, settings
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.attention_providers import settlement as overdue
+from kcdesk.services.attention import collect as attention
+from kcdesk.services.attention import settlement as overdue
+from kcdesk.services.core import settings
+from kcdesk.services.implementation import acceptance
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.security.actor import SYSTEM
 from tests.implementation_support import make_proposal, outputs_for
 
 S = ProposalStatus

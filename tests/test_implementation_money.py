@@ -13,14 +13,13 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus, Role
 from kcdesk.models.db import Database
 from kcdesk.models.implementation import Disbursement, DisbursementKind, Settlement
-from kcdesk.services import audit
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services import implementation_money as money
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.errors import PermissionDenied, ValidationError
-from kcdesk.services.forms import FormsError
-from kcdesk.services.implementation import start
-from kcdesk.services.implementation_rules import load_rules
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.forms.load import FormsError
+from kcdesk.services.implementation import acceptance, money
+from kcdesk.services.implementation.progress import start
+from kcdesk.services.implementation.rules import load_rules
+from kcdesk.services.security.actor import SYSTEM, Actor
 from tests.implementation_support import all_evidence, make_proposal, outputs_for
 
 ADV = DisbursementKind.ADVANCE

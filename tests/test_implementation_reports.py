@@ -13,15 +13,17 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Facility, FacilityKind, Proposal, ProposalFacility
 from kcdesk.models.db import Database
 from kcdesk.models.implementation import DisbursementKind
-from kcdesk.reports import settlement_summary as summary_report
-from kcdesk.reports.acceptance_minutes_pdf import minutes_bytes, write_acceptance_minutes
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services import implementation_money as money
-from kcdesk.services import settings
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.errors import ValidationError
-from kcdesk.services.forms import load_activities, load_measures
+from kcdesk.reports.implementation import settlement_summary as summary_report
+from kcdesk.reports.implementation.acceptance_minutes_pdf import (
+    minutes_bytes,
+    write_acceptance_minutes,
+)
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import ValidationError
+from kcdesk.services.forms.load import load_activities, load_measures
+from kcdesk.services.implementation import acceptance, money
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.security.actor import SYSTEM
 from tests.implementation_support import ACTIVITY, all_evidence, make_proposal
 from tests.pdftext import embedded_fonts, pdf_text
 

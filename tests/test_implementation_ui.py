@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QSpinBox
 
 from kcdesk.models import ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.services import implementation_money as money
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.proposals import get_proposal
+from kcdesk.services.implementation import money
+from kcdesk.services.proposals.lookup import get_proposal
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.implementation.list_model import COL_DISBURSED, COL_PROGRESS
 from kcdesk.ui.implementation.view import ImplementationView

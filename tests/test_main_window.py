@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QComboBox, QTableWidget
 
-from kcdesk.services import programmes
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.main_window import MainWindow
 from kcdesk.ui.sections import SECTIONS
@@ -92,7 +92,7 @@ def test_worker_runs_off_the_ui_thread(qtbot, db) -> None:  # noqa: ANN001
 def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
     from PySide6.QtWidgets import QApplication
 
-    from kcdesk.services.errors import UserError
+    from kcdesk.services.core.errors import UserError
     from kcdesk.ui.crash import show_error
 
     box = show_error(None, RuntimeError("boom"))
@@ -106,8 +106,8 @@ def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
 
 
 def test_start_up_offers_unsaved_drafts(qtbot, db) -> None:  # noqa: ANN001
-    from kcdesk.services import drafts
-    from kcdesk.services.proposal_draft import ProposalInput
+    from kcdesk.services.proposals import draft_store as drafts
+    from kcdesk.services.proposals.draft import ProposalInput
 
     ctx = AppContext(db, SYSTEM)
     win = MainWindow(ctx)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from reportlab.platypus import PageBreak
 
-from kcdesk.reports import official_pdf as op
-from kcdesk.reports.org import agency_from_settings
-from kcdesk.services.settings import DEFAULTS
+from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.core.settings import DEFAULTS
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 
 

@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 
 from kcdesk.models import ProposalStatus
 from kcdesk.models.db import Database
-from kcdesk.reports.org import agency_from_settings
-from kcdesk.reports.periodic_report_pdf import save_periodic_report_pdf
-from kcdesk.reports.periodic_report_xlsx import save_periodic_report_xlsx
-from kcdesk.services import settings
-from kcdesk.services.dashboard_period import PeriodReport, compute_period
-from kcdesk.services.errors import UserError
+from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.periodic.pdf import save_periodic_report_pdf
+from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.dashboard.periodic import PeriodReport, compute_period
 from tests.dashboard_support import add_programme, add_proposal, target
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 

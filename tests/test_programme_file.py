@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from kcdesk.paths import install_root
-from kcdesk.services import programme_file
-from kcdesk.services.errors import UserError
-from kcdesk.services.programme_file import (
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.programmes import file as programme_file
+from kcdesk.services.programmes.file import (
     KNOWN_ACTIVITIES,
     KNOWN_MEASURES,
     BudgetSpec,

@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 
 from kcdesk.models import AuditEvent, Role
 from kcdesk.models.db import Database
-from kcdesk.services import programmes
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.errors import PermissionDenied, ValidationError
-from kcdesk.services.programme_file import ProgrammeFileError, preset_paths
-from kcdesk.services.programme_xlsx import read_programme_xlsx, write_programme_xlsx
+from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.programmes.file import ProgrammeFileError, preset_paths
+from kcdesk.services.programmes.xlsx import read_programme_xlsx, write_programme_xlsx
+from kcdesk.services.security.actor import SYSTEM, Actor
 
 LEADER = Actor(username="lanhdao", role=Role.LEADER, office_code="TTKC", full_name="Lãnh đạo")
 

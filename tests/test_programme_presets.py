@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kcdesk.paths import resources_dir
-from kcdesk.services.programme_file import (
+from kcdesk.services.programmes.file import (
     ProgrammeSpec,
     TargetSpec,
     check_programme,

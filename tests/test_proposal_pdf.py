@@ -8,9 +8,9 @@ import pytest
 
 from kcdesk.cli.main import main
 from kcdesk.models.db import Database
-from kcdesk.reports.proposal_pdf import write_proposal_pdf
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.proposal_save import create_proposal
+from kcdesk.reports.proposals.pdf import write_proposal_pdf
+from kcdesk.services.proposals.save import create_proposal
+from kcdesk.services.security.actor import SYSTEM
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 from tests.proposal_factory import machine_input, make_facility
 

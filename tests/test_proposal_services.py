@@ -11,13 +11,16 @@ from sqlalchemy import select
 
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus, Role
 from kcdesk.models.db import Database
-from kcdesk.services import audit, drafts, facilities, proposals, workflow
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.duplicate_support import prior_support
-from kcdesk.services.errors import ConflictError, PermissionDenied, ValidationError
-from kcdesk.services.proposal_draft import BudgetLineInput, from_json, from_proposal, to_json
-from kcdesk.services.proposal_save import create_proposal, update_proposal
-from kcdesk.services.proposal_validation import errors, validate, validate_all
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import ConflictError, PermissionDenied, ValidationError
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.proposals import facilities, workflow
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals.draft import BudgetLineInput, from_json, from_proposal, to_json
+from kcdesk.services.proposals.duplicates import prior_support
+from kcdesk.services.proposals.save import create_proposal, update_proposal
+from kcdesk.services.proposals.validation import errors, validate, validate_all
+from kcdesk.services.security.actor import SYSTEM, Actor
 from tests.proposal_factory import machine_input, make_facility
 
 
@@ -158,8 +161,8 @@ def test_months_beneficiary_split_and_integral_amounts() -> None:
 
 
 def test_required_documents_missing_is_a_warning_not_an_error() -> None:
-    from kcdesk.services import forms
-    from kcdesk.services.proposal_draft import documents_for
+    from kcdesk.services.forms import load as forms
+    from kcdesk.services.proposals.draft import documents_for
 
     data = machine_input("x")
     data.documents = documents_for(forms.load_activities()[data.activity], [])
@@ -277,7 +280,7 @@ def test_quantity_beyond_three_decimals_is_refused() -> None:
 
 def test_new_proposal_belongs_to_this_pcs_office(db: Database) -> None:
     with db.session() as s:
-        from kcdesk.services import settings
+        from kcdesk.services.core import settings
 
         settings.put(s, SYSTEM, "office.code", "PKT-HB")
         f = make_facility(s)
@@ -303,8 +306,9 @@ def test_approved_proposal_is_changed_only_by_amendment(db: Database) -> None:
 
 
 def test_damaged_attachment_is_an_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from kcdesk.services import attachments, forms
-    from kcdesk.services.proposal_draft import documents_for
+    from kcdesk.services.forms import load as forms
+    from kcdesk.services.proposals import attachments
+    from kcdesk.services.proposals.draft import documents_for
 
     scan = tmp_path / "Giấy phép.pdf"
     scan.write_bytes(b"%PDF scan of a licence")

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from kcdesk.models import Proposal, ProposalStatus, StatusChange
 from kcdesk.models.amendment import Amendment
-from kcdesk.services import register_query as rq
-from kcdesk.services import workflow
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.proposals import register_query as rq
+from kcdesk.services.proposals import workflow
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register.model import CODE_ROLE, HEADERS, RegisterModel
 
@@ -108,7 +108,7 @@ def _service_codes(ctx, flt: rq.RegisterFilter, sort: str, descending: bool) -> 
 
 
 def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch) -> None:  # noqa: ANN001
-    from kcdesk.services import search
+    from kcdesk.services.proposals import search
 
     search.ensure_index(ctx.db.engine)
     model = RegisterModel(ctx)
@@ -141,7 +141,7 @@ def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch)
 
 
 def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:  # noqa: ANN001
-    from kcdesk.services import search
+    from kcdesk.services.proposals import search
     from tests.register_helpers import proposal
 
     search.ensure_index(ctx.db.engine)
@@ -161,7 +161,7 @@ def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:  # 
 
 
 def test_search_before_the_index_is_built_still_finds(ctx) -> None:  # noqa: ANN001
-    from kcdesk.services import search
+    from kcdesk.services.proposals import search
 
     search.drop_index(ctx.db.engine)
     model = RegisterModel(ctx)

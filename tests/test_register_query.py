@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal, ProposalStatus, Role
-from kcdesk.services import attention, search, settings
-from kcdesk.services import register_query as rq
-from kcdesk.services.actor import Actor
+from kcdesk.services.attention import collect as attention
+from kcdesk.services.core import settings
+from kcdesk.services.proposals import register_query as rq
+from kcdesk.services.proposals import search
+from kcdesk.services.security.actor import Actor
 from tests.register_helpers import ADMIN, document, facility, proposal
 
 S = ProposalStatus
@@ -185,24 +187,12 @@ def test_attention_items(db) -> None:  # noqa: ANN001
         }
 
 
-def test_attention_providers_are_collected(db, monkeypatch) -> None:  # noqa: ANN001
-    import types
+def test_every_attention_kind_has_a_vietnamese_label() -> None:
+    from kcdesk.services.attention import settlement
 
-    from kcdesk.services import attention_providers
-
-    fake = types.ModuleType("kcdesk.services.attention_providers.zz_test")
-    fake.items = lambda session, today: [attention.AttentionItem("zz", "ĐA-1", f"ngày {today}")]  # type: ignore[attr-defined]
-    fake.KIND, fake.LABEL = "zz", "Thử"  # type: ignore[attr-defined]
-    monkeypatch.setitem(__import__("sys").modules, fake.__name__, fake)
-    monkeypatch.setattr(
-        "pkgutil.iter_modules",
-        lambda path: [types.SimpleNamespace(name="zz_test")],
-    )
-    with db.session() as session:
-        items = attention.provider_items(session, date(2027, 1, 1))
-    assert [(i.kind, i.message) for i in items] == [("zz", "ngày 2027-01-01")]
-    assert attention.KIND_LABELS["zz"] == "Thử"
-    assert attention_providers.__doc__
+    kinds = {"late_dossier", "long_wait", "missing_documents", settlement.KIND}
+    assert kinds <= set(attention.KIND_LABELS)
+    assert all(attention.KIND_LABELS[k][0].isupper() for k in kinds)
 
 
 def test_attention_cli_json(db, capsys) -> None:  # noqa: ANN001

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from kcdesk.models import Proposal, ProposalStatus
-from kcdesk.services import register_query as rq
-from kcdesk.services import search
+from kcdesk.services.proposals import register_query as rq
+from kcdesk.services.proposals import search
 
 # One, two and three letters and more; words of the demo titles, communes and codes.
 WORDS = ["a", "x", "d", "h", "do", "go", "da", "xa", "ha", "may", "say", "hop", "tac", "2027"]

@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal
-from kcdesk.services import register_query as rq
-from kcdesk.services import search
+from kcdesk.services.proposals import register_query as rq
+from kcdesk.services.proposals import search
 from kcdesk.text import fold, fold_words
 from tests.register_helpers import facility, proposal
 

@@ -16,23 +16,18 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal, ProposalStatus, Role
 from kcdesk.models.db import Database, backup_sqlite, open_database
-from kcdesk.services import (
-    appraisal,
-    backup,
-    catalogue,
-    integrity,
-    passwords,
-    permissions,
-    programmes,
-    proposals,
-    scope,
-    settings,
-    users,
-    workflow,
-)
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.errors import NotFoundError, PermissionDenied, UserError
-from kcdesk.services.programme_file import preset_paths
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.backup import integrity
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import NotFoundError, PermissionDenied, UserError
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.programmes.file import preset_paths
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals import workflow
+from kcdesk.services.security import passwords, permissions, scope, users
+from kcdesk.services.security.actor import SYSTEM, Actor
 
 S = ProposalStatus
 ADMIN, STAFF, SECRETARY, LEADER, CLERK = (
@@ -305,10 +300,10 @@ def test_clerk_sees_only_own_office_proposals(demo_db: Database) -> None:
 def test_clerk_cannot_edit_another_offices_proposal(demo_db) -> None:  # noqa: ANN001
     """update_proposal looks the proposal up within the clerk's own office only."""
     from kcdesk.models import Proposal, Role
-    from kcdesk.services import proposal_save
-    from kcdesk.services.actor import Actor
-    from kcdesk.services.errors import NotFoundError
-    from kcdesk.services.proposal_draft import ProposalInput
+    from kcdesk.services.core.errors import NotFoundError
+    from kcdesk.services.proposals import save as proposal_save
+    from kcdesk.services.proposals.draft import ProposalInput
+    from kcdesk.services.security.actor import Actor
 
     with demo_db.session() as session:
         proposal = session.query(Proposal).filter(Proposal.office_code != "").first()

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit
 from kcdesk.app import _log_in
 from kcdesk.models import Role
 from kcdesk.models.db import Database
-from kcdesk.services import passwords, settings, users
-from kcdesk.services.actor import SYSTEM, Actor
+from kcdesk.services.core import settings
+from kcdesk.services.security import passwords, users
+from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.login_dialog import LoginDialog, needs_first_admin
 from kcdesk.ui.sections.settings import SettingsSection

@@ -11,9 +11,10 @@ import pytest
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, Role, User, utcnow
 from kcdesk.models.db import Database
-from kcdesk.services import audit, passwords, users
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.errors import PermissionDenied, ValidationError
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.security import passwords, users
+from kcdesk.services.security.actor import SYSTEM, Actor
 
 SECRET = "Mật-khẩu-bí-mật-2027"
 

@@ -11,11 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from kcdesk.services import safe_write, usb_export
-from kcdesk.services.errors import UserError
-from kcdesk.services.removable_drives import Drive, format_size, linux_drives
-from kcdesk.services.safe_write import WriteFailed
-from kcdesk.services.usb_export import CHECKSUM_FILE, ExportCancelled, export_files, verify_folder
+from kcdesk.services.catalogue import usb_export
+from kcdesk.services.catalogue.removable_drives import Drive, format_size, linux_drives
+from kcdesk.services.catalogue.usb_export import (
+    CHECKSUM_FILE,
+    ExportCancelled,
+    export_files,
+    verify_folder,
+)
+from kcdesk.services.core import safe_write
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.safe_write import WriteFailed
 
 
 def producer(data: bytes) -> Callable[[Path], None]:

@@ -14,11 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from kcdesk.models import Role
 from kcdesk.models.db import Database
-from kcdesk.reports.proposal_pdf import write_proposal_pdf
-from kcdesk.services import drafts, proposals
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.proposal_draft import from_proposal
-from kcdesk.services.proposal_save import create_proposal, update_proposal
+from kcdesk.reports.proposals.pdf import write_proposal_pdf
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals.draft import from_proposal
+from kcdesk.services.proposals.save import create_proposal, update_proposal
+from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.pdf_preview import show_pdf
 from kcdesk.ui.wizard import open_proposal_wizard

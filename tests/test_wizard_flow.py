@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from kcdesk.models.db import Database
-from kcdesk.services import drafts, proposals, settings
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.core import settings
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.wizard import open_proposal_wizard
 from kcdesk.ui.wizard.wizard import ProposalWizard
@@ -71,7 +73,7 @@ def test_new_proposal_typed_end_to_end(
         facility = make_facility(s)
         old = machine_input(facility.uuid)
         old.plan_year, old.start_month, old.end_month = 2025, date(2025, 3, 1), date(2025, 8, 1)
-        from kcdesk.services.proposal_save import create_proposal
+        from kcdesk.services.proposals.save import create_proposal
 
         earlier = create_proposal(s, SYSTEM, old).code
         _approve(s, earlier)

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kcdesk import paths
 from kcdesk.models.db import Database
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.proposal_save import create_proposal
+from kcdesk.services.proposals.save import create_proposal
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.wizard import open_proposal_wizard
 from kcdesk.ui.wizard.printing import preview_proposal
@@ -87,7 +87,7 @@ def test_print_preview_of_the_saved_proposal(
 
 
 def test_new_facility_from_the_wizard(ctx: AppContext, db: Database, qtbot: QtBot) -> None:
-    from kcdesk.services import facilities
+    from kcdesk.services.proposals import facilities
 
     wizard = open_proposal_wizard(ctx, None)
     qtbot.addWidget(wizard)

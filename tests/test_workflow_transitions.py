@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, ProposalStatus, StatusChange
-from kcdesk.services import workflow
-from kcdesk.services.errors import PermissionDenied, ValidationError
+from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.proposals import workflow
 from tests.register_helpers import ADMIN, LEADER, SECRETARY, STAFF, proposal
 
 S = ProposalStatus
@@ -130,7 +130,7 @@ def test_decision_required(db, source: S, target: S) -> None:  # noqa: ANN001
 
 
 def test_records_who_when_why_and_audits(db) -> None:  # noqa: ANN001
-    from kcdesk.services.proposals import get_proposal
+    from kcdesk.services.proposals.lookup import get_proposal
 
     with db.session() as session:
         p = proposal(session, "ĐA-2027-700", status=S.FORWARDED)

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, Facility, Proposal, ProposalStatus, StatusChange
 from kcdesk.models.db import Database
-from kcdesk.services import audit, xlsx_import
-from kcdesk.services.actor import SYSTEM
-from kcdesk.services.errors import UserError
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.imports import old_lists as xlsx_import
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.text import fold
 
 

@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import parse_date
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
-from kcdesk.services import appraisal, proposals, settings
-from kcdesk.services.appraisal_criteria import load_criteria_sets
-from kcdesk.services.appraisal_results import record_results, session_results
-from kcdesk.services.appraisal_scores import SheetInput, save_grid
-from kcdesk.services.errors import UserError
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.criteria import load_criteria_sets
+from kcdesk.services.appraisal.results import record_results, session_results
+from kcdesk.services.appraisal.scores import SheetInput, save_grid
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import lookup as proposals
 from kcdesk.text import nfc
 
 GROUP = "appraisal"
@@ -199,7 +201,7 @@ def _scores(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _sheets(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.appraisal_sheet_data import print_sheets
+    from kcdesk.reports.appraisal.sheet_data import print_sheets
 
     with ctx.db.session() as session:
         found = _sessions(session, args)
@@ -241,7 +243,7 @@ def _record(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _minutes(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.appraisal_minutes_pdf import write_minutes
+    from kcdesk.reports.appraisal.minutes_pdf import write_minutes
 
     with ctx.db.session() as session:
         s = appraisal.get_session(session, args.session)
@@ -251,7 +253,7 @@ def _minutes(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.appraisal_xlsx import write_summary
+    from kcdesk.reports.appraisal.summary_xlsx import write_summary
 
     with ctx.db.session() as session:
         write_summary(appraisal.get_session(session, args.session), Path(args.out))

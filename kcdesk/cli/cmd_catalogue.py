@@ -17,18 +17,20 @@ from typing import BinaryIO
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import format_money, parse_date
 from kcdesk.models import ProposalStatus
-from kcdesk.reports.catalogue_pdf import default_issuer, write_catalogue_pdf
-from kcdesk.reports.catalogue_xlsx import write_catalogue_xlsx
-from kcdesk.reports.org import agency_from_settings
-from kcdesk.reports.submission_letter_pdf import write_submission_letter
-from kcdesk.services import catalogue, settings, xlsx_import
-from kcdesk.services.catalogue_build import CatalogueView
-from kcdesk.services.catalogue_columns import load_catalogue_form
-from kcdesk.services.catalogue_compare import diff_dict
-from kcdesk.services.errors import UserError
-from kcdesk.services.safe_write import atomic_write_bytes
-from kcdesk.services.workflow import parse_status
-from kcdesk.services.xlsx_import_header import FIELDS, column_index
+from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
+from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
+from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
+from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.catalogue.build import CatalogueView
+from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.catalogue.compare import diff_dict
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.safe_write import atomic_write_bytes
+from kcdesk.services.imports import old_lists as xlsx_import
+from kcdesk.services.imports.header import FIELDS, column_index
+from kcdesk.services.proposals.workflow import parse_status
 
 
 def _date(text: str | None) -> date | None:

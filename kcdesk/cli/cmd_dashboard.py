@@ -9,10 +9,14 @@ from pathlib import Path
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import format_money, format_percent, parse_date
-from kcdesk.reports.org import Agency, agency_from_settings
-from kcdesk.reports.periodic_report_pdf import department_addressee
-from kcdesk.services import dashboard, dashboard_drill, dashboard_period, programmes, settings
-from kcdesk.services.errors import UserError
+from kcdesk.reports.common.org import Agency, agency_from_settings
+from kcdesk.reports.periodic.pdf import department_addressee
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import drill as dashboard_drill
+from kcdesk.services.dashboard import periodic as dashboard_period
+from kcdesk.services.programmes import store as programmes
 
 
 def _agency(ctx: CliContext) -> tuple[Agency, str]:
@@ -43,8 +47,8 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
             return 0
         data = dashboard.compute(session, args.programme, year=args.year, today=today)
     if args.pdf or args.xlsx:
-        from kcdesk.reports.dashboard_pdf import save_dashboard_pdf
-        from kcdesk.reports.dashboard_xlsx import save_dashboard_xlsx
+        from kcdesk.reports.dashboard.pdf import save_dashboard_pdf
+        from kcdesk.reports.dashboard.xlsx import save_dashboard_xlsx
 
         agency, _department = _agency(ctx)
         if args.pdf:
@@ -79,7 +83,7 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
         report = dashboard_period.compute_period(session, args.programme, start, end)
     agency, department = _agency(ctx)
     if args.pdf:
-        from kcdesk.reports.periodic_report_pdf import save_periodic_report_pdf
+        from kcdesk.reports.periodic.pdf import save_periodic_report_pdf
 
         when = _date(args.date, "--date") if args.date else None
         save_periodic_report_pdf(
@@ -91,7 +95,7 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         ctx.say(f"Đã ghi {args.pdf}")
     if args.xlsx:
-        from kcdesk.reports.periodic_report_xlsx import save_periodic_report_xlsx
+        from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
 
         save_periodic_report_xlsx(report, Path(args.xlsx))
         ctx.say(f"Đã ghi {args.xlsx}")
@@ -111,8 +115,8 @@ def _import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _export_xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.services.programme_xlsx import write_programme_xlsx
-    from kcdesk.services.safe_write import atomic_write_bytes
+    from kcdesk.services.core.safe_write import atomic_write_bytes
+    from kcdesk.services.programmes.xlsx import write_programme_xlsx
 
     with ctx.db.session() as session:
         spec = programmes.to_spec(programmes.get_programme(session, args.code))

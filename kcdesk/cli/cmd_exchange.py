@@ -8,7 +8,7 @@ from typing import Any
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models import OfficeLevel
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import conflicts, export, importer, keys
 
 

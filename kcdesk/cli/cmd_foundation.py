@@ -7,9 +7,11 @@ import time
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import amount_in_words, format_money
-from kcdesk.services import programmes, proposals, setup
-from kcdesk.services.errors import UserError
-from kcdesk.services.workflow import parse_status
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals.workflow import parse_status
+from kcdesk.services.setup import first_run as setup
 
 
 def _init(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -16,15 +16,14 @@ from typing import Any
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import format_date, format_money, parse_date, parse_money
 from kcdesk.models.implementation import DisbursementKind
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_acceptance as acceptance
-from kcdesk.services import implementation_money as money
-from kcdesk.services import implementation_view as view
-from kcdesk.services import settings
-from kcdesk.services.attachments import StoredFile, store_file
-from kcdesk.services.errors import UserError
-from kcdesk.services.proposals import get_proposal
-from kcdesk.services.workflow import parse_status
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.implementation import acceptance, money
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.implementation import views as view
+from kcdesk.services.proposals.attachments import StoredFile, store_file
+from kcdesk.services.proposals.lookup import get_proposal
+from kcdesk.services.proposals.workflow import parse_status
 
 
 def _date(text: str | None) -> date:
@@ -208,7 +207,7 @@ def _acceptance_record(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _acceptance_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.acceptance_minutes_pdf import write_acceptance_minutes
+    from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
 
     with ctx.db.session() as session:
         path = write_acceptance_minutes(session, get_proposal(session, args.code), Path(args.out))
@@ -274,7 +273,7 @@ def _settlement_record(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _settlement_summary(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports import settlement_summary as report
+    from kcdesk.reports.implementation import settlement_summary as report
 
     with ctx.db.session() as session:
         summary = report.build_summary(session, args.year)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.reports.proposal_pdf import write_proposal_pdf
+from kcdesk.reports.proposals.pdf import write_proposal_pdf
 
 
 def _proposal_pdf(args: argparse.Namespace, ctx: CliContext) -> int:

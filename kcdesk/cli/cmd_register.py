@@ -20,10 +20,14 @@ from sqlalchemy import select
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import parse_date, parse_money
 from kcdesk.models import Facility
-from kcdesk.services import amendments, attention, audit, proposals, register_query, settings
-from kcdesk.services import search as search_service
-from kcdesk.services.errors import UserError, ValidationError
-from kcdesk.services.workflow import change_status, parse_status
+from kcdesk.services.amendments import record as amendments
+from kcdesk.services.attention import collect as attention
+from kcdesk.services.core import audit, settings
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals import register_query
+from kcdesk.services.proposals import search as search_service
+from kcdesk.services.proposals.workflow import change_status, parse_status
 
 EXIT_CHAIN_BROKEN = 1
 
@@ -162,8 +166,8 @@ def _decide(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _amendment_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.amendment_pdf import lines_from, write_amendment_pdf
-    from kcdesk.reports.org import agency_from_settings
+    from kcdesk.reports.amendments.list_pdf import lines_from, write_amendment_pdf
+    from kcdesk.reports.common.org import agency_from_settings
 
     with ctx.db.session() as session:
         items = amendments.list_amendments(session, plan_year=args.year, state=args.state)
@@ -201,8 +205,8 @@ def _filter(args: argparse.Namespace) -> register_query.RegisterFilter:
 
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
-    from kcdesk.reports.register_xlsx import write_register_xlsx
-    from kcdesk.services.forms import load_activities
+    from kcdesk.reports.proposals.register_xlsx import write_register_xlsx
+    from kcdesk.services.forms.load import load_activities
 
     search_service.ensure_index(ctx.db.engine)
     with ctx.db.session() as session:

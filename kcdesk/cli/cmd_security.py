@@ -16,8 +16,10 @@ from pathlib import Path
 from kcdesk.cli.context import CliContext, CommandRegistry, Handler
 from kcdesk.formatting import format_money
 from kcdesk.models.db import DatabaseError
-from kcdesk.services import backup, integrity, users
-from kcdesk.services.errors import UserError
+from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.backup import integrity
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.security import users
 
 EXIT_PROBLEMS = 1
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from kcdesk import paths
 from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services.actor import SYSTEM, Actor
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.security.actor import SYSTEM, Actor
 
 PASSWORD_ENV = "KCDESK_PASSWORD"
 
@@ -44,7 +44,8 @@ class CliContext:
         return self._actor
 
     def _log_in(self) -> Actor:
-        from kcdesk.services import settings, users
+        from kcdesk.services.core import settings
+        from kcdesk.services.security import users
 
         if self.user:
             password = os.environ.get(PASSWORD_ENV)

@@ -15,7 +15,7 @@ from typing import NoReturn
 from kcdesk import __version__
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models.db import DatabaseError
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 
 EXIT_USER_ERROR = 2
 

@@ -15,7 +15,7 @@ class AuditEvent(Base):
     """Who changed what, when: field-level old/new values.
 
     ``hash`` = SHA-256 over ``prev_hash`` and the canonical JSON of the event, so a
-    removed or altered row breaks the chain (kcdesk.services.audit.verify_chain).
+    removed or altered row breaks the chain (kcdesk.services.core.audit.verify_chain).
     """
 
     __tablename__ = "audit_event"

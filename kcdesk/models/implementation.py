@@ -2,7 +2,7 @@
 
 Tiến độ thực hiện, nghiệm thu, tạm ứng / thanh toán và quyết toán of an approved
 proposal. The records point at their proposal; ``Proposal.disbursed`` holds the sum
-of the disbursements (kept by ``kcdesk.services.implementation_money``) so the
+of the disbursements (kept by ``kcdesk.services.implementation.money``) so the
 dashboard and the register aggregate in SQL.
 """
 

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from kcdesk.models.db import Database
-from kcdesk.services import settings
-from kcdesk.services.actor import Actor
+from kcdesk.services.core import settings
+from kcdesk.services.security.actor import Actor
 from kcdesk.ui.worker import Worker
 
 

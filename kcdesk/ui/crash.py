@@ -13,7 +13,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kcdesk.models.db import DatabaseError
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 
 log = logging.getLogger(__name__)
 

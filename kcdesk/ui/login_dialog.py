@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models.db import Database
-from kcdesk.services import users
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import UserError, ValidationError
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.security import users
+from kcdesk.services.security.actor import Actor
 
 
 def _password_field(name: str) -> QLineEdit:

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
-from kcdesk.services import permissions, programmes
+from kcdesk.services.programmes import store as programmes
+from kcdesk.services.security import permissions
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.target_editor import TargetEditor

@@ -3,7 +3,7 @@
 Generic: ``UsbExportDialog(ctx, files, parent)`` where ``files`` is a list of
 ``(file name, producer)`` and ``producer(path)`` writes that file at ``path``.
 The catalogue, exchange packs and backups all use it. The work runs on
-``ctx.worker`` (kcdesk.services.usb_export.export_files: atomic, verified,
+``ctx.worker`` (kcdesk.services.catalogue.usb_export.export_files: atomic, verified,
 SHA256SUMS.txt) with progress and cancel; at the end the dialog says the stick
 is safe to remove, or what went wrong (nothing partial is left).
 """
@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services.removable_drives import Drive, detect_removable_drives
-from kcdesk.services.usb_export import ExportResult, export_files
+from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
+from kcdesk.services.catalogue.usb_export import ExportResult, export_files
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict, SyncState
-from kcdesk.services import audit
+from kcdesk.services.core import audit
 from kcdesk.services.exchange import bulk, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused

@@ -32,7 +32,7 @@ from kcdesk.models import (
 from kcdesk.services.exchange import records
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.sync import table
-from kcdesk.services.search import facility_search_text, proposal_search_text
+from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
 
 
 def _values(data: dict[str, Any], fields: tuple[Codec, ...]) -> dict[str, Any]:

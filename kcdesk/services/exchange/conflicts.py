@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict
-from kcdesk.services import audit
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import NotFoundError, ValidationError
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import NotFoundError, ValidationError
 from kcdesk.services.exchange import merge, records
 from kcdesk.services.exchange.sync import load_states, set_state
-from kcdesk.services.permissions import EXCHANGE, require
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import EXCHANGE, require
 
 LOCAL = "local"
 INCOMING = "incoming"

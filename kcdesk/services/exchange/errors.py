@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 
 # Reason codes, stable for scripts and tests.
 CORRUPT = "corrupt"  # not a zip, truncated, unreadable structure

@@ -30,15 +30,16 @@ from kcdesk.models import (
     utcnow,
 )
 from kcdesk.models.exchange import ExchangeWatermark
-from kcdesk.services import attachments, audit, settings
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import UserError, ValidationError
+from kcdesk.services.core import audit, settings
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import appraisals, keys, records
 from kcdesk.services.exchange.pack_reader import open_pack
 from kcdesk.services.exchange.pack_writer import FORMAT, FORMAT_VERSION, PackWriter
 from kcdesk.services.exchange.sync import chunks, load_states, set_state
-from kcdesk.services.permissions import EXCHANGE, require
-from kcdesk.services.safe_write import atomic_write
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import EXCHANGE, require
 
 Progress = Callable[[int, int, str], None]
 

@@ -23,9 +23,8 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
-from kcdesk.services import attachments, audit, settings
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import UserError
+from kcdesk.services.core import audit, settings
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
@@ -38,7 +37,9 @@ from kcdesk.services.exchange.export import (
 )
 from kcdesk.services.exchange.pack_reader import CHUNK, VerifiedPack, open_pack
 from kcdesk.services.exchange.sync import audit_batch, chunks, load_states
-from kcdesk.services.permissions import EXCHANGE, require
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import EXCHANGE, require
 
 Progress = Callable[[int, int, str], None]
 

@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, OfficeLevel
-from kcdesk.services import audit, settings
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import NotFoundError, UserError, ValidationError
-from kcdesk.services.permissions import EXCHANGE, require
-from kcdesk.services.safe_write import atomic_write_bytes
+from kcdesk.services.core import audit, settings
+from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
+from kcdesk.services.core.safe_write import atomic_write_bytes
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import EXCHANGE, require
 from kcdesk.text import nfc
 
 KEY_FORMAT = "kcdesk-office-key"

@@ -31,8 +31,8 @@ from kcdesk.models import (
     ScheduleItem,
     StatusChange,
 )
-from kcdesk.services.proposals import refresh_search_text
-from kcdesk.services.search import facility_search_text
+from kcdesk.services.proposals.lookup import refresh_search_text
+from kcdesk.services.proposals.search import facility_search_text
 
 PROPOSAL = "proposal"
 FACILITY = "facility"

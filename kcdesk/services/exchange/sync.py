@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, new_uuid, utcnow
 from kcdesk.models.exchange import SyncState
-from kcdesk.services.actor import Actor
-from kcdesk.services.audit import _jsonable, event_digest
+from kcdesk.services.core.audit import _jsonable, event_digest
+from kcdesk.services.security.actor import Actor
 
 T = TypeVar("T")
 

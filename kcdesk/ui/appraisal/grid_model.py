@@ -16,10 +16,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kcdesk.models.appraisal import AgendaItem
-from kcdesk.services import appraisal
-from kcdesk.services.appraisal_criteria import CriteriaSet
-from kcdesk.services.appraisal_results import average
-from kcdesk.services.appraisal_scores import SheetInput, format_points, parse_points
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.criteria import CriteriaSet
+from kcdesk.services.appraisal.results import average
+from kcdesk.services.appraisal.scores import SheetInput, format_points, parse_points
 
 Index = QModelIndex | QPersistentModelIndex
 BAD = QBrush(QColor("#ffcdd2"))

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
-from kcdesk.services import appraisal
-from kcdesk.services.appraisal_results import ItemResult, session_results
-from kcdesk.services.appraisal_scores import format_points
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.results import ItemResult, session_results
+from kcdesk.services.appraisal.scores import format_points
 from kcdesk.ui.app_context import AppContext
 
 HEADERS = [

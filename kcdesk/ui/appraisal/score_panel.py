@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services import appraisal
-from kcdesk.services.appraisal_scores import format_points, save_grid
-from kcdesk.services.errors import UserError
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.scores import format_points, save_grid
+from kcdesk.services.core.errors import UserError
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.appraisal.common import message_label, say
 from kcdesk.ui.appraisal.grid_model import ScoreGridModel

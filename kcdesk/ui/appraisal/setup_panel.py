@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
-from kcdesk.services import appraisal, proposals
-from kcdesk.services.errors import UserError
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.appraisal.common import date_field, message_label, read_date, say, show_date
 

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk import paths
-from kcdesk.services import appraisal, settings
-from kcdesk.services.appraisal_criteria import load_criteria_sets
-from kcdesk.services.appraisal_results import record_results
-from kcdesk.services.errors import UserError
+from kcdesk.services.appraisal import councils as appraisal
+from kcdesk.services.appraisal.criteria import load_criteria_sets
+from kcdesk.services.appraisal.results import record_results
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.appraisal.common import message_label, say
 from kcdesk.ui.appraisal.results_panel import ResultsPanel
@@ -245,7 +246,7 @@ class AppraisalView(QWidget):
         order, blank, db = self.order.currentData(), bool(self.blank.currentData()), self.ctx.db
 
         def work(job: Job) -> int:
-            from kcdesk.reports.appraisal_sheet_data import print_sheets
+            from kcdesk.reports.appraisal.sheet_data import print_sheets
 
             def step(done_n: int, total: int) -> bool:
                 job.report(done_n, total, f"Đang in phiếu {done_n}/{total}…")
@@ -267,7 +268,7 @@ class AppraisalView(QWidget):
         db = self.ctx.db
 
         def work(job: Job) -> int:
-            from kcdesk.reports.appraisal_minutes_pdf import write_minutes
+            from kcdesk.reports.appraisal.minutes_pdf import write_minutes
 
             job.report(0, 1, "Đang in biên bản…")
             with db.session() as session:
@@ -341,7 +342,7 @@ class AppraisalView(QWidget):
             if not chosen:
                 return False
             target = Path(chosen)
-        from kcdesk.reports.appraisal_xlsx import write_summary
+        from kcdesk.reports.appraisal.summary_xlsx import write_summary
 
         try:
             with self.ctx.db.session() as session:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
-from kcdesk.services.catalogue_compare import FIELD_LABELS, RowDiff
+from kcdesk.services.catalogue.compare import FIELD_LABELS, RowDiff
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
-from kcdesk.services import xlsx_import
-from kcdesk.services.errors import UserError
-from kcdesk.services.forms import load_activities, load_funding_sources
-from kcdesk.services.xlsx_import import ImportPreview, ImportResult
-from kcdesk.services.xlsx_import_header import FIELDS
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.forms.load import load_activities, load_funding_sources
+from kcdesk.services.imports import old_lists as xlsx_import
+from kcdesk.services.imports.header import FIELDS
+from kcdesk.services.imports.old_lists import ImportPreview, ImportResult
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
 

@@ -10,8 +10,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from kcdesk.formatting import format_money
-from kcdesk.services.catalogue_build import CatalogueView, Entry, Group
-from kcdesk.services.catalogue_columns import CatalogueForm
+from kcdesk.services.catalogue.build import CatalogueView, Entry, Group
+from kcdesk.services.catalogue.columns import CatalogueForm
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)

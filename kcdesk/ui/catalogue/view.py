@@ -22,16 +22,17 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
-from kcdesk.reports.catalogue_pdf import default_issuer, write_catalogue_pdf
-from kcdesk.reports.catalogue_xlsx import label_span, write_catalogue_xlsx
-from kcdesk.reports.org import agency_from_settings
-from kcdesk.reports.submission_letter_pdf import write_submission_letter
-from kcdesk.services import catalogue, settings
-from kcdesk.services.catalogue_build import CatalogueView
-from kcdesk.services.catalogue_columns import load_catalogue_form
-from kcdesk.services.catalogue_compare import RowDiff
-from kcdesk.services.forms import load_funding_sources
-from kcdesk.services.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
+from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
+from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
+from kcdesk.reports.catalogue.xlsx import label_span, write_catalogue_xlsx
+from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import versions as catalogue
+from kcdesk.services.catalogue.build import CatalogueView
+from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.catalogue.compare import RowDiff
+from kcdesk.services.core import settings
+from kcdesk.services.forms.load import load_funding_sources
+from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
 from kcdesk.ui.catalogue.import_wizard import ImportWizard

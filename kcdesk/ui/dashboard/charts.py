@@ -18,7 +18,7 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
-from kcdesk.services.dashboard import MoneyRow
+from kcdesk.services.dashboard.board import MoneyRow
 
 MILLION = 1_000_000
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
-from kcdesk.services.dashboard_drill import DrillRow
-from kcdesk.services.forms import load_activities
+from kcdesk.services.dashboard.drill import DrillRow
+from kcdesk.services.forms.load import load_activities
 
 COLUMNS: tuple[str, ...] = ("Mã đề án", "Tên đề án", "Năm", "Nội dung", "Xã", "Trạng thái")
 COLUMNS += ("Số lượng", "Hỗ trợ phê duyệt", "Đã giải ngân")

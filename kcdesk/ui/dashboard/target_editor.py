@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import Target
-from kcdesk.services.forms import load_activities, load_measures
-from kcdesk.services.programme_file import KNOWN_MEASURES
+from kcdesk.services.forms.load import load_activities, load_measures
+from kcdesk.services.programmes.file import KNOWN_MEASURES
 
 
 class TargetEditor(QDialog):

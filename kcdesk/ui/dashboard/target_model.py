@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from kcdesk.formatting import format_money, format_percent
-from kcdesk.services.dashboard import PACE_LABELS, TargetProgress
+from kcdesk.services.dashboard.board import PACE_LABELS, TargetProgress
 
 COLUMNS = ("Mã", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Đã phê duyệt", "Đã thực hiện", "Tiến độ")
 COL_CODE, COL_NAME, COL_UNIT, COL_PLANNED, COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS = range(7)

@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kcdesk.formatting import format_date, format_money, format_percent
-from kcdesk.services import dashboard, dashboard_drill, programmes, settings
-from kcdesk.services.dashboard import Dashboard
-from kcdesk.services.dashboard_drill import DrillRow, Stage
+from kcdesk.services.core import settings
+from kcdesk.services.dashboard import board as dashboard
+from kcdesk.services.dashboard import drill as dashboard_drill
+from kcdesk.services.dashboard.board import Dashboard
+from kcdesk.services.dashboard.drill import DrillRow, Stage
+from kcdesk.services.programmes import store as programmes
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.charts import MoneyBarChart
@@ -405,14 +408,14 @@ class DashboardView(QWidget):
 
         def work(_job: Any) -> Path:
             if kind == "pdf":
-                from kcdesk.reports.dashboard_pdf import save_dashboard_pdf
-                from kcdesk.reports.org import agency_from_settings
+                from kcdesk.reports.common.org import agency_from_settings
+                from kcdesk.reports.dashboard.pdf import save_dashboard_pdf
 
                 with db.session() as session:
                     agency = agency_from_settings(settings.get_all(session), "centre")
                 save_dashboard_pdf(data, agency, target)
             else:
-                from kcdesk.reports.dashboard_xlsx import save_dashboard_xlsx
+                from kcdesk.reports.dashboard.xlsx import save_dashboard_xlsx
 
                 save_dashboard_xlsx(data, target)
             return target

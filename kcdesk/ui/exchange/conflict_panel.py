@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
 from kcdesk.models.exchange import ExchangeConflict
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import conflicts
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext

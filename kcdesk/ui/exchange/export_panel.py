@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kcdesk.models import Office, OfficeLevel, utcnow
-from kcdesk.services.errors import UserError
+from kcdesk.services.catalogue.removable_drives import detect_removable_drives
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import export, keys
-from kcdesk.services.removable_drives import detect_removable_drives
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.usb_export_dialog import UsbExportDialog

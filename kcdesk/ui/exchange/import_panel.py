@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import importer, merge, records
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext

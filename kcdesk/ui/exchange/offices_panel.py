@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import OfficeLevel
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import keys
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal
-from kcdesk.services.actor import Actor
+from kcdesk.services.security.actor import Actor
 from kcdesk.ui.messages import ERROR_STYLE, OK_STYLE, message_label, say  # noqa: F401
 
 # A tab's write: fn(session, actor, proposal) runs in one transaction; the message

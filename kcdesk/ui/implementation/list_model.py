@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from kcdesk.formatting import format_date, format_money
-from kcdesk.services.implementation_view import ImplementationRow
+from kcdesk.services.implementation.views import ImplementationRow
 
 COLUMNS = (
     "Mã đề án",

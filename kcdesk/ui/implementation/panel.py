@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from kcdesk import paths
 from kcdesk.formatting import format_date, format_money
 from kcdesk.models import ProposalStatus
-from kcdesk.reports.acceptance_minutes_pdf import write_acceptance_minutes
-from kcdesk.services import implementation as impl
-from kcdesk.services import implementation_view as view
-from kcdesk.services.errors import UserError
-from kcdesk.services.proposals import get_proposal
+from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.implementation import views as view
+from kcdesk.services.proposals.lookup import get_proposal
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.common import WriteFn, message_label, say

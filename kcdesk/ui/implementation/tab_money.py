@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 from kcdesk.formatting import format_date, format_money, parse_money
 from kcdesk.models import Proposal
 from kcdesk.models.implementation import DisbursementKind
-from kcdesk.services import implementation_money as money
-from kcdesk.services.actor import Actor
-from kcdesk.services.errors import ValidationError
+from kcdesk.services.core.errors import ValidationError
+from kcdesk.services.implementation import money
+from kcdesk.services.security.actor import Actor
 from kcdesk.ui.implementation.common import Write, date_edit, get_date, message_label, say
 
 

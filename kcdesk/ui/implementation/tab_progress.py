@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from kcdesk.formatting import format_date
 from kcdesk.models import Proposal
-from kcdesk.services import implementation as impl
-from kcdesk.services.actor import Actor
-from kcdesk.services.attachments import store_file
+from kcdesk.services.implementation import progress as impl
+from kcdesk.services.proposals.attachments import store_file
+from kcdesk.services.security.actor import Actor
 from kcdesk.ui.implementation.common import Write, date_edit, get_date, message_label
 
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.reports import settlement_summary
-from kcdesk.services import implementation_view as view
-from kcdesk.services.implementation import TRACKED
-from kcdesk.services.implementation_view import ImplementationRow
+from kcdesk.reports.implementation import settlement_summary
+from kcdesk.services.implementation import views as view
+from kcdesk.services.implementation.progress import TRACKED
+from kcdesk.services.implementation.views import ImplementationRow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel

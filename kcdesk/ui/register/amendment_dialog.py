@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money, parse_money
-from kcdesk.services import amendments, proposals
-from kcdesk.services.errors import UserError
+from kcdesk.services.amendments import record as amendments
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext
 
 KIND_CHOICES = (

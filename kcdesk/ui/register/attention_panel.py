@@ -1,5 +1,5 @@
 """The "cần chú ý" panel: late dossiers, long waits, missing documents, and the
-items of other features (``attention_providers``), computed in the worker."""
+overdue settlements (``services/attention/``), computed in the worker."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services import attention
+from kcdesk.services.attention import collect as attention
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
 

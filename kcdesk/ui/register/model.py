@@ -29,8 +29,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from kcdesk.formatting import format_money
-from kcdesk.services import register_query as rq
-from kcdesk.services.forms import load_activities
+from kcdesk.services.forms.load import load_activities
+from kcdesk.services.proposals import register_query as rq
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
 

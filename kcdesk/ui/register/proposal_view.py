@@ -26,7 +26,11 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import format_money
 from kcdesk.models import Facility, ProposalStatus
-from kcdesk.services import amendments, audit, duplicate_support, proposals, workflow
+from kcdesk.services.amendments import record as amendments
+from kcdesk.services.core import audit
+from kcdesk.services.proposals import duplicates as duplicate_support
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 

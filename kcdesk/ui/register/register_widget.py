@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import ProposalStatus
-from kcdesk.services import register_query as rq
-from kcdesk.services import search, settings
-from kcdesk.services.forms import load_activities, load_funding_sources
+from kcdesk.services.core import settings
+from kcdesk.services.forms.load import load_activities, load_funding_sources
+from kcdesk.services.proposals import register_query as rq
+from kcdesk.services.proposals import search
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.register import if_alive
@@ -305,7 +306,7 @@ class RegisterWidget(QWidget):
 
     def export_selection(self, path: Path) -> None:
         """Export the selected rows (or, with none selected, the whole result)."""
-        from kcdesk.reports.register_xlsx import write_register_xlsx
+        from kcdesk.reports.proposals.register_xlsx import write_register_xlsx
 
         ids = [r.id for r in self._selected_register_rows()] or self.model.ids()
         db = self.ctx.db

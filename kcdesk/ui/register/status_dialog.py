@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import ProposalStatus
-from kcdesk.services import workflow
-from kcdesk.services.errors import UserError
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
 

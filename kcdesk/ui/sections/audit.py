@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services import audit, proposals
-from kcdesk.services.errors import UserError
+from kcdesk.services.core import audit
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
 

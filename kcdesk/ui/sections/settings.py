@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from kcdesk.services.actor import SYSTEM
+from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.backup_panel import BackupPanel
 from kcdesk.ui.settings.organisation import OrganisationEditor

@@ -26,8 +26,10 @@ from sqlalchemy import select
 
 from kcdesk import paths
 from kcdesk.models.security import BackupRecord
-from kcdesk.services import backup, integrity, permissions
-from kcdesk.services.errors import UserError
+from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.backup import integrity
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.security import permissions
 from kcdesk.ui import vi
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error

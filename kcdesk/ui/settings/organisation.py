@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services import permissions, settings, users
-from kcdesk.services.errors import UserError, ValidationError
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.security import permissions, users
 from kcdesk.text import nfc
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.common import MessageLine

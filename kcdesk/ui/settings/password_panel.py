@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kcdesk.services import users
-from kcdesk.services.errors import UserError, ValidationError
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.security import users
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.common import MessageLine
 

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, Role
-from kcdesk.services import permissions, users
-from kcdesk.services.errors import UserError, ValidationError
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.security import permissions, users
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.common import MessageLine
 

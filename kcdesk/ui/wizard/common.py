@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kcdesk.services.proposal_draft import ProposalInput
-from kcdesk.services.proposal_template import ProposalTemplate
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.proposals.draft import ProposalInput
+from kcdesk.services.proposals.template import ProposalTemplate
+from kcdesk.services.proposals.validation import Problem
 
 if TYPE_CHECKING:
     from kcdesk.ui.wizard.wizard import ProposalWizard

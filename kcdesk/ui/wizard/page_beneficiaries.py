@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import FacilityKind
-from kcdesk.services import facilities
-from kcdesk.services.errors import UserError, ValidationError
-from kcdesk.services.proposal_draft import FacilityRef, ProposalInput
-from kcdesk.services.proposal_validation import Problem, duplicate_warnings
+from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.proposals import facilities
+from kcdesk.services.proposals.draft import FacilityRef, ProposalInput
+from kcdesk.services.proposals.validation import Problem, duplicate_warnings
 from kcdesk.ui.wizard.common import ERROR_STYLE, WARNING_STYLE, WizardPageBase
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money, parse_money
-from kcdesk.services import forms
-from kcdesk.services.proposal_draft import BudgetLineInput, ProposalInput
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.forms import load as forms
+from kcdesk.services.proposals.draft import BudgetLineInput, ProposalInput
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import (
     ERROR_STYLE,
     WizardPageBase,

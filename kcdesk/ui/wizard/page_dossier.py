@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kcdesk.services import attachments
-from kcdesk.services.errors import UserError
-from kcdesk.services.proposal_draft import DocumentInput, ProposalInput, documents_for
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import attachments
+from kcdesk.services.proposals.draft import DocumentInput, ProposalInput, documents_for
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import ERROR_STYLE, WizardPageBase
 
 if TYPE_CHECKING:

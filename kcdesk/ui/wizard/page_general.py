@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox
 
-from kcdesk.services import forms
-from kcdesk.services.proposal_draft import ProposalInput
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.forms import load as forms
+from kcdesk.services.proposals.draft import ProposalInput
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase, format_month_text, parse_month
 
 if TYPE_CHECKING:

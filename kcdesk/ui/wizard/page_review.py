@@ -10,9 +10,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QTextBrowser, QVBoxLayout
 
 from kcdesk.formatting import format_money
-from kcdesk.services import forms
-from kcdesk.services.proposal_draft import ProposalInput
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.forms import load as forms
+from kcdesk.services.proposals.draft import ProposalInput
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase, format_month_text
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kcdesk.services.proposal_draft import ProposalInput, ScheduleInput
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.proposals.draft import ProposalInput, ScheduleInput
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import (
     ERROR_STYLE,
     WizardPageBase,

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QSpinBox
 
-from kcdesk.services import forms
-from kcdesk.services.proposal_draft import ProposalInput
-from kcdesk.services.proposal_validation import Problem
+from kcdesk.services.forms import load as forms
+from kcdesk.services.proposals.draft import ProposalInput
+from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QWidget
 
 from kcdesk import paths
-from kcdesk.reports.proposal_pdf import write_proposal_pdf
+from kcdesk.reports.proposals.pdf import write_proposal_pdf
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.pdf_preview import show_pdf

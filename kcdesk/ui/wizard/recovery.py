@@ -10,7 +10,7 @@ from datetime import UTC
 
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
-from kcdesk.services import drafts
+from kcdesk.services.proposals import draft_store as drafts
 from kcdesk.ui.app_context import AppContext
 
 

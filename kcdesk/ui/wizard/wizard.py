@@ -13,12 +13,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
-from kcdesk.services import drafts, forms, proposals, settings
-from kcdesk.services.errors import UserError
-from kcdesk.services.proposal_draft import ProposalInput, documents_for, from_proposal
-from kcdesk.services.proposal_save import create_proposal, locked_message, update_proposal
-from kcdesk.services.proposal_template import load_template
-from kcdesk.services.proposal_validation import Problem, duplicate_warnings, validate
+from kcdesk.services.core import settings
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.forms import load as forms
+from kcdesk.services.proposals import draft_store as drafts
+from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals.draft import ProposalInput, documents_for, from_proposal
+from kcdesk.services.proposals.save import create_proposal, locked_message, update_proposal
+from kcdesk.services.proposals.template import load_template
+from kcdesk.services.proposals.validation import Problem, duplicate_warnings, validate
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.wizard.common import WizardPageBase

@@ -1,0 +1,181 @@
+"""Danh mục đề án khuyến công as an ND 30/2020 PDF (landscape A4).
+
+The agency header, the title and the decision reference, the table with group
+subtotals and the grand total, the total support in words, and the signature
+block. Table text is wrapped once with the font's metrics into plain multi-line
+cells (much faster than a Paragraph per cell: a catalogue can hold thousands of
+rows) and the table is a RuledTable (catalogue_table), which splits in linear time.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.reports.catalogue.table import RuledTable, TableLook
+from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, decision_line, label_span
+from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
+from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.services.catalogue.build import CatalogueView
+from kcdesk.services.catalogue.columns import CatalogueForm
+
+FONT_SIZE = 9.5
+LEADING = 11.5
+PAD = 3
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _width(word: str, font: str) -> float:
+    # Catalogues repeat the same words thousands of times: measure each once.
+    key = (word, font)
+    found = _WIDTHS.get(key)
+    if found is None:
+        found = _WIDTHS[key] = stringWidth(word, font, FONT_SIZE)
+    return found
+
+
+def _wrap(text: str, font: str, width: float) -> str:
+    """Greedy word wrap into ``width`` points; a word longer than a line stays whole."""
+    if not text:
+        return ""
+    space = _width(" ", font)
+    lines: list[str] = []
+    for part in text.split("\n"):
+        current: list[str] = []
+        used = 0.0
+        for word in part.split():
+            w = _width(word, font)
+            if current and used + space + w > width:
+                lines.append(" ".join(current))
+                current, used = [word], w
+            else:
+                used += (space if current else 0.0) + w
+                current.append(word)
+        lines.append(" ".join(current))
+    return "\n".join(lines)
+
+
+def table_rows(
+    view: CatalogueView, form: CatalogueForm, widths: list[float]
+) -> tuple[list[list[str]], list[int]]:
+    """The cell texts (wrapped) and the indexes of the bold rows (groups, total)."""
+    columns = form.columns
+    keys = [c.key for c in columns]
+    inner = [w - 2 * PAD for w in widths]
+    index_key = next((c.key for c in columns if c.kind == "index"), None)
+    label_key = "title" if "title" in keys else keys[0]
+    money = {c.key for c in columns if c.kind == "money"}
+    span_start, span_end = label_span(form)
+    span_width = sum(widths[span_start : span_end + 1]) - 2 * PAD
+    rows: list[list[str]] = [
+        [_wrap(c.label, SERIF_BOLD, w) for c, w in zip(columns, inner, strict=True)]
+    ]
+    bold: list[int] = []
+    for group in view.groups:
+        bold.append(len(rows))
+        line: list[str] = []
+        for key in keys:
+            if key == index_key:
+                line.append(group.numeral)
+            elif key == label_key:
+                line.append(_wrap(group.label, SERIF_BOLD, span_width))
+            elif key in money:
+                line.append(format_money(group.total(key)))
+            else:
+                line.append("")
+        rows.append(line)
+        for number, entry in enumerate(group.entries, start=1):
+            cells: list[str] = []
+            for key, w in zip(keys, inner, strict=True):
+                if key == index_key:
+                    cells.append(str(number))
+                elif key in money:
+                    cells.append(format_money(int(entry.value(key))))
+                else:
+                    cells.append(_wrap(str(entry.value(key)), SERIF, w))
+            rows.append(cells)
+    bold.append(len(rows))
+    rows.append(
+        [
+            TOTAL_LABEL
+            if key == label_key
+            else format_money(view.total(key))
+            if key in money
+            else ""
+            for key in keys
+        ]
+    )
+    return rows, bold
+
+
+def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
+    columns = form.columns
+    scale = width / sum(c.pdf_width for c in columns)
+    widths = [c.pdf_width * scale for c in columns]
+    rows, bold = table_rows(view, form, widths)
+    aligns = [
+        "RIGHT" if c.kind == "money" else "CENTER" if c.kind == "index" else "LEFT" for c in columns
+    ]
+    span_start, span_end = label_span(form)
+    spans = {row: (span_start, span_end) for row in bold} if span_end > span_start else {}
+    look = TableLook(font=SERIF, bold_font=SERIF_BOLD, size=FONT_SIZE, leading=LEADING)
+    return RuledTable(
+        rows, widths, look, header_rows=1, bold=frozenset(bold), aligns=aligns, spans=spans
+    )
+
+
+def default_issuer(view: CatalogueView) -> Issuer:
+    """The committee signs an approved catalogue; the Centre sends a draft."""
+    return "committee" if view.state.value in ("approved", "amended") else "centre"
+
+
+def write_catalogue_pdf(
+    view: CatalogueView,
+    form: CatalogueForm,
+    agency: Agency,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+) -> None:
+    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
+    title = form.title_for(view.plan_year)
+    doc = op.document(target, title_text=title, landscape_page=True)
+    # The frame keeps 6 pt of padding on each side: a table as wide as the page's
+    # content would stick out past the right margin.
+    width = op.content_width(doc)
+    st = op.styles()
+    story: list[Flowable] = []
+    story += op.header(agency, number=view.decision_no, when=view.decision_date, width=width)
+    story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
+    story.append(op.p(decision_line(view, authority), st["italic_centre"]))
+    story.append(op.p(form.unit_note, st["small_italic"]))
+    story.append(Spacer(1, 2))
+    story.append(_table(view, form, width))
+    support = view.total("support")
+    # The totals in words stay on the page of the signature (never a lone signature).
+    closing: list[Flowable] = [
+        Spacer(1, 4),
+        op.p(
+            f"Tổng số: {view.count} đề án. Tổng kinh phí khuyến công hỗ trợ: "
+            f"{format_money(support)} đồng.",
+            st["body_left"],
+        ),
+        op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]),
+        op.signature_block(
+            caption="",
+            post=agency.signer_post,
+            name=agency.signer_name,
+            recipients=None,
+            width=width,
+        ),
+    ]
+    story.append(KeepTogether(closing))
+    op.build_document(doc, story)

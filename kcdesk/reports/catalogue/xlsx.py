@@ -1,0 +1,340 @@
+"""Danh mục đề án khuyến công as an Excel workbook (openpyxl), ready to print.
+
+Title rows, "Kèm theo Quyết định số … ngày …", the unit note, the header from
+``forms/catalogue_columns.toml``, group rows I, II, III… whose money cells are
+live SUM formulas over their proposals, a grand total summing the group rows,
+"#,##0" money, A4 landscape fit to width with the header repeated, page numbers
+and a frozen header. Excel and LibreOffice recalculate the formulas to the same
+numbers kcdesk shows (the values are written as plain integers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from kcdesk.formatting import format_official_date
+from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.services.catalogue.build import CatalogueView
+from kcdesk.services.catalogue.columns import CatalogueForm
+
+SHEET_TITLE = "Danh mục"
+TOTAL_LABEL = "TỔNG CỘNG"
+LINE_HEIGHT = 14.5
+_SMALL = Font(name=xs.FONT_NAME, size=11)
+_SMALL_BOLD = Font(name=xs.FONT_NAME, size=11, bold=True)
+_TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_RIGHT_TOP = Alignment(horizontal="right", vertical="top")
+
+
+def decision_line(view: CatalogueView, authority: str) -> str:
+    """'(Kèm theo Quyết định số 123/QĐ-UBND ngày 25 tháng 10 năm 2026 của …)'."""
+    if view.decision_no and view.decision_date:
+        when = format_official_date(view.decision_date)
+        return f"(Kèm theo Quyết định số {view.decision_no} {when} của {authority})"
+    return f"(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của {authority})"
+
+
+# A prepared style: the style array shared by every cell that wears it, and its id in
+# the workbook's style table.
+_Style = tuple[StyleArray, int]
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Prepared cell styles, shared by the cells (much cheaper than setting each part)."""
+
+    text: _Style
+    centre: _Style
+    money: _Style
+    group_text: _Style
+    group_centre: _Style
+    group_money: _Style
+
+
+class _StyledCell(Cell):
+    """A cell wearing a prepared style whose id is known.
+
+    openpyxl looks each cell's style up in the workbook's table as it writes it
+    (hashing the cell's own copy of the style array): a tenth of the export for 2,000
+    rows. These cells share the prepared array, which nothing changes after
+    :func:`_prototype`, and answer the id directly.
+    """
+
+    __slots__ = ("_style_id",)
+
+    def __init__(self, ws: Any, value: object, style: _Style) -> None:
+        super().__init__(ws, row=1, column=1)  # placed by append
+        # (Both are slots of Cell's bases; the stubs only show this class's own.)
+        self._style, self._style_id = style  # type: ignore[misc]
+        self.value = value  # type: ignore[misc]
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
+def _prototype(ws: Any, font: Font, align: Alignment, number_format: str | None) -> _Style:
+    cell = Cell(ws)
+    cell.font = font
+    cell.alignment = align
+    cell.border = xs.BORDER
+    if number_format:
+        cell.number_format = number_format
+    return cell._style, cell.style_id
+
+
+def _styles(ws: Any) -> _Styles:
+    return _Styles(
+        text=_prototype(ws, _SMALL, xs.WRAP, None),
+        centre=_prototype(ws, _SMALL, _TOP_CENTRE, None),
+        money=_prototype(ws, _SMALL, _RIGHT_TOP, xs.MONEY_FORMAT),
+        group_text=_prototype(ws, _SMALL_BOLD, xs.WRAP, None),
+        group_centre=_prototype(ws, _SMALL_BOLD, _TOP_CENTRE, None),
+        group_money=_prototype(ws, _SMALL_BOLD, _RIGHT_TOP, xs.MONEY_FORMAT),
+    )
+
+
+def _lines(text: object, width: float) -> int:
+    """Estimated wrapped lines of ``text`` in a column ``width`` characters wide.
+
+    openpyxl cannot measure text and LibreOffice keeps the stored height, so rows get
+    a height from this estimate (Times New Roman 11 pt is narrower than the width unit).
+    """
+    if not isinstance(text, str) or not text:
+        return 1
+    per_line = max(1.0, width * 1.15)
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most cells: one short line
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _height(values: Sequence[object], widths: Sequence[float]) -> float:
+    return LINE_HEIGHT * max(_lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
+
+
+def _set_height(ws: Any, row: int, height: float) -> None:
+    """The row's height as the attributes its XML element carries.
+
+    A streamed sheet only reads ``row_dimensions[row]`` back as attributes when it
+    writes the row, so a plain dict does; a RowDimension object per row (a dozen
+    validated fields, each read back when written) cost a tenth of the export.
+    """
+    ws.row_dimensions[row] = {"ht": repr(height), "customHeight": "1"}
+
+
+def label_span(form: CatalogueForm) -> tuple[int, int]:
+    """0-based columns a group label spans: the title column and the text columns after it."""
+    keys = [c.key for c in form.columns]
+    start = keys.index("title") if "title" in keys else 0
+    end = start
+    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
+        end += 1
+    return start, end
+
+
+def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:
+    if span[1] > span[0]:
+        start, end = get_column_letter(span[0] + 1), get_column_letter(span[1] + 1)
+        ws.merged_cells.add(f"{start}{row}:{end}{row}")
+
+
+def _styled(ws: Any, values: Sequence[object], styles: tuple[_Style, ...]) -> list[Cell]:
+    """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups).
+
+    A date would set its own number format, so it gets a cell of its own style."""
+    return [
+        Cell(ws, row=1, column=1, value=value, style_array=style[0])
+        if isinstance(value, (date, time, timedelta))
+        else _StyledCell(ws, value, style)
+        for value, style in zip(values, styles, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things landed, for callers and tests: header row, group rows, total row."""
+
+    header_row: int
+    group_rows: tuple[int, ...]
+    total_row: int
+    first_data_row: int
+
+
+def _print_setup(ws: Any, header_row: int) -> None:
+    """xlsx_style.print_setup for a streamed (write-only) sheet, which has no paper-size
+    constants: A4 landscape, one page wide, header repeated, margins, page numbers, and
+    the frozen header. Must run before the first row is written."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = 30 / 25.4
+    ws.page_margins.right = 15 / 25.4
+    ws.page_margins.top = 20 / 25.4
+    ws.page_margins.bottom = 20 / 25.4
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _place_cells(values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
+    """Every value appended here is already a styled Cell: place it. openpyxl's own
+    path first tries each Cell as a plain value and formats an exception per cell,
+    which costs more than writing the cell."""
+    for col_idx, cell in enumerate(values, start=1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+
+def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = False) -> Cell:
+    cell = Cell(ws, row=1, column=1, value=value)  # placed by append
+    cell.font = font
+    cell.alignment = align
+    if border:
+        cell.border = xs.BORDER
+    return cell
+
+
+def build_workbook(
+    view: CatalogueView, form: CatalogueForm, *, authority: str = "Chủ tịch Ủy ban nhân dân tỉnh"
+) -> tuple[Workbook, Layout]:
+    """A streamed (write-only) workbook, ready to save once: rows go straight to the
+    sheet's XML, so whatever the XML holds before the rows (column widths, the frozen
+    header, row heights) is set before each row is appended."""
+    columns = form.columns
+    ncols = len(columns)
+    last_letter = get_column_letter(ncols)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_TITLE)
+    # Rows appended to this sheet are lists of Cells (or None): see _place_cells. The
+    # streamed sheet looks the method up on the instance, so this stays local to it
+    # (and harmless if a later openpyxl renames it: the normal path still works).
+    ws._values_to_row = _place_cells
+    lines: list[tuple[str, Font]] = [(form.title_for(view.plan_year).upper(), xs.TITLE_FONT)]
+    subtitle = form.subtitle_for(view.source_label)
+    if subtitle:
+        lines.append((subtitle, xs.BOLD))
+    lines.append((decision_line(view, authority), xs.ITALIC))
+    note_row = len(lines) + 1
+    header = note_row + 1
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    _print_setup(ws, header)
+    for row, (text, font) in enumerate(lines, start=1):
+        ws.append([_cell(ws, text, font, xs.CENTRE)])
+        ws.merged_cells.add(f"A{row}:{last_letter}{row}")
+    # Unit note on its own row, right-aligned over the last columns.
+    note_start = max(1, ncols - 2)
+    note = _cell(ws, form.unit_note, xs.ITALIC, Alignment(horizontal="right"))
+    ws.append([*([None] * (note_start - 1)), note])
+    ws.merged_cells.add(f"{get_column_letter(note_start)}{note_row}:{last_letter}{note_row}")
+    ws.row_dimensions[header].height = 48
+    ws.append([_cell(ws, c.label, xs.BOLD, xs.CENTRE, border=True) for c in columns])
+
+    styles = _styles(ws)
+    keys = [c.key for c in columns]
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    money_keys = [c.key for c in columns if c.kind == "money"]
+    row_styles = tuple(
+        styles.money if c.kind == "money" else styles.centre if c.kind == "index" else styles.text
+        for c in columns
+    )
+    group_styles = tuple(
+        styles.group_money
+        if c.kind == "money"
+        else styles.group_centre
+        if c.kind == "index"
+        else styles.group_text
+        for c in columns
+    )
+    widths = [c.width for c in columns]
+    span = label_span(form)
+    # A group label spans the text columns after the title: shorter group rows.
+    span_widths = [
+        sum(widths[span[0] : span[1] + 1])
+        if i == span[0]
+        else (w if not span[0] < i <= span[1] else 1)
+        for i, w in enumerate(widths)
+    ]
+    label_key = "title" if "title" in keys else keys[0]
+    index_key = next((c.key for c in columns if c.kind == "index"), None)
+
+    current = header + 1
+    group_rows: list[int] = []
+    for group in view.groups:
+        group_row = current
+        group_rows.append(group_row)
+        first, last = group_row + 1, group_row + len(group.entries)
+        values: list[object] = []
+        for key in keys:
+            if key == index_key:
+                values.append(group.numeral)
+            elif key == label_key:
+                values.append(group.label)
+            elif key in money_keys:
+                col = letters[key]
+                values.append(f"=SUM({col}{first}:{col}{last})" if group.entries else 0)
+            else:
+                values.append(None)
+        _set_height(ws, group_row, _height(values, span_widths))
+        ws.append(_styled(ws, values, group_styles))
+        _merge_label(ws, group_row, span)
+        for number, entry in enumerate(group.entries, start=1):
+            cells = [number if key == index_key else entry.value(key) for key in keys]
+            _set_height(ws, group_row + number, _height(cells, widths))
+            ws.append(_styled(ws, cells, row_styles))
+        current = last + 1
+
+    total_row = current
+    total_values: list[object] = []
+    for key in keys:
+        if key == label_key:
+            total_values.append(TOTAL_LABEL)
+        elif key in money_keys:
+            col = letters[key]
+            refs = ",".join(f"{col}{r}" for r in group_rows)
+            total_values.append(f"=SUM({refs})" if refs else 0)
+        else:
+            total_values.append(None)
+    ws.append(_styled(ws, total_values, group_styles))
+    _merge_label(ws, total_row, span)
+
+    # Print the whole table (title rows included) and nothing beyond it.
+    ws.print_area = f"A1:{get_column_letter(ncols)}{total_row}"
+    ws.print_options.horizontalCentered = True
+    wb.properties.title = form.title_for(view.plan_year)
+    wb.properties.creator = "kcdesk"
+    return wb, Layout(header, tuple(group_rows), total_row, header + 1)
+
+
+def write_catalogue_xlsx(
+    view: CatalogueView,
+    form: CatalogueForm,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+) -> Layout:
+    """Write the catalogue workbook to ``target`` (a path or a binary handle)."""
+    wb, layout = build_workbook(view, form, authority=authority)
+    wb.save(str(target) if isinstance(target, Path) else target)
+    return layout

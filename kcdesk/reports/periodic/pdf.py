@@ -1,0 +1,212 @@
+"""Báo cáo kết quả thực hiện chương trình khuyến công (6 tháng / năm), ND 30/2020 layout.
+
+The Centre reports to the Department of Industry and Trade (and through it to
+the Ministry) every six months and every year: the plan of the year (proposals
+in the approved catalogue and their support), what was accepted in the period,
+the cumulative result since the programme began, per activity and per target,
+with counts and money, the total in words, and the signature block.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.platypus import Flowable
+
+from kcdesk.formatting import amount_in_words, format_date
+from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.org import Agency
+from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
+from kcdesk.services.core.safe_write import atomic_write_bytes
+from kcdesk.services.dashboard.periodic import PeriodReport
+
+
+def department_addressee(values: dict[str, Any]) -> str:
+    """ "Sở Công Thương tỉnh Cao Bằng" from the settings (names are stored in capitals)."""
+    name = str(values.get("org.department_name") or "Sở Công Thương")
+    name = name.title() if name.isupper() else name
+    province = str(values.get("org.province") or "")
+    return f"{name} tỉnh {province}" if province and province not in name else name
+
+
+def report_subtitle(report: PeriodReport) -> str:
+    """ "Kết quả thực hiện chương trình khuyến công 6 tháng đầu năm 2027" and the like."""
+    kind = report.kind
+    if kind == "kỳ":
+        return f"Kết quả thực hiện chương trình khuyến công {report.period_text}"
+    return f"Kết quả thực hiện chương trình khuyến công {kind} {report.date_to.year}"
+
+
+def activity_table(report: PeriodReport, width: float) -> list[Flowable]:
+    head = [
+        "TT",
+        "Nội dung hoạt động",
+        "Số đề án trong kế hoạch",
+        "Kinh phí hỗ trợ phê duyệt (đồng)",
+        "Số đề án nghiệm thu trong kỳ",
+        "Kinh phí hỗ trợ của đề án nghiệm thu trong kỳ (đồng)",
+        "Lũy kế số đề án nghiệm thu",
+        "Đã giải ngân (đồng)",
+    ]
+    fractions = (0.04, 0.26, 0.09, 0.15, 0.09, 0.15, 0.09, 0.13)
+    rows = [cells(head, ["cell_head"] * len(head))]
+    numbers = ["cell_right"] * 6
+    for n, a in enumerate(report.activities, start=1):
+        rows.append(
+            cells(
+                [
+                    str(n),
+                    a.label,
+                    count(a.plan_count),
+                    money(a.plan_support),
+                    count(a.done_count),
+                    money(a.done_support),
+                    count(a.cumulative_count),
+                    money(a.disbursed),
+                ],
+                ["cell_centre", "cell", *numbers],
+            )
+        )
+    t = report.totals()
+    rows.append(
+        cells(
+            [
+                "",
+                "Tổng cộng",
+                count(t.plan_count),
+                money(t.plan_support),
+                count(t.done_count),
+                money(t.done_support),
+                count(t.cumulative_count),
+                money(t.disbursed),
+            ],
+            ["cell_bold", "cell_bold", *["cell_bold_right"] * 6],
+        )
+    )
+    st = op.styles()
+    return [
+        grid(rows, [width * f for f in fractions], bold_rows=[len(rows) - 1]),
+        op.p(
+            f"Kinh phí hỗ trợ phê duyệt bằng chữ: {amount_in_words(t.plan_support)}.",
+            st["small_italic"],
+        ),
+    ]
+
+
+def target_table(report: PeriodReport, width: float) -> Flowable:
+    head = [
+        "Mã",
+        "Chỉ tiêu",
+        "ĐVT",
+        "Chỉ tiêu giai đoạn",
+        "Kế hoạch năm (đã phê duyệt)",
+        "Thực hiện trong kỳ",
+        "Lũy kế giai đoạn",
+        "Tỷ lệ lũy kế/chỉ tiêu",
+    ]
+    fractions = (0.07, 0.41, 0.08, 0.09, 0.1, 0.08, 0.09, 0.08)
+    rows = [cells(head, ["cell_head"] * len(head))]
+    for t in report.targets:
+        rows.append(
+            cells(
+                [
+                    t.code,
+                    t.name,
+                    t.unit,
+                    count(t.planned),
+                    count(t.plan),
+                    count(t.done),
+                    count(t.cumulative),
+                    percent(t.percent),
+                ],
+                ["cell", "cell", "cell", *["cell_right"] * 5],
+            )
+        )
+    return grid(rows, [width * f for f in fractions])
+
+
+def write_periodic_report_pdf(
+    report: PeriodReport,
+    agency: Agency,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    when: date | None = None,
+    department: str = "Sở Công Thương",
+) -> None:
+    doc = op.document(target, title_text=report_subtitle(report), landscape_page=True)
+    width = op.content_width(doc)
+    st = op.styles()
+    decision = (
+        f" (Quyết định số {report.decision_no}"
+        + (f" ngày {format_date(report.decision_date)}" if report.decision_date else "")
+        + ")"
+        if report.decision_no
+        else ""
+    )
+    totals = report.totals()
+    years = ", ".join(str(y) for y in report.plan_years) or "không có"
+    planned_money = (
+        f" Kinh phí chương trình dự kiến cho năm kế hoạch: {money(report.budget_planned)} đồng."
+        if report.budget_planned is not None
+        else ""
+    )
+    story: list[Flowable] = [
+        *op.header(
+            agency,
+            number=f"......../BC-{agency.abbrev}" if agency.abbrev else None,
+            when=when,
+            width=width,
+        ),
+        *op.title("Báo cáo", report_subtitle(report)),
+        op.p(f"Kính gửi: {department}.", st["centre"]),
+        *heading("I. TÌNH HÌNH CHUNG"),
+        op.p(
+            f"Thực hiện {report.programme_name}{decision}, giai đoạn {report.start_year}-"
+            f"{report.end_year}, {agency.name.capitalize() if agency.name.isupper() else agency.name} "
+            f"báo cáo kết quả thực hiện {report.period_text} (năm kế hoạch: {years}) như sau."
+            f"{planned_money}",
+            st["body"],
+        ),
+        *heading("II. KẾT QUẢ THỰC HIỆN"),
+        op.p(
+            f"Trong kế hoạch khuyến công đã được phê duyệt có {count(totals.plan_count)} đề án, "
+            f"kinh phí hỗ trợ {money(totals.plan_support)} đồng. Trong kỳ đã nghiệm thu "
+            f"{count(totals.done_count)} đề án; lũy kế từ đầu giai đoạn đã nghiệm thu "
+            f"{count(totals.cumulative_count)} đề án; đã giải ngân {money(totals.disbursed)} đồng.",
+            st["body"],
+        ),
+        op.p("1. Kết quả theo nội dung hoạt động khuyến công", st["heading"]),
+        *activity_table(report, width),
+        op.p("2. Kết quả theo chỉ tiêu của chương trình", st["heading"]),
+        target_table(report, width),
+        op.p(
+            "Ghi chú: «–» là chỉ tiêu không đếm tự động được từ đề án (tỷ lệ, định mức); "
+            "đơn vị báo cáo bổ sung bằng số liệu điều tra.",
+            st["small_italic"],
+        ),
+    ]
+    if report.warnings:
+        story += heading("III. SỐ LIỆU CHƯƠNG TRÌNH CẦN RÀ SOÁT")
+        story += [op.p(f"- {w.message}", st["body_left"]) for w in report.warnings]
+    story.append(
+        op.signature_block(
+            caption="",
+            post=agency.signer_post,
+            name=agency.signer_name,
+            recipients=[department, "Lưu: VT"],
+            width=width,
+        )
+    )
+    op.build_document(doc, story)
+
+
+def save_periodic_report_pdf(
+    report: PeriodReport, agency: Agency, path: Path, *, when: date | None = None, department: str
+) -> None:
+    """Write the PDF atomically (temp file, fsync, rename, verify)."""
+    buffer = BytesIO()
+    write_periodic_report_pdf(report, agency, buffer, when=when, department=department)
+    atomic_write_bytes(path, buffer.getvalue())

@@ -1,0 +1,128 @@
+"""Báo cáo kết quả thực hiện chương trình khuyến công as XLSX (same tables as the PDF).
+
+Sheets «Theo nội dung» (counts and money per activity, SUM totals) and
+«Theo chỉ tiêu» (plan, done in the period, cumulative and the ratio as a formula).
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.periodic.pdf import report_subtitle
+from kcdesk.services.core.safe_write import atomic_write_bytes
+from kcdesk.services.dashboard.periodic import PeriodReport
+
+PERCENT_FORMAT = "0.0%"
+ACTIVITY_COLUMNS = [
+    "TT",
+    "Nội dung hoạt động",
+    "Số đề án trong kế hoạch",
+    "Kinh phí hỗ trợ phê duyệt (đồng)",
+    "Số đề án nghiệm thu trong kỳ",
+    "Kinh phí hỗ trợ của đề án nghiệm thu trong kỳ (đồng)",
+    "Lũy kế số đề án nghiệm thu",
+    "Đã giải ngân (đồng)",
+]
+TARGET_COLUMNS = [
+    "Mã",
+    "Chỉ tiêu",
+    "ĐVT",
+    "Chỉ tiêu giai đoạn",
+    "Kế hoạch năm (đã phê duyệt)",
+    "Thực hiện trong kỳ",
+    "Lũy kế giai đoạn",
+    "Tỷ lệ lũy kế/chỉ tiêu",
+]
+
+
+def _put(ws: Worksheet, row: int, col: int, value: object, number: str | None = None) -> None:
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.font = xs.NORMAL
+    cell.border = xs.BORDER
+    if number is not None:
+        cell.number_format = number
+        cell.alignment = xs.RIGHT
+    else:
+        cell.alignment = xs.WRAP
+
+
+def _titles(ws: Worksheet, report: PeriodReport, columns: int) -> int:
+    return (
+        xs.title_rows(
+            ws,
+            [
+                ("BÁO CÁO", xs.TITLE_FONT),
+                (report_subtitle(report), xs.BOLD),
+                (report.programme_name, xs.ITALIC),
+            ],
+            columns,
+        )
+        + 1
+    )
+
+
+def _activities(ws: Worksheet, report: PeriodReport) -> None:
+    row = _titles(ws, report, len(ACTIVITY_COLUMNS))
+    xs.header_row(ws, row, ACTIVITY_COLUMNS, [6, 40, 14, 22, 14, 24, 14, 20])
+    xs.print_setup(ws, row)
+    top = row + 1
+    for n, a in enumerate(report.activities, start=1):
+        row += 1
+        _put(ws, row, 1, n)
+        _put(ws, row, 2, a.label)
+        values = (
+            a.plan_count,
+            a.plan_support,
+            a.done_count,
+            a.done_support,
+            a.cumulative_count,
+            a.disbursed,
+        )
+        for col, value in enumerate(values, start=3):
+            _put(ws, row, col, value, xs.MONEY_FORMAT)
+    bottom, row = row, row + 1
+    _put(ws, row, 2, "Tổng cộng")
+    ws.cell(row=row, column=2).font = xs.BOLD
+    for col in range(3, len(ACTIVITY_COLUMNS) + 1):
+        letter = get_column_letter(col)
+        _put(ws, row, col, f"=SUM({letter}{top}:{letter}{bottom})", xs.MONEY_FORMAT)
+        ws.cell(row=row, column=col).font = xs.BOLD
+
+
+def _targets(ws: Worksheet, report: PeriodReport) -> None:
+    row = _titles(ws, report, len(TARGET_COLUMNS))
+    xs.header_row(ws, row, TARGET_COLUMNS, [10, 60, 12, 12, 14, 12, 12, 12])
+    xs.print_setup(ws, row)
+    for t in report.targets:
+        row += 1
+        _put(ws, row, 1, t.code)
+        _put(ws, row, 2, t.name)
+        _put(ws, row, 3, t.unit)
+        for col, value in enumerate((t.planned, t.plan, t.done, t.cumulative), start=4):
+            _put(ws, row, col, value, xs.MONEY_FORMAT)
+        ratio = f"=G{row}/D{row}" if t.percent is not None else None
+        _put(ws, row, 8, ratio, PERCENT_FORMAT)
+
+
+def write_periodic_report_xlsx(report: PeriodReport, target: Path | BinaryIO) -> None:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first.title = "Theo nội dung"
+    _activities(first, report)
+    _targets(workbook.create_sheet("Theo chỉ tiêu"), report)
+    workbook.save(target)
+
+
+def save_periodic_report_xlsx(report: PeriodReport, path: Path) -> None:
+    # openpyxl seeks back while zipping: build in memory, then write once and verify.
+    buffer = BytesIO()
+    write_periodic_report_xlsx(report, buffer)
+    atomic_write_bytes(path, buffer.getvalue())

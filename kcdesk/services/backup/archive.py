@@ -1,0 +1,289 @@
+"""The backup file (tệp sao lưu): one zip with the database, the attachments, a manifest.
+
+Layout::
+
+    kcdesk-backup.json            manifest: format, versions, time, SHA-256 of members
+    database.sqlite               a consistent copy (SQLite online backup API)
+    attachments/ab/abcd….bin      every file of the attachment store
+
+Reading a backup checks everything before anything is used: it is a zip, the
+manifest says it is a kcdesk backup, every member has its recorded SHA-256, the
+database passes ``PRAGMA integrity_check`` and its schema version is one this
+kcdesk knows. A plain kcdesk SQLite file (the automatic copy taken before a
+migration) is accepted too, with the same database checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import sqlite3
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kcdesk import __version__
+from kcdesk.models.db import alembic_config, backup_sqlite
+from kcdesk.services.core.errors import UserError
+
+FORMAT = "kcdesk-backup"
+FORMAT_VERSION = 1
+MANIFEST = "kcdesk-backup.json"
+DATABASE_MEMBER = "database.sqlite"
+ATTACHMENTS_PREFIX = "attachments/"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CHUNK = 1 << 20
+# Tables every kcdesk database has, whatever its schema version.
+REQUIRED_TABLES = frozenset({"alembic_version", "proposal", "audit_event", "setting"})
+
+
+class BackupRefused(UserError):
+    """The file is not a usable kcdesk backup; nothing was changed."""
+
+
+@dataclass
+class CheckedBackup:
+    """A backup that passed every check, unpacked into a work folder."""
+
+    source: Path
+    manifest: dict[str, Any]
+    database: Path
+    attachments: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def schema_revision(self) -> str:
+        return str(self.manifest.get("schema_revision", ""))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# -- the database copy -------------------------------------------------------------
+def database_facts(path: Path) -> dict[str, Any]:
+    """Integrity, schema revision and counts of a SQLite file (raises BackupRefused)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupRefused(f"Không mở được cơ sở dữ liệu trong bản sao lưu: {exc}.") from exc
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if rows != ["ok"]:
+            detail = "; ".join(str(r) for r in rows[:3])
+            raise BackupRefused(
+                f"Cơ sở dữ liệu trong bản sao lưu bị hỏng (integrity_check: {detail})."
+            )
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        missing = REQUIRED_TABLES - tables
+        if missing:
+            raise BackupRefused(
+                "Tệp này không phải cơ sở dữ liệu kcdesk (thiếu bảng "
+                f"{', '.join(sorted(missing))}). Không khôi phục từ tệp lạ."
+            )
+        revision_row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        proposals = conn.execute("SELECT count(*) FROM proposal").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(
+            f"Tệp không phải cơ sở dữ liệu SQLite hợp lệ hoặc đã hỏng ({exc})."
+        ) from exc
+    finally:
+        conn.close()
+    revision = revision_row[0] if revision_row else None
+    if not revision or not known_revision(revision):
+        raise BackupRefused(
+            f"Bản sao lưu có lược đồ '{revision}' mà phiên bản kcdesk này không biết "
+            "(có thể do phiên bản kcdesk mới hơn tạo ra). Hãy cập nhật kcdesk rồi khôi phục."
+        )
+    return {"schema_revision": revision, "proposals": int(proposals)}
+
+
+def known_revision(revision: str) -> bool:
+    # Imported here: Alembic is not needed (nor loaded) at the app's start-up.
+    from alembic.script import ScriptDirectory
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an id it has never seen
+        return False
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent single-file copy of a live database (no -wal beside it)."""
+    backup_sqlite(source, target)
+    conn = sqlite3.connect(str(target))
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()
+
+
+# -- writing -----------------------------------------------------------------------
+def attachment_files(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob("*/*.bin") if p.is_file())
+
+
+def write_archive(
+    database_copy: Path,
+    attachments_root: Path,
+    out: Path,
+    *,
+    created_by: str,
+    kind: str,
+    note: str = "",
+) -> dict[str, Any]:
+    """Write the zip ``out`` from a database copy and the attachment store."""
+    facts = database_facts(database_copy)
+    members: dict[str, dict[str, Any]] = {}
+    damaged: list[str] = []
+    with zipfile.ZipFile(out, "w", allowZip64=True) as zf:
+        zf.write(database_copy, DATABASE_MEMBER, zipfile.ZIP_DEFLATED, compresslevel=1)
+        members[DATABASE_MEMBER] = {
+            "sha256": sha256_file(database_copy),
+            "size": database_copy.stat().st_size,
+        }
+        for path in attachment_files(attachments_root):
+            name = f"{ATTACHMENTS_PREFIX}{path.parent.name}/{path.name}"
+            digest = sha256_file(path)
+            if digest != path.stem:
+                # Keep the damaged file (evidence) but say so; integrity.check reports it.
+                damaged.append(path.stem)
+            # Scans and photos are compressed already: store them as they are.
+            zf.write(path, name, zipfile.ZIP_STORED)
+            members[name] = {"sha256": digest, "size": path.stat().st_size}
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "app_version": __version__,
+            "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "created_by": created_by,
+            "kind": kind,
+            "note": note,
+            "schema_revision": facts["schema_revision"],
+            "counts": {"proposals": facts["proposals"], "attachments": len(members) - 1},
+            "damaged_attachments": damaged,
+            "members": members,
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return manifest
+
+
+# -- reading -----------------------------------------------------------------------
+def _refuse_foreign(source: Path, why: str) -> BackupRefused:
+    return BackupRefused(
+        f"Tệp {source.name} không phải bản sao lưu kcdesk ({why}). Không có gì bị thay đổi."
+    )
+
+
+def _extract_checked(zf: zipfile.ZipFile, name: str, expected: str, target: Path) -> None:
+    digest = hashlib.sha256()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zf.open(name) as src, target.open("wb") as out:
+        while chunk := src.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != expected:
+        raise BackupRefused(
+            f"Bản sao lưu bị hỏng: '{name}' không khớp mã kiểm tra SHA-256. Không có gì bị "
+            "thay đổi; hãy dùng một bản sao lưu khác."
+        )
+
+
+def check_archive(source: Path, work: Path) -> CheckedBackup:
+    """Check ``source`` fully and unpack it into ``work`` (raises BackupRefused)."""
+    if not source.is_file():
+        raise BackupRefused(f"Không tìm thấy tệp sao lưu {source}.")
+    try:
+        with source.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise BackupRefused(f"Không đọc được tệp {source.name}: {exc.strerror}.") from exc
+    work.mkdir(parents=True, exist_ok=True)
+    if head == SQLITE_MAGIC:
+        return _check_plain_database(source, work)
+    try:
+        zf = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _refuse_foreign(source, "không đọc được như tệp nén zip") from exc
+    with zf:
+        try:
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+        except KeyError as exc:
+            raise _refuse_foreign(source, "không có bản kê kcdesk-backup.json") from exc
+        except (ValueError, zipfile.BadZipFile, OSError) as exc:
+            raise BackupRefused(
+                f"Bản sao lưu {source.name} bị hỏng: không đọc được bản kê ({exc})."
+            ) from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise _refuse_foreign(source, "bản kê không phải của kcdesk")
+        if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
+            raise BackupRefused(
+                f"Bản sao lưu {source.name} do phiên bản kcdesk mới hơn tạo ra; "
+                "hãy cập nhật kcdesk rồi khôi phục."
+            )
+        members: dict[str, dict[str, Any]] = manifest.get("members", {})
+        if DATABASE_MEMBER not in members:
+            raise _refuse_foreign(source, "không có cơ sở dữ liệu")
+        names = set(zf.namelist())
+        missing = sorted(set(members) - names)
+        if missing:
+            raise BackupRefused(
+                f"Bản sao lưu {source.name} thiếu {len(missing)} tệp (ví dụ {missing[0]}): "
+                "tệp bị cắt cụt hoặc đã bị sửa. Không có gì bị thay đổi."
+            )
+        checked = CheckedBackup(source=source, manifest=manifest, database=work / "database.sqlite")
+        try:
+            _extract_checked(
+                zf, DATABASE_MEMBER, members[DATABASE_MEMBER]["sha256"], checked.database
+            )
+            for name, info in members.items():
+                if not name.startswith(ATTACHMENTS_PREFIX):
+                    continue
+                target = work / name
+                _extract_checked(zf, name, info["sha256"], target)
+                checked.attachments[info["sha256"]] = target
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise BackupRefused(
+                f"Bản sao lưu {source.name} bị hỏng hoặc bị cắt cụt ({exc}). "
+                "Không có gì bị thay đổi; hãy dùng một bản sao lưu khác."
+            ) from exc
+    facts = database_facts(checked.database)
+    if facts["schema_revision"] != manifest.get("schema_revision"):
+        raise BackupRefused(
+            f"Bản sao lưu {source.name} không nhất quán: bản kê và cơ sở dữ liệu khác phiên bản."
+        )
+    return checked
+
+
+def _check_plain_database(source: Path, work: Path) -> CheckedBackup:
+    target = work / "database.sqlite"
+    try:
+        # Through the backup API, so a -wal beside a live copy is taken into account.
+        copy_database(source, target)
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(f"Tệp {source.name} là SQLite nhưng bị hỏng ({exc}).") from exc
+    facts = database_facts(target)
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "kind": "plain_sqlite",
+        "schema_revision": facts["schema_revision"],
+        "counts": {"proposals": facts["proposals"], "attachments": 0},
+        "members": {},
+    }
+    return CheckedBackup(source=source, manifest=manifest, database=target)
+
+
+def remove_tree(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        shutil.rmtree(path)

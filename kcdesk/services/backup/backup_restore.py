@@ -1,0 +1,388 @@
+"""Backup and restore (sao lưu, khôi phục) of a SQLite kcdesk database.
+
+- ``create_backup``: a manual backup to a chosen folder or USB stick, or the
+  automatic ones; built in the local work folder, then copied atomically and read
+  back to verify (``safe_write``).
+- ``auto_backup_if_due``: once a day when the app is used, kept with rotation in
+  ``paths.backups_dir()``.
+- ``restore_backup``: check the file first (``backup_archive.check_archive``), back
+  up the current database, and only then replace it through SQLite's backup API
+  (one transaction: a crash mid-restore leaves the old database whole).
+
+The copy before every migration is taken by ``models.db.open_database``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kcdesk import paths
+from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
+from kcdesk.models.security import BackupRecord
+from kcdesk.services.backup.archive import (
+    BackupRefused,
+    CheckedBackup,
+    check_archive,
+    copy_database,
+    remove_tree,
+    write_archive,
+)
+from kcdesk.services.core import audit, safe_write
+from kcdesk.services.core.errors import UserError
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import BACKUP, RESTORE, require
+
+log = logging.getLogger(__name__)
+
+AUTO_TAG = "tu-dong"
+BEFORE_RESTORE_TAG = "truoc-khoi-phuc"
+KEEP = {AUTO_TAG: 14, BEFORE_RESTORE_TAG: 10}
+_STAMP = "%Y%m%d-%H%M%S"
+
+__all__ = ["BackupInfo", "BackupRefused", "RestoreResult", "auto_backup_if_due"]
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    size: int
+    sha256: str
+    manifest: dict[str, Any]
+    seconds: float
+
+    @property
+    def damaged_attachments(self) -> list[str]:
+        return list(self.manifest.get("damaged_attachments", []))
+
+
+@dataclass
+class RestoreResult:
+    database: Database
+    restored_from: Path
+    safety_backup: BackupInfo
+    manifest: dict[str, Any]
+    seconds: float
+
+
+def _file_path(db: Database) -> Path:
+    path = db.path
+    if path is None:
+        raise UserError(
+            "Sao lưu và khôi phục trong kcdesk dành cho cơ sở dữ liệu SQLite; với máy chủ "
+            "PostgreSQL hãy dùng công cụ sao lưu của máy chủ (pg_dump)."
+        )
+    return path
+
+
+def _work_dir() -> Path:
+    base = paths.backups_dir() / ".work"
+    base.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=base))
+
+
+def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
+    """``kcdesk-20261121-215000.zip`` (ASCII: FAT-formatted sticks take any name)."""
+    stem = db.path.stem if db.path is not None else "kcdesk"
+    middle = f"-{tag}" if tag else ""
+    return f"{stem}{middle}-{(when or datetime.now()).strftime(_STAMP)}.zip"
+
+
+def create_backup(
+    db: Database,
+    target: Path,
+    actor: Actor,
+    *,
+    kind: str = "manual",
+    note: str = "",
+    check: bool = True,
+) -> BackupInfo:
+    """Write one verified backup file at ``target`` (a folder gets a dated name)."""
+    if check:
+        require(actor, BACKUP)
+    source = _file_path(db)
+    started = datetime.now()
+    if target.is_dir():
+        target = target / default_name(db)
+    if target.suffix.lower() != ".zip":
+        target = target.with_name(target.name + ".zip")
+    work = _work_dir()
+    try:
+        copy = work / "database.sqlite"
+        try:
+            copy_database(source, copy)
+        except sqlite3.Error as exc:
+            raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
+        archive = work / "backup.zip"
+        manifest = write_archive(
+            copy,
+            attachments.store_root(),
+            archive,
+            created_by=actor.username,
+            kind=kind,
+            note=note,
+        )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise safe_write.WriteFailed(
+                f"Không tạo được thư mục {target.parent}: {safe_write.explain(exc)}."
+            ) from exc
+        digest = safe_write.atomic_copy(archive, target)
+    finally:
+        remove_tree(work)
+    info = BackupInfo(
+        path=target,
+        size=target.stat().st_size,
+        sha256=digest,
+        manifest=manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+    _log(db, actor, kind, info, note)
+    return info
+
+
+def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> None:
+    with db.session() as session:
+        session.add(
+            BackupRecord(
+                kind=kind,
+                path=str(info.path),
+                size=info.size,
+                sha256=info.sha256,
+                username=actor.username,
+                note=note,
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            entity="backup",
+            entity_uuid="",
+            entity_label=info.path.name,
+            action=kind,
+            changes={
+                "file": {"old": None, "new": str(info.path)},
+                "sha256": {"old": None, "new": info.sha256},
+            },
+        )
+
+
+# -- automatic backups -------------------------------------------------------------
+def _tagged(folder: Path, stem: str, tag: str) -> list[Path]:
+    pattern = re.compile(rf"^{re.escape(stem)}-{tag}-(\d{{8}}-\d{{6}})\.zip$")
+    found = [p for p in folder.glob("*.zip") if pattern.match(p.name)] if folder.is_dir() else []
+    return sorted(found, key=lambda p: p.name)
+
+
+def rotate(
+    db: Database, tag: str, keep: int | None = None, folder: Path | None = None
+) -> list[Path]:
+    """Delete the oldest ``tag`` backups of this database beyond ``keep``; returns them."""
+    folder = folder or paths.backups_dir()
+    stem = _file_path(db).stem
+    keep = KEEP[tag] if keep is None else keep
+    files = _tagged(folder, stem, tag)
+    removed = files[: max(0, len(files) - keep)]
+    for path in removed:
+        try:
+            path.unlink()
+        except OSError as exc:
+            log.warning("cannot remove old backup %s: %s", path, exc)
+    return removed
+
+
+def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
+    files = _tagged(folder or paths.backups_dir(), _file_path(db).stem, AUTO_TAG)
+    return files[-1] if files else None
+
+
+def clean_work_dirs(max_age_hours: float = 6.0) -> int:
+    """Remove work folders left by a backup that was killed mid-way (they can be large)."""
+    base = paths.backups_dir() / ".work"
+    if not base.is_dir():
+        return 0
+    cutoff = datetime.now().timestamp() - max_age_hours * 3600
+    removed = 0
+    for folder in base.iterdir():
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                remove_tree(folder)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def auto_backup_if_due(
+    db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
+) -> BackupInfo | None:
+    """The daily automatic backup: once per calendar day the app is used."""
+    if db.path is None:
+        return None
+    clean_work_dirs()
+    folder = folder or paths.backups_dir()
+    today = today or date.today()
+    last = last_auto_backup(db, folder)
+    if last is not None and last.name.rsplit("-", 2)[-2] == today.strftime("%Y%m%d"):
+        return None
+    when = datetime.combine(today, datetime.now().time())
+    info = create_backup(
+        db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto", check=False
+    )
+    rotate(db, AUTO_TAG, folder=folder)
+    return info
+
+
+# -- restore -----------------------------------------------------------------------
+def check_backup(source: Path) -> dict[str, Any]:
+    """Check a backup file without restoring it; returns its manifest."""
+    work = _work_dir()
+    try:
+        return check_archive(source, work).manifest
+    finally:
+        remove_tree(work)
+
+
+def _replace_database(checked: CheckedBackup, target: Path) -> None:
+    """Copy the checked database over the live one, in one SQLite transaction."""
+    src = sqlite3.connect(str(checked.database))
+    try:
+        dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _restore_attachments(checked: CheckedBackup) -> int:
+    restored = 0
+    for file_hash, path in checked.attachments.items():
+        if attachments.verify(file_hash):
+            continue
+        target = attachments.path_for(file_hash)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(path.read_bytes())
+        os.replace(tmp, target)
+        restored += 1
+    return restored
+
+
+def _record_restore(
+    restored: Database, source: Path, actor: Actor, checked: CheckedBackup, safety: str, count: int
+) -> None:
+    with restored.session() as session:
+        session.add(
+            BackupRecord(
+                kind="restored",
+                path=str(source),
+                size=source.stat().st_size,
+                username=actor.username,
+                note=f"bản an toàn trước khi khôi phục: {safety}",
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            entity="backup",
+            entity_uuid="",
+            entity_label=source.name,
+            action="restore",
+            changes={
+                "from": {"old": None, "new": str(source)},
+                "schema": {"old": None, "new": checked.schema_revision},
+                "attachments_restored": {"old": None, "new": count},
+                "safety_backup": {"old": None, "new": safety},
+            },
+        )
+
+
+def restore_broken_database(target: Path, source: Path, actor: Actor) -> RestoreResult:
+    """Restore over a database file that cannot be opened any more (damaged disk).
+
+    The damaged file (and its -wal/-shm) is moved, untouched, into the backups folder
+    first; then the checked copy takes its place. A stale -wal must never be replayed
+    onto the restored file, so none is left beside it.
+    """
+    require(actor, RESTORE)
+    started = datetime.now()
+    work = _work_dir()
+    try:
+        checked = check_archive(source, work)
+        keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
+        keep.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            part = target.with_name(target.name + suffix)
+            if part.exists():
+                os.replace(part, keep / part.name)
+        fresh = target.with_name(target.name + ".restoring")
+        safe_write.atomic_copy(checked.database, fresh)
+        os.replace(fresh, target)
+        count = _restore_attachments(checked)
+    finally:
+        remove_tree(work)
+    restored = open_database(target)
+    _record_restore(restored, source, actor, checked, str(keep), count)
+    info = BackupInfo(path=keep, size=0, sha256="", manifest={}, seconds=0.0)
+    return RestoreResult(
+        database=restored,
+        restored_from=source,
+        safety_backup=info,
+        manifest=checked.manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+
+
+def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
+    """Replace the database with ``source`` after checking it and backing up the current one.
+
+    ``db`` is disposed; use the returned ``RestoreResult.database`` afterwards. A file
+    that fails any check raises BackupRefused and changes nothing.
+    """
+    require(actor, RESTORE)
+    target = _file_path(db)
+    started = datetime.now()
+    work = _work_dir()
+    try:
+        checked = check_archive(source, work)
+        safety = create_backup(
+            db,
+            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
+            actor,
+            kind="before_restore",
+            note=f"trước khi khôi phục từ {source.name}",
+            check=False,
+        )
+        rotate(db, BEFORE_RESTORE_TAG)
+        db.dispose()
+        try:
+            _replace_database(checked, target)
+        except sqlite3.Error as exc:
+            raise UserError(
+                f"Không thay được cơ sở dữ liệu ({exc}): có thể một máy khác đang ghi. "
+                f"Cơ sở dữ liệu cũ vẫn nguyên; bản sao lưu an toàn: {safety.path}."
+            ) from exc
+        count = _restore_attachments(checked)
+    finally:
+        remove_tree(work)
+    # An older backup is migrated on open (with its own copy taken first).
+    restored = open_database(target)
+    _record_restore(restored, source, actor, checked, str(safety.path), count)
+    return RestoreResult(
+        database=restored,
+        restored_from=source,
+        safety_backup=safety,
+        manifest=checked.manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )

@@ -1,0 +1,126 @@
+"""Integrity check (kiểm tra toàn vẹn): the database, every attachment, the audit chain.
+
+``check`` returns a list of problems (empty when everything is sound). It reads
+only; nothing is repaired silently — the user restores from a backup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from kcdesk.models import BudgetLine, Document, Proposal
+from kcdesk.models.db import Database, current_revision, head_revision
+from kcdesk.services.core import audit
+from kcdesk.services.proposals import attachments
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # "database", "attachment", "audit", "totals", "schema"
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message}
+
+
+def database_problems(session: Session) -> list[Problem]:
+    """SQLite's own checks: page structure and foreign keys."""
+    if session.get_bind().dialect.name != "sqlite":
+        return []
+    problems = [
+        Problem("database", f"Cơ sở dữ liệu hỏng: {row}")
+        for (row,) in session.execute(text("PRAGMA integrity_check"))
+        if row != "ok"
+    ]
+    for row in session.execute(text("PRAGMA foreign_key_check")):
+        problems.append(
+            Problem(
+                "database",
+                f"Bảng {row[0]}, dòng {row[1]}: trỏ tới bản ghi không còn trong bảng {row[2]}.",
+            )
+        )
+    return problems
+
+
+def attachment_problems(session: Session) -> list[Problem]:
+    """Every attached file must be in the store with its recorded SHA-256."""
+    problems: list[Problem] = []
+    rows = session.execute(
+        select(Proposal.code, Document.label, Document.file_name, Document.file_hash)
+        .join(Proposal, Document.proposal_id == Proposal.id)
+        .where(Document.file_hash.is_not(None), Document.file_hash != "")
+        .order_by(Proposal.code, Document.position)
+    )
+    checked: dict[str, bool] = {}
+    for code, label, file_name, file_hash in rows:
+        if file_hash not in checked:
+            checked[file_hash] = attachments.verify(file_hash)
+        if checked[file_hash]:
+            continue
+        state = "bị sửa hoặc hỏng" if attachments.path_for(file_hash).exists() else "bị mất"
+        problems.append(
+            Problem(
+                "attachment",
+                f"Đề án {code}, tài liệu '{label}': tệp {file_name or file_hash[:12]} {state}.",
+            )
+        )
+    return problems
+
+
+def totals_problems(session: Session) -> list[Problem]:
+    """Cached proposal sums must equal their budget lines (nothing half-written)."""
+    sums = (
+        select(
+            BudgetLine.proposal_id,
+            func.coalesce(func.sum(BudgetLine.amount), 0).label("amount"),
+            func.coalesce(func.sum(BudgetLine.support), 0).label("support"),
+        )
+        .group_by(BudgetLine.proposal_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Proposal.code, Proposal.total_cost, Proposal.support, sums.c.amount, sums.c.support)
+        .outerjoin(sums, sums.c.proposal_id == Proposal.id)
+        .where(
+            (Proposal.total_cost != func.coalesce(sums.c.amount, 0))
+            | (Proposal.support != func.coalesce(sums.c.support, 0))
+        )
+    )
+    return [
+        Problem(
+            "totals",
+            f"Đề án {code}: tổng kinh phí/hỗ trợ ghi sẵn ({total}/{support}) khác tổng các "
+            f"dòng dự toán ({lines_total or 0}/{lines_support or 0}).",
+        )
+        for code, total, support, lines_total, lines_support in rows
+    ]
+
+
+def check_session(session: Session) -> list[Problem]:
+    problems = database_problems(session)
+    problems += attachment_problems(session)
+    problems += totals_problems(session)
+    broken = audit.verify_chain(session)
+    if broken is not None:
+        problems.append(Problem("audit", f"Nhật ký thao tác: {broken.message}"))
+    return problems
+
+
+def check(db: Database, actor: Actor | None = None) -> list[Problem]:
+    """All checks on ``db``; an empty list means sound."""
+    if actor is not None:
+        require(actor, INTEGRITY_CHECK)
+    problems: list[Problem] = []
+    revision = current_revision(db.engine)
+    if revision != head_revision():
+        problems.append(
+            Problem("schema", f"Lược đồ {revision} chưa được nâng cấp lên {head_revision()}.")
+        )
+    with db.session() as session:
+        problems += check_session(session)
+    return problems

@@ -1,0 +1,72 @@
+"""Busy database: wait and retry instead of failing (two copies of kcdesk on one file).
+
+SQLite already waits ``busy_timeout`` (15 s) for a lock. A write that still finds the
+database locked (another PC holding a long transaction on a shared folder) is retried
+as a whole transaction a few times with growing pauses, then reported clearly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from kcdesk.models.db import Database
+from kcdesk.services.core.errors import UserError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ATTEMPTS = 5
+FIRST_PAUSE = 0.2
+
+
+class DatabaseBusy(UserError):
+    """Another copy of kcdesk kept the database locked for too long."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return isinstance(exc, OperationalError) and (
+        "database is locked" in text
+        or "database is busy" in text
+        or "database table is locked" in text
+    )
+
+
+def with_retry(
+    action: Callable[[], T],
+    *,
+    attempts: int = ATTEMPTS,
+    pause: float = FIRST_PAUSE,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run ``action``; on 'database is locked' wait and run it again (whole)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            if attempt == attempts:
+                raise DatabaseBusy(
+                    "Cơ sở dữ liệu đang bận vì một máy hoặc cửa sổ kcdesk khác đang ghi. "
+                    "Thay đổi của bạn chưa được lưu; hãy thử lại sau ít phút."
+                ) from exc
+            log.info("database busy (attempt %d/%d), retrying", attempt, attempts)
+            sleep(pause * attempt)
+    raise AssertionError("unreachable")
+
+
+def write(db: Database, work: Callable[[Session], T], *, attempts: int = ATTEMPTS) -> T:
+    """One write transaction on ``db``, retried whole while the database is busy."""
+
+    def run() -> T:
+        with db.session() as session:
+            return work(session)
+
+    return with_retry(run, attempts=attempts)

@@ -1,0 +1,189 @@
+"""Read-only views of implementation: the list rows and one proposal's detail; no Qt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kcdesk.models import Proposal, ProposalStatus
+from kcdesk.services.core import settings
+from kcdesk.services.implementation.money import (
+    advance_ceiling,
+    disbursements,
+    get_acceptance,
+    get_settlement,
+    money_state,
+)
+from kcdesk.services.implementation.progress import (
+    TRACKED,
+    evidence_checklist,
+    latest_progress,
+    progress_entries,
+)
+from kcdesk.services.implementation.rules import load_rules
+from kcdesk.services.proposals.search import proposal_search_clause
+
+S = ProposalStatus
+
+
+@dataclass(frozen=True)
+class ImplementationRow:
+    """One line of the implementation list."""
+
+    id: int
+    code: str
+    title: str
+    plan_year: int
+    status: ProposalStatus
+    approved: int
+    disbursed: int
+    progress_date: date | None
+    progress_percent: int | None
+    settlement_due: date
+
+    @property
+    def disbursed_percent(self) -> float:
+        return 100 * self.disbursed / self.approved if self.approved else 0.0
+
+
+def settlement_due(session: Session, plan_year: int) -> date:
+    """Settlement papers are due on deadline.settlement ("22-01") of the following year.
+
+    Khoản 2 Điều 18 Thông tư 36/2013/TT-BCT: not later than 22 January of the next year.
+    """
+    day, month = settings.day_month(str(settings.get(session, "deadline.settlement")))
+    year = plan_year + 1
+    try:
+        return date(year, month, day)
+    except ValueError:  # e.g. 29-02 in a common year: the last day of that month
+        return date(year, month, 28)
+
+
+def list_rows(
+    session: Session,
+    *,
+    year: int | None = None,
+    status: ProposalStatus | None = None,
+    search: str | None = None,
+) -> list[ImplementationRow]:
+    """Approved-or-later proposals (stopped ones excluded) with money and progress."""
+    stmt = (
+        select(
+            Proposal.id,
+            Proposal.code,
+            Proposal.title,
+            Proposal.plan_year,
+            Proposal.status,
+            Proposal.approved_support,
+            Proposal.support,
+            Proposal.disbursed,
+        )
+        .where(Proposal.status.in_(TRACKED))
+        .where(proposal_search_clause(search))
+        .order_by(Proposal.plan_year.desc(), Proposal.code)
+    )
+    if year is not None:
+        stmt = stmt.where(Proposal.plan_year == year)
+    if status is not None:
+        stmt = stmt.where(Proposal.status == status)
+    rows = session.execute(stmt).all()
+    latest = latest_progress(session, [r.id for r in rows])
+    dues: dict[int, date] = {}
+    out = []
+    for r in rows:
+        if r.plan_year not in dues:
+            dues[r.plan_year] = settlement_due(session, r.plan_year)
+        progress = latest.get(r.id)
+        out.append(
+            ImplementationRow(
+                id=r.id,
+                code=r.code,
+                title=r.title,
+                plan_year=r.plan_year,
+                status=r.status,
+                approved=r.approved_support if r.approved_support is not None else r.support,
+                disbursed=r.disbursed,
+                progress_date=progress[0] if progress else None,
+                progress_percent=progress[1] if progress else None,
+                settlement_due=dues[r.plan_year],
+            )
+        )
+    return out
+
+
+def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
+    """Everything about one proposal's implementation (``implementation show --json``)."""
+    state = money_state(session, proposal)
+    acc = get_acceptance(session, proposal)
+    settled = get_settlement(session, proposal)
+    percent = load_rules().advance_percent_for(proposal.activity)
+    return {
+        "code": proposal.code,
+        "title": proposal.title,
+        "plan_year": proposal.plan_year,
+        "status": proposal.status.value,
+        "support": state.approved,
+        "advanced": state.advanced,
+        "paid": state.paid,
+        "disbursed": proposal.disbursed,
+        "remaining": state.remaining,
+        "advance_percent": percent,
+        "advance_ceiling": advance_ceiling(state.approved, percent),
+        "settlement_due": settlement_due(session, proposal.plan_year).isoformat(),
+        "progress": [
+            {
+                "date": e.reported_on.isoformat(),
+                "percent": e.percent,
+                "note": e.note,
+                "file": e.file_name or None,
+            }
+            for e in progress_entries(session, proposal)
+        ],
+        "evidence": [
+            {
+                "code": e.code,
+                "label": e.label,
+                "required": e.required,
+                "source": e.source,
+                "received": e.received,
+                "file": e.file_name or None,
+            }
+            for e in evidence_checklist(session, proposal)
+        ],
+        "acceptance": (
+            {
+                "date": acc.accepted_on.isoformat(),
+                "minutes_no": acc.minutes_no,
+                "participants": list(acc.participants),
+                "result": acc.result,
+            }
+            if acc
+            else None
+        ),
+        "outputs": {
+            o.measure: {"planned": o.planned, "achieved": o.achieved} for o in proposal.outputs
+        },
+        "disbursements": [
+            {
+                "kind": d.kind.value,
+                "date": d.paid_on.isoformat(),
+                "amount": d.amount,
+                "voucher": d.voucher,
+            }
+            for d in disbursements(session, proposal)
+        ],
+        "settlement": (
+            {
+                "final_amount": settled.final_amount,
+                "date": settled.settled_on.isoformat(),
+                "reference": settled.reference,
+                "refund_due": settled.refund_due,
+            }
+            if settled
+            else None
+        ),
+    }

@@ -1,0 +1,114 @@
+"""Read an old Excel list into a plain grid of values (đọc tệp Excel cũ).
+
+Merged cells matter in these lists: header labels span several columns, and a
+unit or a commune is often merged down over several proposals. ``Sheet`` keeps the
+raw grid plus the merged ranges; a value merged downwards is copied into every
+row it covers (it belongs to each of them), a value merged across is copied only
+where the header detection asks for it.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kcdesk.services.core.errors import UserError
+
+# A list never needs more; this keeps a stray formatted cell far below from
+# making the grid huge.
+MAX_COLUMNS = 60
+
+
+@dataclass(frozen=True)
+class Merge:
+    min_row: int
+    min_col: int
+    max_row: int
+    max_col: int
+
+
+@dataclass
+class Sheet:
+    """Values by 0-based (row, column); Excel row n is index n-1."""
+
+    name: str
+    rows: list[list[Any]]
+    merges: list[Merge]
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, row: int, col: int) -> Any:
+        if row >= len(self.rows) or col >= len(self.rows[row]):
+            return None
+        return self.rows[row][col]
+
+    def filled_across(self, row: int) -> list[Any]:
+        """Row ``row`` with each horizontally merged value copied over its whole span."""
+        values = list(self.rows[row]) + [None] * (self.width - len(self.rows[row]))
+        for m in self.merges:
+            if m.min_row <= row <= m.max_row and m.max_col > m.min_col:
+                top = self.value(m.min_row, m.min_col)
+                for col in range(m.min_col, min(m.max_col, self.width - 1) + 1):
+                    values[col] = top
+        return values
+
+
+def _open(path: Path) -> Any:
+    if path.suffix.lower() == ".xls":
+        raise UserError(
+            f"Tệp {path.name} là định dạng Excel cũ (.xls). Hãy mở bằng Excel hoặc LibreOffice "
+            "và lưu lại dạng .xlsx rồi nhập."
+        )
+    try:
+        return load_workbook(path, data_only=True)
+    except FileNotFoundError as exc:
+        raise UserError(f"Không tìm thấy tệp {path}.") from exc
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UserError(
+            f"Tệp {path.name} không phải bảng tính Excel .xlsx đọc được ({exc})."
+        ) from exc
+    except OSError as exc:
+        raise UserError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}.") from exc
+
+
+def sheet_names(path: Path) -> list[str]:
+    return list(_open(path).sheetnames)
+
+
+def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
+    """The named sheet (default: the first one that has data)."""
+    wb = _open(path)
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise UserError(
+            f"Tệp {path.name} không có trang «{sheet}» (có: {', '.join(wb.sheetnames)})."
+        )
+    names = [sheet] if sheet is not None else wb.sheetnames
+    ws = None
+    for name in names:
+        ws = wb[name]
+        if ws.max_row > 1 or ws.max_column > 1:
+            break
+    assert ws is not None
+    width = min(ws.max_column, MAX_COLUMNS)
+    rows = [list(r) for r in ws.iter_rows(min_row=1, max_col=width, values_only=True)]
+    merges = [
+        Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
+        for r in ws.merged_cells.ranges
+        if r.min_col - 1 < width
+    ]
+    result = Sheet(name=ws.title, rows=rows, merges=merges)
+    # A value merged downwards belongs to every row it covers.
+    for m in merges:
+        if m.max_row > m.min_row:
+            top = result.value(m.min_row, m.min_col)
+            for row in range(m.min_row + 1, min(m.max_row, len(rows) - 1) + 1):
+                if m.min_col < len(rows[row]):
+                    rows[row][m.min_col] = top
+    return result

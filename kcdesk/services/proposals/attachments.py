@@ -1,0 +1,105 @@
+"""Content-addressed store of attached files (hồ sơ, ảnh, biên bản scan).
+
+A file is kept once under ``attachments/ab/abcdef….bin`` by its SHA-256, so the same
+scan attached twice takes no extra room, and any later corruption is detectable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kcdesk import paths
+from kcdesk.services.core.errors import ValidationError
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    hash: str
+    size: int
+    name: str
+
+
+def store_root(root: Path | None = None) -> Path:
+    return root if root is not None else paths.attachments_dir()
+
+
+def path_for(file_hash: str, root: Path | None = None) -> Path:
+    return store_root(root) / file_hash[:2] / f"{file_hash}.bin"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def store_file(
+    source: Path, *, max_bytes: int | None = None, root: Path | None = None
+) -> StoredFile:
+    """Copy ``source`` into the store (hash checked after copying); refuse bad files."""
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise ValidationError(f"Không đọc được tệp {source.name}: {exc.strerror}.") from exc
+    if not source.is_file():
+        raise ValidationError(f"{source.name} không phải là tệp.")
+    if max_bytes is not None and size > max_bytes:
+        raise ValidationError(
+            f"Tệp {source.name} nặng {size / 1_048_576:.1f} MB, vượt giới hạn "
+            f"{max_bytes / 1_048_576:.0f} MB. Hãy quét lại với độ phân giải thấp hơn."
+        )
+    base = store_root(root)
+    base.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    fd, tmp_name = tempfile.mkstemp(dir=base, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        file_hash = digest.hexdigest()
+        target = path_for(file_hash, root)
+        if target.exists() and sha256_file(target) == file_hash:
+            os.unlink(tmp_name)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp_name, target)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise ValidationError(f"Không đọc được tệp {source.name}: {exc.strerror}.") from exc
+    if sha256_file(target) != file_hash:
+        raise ValidationError(f"Tệp {source.name} thay đổi trong khi sao chép; hãy thử lại.")
+    return StoredFile(hash=file_hash, size=size, name=source.name)
+
+
+def store_bytes(data: bytes, name: str, root: Path | None = None) -> StoredFile:
+    file_hash = hashlib.sha256(data).hexdigest()
+    target = path_for(file_hash, root)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return StoredFile(hash=file_hash, size=len(data), name=name)
+
+
+def verify(file_hash: str, root: Path | None = None) -> bool:
+    """True when the stored file exists and still has its hash."""
+    target = path_for(file_hash, root)
+    return target.is_file() and sha256_file(target) == file_hash
+
+
+def export_to(file_hash: str, destination: Path, root: Path | None = None) -> Path:
+    shutil.copyfile(path_for(file_hash, root), destination)
+    return destination

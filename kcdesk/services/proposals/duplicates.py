@@ -1,0 +1,80 @@
+"""Has this facility already had support for the same activity? (hỗ trợ trùng lặp)
+
+TTLT 26/2014/TTLT-BTC-BCT Art. 7 asks a beneficiary to commit that the same content
+has not been funded by the state budget before. The wizard warns, and the register
+(issue 4) reuses :func:`prior_support`: keep its signature stable.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kcdesk.models import APPROVED_OR_LATER, Facility, Proposal, ProposalFacility
+from kcdesk.services.core import settings
+from kcdesk.text import fold
+
+
+def prior_support(
+    session: Session, facility: Facility, activity: str, plan_year: int, span_years: int
+) -> list[tuple[str, int]]:
+    """Codes and plan years of approved-or-later proposals for the same facility.
+
+    "Same facility" is the same tax code, or (when either has none) the same name,
+    folded, in the same commune: a household business re-registered without a tax
+    code is still the same workshop. The window is ``plan_year - span_years`` up to
+    ``plan_year`` inclusive. Results are ordered by year, then code.
+    """
+    if span_years < 0:
+        return []
+    name_key = (fold(facility.name), fold(facility.commune))
+    match = []
+    if facility.id is not None:
+        match.append(ProposalFacility.facility_id == facility.id)
+    if facility.tax_code:
+        match.append(Facility.tax_code == facility.tax_code)
+    if name_key[0]:
+        # search_text holds the folded name: narrows the candidates portably;
+        # the exact folded comparison is done below.
+        match.append(Facility.search_text.like(f"%{_escape_like(name_key[0])}%", escape="\\"))
+    if not match:
+        return []
+    rows = session.execute(
+        select(Proposal.code, Proposal.plan_year, Facility)
+        .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
+        .join(Facility, Facility.id == ProposalFacility.facility_id)
+        .where(
+            Proposal.activity == activity,
+            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
+            Proposal.plan_year >= plan_year - span_years,
+            Proposal.plan_year <= plan_year,
+            or_(*match),
+        )
+    ).all()
+    found: set[tuple[str, int]] = set()
+    for code, year, other in rows:
+        if _same_facility(facility, other, name_key):
+            found.add((code, year))
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _same_facility(facility: Facility, other: Facility, name_key: tuple[str, str]) -> bool:
+    if facility.id is not None and other.id == facility.id:
+        return True
+    if facility.tax_code and other.tax_code:
+        # Two different tax codes are two different businesses, whatever the name.
+        return bool(facility.tax_code == other.tax_code)
+    return bool(name_key[0]) and (fold(other.name), fold(other.commune)) == name_key
+
+
+def span_setting(session: Session) -> int:
+    """``rule.duplicate_support_years`` as an int (default 3)."""
+    value = settings.get(session, "rule.duplicate_support_years")
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 3
