@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -12,11 +13,24 @@ from kcdesk.services.security.actor import Actor
 from kcdesk.ui.worker import Worker
 
 
+class DataKind(StrEnum):
+    """What changed (loại dữ liệu vừa đổi): screens refresh on the kinds they show."""
+
+    PROPOSAL = "proposal"
+    PROGRAMME = "programme"
+    APPRAISAL = "appraisal"
+    CATALOGUE = "catalogue"
+    IMPLEMENTATION = "implementation"
+    EXCHANGE = "exchange"
+    SETTINGS = "settings"
+    AMENDMENT = "amendment"
+
+
 class AppContext(QObject):
     """Passed explicitly to windows and sections (no global singleton).
 
-    ``data_changed`` carries the kind of record that changed ("proposal",
-    "programme", …) so lists and the dashboard refresh themselves.
+    ``data_changed`` carries the :class:`DataKind` that changed (a ``str``
+    enum, so the signal stays ``Signal(str)``) and lists and the dashboard refresh themselves.
     """
 
     data_changed = Signal(str)
@@ -31,5 +45,5 @@ class AppContext(QObject):
         with self.db.session() as session:
             return settings.get(session, key)
 
-    def notify(self, kind: str) -> None:
+    def notify(self, kind: DataKind) -> None:
         self.data_changed.emit(kind)

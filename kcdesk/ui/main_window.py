@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         for index, info in enumerate(SECTIONS):
             item = QListWidgetItem(info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.key)
-            item.setToolTip(f"{info.placeholder} (Ctrl+{index + 1})")
+            item.setToolTip(f"{info.description} (Ctrl+{index + 1})")
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self._show_row)

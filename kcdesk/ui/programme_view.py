@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kcdesk.formatting import format_money
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security import permissions
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.target_editor import TargetEditor
 
@@ -114,7 +114,7 @@ class ProgrammeView(QWidget):
         except Exception as exc:  # shown to the user; UserError plainly
             show_error(self, exc)
             return None
-        self.ctx.notify("programme")
+        self.ctx.notify(DataKind.PROGRAMME)
         self.chooser.setCurrentIndex(max(0, self.chooser.findData(code)))
         return code
 
@@ -146,10 +146,10 @@ class ProgrammeView(QWidget):
         except Exception as exc:
             show_error(self, exc)
             return
-        self.ctx.notify("programme")
+        self.ctx.notify(DataKind.PROGRAMME)
 
     def _on_changed(self, kind: str) -> None:
-        if kind == "programme":
+        if kind == DataKind.PROGRAMME:
             self.reload()
 
     def _show_selected(self) -> None:

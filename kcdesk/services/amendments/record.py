@@ -9,8 +9,6 @@ to the catalogue version it belongs to (``catalogue.record_amendment``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +20,7 @@ from kcdesk.models import Facility, Proposal, ProposalFacility, new_uuid, utcnow
 from kcdesk.models import ProposalStatus as S
 from kcdesk.models.amendment import Amendment
 from kcdesk.services.amendments.authority import KINDS, AuthorityDecision, decide_authority
+from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import ConflictError, NotFoundError, ValidationError
 from kcdesk.services.proposals import workflow
@@ -277,12 +276,7 @@ def summary_text(amendment: Amendment) -> str:
 
 
 def _notify_catalogue(session: Session, actor: Actor, amendment: Amendment) -> None:
-    if importlib.util.find_spec("kcdesk.services.catalogue.versions") is None:
-        return
-    module = importlib.import_module("kcdesk.services.catalogue.versions")
-    hook = getattr(module, "record_amendment", None)
-    if callable(hook):
-        hook(session, actor, amendment.proposal, summary_text(amendment))
+    catalogue.record_amendment(session, actor, amendment.proposal, summary_text(amendment))
 
 
 def decide(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.scores import format_points, save_grid
 from kcdesk.services.core.errors import UserError
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.appraisal.common import message_label, say
 from kcdesk.ui.appraisal.grid_model import ScoreGridModel
 
@@ -268,6 +268,6 @@ class ScorePanel(QWidget):
         self.model.dirty = False
         self._edited()
         say(self.message, f"Đã lưu {count} phiếu.")
-        self.ctx.notify("appraisal")
+        self.ctx.notify(DataKind.APPRAISAL)
         self.saved.emit()
         return True

@@ -29,7 +29,7 @@ from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember,
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import lookup as proposals
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.appraisal.common import date_field, message_label, read_date, say, show_date
 
 
@@ -229,7 +229,7 @@ class SetupPanel(QWidget):
             return False
         say(self.message, done)
         self.set_session(self.session_id)
-        self.ctx.notify("appraisal")
+        self.ctx.notify(DataKind.APPRAISAL)
         self.changed.emit()
         return True
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,11 +32,12 @@ from kcdesk.services.appraisal.criteria import load_criteria_sets
 from kcdesk.services.appraisal.results import record_results
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.appraisal.common import message_label, say
 from kcdesk.ui.appraisal.results_panel import ResultsPanel
 from kcdesk.ui.appraisal.score_panel import ScorePanel
 from kcdesk.ui.appraisal.setup_panel import SetupPanel
+from kcdesk.ui.pdf_preview import show_pdf
 from kcdesk.ui.worker import Job
 
 
@@ -185,7 +185,7 @@ class AppraisalView(QWidget):
             say(self.message, str(exc), error=True)
             return None
         say(self.message, "Đã lập hội đồng mới: nhập quyết định, thành viên và đề án.")
-        self.ctx.notify("appraisal")
+        self.ctx.notify(DataKind.APPRAISAL)
         self.reload(select=sid)
         self.tabs.setCurrentWidget(self.setup)
         return sid
@@ -282,11 +282,6 @@ class AppraisalView(QWidget):
         return True
 
     def preview(self, path: Path) -> None:
-        try:
-            from kcdesk.ui.pdf_preview import show_pdf
-        except ImportError:  # the preview window is another feature's; open the file instead
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-            return
         show_pdf(self, path)
 
     # -- results --------------------------------------------------------------------
@@ -322,8 +317,8 @@ class AppraisalView(QWidget):
             say(self.message, str(exc), error=True)
             return False
         say(self.message, f"Đã ghi kết quả {count} đề án; đề án chuyển sang 'Đã thẩm định'.")
-        self.ctx.notify("appraisal")
-        self.ctx.notify("proposal")
+        self.ctx.notify(DataKind.APPRAISAL)
+        self.ctx.notify(DataKind.PROPOSAL)
         self._select()
         return True
 

@@ -33,7 +33,7 @@ from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.imports import old_lists as xlsx_import
 from kcdesk.services.imports.header import FIELDS
 from kcdesk.services.imports.old_lists import ImportPreview, ImportResult
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.worker import Job
 
 
@@ -304,7 +304,7 @@ class ImportWizard(QWizard):
                 f"bỏ qua {result.skipped} đề án đã có; {len(preview.error_rows)} dòng lỗi "
                 "không nhập."
             )
-            self.ctx.notify("proposal")
+            self.ctx.notify(DataKind.PROPOSAL)
 
         def failed(exc: BaseException) -> None:
             self.import_result = exc

@@ -33,7 +33,7 @@ from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.core import settings
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
 from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.model import CatalogueModel
@@ -157,7 +157,7 @@ class CataloguePanel(QWidget):
         return str(self.source.currentData())
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in ("proposal", "catalogue"):
+        if kind in (DataKind.PROPOSAL, DataKind.CATALOGUE):
             self.reload()
 
     def reload(self, keep_version: bool = True) -> None:
@@ -238,7 +238,7 @@ class CataloguePanel(QWidget):
         except Exception as exc:  # shown to the user, not swallowed
             show_error(self, exc)
             return
-        self.ctx.notify("catalogue")
+        self.ctx.notify(DataKind.CATALOGUE)
 
     def ask_submit(self) -> None:
         dialog = NumberDateDialog("Trình danh mục", "Số tờ trình:", self, today=date.today())

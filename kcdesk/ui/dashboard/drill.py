@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,56 +16,25 @@ from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
 from kcdesk.services.dashboard.drill import DrillRow
 from kcdesk.services.forms.load import load_activities
+from kcdesk.ui.row_table import Column, RowTableModel
 
-COLUMNS: tuple[str, ...] = ("Mã đề án", "Tên đề án", "Năm", "Nội dung", "Xã", "Trạng thái")
-COLUMNS += ("Số lượng", "Hỗ trợ phê duyệt", "Đã giải ngân")
-
-_Index = QModelIndex | QPersistentModelIndex
 _STATUS_LABELS = {s.value: s.label for s in ProposalStatus}
+COL_QUANTITY = 6
 
 
-class DrillModel(QAbstractTableModel):
-    def __init__(self, rows: list[DrillRow], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows = rows
-        activities = load_activities()
-        self._activity = {code: spec.short_label for code, spec in activities.items()}
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        r = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            status = _STATUS_LABELS.get(r.status, r.status)
-            values = (
-                r.code,
-                r.title,
-                str(r.plan_year),
-                self._activity.get(r.activity, r.activity),
-                r.commune,
-                status,
-                "" if r.quantity is None else format_money(r.quantity),
-                format_money(r.approved_support),
-                format_money(r.disbursed),
-            )
-            return values[col]
-        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+def drill_columns() -> tuple[Column, ...]:
+    activities = {code: spec.short_label for code, spec in load_activities().items()}
+    return (
+        Column("Mã đề án", lambda r: r.code),
+        Column("Tên đề án", lambda r: r.title),
+        Column("Năm", lambda r: str(r.plan_year)),
+        Column("Nội dung", lambda r: activities.get(r.activity, r.activity)),
+        Column("Xã", lambda r: r.commune),
+        Column("Trạng thái", lambda r: _STATUS_LABELS.get(r.status, r.status)),
+        Column("Số lượng", lambda r: "" if r.quantity is None else format_money(r.quantity), True),
+        Column("Hỗ trợ phê duyệt", lambda r: format_money(r.approved_support), True),
+        Column("Đã giải ngân", lambda r: format_money(r.disbursed), True),
+    )
 
 
 class DrillDialog(QDialog):
@@ -79,18 +45,18 @@ class DrillDialog(QDialog):
         self.setObjectName("dashboard_drill")
         self.setWindowTitle(title)
         self.resize(980, 480)
-        self.model = DrillModel(rows, self)
+        self.model = RowTableModel(drill_columns(), self, rows=rows)
         self.table = QTableView()
         self.table.setObjectName("drill_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
+        for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # Money drill-downs (a bar) have no quantity: hide the empty column.
-        self.table.setColumnHidden(6, all(r.quantity is None for r in rows))
+        self.table.setColumnHidden(COL_QUANTITY, all(r.quantity is None for r in rows))
         quantity = sum(r.quantity or 0 for r in rows)
         summary = f"{len(rows)} đề án"
         if any(r.quantity is not None for r in rows):

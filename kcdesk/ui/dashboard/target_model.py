@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from kcdesk.formatting import format_money, format_percent
 from kcdesk.services.dashboard.board import PACE_LABELS, TargetProgress
-
-COLUMNS = ("Mã", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Đã phê duyệt", "Đã thực hiện", "Tiến độ")
-COL_CODE, COL_NAME, COL_UNIT, COL_PLANNED, COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS = range(7)
+from kcdesk.ui.row_table import ROW_ROLE, Column, RowTableModel
 
 # Bar colours by pace; the same meaning as the PDF's pace column.
 PACE_COLOURS = {
@@ -29,8 +19,7 @@ PACE_COLOURS = {
     "no_plan": QColor("#90a4ae"),
     "none": QColor("#b0bec5"),
 }
-# Role carrying the TargetProgress of a row (for the delegate and for clicks).
-TARGET_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+TARGET_ROLE = ROW_ROLE
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -39,74 +28,43 @@ def _count(value: int | None) -> str:
     return "–" if value is None else format_money(value)
 
 
-class TargetTableModel(QAbstractTableModel):
+def _progress(t: TargetProgress) -> str:
+    return PACE_LABELS[t.pace] if t.percent is None else format_percent(t.percent * 100)
+
+
+def _tooltip(t: TargetProgress) -> str:
+    tip = f"{t.code}: {t.name}"
+    if t.group:
+        tip = f"{t.group}\n{tip}"
+    return f"{tip}\n{PACE_LABELS[t.pace]}" + (
+        "" if t.tracked else "\n(tỷ lệ, định mức hoặc chưa gắn nội dung hoạt động)"
+    )
+
+
+COLUMNS = (
+    Column("Mã", lambda t: t.code),
+    Column("Chỉ tiêu", lambda t: t.name),
+    Column("ĐVT", lambda t: t.unit),
+    Column("Kế hoạch", lambda t: "" if t.planned is None else format_money(t.planned), True),
+    Column("Đã phê duyệt", lambda t: _count(t.approved), True),
+    Column("Đã thực hiện", lambda t: _count(t.implemented), True),
+    Column("Tiến độ", _progress),
+)
+COL_CODE, COL_NAME, COL_UNIT, COL_PLANNED, COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS = range(7)
+
+
+class TargetTableModel(RowTableModel):
+    """The programme's targets (chỉ tiêu), one row each."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.targets: list[TargetProgress] = []
+        super().__init__(COLUMNS, parent, tooltip=_tooltip)
+
+    @property
+    def targets(self) -> list[TargetProgress]:
+        return self.rows
 
     def set_targets(self, targets: list[TargetProgress]) -> None:
-        self.beginResetModel()
-        self.targets = list(targets)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.targets)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        # Explicit values only: falling through to super() corrupts None (DESIGN §11).
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return str(section + 1)
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.targets):
-            return None
-        t = self.targets[index.row()]
-        col = index.column()
-        if role == TARGET_ROLE:
-            return t
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(t, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{t.code}: {t.name}"
-            if t.group:
-                tip = f"{t.group}\n{tip}"
-            return f"{tip}\n{PACE_LABELS[t.pace]}" + (
-                "" if t.tracked else "\n(tỷ lệ, định mức hoặc chưa gắn nội dung hoạt động)"
-            )
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
-            COL_PLANNED,
-            COL_APPROVED,
-            COL_IMPLEMENTED,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _display(t: TargetProgress, col: int) -> str:
-        if col == COL_CODE:
-            return t.code
-        if col == COL_NAME:
-            return t.name
-        if col == COL_UNIT:
-            return t.unit
-        if col == COL_PLANNED:
-            return "" if t.planned is None else format_money(t.planned)
-        if col == COL_APPROVED:
-            return _count(t.approved)
-        if col == COL_IMPLEMENTED:
-            return _count(t.implemented)
-        if col == COL_PROGRESS:
-            share = t.percent
-            return PACE_LABELS[t.pace] if share is None else format_percent(share * 100)
-        return ""
+        self.set_rows(targets)
 
 
 class ProgressDelegate(QStyledItemDelegate):

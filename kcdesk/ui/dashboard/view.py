@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -37,7 +37,7 @@ from kcdesk.services.dashboard import drill as dashboard_drill
 from kcdesk.services.dashboard.board import Dashboard
 from kcdesk.services.dashboard.drill import DrillRow, Stage
 from kcdesk.services.programmes import store as programmes
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.charts import MoneyBarChart
 from kcdesk.ui.dashboard.drill import DrillDialog
@@ -49,8 +49,11 @@ from kcdesk.ui.dashboard.target_model import (
     ProgressDelegate,
     TargetTableModel,
 )
+from kcdesk.ui.pdf_preview import show_pdf
 
 log = logging.getLogger(__name__)
+
+ExportKind = Literal["pdf", "xlsx"]  # the dashboard's two export formats
 WHOLE_PERIOD = "Cả giai đoạn"
 # Short names of the funding sources for the narrow budget panel.
 SHORT_SOURCES = {"quoc_gia": "KC quốc gia", "dia_phuong": "KC địa phương", "cap_xa": "Ngân sách xã"}
@@ -226,7 +229,7 @@ class DashboardView(QWidget):
         self.refresh()
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind == "programme":
+        if kind == DataKind.PROGRAMME:
             self.reload_programmes()
         else:
             self.schedule_refresh()
@@ -391,7 +394,7 @@ class DashboardView(QWidget):
 
     # --- export ----------------------------------------------------------------------
 
-    def export(self, kind: str, path: Path | None = None, *, preview: bool = True) -> None:
+    def export(self, kind: ExportKind, path: Path | None = None, *, preview: bool = True) -> None:
         """Write the dashboard shown as PDF or XLSX (asks for a file name when none given)."""
         data = self.current
         if data is None:
@@ -425,7 +428,7 @@ class DashboardView(QWidget):
             work, lambda written: self._exported(written, kind, preview), self._drill_failed
         )
 
-    def _exported(self, path: Path, kind: str, preview: bool) -> None:
+    def _exported(self, path: Path, kind: ExportKind, preview: bool) -> None:
         if not isValid(self):
             return  # closed while the worker was busy
         self.last_export = path
@@ -433,11 +436,6 @@ class DashboardView(QWidget):
         if not preview:
             return
         if kind == "pdf":
-            try:
-                from kcdesk.ui.pdf_preview import show_pdf
-            except ImportError:  # the preview window ships with another feature
-                log.info("PDF preview unavailable; opening %s outside the app", path)
-            else:
-                show_pdf(self, path)
-                return
+            show_pdf(self, path)
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -27,7 +27,7 @@ from kcdesk.models.exchange import ExchangeConflict
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import conflicts
 from kcdesk.ui import crash
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 
 SIDES = (("Máy này", conflicts.LOCAL), ("Trong gói", conflicts.INCOMING))
 ID_ROLE = 0x0100 + 1
@@ -122,7 +122,7 @@ class ConflictPanel(QWidget):
         self.refresh()
 
     def _changed(self, kind: str) -> None:
-        if kind in ("exchange", "proposal"):
+        if kind in (DataKind.EXCHANGE, DataKind.PROPOSAL):
             self.refresh()
 
     def refresh(self) -> None:
@@ -228,5 +228,5 @@ class ConflictPanel(QWidget):
         except Exception as exc:  # noqa: BLE001 — shown to the user, never swallowed silently
             crash.show_error(self, exc).show()
             return
-        self.ctx.notify("proposal")
-        self.ctx.notify("exchange")
+        self.ctx.notify(DataKind.PROPOSAL)
+        self.ctx.notify(DataKind.EXCHANGE)

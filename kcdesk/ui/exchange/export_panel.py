@@ -26,7 +26,7 @@ from kcdesk.services.catalogue.removable_drives import detect_removable_drives
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import export, keys
 from kcdesk.ui import crash
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.worker import Job
 
@@ -78,7 +78,7 @@ class ExportPanel(QWidget):
         self.refresh()
 
     def _changed(self, kind: str) -> None:
-        if kind == "exchange":
+        if kind == DataKind.EXCHANGE:
             self.refresh()
 
     def refresh(self) -> None:
@@ -195,7 +195,7 @@ class ExportPanel(QWidget):
             f"sở, {c['attachments']} tệp đính kèm."
         )
         self._show_last()
-        self.ctx.notify("exchange")
+        self.ctx.notify(DataKind.EXCHANGE)
         self.exported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import importer, merge, records
 from kcdesk.ui import crash
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.worker import Job
 
 KIND_LABELS = {records.PROPOSAL: "Đề án", records.FACILITY: "Cơ sở thụ hưởng"}
@@ -268,6 +268,6 @@ class ImportPanel(QWidget):
         hint = "\nCó xung đột: xem thẻ «Xung đột» để chọn từng trường." if conflicts else ""
         self.summary.setText("Đã nhập. " + summary_text(result) + renamed + hint)
         self._busy(False)
-        self.ctx.notify("proposal")
-        self.ctx.notify("exchange")
+        self.ctx.notify(DataKind.PROPOSAL)
+        self.ctx.notify(DataKind.EXCHANGE)
         self.imported.emit(result)

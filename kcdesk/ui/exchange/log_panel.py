@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from kcdesk.services.exchange import importer
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 
 HEADERS = ("Thời điểm (UTC)", "Người nhập", "Từ đơn vị", "Tệp gói", "Đề án", "Mã gói")
 
@@ -31,7 +31,7 @@ class LogPanel(QWidget):
         self.refresh()
 
     def _changed(self, kind: str) -> None:
-        if kind == "exchange":
+        if kind == DataKind.EXCHANGE:
             self.refresh()
 
     def refresh(self) -> None:

@@ -21,7 +21,7 @@ from kcdesk.models import OfficeLevel
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import keys
 from kcdesk.ui import crash
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 
 LEVEL_LABELS = {
     OfficeLevel.CENTRE: "Trung tâm",
@@ -119,7 +119,7 @@ class OfficesPanel(QWidget):
         self.code.clear()
         self.name.clear()
         self.refresh()
-        self.ctx.notify("exchange")
+        self.ctx.notify(DataKind.EXCHANGE)
         return True
 
     def _join_clicked(self) -> None:
@@ -138,5 +138,5 @@ class OfficesPanel(QWidget):
             return False
         self.message.setText(f"Máy này từ nay là đơn vị {key.code}, gửi gói cho {key.centre_code}.")
         self.refresh()
-        self.ctx.notify("exchange")
+        self.ctx.notify(DataKind.EXCHANGE)
         return True

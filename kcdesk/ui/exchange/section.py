@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.exchange.conflict_panel import ConflictPanel
 from kcdesk.ui.exchange.export_panel import ExportPanel
 from kcdesk.ui.exchange.import_panel import ImportPanel
@@ -39,6 +39,6 @@ class ExchangeSection(QWidget):
         self.tabs.setTabText(2, f"Xung đột ({count})" if count else "Xung đột")
 
     def _changed(self, kind: str) -> None:
-        if kind == "exchange":
+        if kind == DataKind.EXCHANGE:
             self.offices_panel.refresh()
             self._count_conflicts()

@@ -11,8 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,12 +30,13 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.implementation import views as view
 from kcdesk.services.proposals.lookup import get_proposal
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.common import WriteFn, message_label, say
 from kcdesk.ui.implementation.tab_acceptance import AcceptanceTab
 from kcdesk.ui.implementation.tab_money import MoneyTab
 from kcdesk.ui.implementation.tab_progress import ProgressTab
+from kcdesk.ui.pdf_preview import show_pdf
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ class ProposalPanel(QWidget):
             return False
         self.reload()
         say(label, done)
-        self.ctx.notify("implementation")
+        self.ctx.notify(DataKind.IMPLEMENTATION)
         self.changed.emit(self.code)
         return True
 
@@ -161,10 +161,5 @@ class ProposalPanel(QWidget):
         except (UserError, OSError) as exc:
             say(self.acceptance_tab.message, str(exc), error=True)
             return None
-        try:
-            from kcdesk.ui.pdf_preview import show_pdf
-        except ImportError:  # the preview is another feature's: open it elsewhere
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
-        else:
-            self.preview = show_pdf(self, target)
+        self.preview = show_pdf(self, target)
         return target

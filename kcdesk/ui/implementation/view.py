@@ -27,7 +27,7 @@ from kcdesk.reports.implementation import settlement_summary
 from kcdesk.services.implementation import views as view
 from kcdesk.services.implementation.progress import TRACKED
 from kcdesk.services.implementation.views import ImplementationRow
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel
 from kcdesk.ui.implementation.panel import ProposalPanel
@@ -156,7 +156,13 @@ class ImplementationView(QWidget):
         show_error(self, exc)
 
     def _data_changed(self, kind: str) -> None:
-        if kind in ("proposal", "implementation", "catalogue", "amendment", "exchange"):
+        if kind in (
+            DataKind.PROPOSAL,
+            DataKind.IMPLEMENTATION,
+            DataKind.CATALOGUE,
+            DataKind.AMENDMENT,
+            DataKind.EXCHANGE,
+        ):
             self._timer.start()
 
     def _panel_changed(self, code: str) -> None:

@@ -29,7 +29,7 @@ from kcdesk.formatting import format_money, parse_money
 from kcdesk.services.amendments import record as amendments
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import lookup as proposals
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 
 KIND_CHOICES = (
     ("adjust", "Điều chỉnh đề án"),
@@ -178,7 +178,7 @@ class AmendmentDialog(QDialog):
         except (UserError, ValueError) as exc:
             self.error.setText(str(exc))
             return
-        self.ctx.notify("proposal")
+        self.ctx.notify(DataKind.PROPOSAL)
         self.saved.emit(self.code)
         self.accept()
 
@@ -251,6 +251,6 @@ class DecisionDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             return
-        self.ctx.notify("proposal")
+        self.ctx.notify(DataKind.PROPOSAL)
         self.saved.emit(self.code)
         self.accept()

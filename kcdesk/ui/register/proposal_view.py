@@ -7,7 +7,6 @@ allowed next statuses; "Đề nghị điều chỉnh…" is there for approved p
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -33,10 +32,6 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
-
-
-def wizard_available() -> bool:
-    return importlib.util.find_spec("kcdesk.ui.wizard") is not None
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -79,9 +74,6 @@ class ProposalView(QDialog):
         self.decide_button.clicked.connect(self.open_decision_dialog)
         self.edit_button.clicked.connect(self.open_wizard)
         close.clicked.connect(self.close)
-        if not wizard_available():
-            self.edit_button.setEnabled(False)
-            self.edit_button.setToolTip("Trình hướng dẫn lập đề án chưa có trong bản cài đặt này.")
         buttons = QHBoxLayout()
         for b in (self.status_button, self.amend_button, self.decide_button, self.edit_button):
             buttons.addWidget(b)

@@ -3,7 +3,6 @@ actions, the proposal view and the "cần chú ý" panel."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from kcdesk.services.core import settings
 from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.register import if_alive
 from kcdesk.ui.register.attention_panel import AttentionPanel
@@ -144,10 +143,6 @@ class RegisterWidget(QWidget):
         self.open_button.clicked.connect(lambda: self.open_proposal(self.current_code()))
         self.status_button.clicked.connect(self.open_status_dialog)
         self.export_button.clicked.connect(self._ask_export)
-        if importlib.util.find_spec("kcdesk.ui.wizard") is None:
-            for button in (self.add_button, self.edit_button):
-                button.setEnabled(False)
-                button.setToolTip("Trình hướng dẫn lập đề án chưa có trong bản cài đặt này.")
         actions = QHBoxLayout()
         for button in (
             self.add_button,
@@ -221,7 +216,13 @@ class RegisterWidget(QWidget):
         self.count_label.setText(f"{count:,} đề án".replace(",", "."))
 
     def _data_changed(self, kind: str) -> None:
-        if kind in ("proposal", "catalogue", "implementation", "appraisal", "exchange"):
+        if kind in (
+            DataKind.PROPOSAL,
+            DataKind.CATALOGUE,
+            DataKind.IMPLEMENTATION,
+            DataKind.APPRAISAL,
+            DataKind.EXCHANGE,
+        ):
             self.model.reload()
             self.attention.refresh()
 

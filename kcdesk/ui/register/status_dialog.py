@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kcdesk.models import ProposalStatus
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import workflow
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.register import if_alive
 
 
@@ -159,7 +159,7 @@ class StatusDialog(QDialog):
     def _finish(self, done: list[str], refused: dict[str, str]) -> None:
         self.ok_button.setEnabled(True)
         if done:
-            self.ctx.notify("proposal")
+            self.ctx.notify(DataKind.PROPOSAL)
         self.moved.emit(done, refused)
         if refused and len(self.codes) == 1:
             self.error.setText(next(iter(refused.values())))

@@ -1,16 +1,16 @@
-"""The main window's sections. A module ``kcdesk/ui/sections/<key>.py`` that defines
-``create(ctx: AppContext) -> QWidget`` fills the section; until a feature provides
-it, the section shows a placeholder saying what it will hold.
+"""The main window's sections (các mục của cửa sổ chính).
+
+Each module ``kcdesk/ui/sections/<key>.py`` defines ``create(ctx: AppContext) -> QWidget``.
+A section is built the first time the user opens it, so its module is imported then
+(start-up stays fast: the dashboard's charts or the appraisal grid are not loaded until
+needed); :func:`create_section` names every module explicitly.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kcdesk.ui.app_context import AppContext
 
@@ -19,7 +19,7 @@ from kcdesk.ui.app_context import AppContext
 class SectionInfo:
     key: str
     title: str
-    placeholder: str
+    description: str  # the navigation item's tooltip
 
 
 SECTIONS: tuple[SectionInfo, ...] = (
@@ -68,24 +68,66 @@ SECTIONS: tuple[SectionInfo, ...] = (
 )
 
 
-class Placeholder(QWidget):
-    """Shown until the feature behind a section exists."""
+def _proposals(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.proposals import create
 
-    def __init__(self, info: SectionInfo) -> None:
-        super().__init__()
-        self.setObjectName(f"placeholder_{info.key}")
-        layout = QVBoxLayout(self)
-        title = QLabel(f"<h2>{info.title}</h2>")
-        body = QLabel(info.placeholder + "\n\n(Phần này đang được xây dựng.)")
-        body.setWordWrap(True)
-        body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(title)
-        layout.addWidget(body, 1)
+    return create(ctx)
+
+
+def _dashboard(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.dashboard import create
+
+    return create(ctx)
+
+
+def _appraisal(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.appraisal import create
+
+    return create(ctx)
+
+
+def _catalogue(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.catalogue import create
+
+    return create(ctx)
+
+
+def _implementation(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.implementation import create
+
+    return create(ctx)
+
+
+def _exchange(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.exchange import create
+
+    return create(ctx)
+
+
+def _audit(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.audit import create
+
+    return create(ctx)
+
+
+def _settings(ctx: AppContext) -> QWidget:
+    from kcdesk.ui.sections.settings import create
+
+    return create(ctx)
+
+
+_FACTORIES = {
+    "proposals": _proposals,
+    "dashboard": _dashboard,
+    "appraisal": _appraisal,
+    "catalogue": _catalogue,
+    "implementation": _implementation,
+    "exchange": _exchange,
+    "audit": _audit,
+    "settings": _settings,
+}
 
 
 def create_section(info: SectionInfo, ctx: AppContext) -> QWidget:
-    name = f"kcdesk.ui.sections.{info.key}"
-    if importlib.util.find_spec(name) is None:
-        return Placeholder(info)
-    widget: QWidget = importlib.import_module(name).create(ctx)
-    return widget
+    """Build the section's widget (its module is imported on first use)."""
+    return _FACTORIES[info.key](ctx)

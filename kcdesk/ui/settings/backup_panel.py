@@ -31,7 +31,7 @@ from kcdesk.services.backup import integrity
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
 from kcdesk.ui import vi
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.settings.common import MessageLine
 
@@ -42,7 +42,7 @@ KIND_LABELS = {
     "restored": "Đã khôi phục từ tệp",
 }
 # Every kind of record a restore may change, so open lists reload.
-DATA_KINDS = ("proposal", "programme", "appraisal", "catalogue", "implementation", "settings")
+DATA_KINDS = tuple(DataKind)
 
 
 def _size(n: int) -> str:

@@ -25,7 +25,7 @@ from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.security import permissions, users
 from kcdesk.text import nfc
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.settings.common import MessageLine
 
 # Set by the database's nature, not by hand here.
@@ -135,5 +135,5 @@ class OrganisationEditor(QWidget):
             return False
         self._loaded = self.values()
         self.message.done(f"Đã lưu {len(changes)} cài đặt.")
-        self.ctx.notify("settings")
+        self.ctx.notify(DataKind.SETTINGS)
         return True

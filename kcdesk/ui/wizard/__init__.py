@@ -5,12 +5,10 @@ The register and other screens open it through :func:`open_proposal_wizard`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from PySide6.QtWidgets import QWidget, QWizard
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget, QWizard
-
-    from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.wizard.wizard import ProposalWizard
 
 
 def open_proposal_wizard(
@@ -18,10 +16,8 @@ def open_proposal_wizard(
 ) -> QWizard:
     """Open the wizard non-modally for a new proposal (``code`` None) or to edit one.
 
-    After a successful save the wizard emits ``ctx.notify("proposal")``.
+    After a successful save the wizard emits ``ctx.notify(DataKind.PROPOSAL)``.
     """
-    from kcdesk.ui.wizard.wizard import ProposalWizard
-
     wizard = ProposalWizard(ctx, parent, code)
     wizard.show()
     wizard.offer_restore()

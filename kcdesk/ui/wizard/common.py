@@ -27,7 +27,7 @@ from kcdesk.services.proposals.template import ProposalTemplate
 from kcdesk.services.proposals.validation import Problem
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -107,7 +107,7 @@ class WizardPageBase(QWizardPage):
     key = ""
     changed = Signal()
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__()
         self.wiz = wizard
         self.template: ProposalTemplate = wizard.template

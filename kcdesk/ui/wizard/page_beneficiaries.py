@@ -30,7 +30,7 @@ from kcdesk.services.proposals.validation import Problem, duplicate_warnings
 from kcdesk.ui.wizard.common import ERROR_STYLE, WARNING_STYLE, WizardPageBase
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 _ROLE = Qt.ItemDataRole.UserRole
 
@@ -119,7 +119,7 @@ class FacilityForm(QGroupBox):
 class BeneficiariesPage(WizardPageBase):
     key = "beneficiaries"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.chosen: list[FacilityRef] = []
         layout = QVBoxLayout(self.scroll_body())

@@ -33,7 +33,7 @@ from kcdesk.ui.wizard.common import (
 )
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 # (field, header); "amount" is computed, never typed.
 COLUMNS = (
@@ -81,7 +81,7 @@ def share_text(part: int, whole: int) -> str:
 class BudgetPage(WizardPageBase):
     key = "budget"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(COLUMNS))

@@ -27,7 +27,7 @@ from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import ERROR_STYLE, WizardPageBase
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 COLUMNS = ("Giấy tờ", "Bắt buộc", "Đã nhận", "Tệp đính kèm")
 
@@ -35,7 +35,7 @@ COLUMNS = ("Giấy tờ", "Bắt buộc", "Đã nhận", "Tệp đính kèm")
 class DossierPage(WizardPageBase):
     key = "dossier"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.documents: list[DocumentInput] = []
         layout = QVBoxLayout(self)

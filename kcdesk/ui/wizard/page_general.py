@@ -12,13 +12,13 @@ from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase, format_month_text, parse_month
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 
 class GeneralPage(WizardPageBase):
     key = "general"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

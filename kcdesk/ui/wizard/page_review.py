@@ -16,7 +16,7 @@ from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase, format_month_text
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 _FIELD = Qt.ItemDataRole.UserRole
 
@@ -24,7 +24,7 @@ _FIELD = Qt.ItemDataRole.UserRole
 class ReviewPage(WizardPageBase):
     key = "review"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         layout = QVBoxLayout(self)
         self.summary = QTextBrowser()

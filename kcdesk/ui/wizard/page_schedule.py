@@ -24,7 +24,7 @@ from kcdesk.ui.wizard.common import (
 )
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 COLUMNS = ("Nội dung công việc", "Từ tháng", "Đến tháng", "Người/đơn vị thực hiện")
 
@@ -32,7 +32,7 @@ COLUMNS = ("Nội dung công việc", "Từ tháng", "Đến tháng", "Người/
 class SchedulePage(WizardPageBase):
     key = "schedule"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, len(COLUMNS))

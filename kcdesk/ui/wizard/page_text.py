@@ -12,7 +12,7 @@ from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import WizardPageBase
 
 if TYPE_CHECKING:
-    from kcdesk.ui.wizard.wizard import ProposalWizard
+    from kcdesk.ui.wizard.host import WizardHost
 
 
 def _text_edit() -> QPlainTextEdit:
@@ -27,7 +27,7 @@ class NeedPage(WizardPageBase):
 
     key = "need"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -52,7 +52,7 @@ class OutcomesPage(WizardPageBase):
 
     key = "outcomes"
 
-    def __init__(self, wizard: ProposalWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         form = QFormLayout(self.scroll_body())
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from kcdesk.services.proposals import draft_store as drafts
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.wizard.wizard import ProposalWizard
 
 
 def offer_recovery(
@@ -47,8 +48,6 @@ def offer_recovery(
     def answered(button: object) -> None:
         if button is not reopen:
             return
-        from kcdesk.ui.wizard.wizard import ProposalWizard
-
         for info in found:
             wizard = ProposalWizard(ctx, parent, info.proposal_code)
             wizard.restore(info.data)

@@ -23,7 +23,7 @@ from kcdesk.services.proposals.save import create_proposal, locked_message, upda
 from kcdesk.services.proposals.template import load_template
 from kcdesk.services.proposals.validation import Problem, duplicate_warnings, validate
 from kcdesk.ui import crash
-from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.wizard.common import WizardPageBase
 from kcdesk.ui.wizard.page_beneficiaries import BeneficiariesPage
 from kcdesk.ui.wizard.page_budget import BudgetPage
@@ -271,7 +271,7 @@ class ProposalWizard(QWizard):
         self.saved_code = saved
         self.dirty = False
         self.autosave_timer.stop()
-        self.ctx.notify("proposal")
+        self.ctx.notify(DataKind.PROPOSAL)
         super().accept()
 
     def reject(self) -> None:
