@@ -57,7 +57,22 @@ class SetupPanel(QWidget):
         self.session_id: int | None = None
         self.message = message_label("setup_message")
 
-        # Details.
+        details = self._build_details()
+        members_box = self._build_members()
+        agenda_box = self._build_agenda()
+        conflicts_box = self._build_conflicts()
+
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(details, 2)
+        top.addWidget(members_box, 3)
+        layout.addLayout(top, 2)
+        layout.addWidget(agenda_box, 2)
+        layout.addWidget(conflicts_box)
+        layout.addWidget(self.message)
+
+    def _build_details(self) -> QGroupBox:
+        """The council's name, founding decision, meeting and criteria set."""
         self.name = QLineEdit()
         self.name.setObjectName("session_name")
         self.decision_no = QLineEdit()
@@ -81,8 +96,10 @@ class SetupPanel(QWidget):
         form.addRow("", save)
         details = QGroupBox("Hội đồng")
         details.setLayout(form)
+        return details
 
-        # Members.
+    def _build_members(self) -> QGroupBox:
+        """Members with their roles and posts; add and remove."""
         self.members = _table("members_table", ["TT", "Họ và tên", "Vai trò", "Chức vụ, đơn vị"])
         self.member_name = QLineEdit()
         self.member_name.setObjectName("member_name")
@@ -111,8 +128,10 @@ class SetupPanel(QWidget):
         members_layout = QVBoxLayout(members_box)
         members_layout.addWidget(self.members, 1)
         members_layout.addLayout(member_row)
+        return members_box
 
-        # Agenda.
+    def _build_agenda(self) -> QGroupBox:
+        """The proposals on the meeting's agenda (chương trình họp)."""
         self.agenda = _table("agenda_table", ["TT", "Mã đề án", "Tên đề án", "Kết quả"])
         self.agenda.horizontalHeader().setStretchLastSection(False)
         self.agenda.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -138,8 +157,10 @@ class SetupPanel(QWidget):
         agenda_layout = QVBoxLayout(agenda_box)
         agenda_layout.addWidget(self.agenda, 1)
         agenda_layout.addLayout(agenda_row)
+        return agenda_box
 
-        # Conflicts of interest.
+    def _build_conflicts(self) -> QGroupBox:
+        """Conflicts of interest: a member does not score a related proposal."""
         self.conflict_member = QComboBox()
         self.conflict_member.setObjectName("conflict_member")
         self.conflict_item = QComboBox()
@@ -160,15 +181,7 @@ class SetupPanel(QWidget):
         conflict_row.addWidget(clear)
         conflicts_box = QGroupBox("Xung đột lợi ích (thành viên không chấm đề án liên quan)")
         conflicts_box.setLayout(conflict_row)
-
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(details, 2)
-        top.addWidget(members_box, 3)
-        layout.addLayout(top, 2)
-        layout.addWidget(agenda_box, 2)
-        layout.addWidget(conflicts_box)
-        layout.addWidget(self.message)
+        return conflicts_box
 
     # -- loading ----------------------------------------------------------------
 

@@ -79,6 +79,25 @@ class DashboardView(QWidget):
         self._refresh_timer.setInterval(150)
         self._refresh_timer.timeout.connect(self.refresh)
 
+        top = self._build_choosers()
+        self._build_messages()
+        self._build_target_table()
+        self._build_money()
+        splitter = self._build_splitter()
+        self.status = QLabel()
+        self.status.setObjectName("dashboard_status")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.warnings)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+
+        self._connect()
+        self.reload_programmes()
+
+    def _build_choosers(self) -> QHBoxLayout:
+        """Programme and year choosers with the refresh and export buttons."""
         self.chooser = QComboBox()
         self.chooser.setObjectName("dashboard_programme")
         self.chooser.setMinimumContentsLength(30)
@@ -103,6 +122,10 @@ class DashboardView(QWidget):
         top.addWidget(self.pdf_button)
         top.addWidget(self.xlsx_button)
 
+        return top
+
+    def _build_messages(self) -> None:
+        """The summary line and the warnings (hidden until there are some)."""
         self.summary = QLabel()
         self.summary.setObjectName("dashboard_summary")
         self.summary.setWordWrap(True)
@@ -112,6 +135,8 @@ class DashboardView(QWidget):
         self.warnings.setStyleSheet("color: #8a4b00;")
         self.warnings.setVisible(False)
 
+    def _build_target_table(self) -> None:
+        """The targets with their progress bars; double-click opens the proposals."""
         self.model = TargetTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("dashboard_targets")
@@ -133,6 +158,8 @@ class DashboardView(QWidget):
         self.table.setToolTip("Nhấp đúp một chỉ tiêu để xem các đề án được tính.")
         self.table.doubleClicked.connect(self._target_activated)
 
+    def _build_money(self) -> None:
+        """Money by source and the three charts (year, activity, commune)."""
         self.budget = QTableWidget(0, 4)
         self.budget.setObjectName("dashboard_budget")
         self.budget.setHorizontalHeaderLabels(["Nguồn", "Chương trình", "Phê duyệt", "Giải ngân"])
@@ -160,6 +187,8 @@ class DashboardView(QWidget):
         self.charts.addTab(self.activity_chart, "Theo nội dung")
         self.charts.addTab(self.commune_chart, "Theo xã")
 
+    def _build_splitter(self) -> QSplitter:
+        """Targets on the left, money on the right."""
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -173,22 +202,16 @@ class DashboardView(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([620, 400])
 
-        self.status = QLabel()
-        self.status.setObjectName("dashboard_status")
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.warnings)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
+        return splitter
 
+    def _connect(self) -> None:
+        """Signals: choosers, buttons, data changes elsewhere."""
         self.chooser.currentIndexChanged.connect(self._programme_changed)
         self.year.currentIndexChanged.connect(lambda _i: self.schedule_refresh())
         self.refresh_button.clicked.connect(self.refresh)
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
-        ctx.data_changed.connect(self._on_data_changed)
-        self.reload_programmes()
+        self.ctx.data_changed.connect(self._on_data_changed)
 
     # --- programme and year choice -------------------------------------------------
 

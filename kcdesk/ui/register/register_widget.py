@@ -60,6 +60,33 @@ class RegisterWidget(QWidget):
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(lambda exc: show_error(self, exc))
 
+        self._build_search()
+        filters = self._build_filters()
+        self._build_table()
+        actions = self._build_actions()
+        self.attention = AttentionPanel(self.ctx, self)
+        self.attention.open_proposal.connect(self.open_proposal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search_box)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addLayout(actions)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.attention)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 320])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.ctx.data_changed.connect(self._data_changed)
+        self.index_job_done = False
+        self._start()
+
+    def _build_search(self) -> None:
+        """The search box; typing narrows the list after a short pause."""
         self.search_box = QLineEdit()
         self.search_box.setObjectName("search")
         self.search_box.setClearButtonEnabled(True)
@@ -72,7 +99,9 @@ class RegisterWidget(QWidget):
         self.search_timer.timeout.connect(self.apply_filter)
         self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
 
-        with ctx.db.session() as session:
+    def _build_filters(self) -> QGridLayout:
+        """Six filters in two rows of three."""
+        with self.ctx.db.session() as session:
             years = rq.choices(session, "plan_year")
             communes = rq.choices(session, "commune")
             offices = rq.choices(session, "office_code")
@@ -105,6 +134,10 @@ class RegisterWidget(QWidget):
         for column in (1, 3, 5):
             filters.setColumnStretch(column, 1)
 
+        return filters
+
+    def _build_table(self) -> None:
+        """The lazy register table, newest plan year first."""
         self.table = QTableView()
         self.table.setObjectName("register_table")
         self.table.setModel(self.model)
@@ -126,6 +159,8 @@ class RegisterWidget(QWidget):
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(self._open_index)
 
+    def _build_actions(self) -> QHBoxLayout:
+        """The buttons under the table and the count."""
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
         self.add_button = QPushButton("Thêm đề án")
@@ -155,26 +190,7 @@ class RegisterWidget(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.count_label)
 
-        self.attention = AttentionPanel(ctx, self)
-        self.attention.open_proposal.connect(self.open_proposal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.search_box)
-        left_layout.addLayout(filters)
-        left_layout.addWidget(self.table, 1)
-        left_layout.addLayout(actions)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.attention)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 320])
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        ctx.data_changed.connect(self._data_changed)
-        self.index_job_done = False
-        self._start()
+        return actions
 
     # -- loading -------------------------------------------------------------
     def _start(self) -> None:
