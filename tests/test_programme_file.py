@@ -14,6 +14,7 @@ import pytest
 from kcdesk.paths import install_root
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.programmes import file as programme_file
+from kcdesk.services.programmes.check import check_programme
 from kcdesk.services.programmes.file import (
     KNOWN_ACTIVITIES,
     KNOWN_MEASURES,
@@ -21,7 +22,6 @@ from kcdesk.services.programmes.file import (
     ProgrammeFileError,
     ProgrammeSpec,
     TargetSpec,
-    check_programme,
     load_programme_file,
     parse_programme,
     preset_paths,

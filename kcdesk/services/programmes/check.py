@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from kcdesk.formatting import format_money
-
-if TYPE_CHECKING:  # runtime import would be circular: programme_file imports this module
-    from kcdesk.services.programmes.file import BudgetSpec, ProgrammeSpec, TargetSpec
+from kcdesk.services.programmes.file import BudgetSpec, ProgrammeSpec, TargetSpec
 
 __all__ = ["WARNING_KINDS", "ProgrammeWarning", "check_programme"]
 

@@ -4,8 +4,8 @@ A province's five-year programme — its decision, budget and targets (chỉ ti�
 ships as one TOML file under ``resources/programmes/``. This module reads such a
 file into frozen specs and refuses a malformed one with a Vietnamese message that
 names the file and the field to fix. Whether the figures *add up* is a separate
-question, answered by :func:`kcdesk.services.programmes.check.check_programme`
-(re-exported here), because a real decision can be internally inconsistent and
+question, answered by :func:`kcdesk.services.programmes.check.check_programme`,
+because a real decision can be internally inconsistent and
 must still load exactly as published.
 """
 
@@ -23,10 +23,6 @@ from typing import Any, NoReturn
 from kcdesk.paths import resources_dir
 from kcdesk.services.core.errors import UserError
 
-# The check only needs the spec types at type-checking time, so importing it here
-# makes no cycle; ProgrammeWarning lives there because only the check creates it.
-from kcdesk.services.programmes.check import ProgrammeWarning, check_programme
-
 __all__ = [
     "FORMAT_VERSION",
     "KNOWN_ACTIVITIES",
@@ -34,9 +30,7 @@ __all__ = [
     "BudgetSpec",
     "ProgrammeFileError",
     "ProgrammeSpec",
-    "ProgrammeWarning",
     "TargetSpec",
-    "check_programme",
     "load_programme_file",
     "parse_programme",
     "preset_paths",

@@ -11,14 +11,13 @@ from sqlalchemy.orm import Session, selectinload
 from kcdesk.models import Programme, Target
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import NotFoundError, ValidationError
+from kcdesk.services.programmes.check import ProgrammeWarning, check_programme
 from kcdesk.services.programmes.file import (
     KNOWN_ACTIVITIES,
     KNOWN_MEASURES,
     BudgetSpec,
     ProgrammeSpec,
-    ProgrammeWarning,
     TargetSpec,
-    check_programme,
     load_programme_file,
     preset_paths,
 )

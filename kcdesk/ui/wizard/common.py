@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,12 +22,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from kcdesk.services.forms.spec import ActivitySpec
 from kcdesk.services.proposals.draft import ProposalInput
 from kcdesk.services.proposals.template import ProposalTemplate
 from kcdesk.services.proposals.validation import Problem
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.app_context import AppContext
 
 ERROR_STYLE = "color: #b00020;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -94,6 +93,24 @@ def configure_table(table: QTableWidget) -> None:
     table.setTabKeyNavigation(True)
     table.verticalHeader().setVisible(True)
     table.horizontalHeader().setStretchLastSection(True)
+
+
+class WizardHost(Protocol):
+    """The proposal wizard as its pages see it (pages depend on this, not on the wizard
+    class, so ``wizard.py`` imports every page without a loop)."""
+
+    ctx: AppContext
+    template: ProposalTemplate
+    activities: dict[str, ActivitySpec]
+    data: ProposalInput
+
+    def collect(self, page: WizardPageBase | None = None) -> list[Problem]: ...
+
+    def all_problems(self) -> list[Problem]: ...
+
+    def validate_page(self, page: WizardPageBase) -> bool: ...
+
+    def go_to_field(self, field: str) -> None: ...
 
 
 class WizardPageBase(QWizardPage):

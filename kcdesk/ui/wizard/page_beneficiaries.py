@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,10 +26,7 @@ from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.proposals import facilities
 from kcdesk.services.proposals.draft import FacilityRef, ProposalInput
 from kcdesk.services.proposals.validation import Problem, duplicate_warnings
-from kcdesk.ui.wizard.common import ERROR_STYLE, WARNING_STYLE, WizardPageBase
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.wizard.common import ERROR_STYLE, WARNING_STYLE, WizardHost, WizardPageBase
 
 _ROLE = Qt.ItemDataRole.UserRole
 

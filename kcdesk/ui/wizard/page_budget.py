@@ -6,8 +6,6 @@ Amounts are typed Vietnamese-style ("1.500.000", "1 500 000 đ") and read with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -26,14 +24,12 @@ from kcdesk.services.proposals.draft import BudgetLineInput, ProposalInput
 from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import (
     ERROR_STYLE,
+    WizardHost,
     WizardPageBase,
     configure_table,
     format_quantity,
     parse_quantity,
 )
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
 
 # (field, header); "amount" is computed, never typed.
 COLUMNS = (

@@ -7,7 +7,6 @@ limit of setting ``attachment.max_mb``; any type a scanner produces is accepted.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,10 +23,7 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.proposals.draft import DocumentInput, ProposalInput, documents_for
 from kcdesk.services.proposals.validation import Problem
-from kcdesk.ui.wizard.common import ERROR_STYLE, WizardPageBase
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.wizard.common import ERROR_STYLE, WizardHost, WizardPageBase
 
 COLUMNS = ("Giấy tờ", "Bắt buộc", "Đã nhận", "Tệp đính kèm")
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox
 
 from kcdesk.services.forms import load as forms
 from kcdesk.services.proposals.draft import ProposalInput
 from kcdesk.services.proposals.validation import Problem
-from kcdesk.ui.wizard.common import WizardPageBase, format_month_text, parse_month
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.wizard.common import WizardHost, WizardPageBase, format_month_text, parse_month
 
 
 class GeneralPage(WizardPageBase):

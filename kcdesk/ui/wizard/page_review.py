@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -13,10 +12,7 @@ from kcdesk.formatting import format_money
 from kcdesk.services.forms import load as forms
 from kcdesk.services.proposals.draft import ProposalInput
 from kcdesk.services.proposals.validation import Problem
-from kcdesk.ui.wizard.common import WizardPageBase, format_month_text
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.wizard.common import WizardHost, WizardPageBase, format_month_text
 
 _FIELD = Qt.ItemDataRole.UserRole
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,14 +15,12 @@ from kcdesk.services.proposals.draft import ProposalInput, ScheduleInput
 from kcdesk.services.proposals.validation import Problem
 from kcdesk.ui.wizard.common import (
     ERROR_STYLE,
+    WizardHost,
     WizardPageBase,
     configure_table,
     format_month_text,
     parse_month,
 )
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
 
 COLUMNS = ("Nội dung công việc", "Từ tháng", "Đến tháng", "Người/đơn vị thực hiện")
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPlainTextEdit, QSpinBox
 
 from kcdesk.services.forms import load as forms
 from kcdesk.services.proposals.draft import ProposalInput
 from kcdesk.services.proposals.validation import Problem
-from kcdesk.ui.wizard.common import WizardPageBase
-
-if TYPE_CHECKING:
-    from kcdesk.ui.wizard.host import WizardHost
+from kcdesk.ui.wizard.common import WizardHost, WizardPageBase
 
 
 def _text_edit() -> QPlainTextEdit:
