@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import parse_date
+from kcdesk.cli.context import CliContext, CommandRegistry, cli_date
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember, MemberRole
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import load_criteria_sets
@@ -34,15 +32,6 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.text import nfc
 
 GROUP = "appraisal"
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(f"{what}: {exc}") from exc
 
 
 def _sessions(session: Session, args: argparse.Namespace) -> list[AppraisalSession]:
@@ -119,8 +108,8 @@ def _create(args: argparse.Namespace, ctx: CliContext) -> int:
             plan_year=args.year,
             criteria_code=args.criteria,
             decision_no=args.decision_no or "",
-            decision_date=_date(args.decision_date, "Ngày quyết định"),
-            meeting_date=_date(args.meeting_date, "Ngày họp"),
+            decision_date=cli_date(args.decision_date, "Ngày quyết định"),
+            meeting_date=cli_date(args.meeting_date, "Ngày họp"),
             place=args.place or "",
         )
         sid = s.id

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import format_money, parse_date
+from kcdesk.cli.context import CliContext, CommandRegistry, cli_date, cli_required_date
+from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
 from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
@@ -31,15 +30,6 @@ from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.imports import old_lists as xlsx_import
 from kcdesk.services.imports.header import FIELDS, column_index
 from kcdesk.services.proposals.workflow import parse_status
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
 
 
 def _corrections(items: list[str] | None) -> dict[str, int | None]:
@@ -191,7 +181,7 @@ def _submit(args: argparse.Namespace, ctx: CliContext) -> int:
             args.year,
             args.source,
             letter_no=args.letter_no,
-            letter_date=_date(args.letter_date),
+            letter_date=cli_date(args.letter_date, "--letter-date"),
         )
         ctx.say(f"Đã trình danh mục năm {args.year}: phiên bản {version.number}.")
     return 0
@@ -205,7 +195,7 @@ def _approve(args: argparse.Namespace, ctx: CliContext) -> int:
             args.year,
             args.source,
             decision_no=args.decision_no,
-            decision_date=_date(args.decision_date),
+            decision_date=cli_required_date(args.decision_date, "--decision-date"),
         )
         ctx.say(f"Đã ghi quyết định phê duyệt {args.decision_no}: phiên bản {version.number}.")
     return 0

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import io
-from datetime import date
 from pathlib import Path
 
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import format_money, format_percent, parse_date
+from kcdesk.cli.context import CliContext, CommandRegistry, cli_date, cli_required_date
+from kcdesk.formatting import format_money, format_percent
 from kcdesk.reports.common.org import Agency, agency_from_settings
 from kcdesk.reports.periodic.pdf import department_addressee
 from kcdesk.services.core import settings
@@ -25,15 +24,8 @@ def _agency(ctx: CliContext) -> tuple[Agency, str]:
     return agency_from_settings(values, "centre"), department_addressee(values)
 
 
-def _date(text: str, option: str) -> date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(f"{option}: {exc}") from exc
-
-
 def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
-    today = _date(args.today, "--today") if args.today else None
+    today = cli_date(args.today, "--today")
     with ctx.db.session() as session:
         if args.target:
             rows = dashboard_drill.proposals_for_target(
@@ -78,14 +70,17 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
 def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.pdf and not args.xlsx:
         raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP hoặc --xlsx TỆP.")
-    start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    start, end = (
+        cli_required_date(args.date_from, "--from"),
+        cli_required_date(args.date_to, "--to"),
+    )
     with ctx.db.session() as session:
         report = dashboard_period.compute_period(session, args.programme, start, end)
     agency, department = _agency(ctx)
     if args.pdf:
         from kcdesk.reports.periodic.pdf import save_periodic_report_pdf
 
-        when = _date(args.date, "--date") if args.date else None
+        when = cli_date(args.date, "--date")
         save_periodic_report_pdf(
             report,
             agency,

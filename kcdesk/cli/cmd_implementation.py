@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import format_date, format_money, parse_date, parse_money
+from kcdesk.cli.context import CliContext, CommandRegistry, cli_date, cli_date_or_today
+from kcdesk.formatting import format_date, format_money, parse_money
 from kcdesk.models.implementation import DisbursementKind
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
@@ -24,15 +23,6 @@ from kcdesk.services.implementation import views as view
 from kcdesk.services.proposals.attachments import StoredFile, store_file
 from kcdesk.services.proposals.lookup import get_proposal
 from kcdesk.services.proposals.workflow import parse_status
-
-
-def _date(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
 
 
 def _amount(text: str) -> int:
@@ -119,7 +109,7 @@ def _progress_add(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             ctx.actor,
             proposal,
-            on=_date(args.date),
+            on=cli_date_or_today(args.date, "--date"),
             percent=args.percent,
             note=args.note or "",
             file=stored,
@@ -168,7 +158,7 @@ def _evidence_set(args: argparse.Namespace, ctx: CliContext) -> int:
                 proposal,
                 code,
                 received=not args.missing,
-                received_on=_date(args.date) if args.date else None,
+                received_on=cli_date(args.date, "--date"),
                 file=stored,
                 note=args.note,
             )
@@ -196,7 +186,7 @@ def _acceptance_record(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             ctx.actor,
             proposal,
-            accepted_on=_date(args.date),
+            accepted_on=cli_date_or_today(args.date, "--date"),
             minutes_no=args.minutes,
             participants=args.participant or [],
             result=args.result or "",
@@ -226,7 +216,7 @@ def _disbursement_add(args: argparse.Namespace, ctx: CliContext) -> int:
             proposal,
             kind=kind,
             amount=amount,
-            paid_on=_date(args.date),
+            paid_on=cli_date_or_today(args.date, "--date"),
             voucher=args.voucher or "",
         )
         data = view.detail_dict(session, proposal)
@@ -261,7 +251,7 @@ def _settlement_record(args: argparse.Namespace, ctx: CliContext) -> int:
             ctx.actor,
             proposal,
             final_amount=amount,
-            settled_on=_date(args.date),
+            settled_on=cli_date_or_today(args.date, "--date"),
             reference=args.reference,
         )
         refund = row.refund_due

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import parse_date, parse_money
+from kcdesk.cli.context import CliContext, CommandRegistry, cli_date, cli_date_or_today
+from kcdesk.formatting import parse_money
 from kcdesk.models import Facility
 from kcdesk.services.amendments import record as amendments
 from kcdesk.services.attention import collect as attention
@@ -32,18 +32,9 @@ from kcdesk.services.proposals.workflow import change_status, parse_status
 EXIT_CHAIN_BROKEN = 1
 
 
-def _date(text: str | None, what: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise ValidationError(f"{what}: {exc}") from exc
-
-
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
     to = parse_status(args.to)
-    when = _date(args.decision_date, "Ngày quyết định")
+    when = cli_date(args.decision_date, "Ngày quyết định")
     with ctx.db.session() as session:
         proposal = proposals.get_proposal(session, args.code, actor=ctx.actor)
         old = proposal.status
@@ -128,7 +119,7 @@ def _amend(args: argparse.Namespace, ctx: CliContext) -> int:
                 new_values=values,
                 reason=args.reason or "",
                 request_no=args.request_no or "",
-                request_date=_date(args.request_date, "Ngày văn bản đề nghị"),
+                request_date=cli_date(args.request_date, "Ngày văn bản đề nghị"),
             )
             data = amendments.amendment_dict(amendment)
             data["authority_label"] = amendments.authority_label(amendment.authority)
@@ -154,7 +145,7 @@ def _decide(args: argparse.Namespace, ctx: CliContext) -> int:
             amendment,
             approved=args.approve,
             decision_no=args.decision,
-            decision_date=_date(args.decision_date, "Ngày quyết định"),
+            decision_date=cli_date(args.decision_date, "Ngày quyết định"),
             note=args.note or "",
         )
         data = amendments.amendment_dict(amendment)
@@ -222,7 +213,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _attention(args: argparse.Namespace, ctx: CliContext) -> int:
-    today = _date(args.today, "Ngày") or date.today()
+    today = cli_date_or_today(args.today, "--today")
     with ctx.db.session() as session:
         items = attention.collect(session, today, ctx.actor)
     if args.json:
@@ -256,8 +247,8 @@ def _audit_list(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             entity_uuid=uuid,
             username=args.user,
-            since=_date(args.since, "Từ ngày"),
-            until=_date(args.until, "Đến ngày"),
+            since=cli_date(args.since, "Từ ngày"),
+            until=cli_date(args.until, "Đến ngày"),
             limit=args.limit,
         )
         rows = [audit.event_dict(e) for e in events]

@@ -9,10 +9,12 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kcdesk import paths
+from kcdesk.formatting import parse_date
 from kcdesk.models.db import Database, DatabaseError, open_database
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security.actor import SYSTEM, Actor
@@ -20,6 +22,32 @@ from kcdesk.services.security.actor import SYSTEM, Actor
 PASSWORD_ENV = "KCDESK_PASSWORD"
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int]
+
+
+def cli_date(text: str | None, what: str) -> date | None:
+    """A date given on the command line (dd/mm/yyyy or yyyy-mm-dd); None when not given.
+
+    ``what`` names the option or field in the one-line error message.
+    """
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise UserError(f"{what}: {exc}") from exc
+
+
+def cli_required_date(text: str, what: str) -> date:
+    """A date option the command cannot do without."""
+    found = cli_date(text, what)
+    if found is None:
+        raise UserError(f"{what}: cần một ngày (dd/mm/yyyy).")
+    return found
+
+
+def cli_date_or_today(text: str | None, what: str) -> date:
+    """A date option that means "today" when not given (a payment, an acceptance…)."""
+    return cli_date(text, what) or date.today()
 
 
 @dataclass
