@@ -249,3 +249,10 @@ def test_format_percent_default_digits() -> None:
 def test_format_percent_refuses(value: object, digits: int, error: type[Exception]) -> None:
     with pytest.raises(error):
         format_percent(value, digits)  # type: ignore[arg-type]
+
+
+def test_format_dong_is_the_sentence_form() -> None:
+    from kcdesk.formatting import format_dong
+
+    assert format_dong(36_383_000_000) == "36.383.000.000 đồng"
+    assert format_dong(0) == "0 đồng"

@@ -10,12 +10,13 @@ from kcdesk.formatting.dates import (
     format_place_date,
     parse_date,
 )
-from kcdesk.formatting.money import format_money, format_percent, parse_money
+from kcdesk.formatting.money import format_dong, format_money, format_percent, parse_money
 from kcdesk.formatting.words import amount_in_words, number_in_words
 
 __all__ = [
     "amount_in_words",
     "format_date",
+    "format_dong",
     "format_money",
     "format_month",
     "format_official_date",

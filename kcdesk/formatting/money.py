@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-__all__ = ["format_money", "format_percent", "parse_money"]
+__all__ = ["format_dong", "format_money", "format_percent", "parse_money"]
 
 _LOCALE = "vi_VN"
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*")
@@ -65,6 +65,11 @@ def format_money(amount: int) -> str:
     if not _GROUPED.fullmatch(text) or text.replace(".", "") != digits:
         text = _group_manually(digits)
     return f"-{text}" if amount < 0 else text
+
+
+def format_dong(amount: int) -> str:
+    """An amount in a sentence: "1.234.000 đồng" (the one "… đồng" formatter)."""
+    return f"{format_money(amount)} đồng"
 
 
 def _strip_currency(text: str) -> str:

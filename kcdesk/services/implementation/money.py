@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kcdesk.formatting import format_money
+from kcdesk.formatting import format_dong
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.implementation import Acceptance, Disbursement, DisbursementKind, Settlement
 from kcdesk.services.core import audit
@@ -80,10 +80,6 @@ def advance_ceiling(approved: int, percent: int) -> int:
     return approved * percent // 100
 
 
-def _m(amount: int) -> str:
-    return f"{format_money(amount)} đồng"
-
-
 def _cite(source: str) -> str:
     return f" ({source})" if source else ""
 
@@ -126,11 +122,11 @@ def check_disbursement(
                     (
                         "advance",
                         f"Quy tắc tạm ứng{_cite(rules.advance_source)}: trước nghiệm thu, tổng "
-                        f"tạm ứng tối đa {percent} % kinh phí hỗ trợ được duyệt {_m(approved)}, "
-                        f"tức {_m(ceiling)}. Đã tạm ứng {_m(state.advanced)}, lần này "
-                        f"{_m(amount)}, cộng {_m(advanced_after)}: vượt "
-                        f"{_m(advanced_after - ceiling)}. Còn được tạm ứng tối đa "
-                        f"{_m(max(0, ceiling - state.advanced))}.",
+                        f"tạm ứng tối đa {percent} % kinh phí hỗ trợ được duyệt {format_dong(approved)}, "
+                        f"tức {format_dong(ceiling)}. Đã tạm ứng {format_dong(state.advanced)}, lần này "
+                        f"{format_dong(amount)}, cộng {format_dong(advanced_after)}: vượt "
+                        f"{format_dong(advanced_after - ceiling)}. Còn được tạm ứng tối đa "
+                        f"{format_dong(max(0, ceiling - state.advanced))}.",
                     )
                 )
     elif rules.settlement_requires_acceptance and not accepted:
@@ -140,7 +136,7 @@ def check_disbursement(
                 f"Quy tắc thanh toán{_cite(rules.settlement_source)}: phần kinh phí còn lại chỉ "
                 f"thanh toán sau khi đề án đã nghiệm thu; đề án {proposal.code} đang ở trạng "
                 f"thái '{proposal.status.label}', {_not_accepted(proposal)}. Đã chi "
-                f"{_m(state.disbursed)} trên {_m(approved)} được duyệt.",
+                f"{format_dong(state.disbursed)} trên {format_dong(approved)} được duyệt.",
             )
         )
     if after > approved:
@@ -148,9 +144,9 @@ def check_disbursement(
             (
                 "total",
                 f"Quy tắc tổng kinh phí{_cite(rules.total_source)}: tổng đã chi không vượt kinh "
-                f"phí hỗ trợ được duyệt (hoặc đã điều chỉnh) {_m(approved)}. Đã chi "
-                f"{_m(state.disbursed)}, lần này {_m(amount)}, cộng {_m(after)}: vượt "
-                f"{_m(after - approved)}. Còn được chi tối đa {_m(max(0, state.remaining))}.",
+                f"phí hỗ trợ được duyệt (hoặc đã điều chỉnh) {format_dong(approved)}. Đã chi "
+                f"{format_dong(state.disbursed)}, lần này {format_dong(amount)}, cộng {format_dong(after)}: vượt "
+                f"{format_dong(after - approved)}. Còn được chi tối đa {format_dong(max(0, state.remaining))}.",
             )
         )
     return broken
@@ -221,7 +217,7 @@ def add_disbursement(
     if broken:
         label = kind.label.lower()
         raise RuleRefused(
-            f"Không ghi được khoản {label} {_m(amount)} cho đề án {proposal.code}.\n"
+            f"Không ghi được khoản {label} {format_dong(amount)} cho đề án {proposal.code}.\n"
             + "\n".join(f"- {message}" for _rule, message in broken),
             [rule for rule, _m2 in broken],
         )
@@ -299,14 +295,14 @@ def record_settlement(
     if final_amount > state.approved:
         raise RuleRefused(
             f"Quy tắc tổng kinh phí{_cite(rules.total_source)}: số quyết toán "
-            f"{_m(final_amount)} vượt kinh phí hỗ trợ được duyệt {_m(state.approved)} "
-            f"{_m(final_amount - state.approved)}.",
+            f"{format_dong(final_amount)} vượt kinh phí hỗ trợ được duyệt {format_dong(state.approved)} "
+            f"{format_dong(final_amount - state.approved)}.",
             ["total"],
         )
     if final_amount > state.disbursed:
         raise RuleRefused(
-            f"Số quyết toán {_m(final_amount)} lớn hơn số đã chi {_m(state.disbursed)}: "
-            f"hãy ghi khoản thanh toán còn lại {_m(final_amount - state.disbursed)} trước khi "
+            f"Số quyết toán {format_dong(final_amount)} lớn hơn số đã chi {format_dong(state.disbursed)}: "
+            f"hãy ghi khoản thanh toán còn lại {format_dong(final_amount - state.disbursed)} trước khi "
             "quyết toán.",
             ["settlement"],
         )
@@ -338,8 +334,8 @@ def record_settlement(
             },
         ),
     )
-    reason = f"Quyết toán {_m(final_amount)}, {reference}"
+    reason = f"Quyết toán {format_dong(final_amount)}, {reference}"
     if row.refund_due:
-        reason += f"; đơn vị hoàn trả {_m(row.refund_due)}"
+        reason += f"; đơn vị hoàn trả {format_dong(row.refund_due)}"
     workflow.change_status(session, actor, proposal, S.SETTLED, reason=reason)
     return row

@@ -121,8 +121,8 @@ def _amounts(
     given_support = support or 0
     if given_support > total:
         item.errors.append(
-            f"kinh phí hỗ trợ ({_money(given_support)} đồng) lớn hơn tổng kinh phí "
-            f"({_money(total)} đồng)"
+            f"kinh phí hỗ trợ ({format_money(given_support)} đồng) lớn hơn tổng kinh phí "
+            f"({format_money(total)} đồng)"
         )
     # A missing share is what is left of the total (lists often give only two of them).
     if counterpart is None and other is None:
@@ -137,15 +137,11 @@ def _amounts(
         cp, ot = counterpart, other
     if given_support <= total and (cp < 0 or ot < 0 or given_support + cp + ot != total):
         item.errors.append(
-            f"hỗ trợ + đối ứng + nguồn khác ({_money(given_support + max(cp, 0) + max(ot, 0))} "
-            f"đồng) khác tổng kinh phí ({_money(total)} đồng)"
+            f"hỗ trợ + đối ứng + nguồn khác ({format_money(given_support + max(cp, 0) + max(ot, 0))} "
+            f"đồng) khác tổng kinh phí ({format_money(total)} đồng)"
         )
     item.total_cost, item.support = total, given_support
     item.counterpart, item.other_funds = max(cp, 0), max(ot, 0)
-
-
-def _money(amount: int) -> str:
-    return format_money(amount)
 
 
 def parse_rows(

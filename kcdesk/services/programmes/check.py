@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kcdesk.formatting import format_money
+from kcdesk.formatting import format_dong, format_money
 from kcdesk.services.programmes.file import BudgetSpec, ProgrammeSpec, TargetSpec
 
 __all__ = ["WARNING_KINDS", "ProgrammeWarning", "check_programme"]
@@ -38,17 +38,13 @@ class ProgrammeWarning:
     message: str
 
 
-def _money(amount: int) -> str:
-    return f"{format_money(amount)} đồng"
-
-
 def _count(quantity: int) -> str:
     # Quantities use the same "." thousands grouping as money on Vietnamese documents.
     return format_money(quantity)
 
 
 def _difference(found: int, stated: int) -> str:
-    return f"chênh lệch {_money(abs(found - stated))}"
+    return f"chênh lệch {format_dong(abs(found - stated))}"
 
 
 def check_programme(spec: ProgrammeSpec) -> list[ProgrammeWarning]:
@@ -115,8 +111,8 @@ def _check_budget(budget: BudgetSpec, start_year: int, end_year: int) -> Iterabl
             yield ProgrammeWarning(
                 "budget_sources",
                 f"Tổng nguồn vốn (trung ương {format_money(national)} + địa phương "
-                f"{format_money(local)} + khác {format_money(other)}) là {_money(found)}, "
-                f"khác tổng kinh phí ghi trong quyết định {_money(total)}; "
+                f"{format_money(local)} + khác {format_money(other)}) là {format_dong(found)}, "
+                f"khác tổng kinh phí ghi trong quyết định {format_dong(total)}; "
                 f"{_difference(found, total)}.",
             )
     # A reversed period is reported once as "period", not again for every year.
@@ -125,7 +121,7 @@ def _check_budget(budget: BudgetSpec, start_year: int, end_year: int) -> Iterabl
         if in_order and not start_year <= year <= end_year:
             yield ProgrammeWarning(
                 "budget_by_year",
-                f"Kinh phí năm {year} ({_money(budget.by_year[year])}) nằm ngoài giai đoạn "
+                f"Kinh phí năm {year} ({format_dong(budget.by_year[year])}) nằm ngoài giai đoạn "
                 f"{start_year}-{end_year}.",
             )
     if total is not None and budget.by_year:
@@ -136,8 +132,8 @@ def _check_budget(budget: BudgetSpec, start_year: int, end_year: int) -> Iterabl
             )
             yield ProgrammeWarning(
                 "budget_by_year",
-                f"Tổng kinh phí theo năm ({terms}) là {_money(found)}, khác tổng kinh phí "
-                f"ghi trong quyết định {_money(total)}; {_difference(found, total)}.",
+                f"Tổng kinh phí theo năm ({terms}) là {format_dong(found)}, khác tổng kinh phí "
+                f"ghi trong quyết định {format_dong(total)}; {_difference(found, total)}.",
             )
     if total is not None and budget.by_activity:
         found = sum(budget.by_activity.values())
@@ -147,8 +143,8 @@ def _check_budget(budget: BudgetSpec, start_year: int, end_year: int) -> Iterabl
             )
             yield ProgrammeWarning(
                 "budget_by_activity",
-                f"Tổng kinh phí theo nội dung hoạt động ({terms}) là {_money(found)}, khác "
-                f"tổng kinh phí ghi trong quyết định {_money(total)}; "
+                f"Tổng kinh phí theo nội dung hoạt động ({terms}) là {format_dong(found)}, khác "
+                f"tổng kinh phí ghi trong quyết định {format_dong(total)}; "
                 f"{_difference(found, total)}.",
             )
 
@@ -163,6 +159,6 @@ def _check_target_budgets(
     if found > total:
         yield ProgrammeWarning(
             "target_budget",
-            f"Kinh phí của {len(budgeted)} chỉ tiêu cộng lại là {_money(found)}, vượt tổng "
-            f"kinh phí ghi trong quyết định {_money(total)}; vượt {_money(found - total)}.",
+            f"Kinh phí của {len(budgeted)} chỉ tiêu cộng lại là {format_dong(found)}, vượt tổng "
+            f"kinh phí ghi trong quyết định {format_dong(total)}; vượt {format_dong(found - total)}.",
         )
