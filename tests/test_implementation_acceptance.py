@@ -294,8 +294,8 @@ def test_start_only_from_approved(session: Session) -> None:
 def test_latest_progress_reads_ids_in_chunks(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # SQLite limits bound parameters per statement: ids go in chunks of impl.CHUNK.
-    monkeypatch.setattr(impl, "CHUNK", 2)
+    # SQLite limits bound parameters per statement: ids go in batches of ID_BATCH.
+    monkeypatch.setattr("kcdesk.services.core.id_lists.ID_BATCH", 2)
     proposals = [make_proposal(session, code=f"ĐA-2026-00{n}") for n in range(1, 6)]
     for n, p in enumerate(proposals):
         impl.add_progress(session, SYSTEM, p, on=date(2026, 5, n + 1), percent=10 * n)

@@ -24,6 +24,7 @@ from kcdesk.services.amendments import record as amendments
 from kcdesk.services.attention import collect as attention
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import register_query
 from kcdesk.services.proposals import search as search_service
@@ -203,8 +204,8 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
         ids = register_query.matching_ids(session, _filter(args), actor=ctx.actor)
         rows = []
-        for start in range(0, len(ids), 500):
-            rows += register_query.rows_by_ids(session, ids[start : start + 500])
+        for batch in batches(ids):
+            rows += register_query.rows_by_ids(session, batch)
         organisation = str(settings.get(session, "org.centre_name"))
     labels = {code: spec.short_label for code, spec in load_activities().items()}
     write_register_xlsx(Path(args.xlsx), rows, organisation=organisation, activity_labels=labels)

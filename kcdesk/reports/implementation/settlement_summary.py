@@ -26,8 +26,9 @@ from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.core import settings
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.core.safe_write import atomic_write_bytes
-from kcdesk.services.implementation.progress import CHUNK, TRACKED
+from kcdesk.services.implementation.progress import TRACKED
 from kcdesk.services.implementation.views import settlement_due
 
 S = ProposalStatus
@@ -107,9 +108,7 @@ def build_summary(session: Session, year: int) -> Summary:
     ids = [p.id for p in proposals]
     sums: dict[tuple[int, DisbursementKind], int] = {}
     settled: dict[int, Settlement] = {}
-    # In chunks: SQLite limits the number of bound parameters of one statement.
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in batches(ids):
         for pid, kind, total in session.execute(
             select(Disbursement.proposal_id, Disbursement.kind, func.sum(Disbursement.amount))
             .where(Disbursement.proposal_id.in_(chunk))

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict, SyncState
 from kcdesk.services.core import audit
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import bulk, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
-from kcdesk.services.exchange.sync import chunks, load_states, set_state
+from kcdesk.services.exchange.sync import load_states, set_state
 
 
 def records_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -153,7 +154,7 @@ class Applier:
     def _facility_refs(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, str, str | None]]:
         wanted = sorted({u for r in rows for u in r.get("facilities", [])})
         out: dict[str, tuple[int, str, str | None]] = {}
-        for part in chunks(wanted):
+        for part in batches(wanted):
             stmt = select(Facility.uuid, Facility.id, Facility.name, Facility.tax_code).where(
                 Facility.uuid.in_(part)
             )
@@ -193,7 +194,7 @@ class Applier:
     def _facilities(self, batch: list[dict[str, Any]]) -> dict[str, Facility]:
         wanted = {u for r in batch for u in r.get("facilities", [])}
         out: dict[str, Facility] = {}
-        for part in chunks(sorted(wanted)):
+        for part in batches(sorted(wanted)):
             for f in self.session.scalars(select(Facility).where(Facility.uuid.in_(part))):
                 out[f.uuid] = f
         return out

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Proposal
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession
 from kcdesk.models.exchange import RemoteAppraisal
-from kcdesk.services.exchange.sync import chunks
+from kcdesk.services.core.id_lists import batches
 
 MEMBER = "records/appraisals.jsonl"
 
@@ -71,7 +71,7 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
 def store(session: Session, rows: Iterator[dict[str, Any]], pack_uuid: str) -> int:
     """Insert or update results by item UUID; returns how many were new or changed."""
     changed = 0
-    for batch in chunks(rows):
+    for batch in batches(rows):
         uuids = [str(r.get("item_uuid", "")) for r in batch]
         known = {
             r.item_uuid: r

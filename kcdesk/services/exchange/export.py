@@ -32,11 +32,12 @@ from kcdesk.models import (
 from kcdesk.models.exchange import ExchangeWatermark
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import appraisals, keys, records
 from kcdesk.services.exchange.pack_reader import open_pack
 from kcdesk.services.exchange.pack_writer import FORMAT, FORMAT_VERSION, PackWriter
-from kcdesk.services.exchange.sync import chunks, load_states, set_state
+from kcdesk.services.exchange.sync import load_states, set_state
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
@@ -126,7 +127,7 @@ def _facility_ids(session: Session, route: _Route, full: bool, linked: set[int])
 
 def _linked_facility_ids(session: Session, proposal_ids: list[int]) -> set[int]:
     out: set[int] = set()
-    for batch in chunks(proposal_ids):
+    for batch in batches(proposal_ids):
         out.update(
             session.scalars(
                 select(ProposalFacility.facility_id).where(ProposalFacility.proposal_id.in_(batch))
@@ -162,7 +163,7 @@ def write_pack(
     report = progress or (lambda d, t, s: None)
 
     def facility_rows() -> Iterator[dict[str, Any]]:
-        for batch in chunks(facility_ids):
+        for batch in batches(facility_ids):
             for f in session.scalars(select(Facility).where(Facility.id.in_(batch))):
                 rec = records.facility_record(f)
                 exported.append((f.uuid, records.FACILITY, f.revision, records.content_hash(rec)))
@@ -170,7 +171,7 @@ def write_pack(
             report(len(exported), total, "Đang ghi cơ sở thụ hưởng")
 
     def proposal_rows() -> Iterator[dict[str, Any]]:
-        for batch in chunks(proposal_ids, 200):
+        for batch in batches(proposal_ids, 200):
             stmt = (
                 select(Proposal)
                 .where(Proposal.id.in_(batch))
@@ -193,7 +194,7 @@ def write_pack(
 
     def event_rows() -> Iterator[dict[str, Any]]:
         uuids = [u for u, _k, _r, _h in exported]
-        for batch in chunks(uuids):
+        for batch in batches(uuids):
             stmt = select(AuditEvent).where(AuditEvent.entity_uuid.in_(batch))
             for e in session.scalars(stmt.order_by(AuditEvent.id)):
                 yield {

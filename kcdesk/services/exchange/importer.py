@@ -25,6 +25,7 @@ from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
@@ -36,7 +37,7 @@ from kcdesk.services.exchange.export import (
     PROPOSALS_MEMBER,
 )
 from kcdesk.services.exchange.pack_reader import CHUNK, VerifiedPack, open_pack
-from kcdesk.services.exchange.sync import audit_batch, chunks, load_states
+from kcdesk.services.exchange.sync import audit_batch, load_states
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
@@ -135,7 +136,7 @@ def _chunks(
     and the line hash of each parsed record by UUID."""
     office = str(pack.manifest["office"])
     for kind, member in KINDS:
-        for raws in chunks(pack.iter_raw(member)):
+        for raws in batches(pack.iter_raw(member)):
             known, rest = fastpath.split_known(session, kind, raws, member, office)
             batch = [row for _digest, row in rest]
             _check_batch(batch, member, pack.manifest)
@@ -288,7 +289,7 @@ def _store_attachments(pack: VerifiedPack, root: Path | None, report: Progress) 
 def _store_events(session: Session, pack: VerifiedPack, manifest: dict[str, Any]) -> int:
     """Keep the sender's audit events of these records, once each, apart from our chain."""
     added = 0
-    for batch in chunks(pack.iter_lines(EVENTS_MEMBER)):
+    for batch in batches(pack.iter_lines(EVENTS_MEMBER)):
         uuids = [str(e.get("uuid", "")) for e in batch]
         known = set(session.scalars(select(RemoteEvent.uuid).where(RemoteEvent.uuid.in_(uuids))))
         known |= set(session.scalars(select(AuditEvent.uuid).where(AuditEvent.uuid.in_(uuids))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, new_uuid, utcnow
 from kcdesk.models.exchange import SyncState
 from kcdesk.services.core.audit import _jsonable, event_digest
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.security.actor import Actor
 
 T = TypeVar("T")
@@ -22,23 +23,9 @@ def table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-CHUNK = 500
-
-
-def chunks(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def load_states(session: Session, uuids: Iterable[str]) -> dict[str, SyncState]:
     out: dict[str, SyncState] = {}
-    for batch in chunks(list(uuids)):
+    for batch in batches(list(uuids)):
         for state in session.scalars(select(SyncState).where(SyncState.uuid.in_(batch))):
             out[state.uuid] = state
     return out

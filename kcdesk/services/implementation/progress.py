@@ -18,6 +18,7 @@ from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import ValidationError
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.forms.load import ActivitySpec, load_activities
 from kcdesk.services.proposals import workflow
 from kcdesk.services.proposals.attachments import StoredFile
@@ -30,7 +31,6 @@ BEFORE_ACCEPTANCE = frozenset({S.APPROVED, S.IMPLEMENTING})
 # Every status the implementation section follows (approved or later, not stopped).
 TRACKED = (S.APPROVED, S.IMPLEMENTING, S.ACCEPTED, S.SETTLED)
 # Ids per IN (...) clause, well under SQLite's bound-parameter limit.
-CHUNK = 900
 
 
 def activity_spec(proposal: Proposal) -> ActivitySpec | None:
@@ -131,9 +131,8 @@ def latest_progress(session: Session, proposal_ids: Iterable[int]) -> dict[int, 
     """``{proposal id: (date, percent)}`` of the latest report, for the register's column."""
     ids = list(proposal_ids)
     out: dict[int, tuple[date, int]] = {}
-    # In chunks: SQLite limits the number of bound parameters of one statement.
-    for start in range(0, len(ids), CHUNK):
-        out.update(_latest_progress(session, ids[start : start + CHUNK]))
+    for batch in batches(ids):
+        out.update(_latest_progress(session, batch))
     return out
 
 

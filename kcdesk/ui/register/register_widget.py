@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.models import ProposalStatus
 from kcdesk.services.core import settings
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
@@ -332,10 +333,10 @@ class RegisterWidget(QWidget):
         def work(job: Any) -> int:
             rows = []
             with db.session() as session:
-                for start in range(0, len(ids), 500):
+                for batch in batches(ids):
                     if job.cancelled:
                         return 0
-                    rows += rq.rows_by_ids(session, ids[start : start + 500])
+                    rows += rq.rows_by_ids(session, batch)
                     job.report(len(rows), len(ids), "Đang đọc đề án")
                 organisation = str(settings.get(session, "org.centre_name"))
             write_register_xlsx(path, rows, organisation=organisation, activity_labels=labels)
