@@ -77,6 +77,12 @@ def test_shows_every_target_with_the_service_figures(
     assert "Cao Bằng" in view.summary.text()
     assert not view.warnings.isVisible()
     assert view.budget.rowCount() == 4  # three sources and the total
+    # Source names come from forms/funding_sources.toml (short form for the narrow panel).
+    from kcdesk.services.forms.load import load_funding_sources
+
+    shorts = {s.short_label for s in load_funding_sources().values()}
+    shown = {view.budget.item(r, 0).text() for r in range(3)}
+    assert shown <= shorts and "KC quốc gia" in shown
     assert view.activity_chart.approved_set is not None
     assert view.activity_chart.approved_set.count() == min(8, len(expected.by_activity))
 

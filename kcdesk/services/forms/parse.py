@@ -277,8 +277,10 @@ def parse_funding_sources(data: Mapping[str, Any], path: Path) -> dict[str, Fund
     specs = []
     for index, raw in enumerate(_table_list(data.get("source"), "source", where), start=1):
         here = where.at(f"nguồn kinh phí thứ {index}")
-        _check_keys(raw, {"code", "label"}, here)
-        specs.append(FundingSource(code=_code(raw, here), label=_text(raw, "label", here)))
+        _check_keys(raw, {"code", "label", "short_label"}, here)
+        label = _text(raw, "label", here)
+        short = _text(raw, "short_label", here) if "short_label" in raw else label
+        specs.append(FundingSource(code=_code(raw, here), label=label, short_label=short))
     if not specs:
         raise where.error("không có nguồn kinh phí nào", "Mỗi nguồn bắt đầu bằng [[source]].")
     _unique((spec.code for spec in specs), "mã nguồn kinh phí", where)

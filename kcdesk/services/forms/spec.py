@@ -82,3 +82,4 @@ class FundingSource:
 
     code: str
     label: str
+    short_label: str = ""  # for narrow tables (the dashboard's money panel)

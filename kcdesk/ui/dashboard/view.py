@@ -36,6 +36,7 @@ from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import drill as dashboard_drill
 from kcdesk.services.dashboard.board import Dashboard
 from kcdesk.services.dashboard.drill import DrillRow, Stage
+from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.programmes import store as programmes
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 ExportKind = Literal["pdf", "xlsx"]  # the dashboard's two export formats
 WHOLE_PERIOD = "Cả giai đoạn"
 # Short names of the funding sources for the narrow budget panel.
-SHORT_SOURCES = {"quoc_gia": "KC quốc gia", "dia_phuong": "KC địa phương", "cap_xa": "Ngân sách xã"}
 
 
 def millions(amount: int | None) -> str:
@@ -328,9 +328,10 @@ class DashboardView(QWidget):
     def _show_budget(self, data: Dashboard) -> None:
         b = data.budget
         planned_by = {"quoc_gia": b.planned_national, "dia_phuong": b.planned_local}
+        sources = load_funding_sources()
         rows = [
             (
-                SHORT_SOURCES.get(r.key, r.label),
+                sources[r.key].short_label if r.key in sources else r.label,
                 planned_by.get(r.key),
                 r.approved_support,
                 r.disbursed,
