@@ -210,10 +210,11 @@ def test_xlsx_a_date_cell_gets_its_own_style(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     from kcdesk.reports.catalogue import xlsx as cx
+    from kcdesk.reports.common import xlsx_fast as fast
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("x")
-    ws._values_to_row = cx._place_cells
+    fast.accept_ready_cells(ws)
     styles = cx._styles(ws)
     cells = cx._styled(ws, [date(2027, 3, 1), 5, "chữ"], (styles.money,) * 3)
     ws.append(cells)

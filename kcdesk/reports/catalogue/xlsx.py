@@ -11,9 +11,8 @@ numbers kcdesk shows (the values are written as plain integers).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -21,11 +20,11 @@ from typing import Any, BinaryIO
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from kcdesk.formatting import format_official_date
+from kcdesk.reports.common import xlsx_fast as fast
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
@@ -47,9 +46,7 @@ def decision_line(view: CatalogueView, authority: str) -> str:
     return f"(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của {authority})"
 
 
-# A prepared style: the style array shared by every cell that wears it, and its id in
-# the workbook's style table.
-_Style = tuple[StyleArray, int]
+_Style = fast.PreparedStyle
 
 
 @dataclass(frozen=True)
@@ -64,40 +61,8 @@ class _Styles:
     group_money: _Style
 
 
-class _StyledCell(Cell):
-    """A cell wearing a prepared style whose id is known.
-
-    openpyxl looks each cell's style up in the workbook's table as it writes it
-    (hashing the cell's own copy of the style array): a tenth of the export for 2,000
-    rows. These cells share the prepared array, which nothing changes after
-    :func:`_prototype`, and answer the id directly.
-    """
-
-    __slots__ = ("_style_id",)
-
-    def __init__(self, ws: Any, value: object, style: _Style) -> None:
-        super().__init__(ws, row=1, column=1)  # placed by append
-        # (Both are slots of Cell's bases; the stubs only show this class's own.)
-        self._style, self._style_id = style  # type: ignore[misc]
-        self.value = value  # type: ignore[misc]
-
-    @property
-    def style_id(self) -> int:
-        return self._style_id
-
-    @property
-    def has_style(self) -> bool:
-        return True
-
-
 def _prototype(ws: Any, font: Font, align: Alignment, number_format: str | None) -> _Style:
-    cell = Cell(ws)
-    cell.font = font
-    cell.alignment = align
-    cell.border = xs.BORDER
-    if number_format:
-        cell.number_format = number_format
-    return cell._style, cell.style_id
+    return fast.prepare(ws, font, align, border=xs.BORDER, number_format=number_format)
 
 
 def _styles(ws: Any) -> _Styles:
@@ -156,15 +121,8 @@ def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:
 
 
 def _styled(ws: Any, values: Sequence[object], styles: tuple[_Style, ...]) -> list[Cell]:
-    """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups).
-
-    A date would set its own number format, so it gets a cell of its own style."""
-    return [
-        Cell(ws, row=1, column=1, value=value, style_array=style[0])
-        if isinstance(value, (date, time, timedelta))
-        else _StyledCell(ws, value, style)
-        for value, style in zip(values, styles, strict=True)
-    ]
+    """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups)."""
+    return fast.styled_cells(ws, values, styles)
 
 
 @dataclass(frozen=True)
@@ -195,17 +153,6 @@ def _print_setup(ws: Any, header_row: int) -> None:
     ws.freeze_panes = f"A{header_row + 1}"
 
 
-def _place_cells(values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
-    """Every value appended here is already a styled Cell: place it. openpyxl's own
-    path first tries each Cell as a plain value and formats an exception per cell,
-    which costs more than writing the cell."""
-    for col_idx, cell in enumerate(values, start=1):
-        if cell is not None:
-            cell.column = col_idx
-            cell.row = row_idx
-            yield cell
-
-
 def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = False) -> Cell:
     cell = Cell(ws, row=1, column=1, value=value)  # placed by append
     cell.font = font
@@ -226,10 +173,8 @@ def build_workbook(
     last_letter = get_column_letter(ncols)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
-    # Rows appended to this sheet are lists of Cells (or None): see _place_cells. The
-    # streamed sheet looks the method up on the instance, so this stays local to it
-    # (and harmless if a later openpyxl renames it: the normal path still works).
-    ws._values_to_row = _place_cells
+    # Rows appended to this sheet are lists of Cells (or None).
+    fast.accept_ready_cells(ws)
     lines: list[tuple[str, Font]] = [(form.title_for(view.plan_year).upper(), xs.TITLE_FONT)]
     subtitle = form.subtitle_for(view.source_label)
     if subtitle:
