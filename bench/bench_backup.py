@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 
-def _timed(fn):  # noqa: ANN001, ANN202
+def _timed(fn):
     started = time.perf_counter()
     result = fn()
     return result, time.perf_counter() - started

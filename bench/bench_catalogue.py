@@ -27,23 +27,23 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
-from reportlab.lib import colors  # noqa: E402
-from reportlab.lib.pagesizes import A4, landscape  # noqa: E402
-from reportlab.lib.units import mm  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import SimpleDocTemplate, TableStyle  # noqa: E402
-from reportlab.platypus.tables import LongTable  # noqa: E402
+from openpyxl import Workbook, load_workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import SimpleDocTemplate, TableStyle
+from reportlab.platypus.tables import LongTable
 
-from kcdesk.models.catalogue import CatalogueState  # noqa: E402
-from kcdesk.reports.catalogue import pdf as catalogue_pdf  # noqa: E402
-from kcdesk.reports.catalogue.pdf import write_catalogue_pdf  # noqa: E402
-from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx  # noqa: E402
-from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD, register_fonts  # noqa: E402
-from kcdesk.reports.common.org import Agency  # noqa: E402
-from kcdesk.services.catalogue.build import CatalogueView, Entry, group_entries  # noqa: E402
-from kcdesk.services.catalogue.columns import load_catalogue_form  # noqa: E402
-from kcdesk.services.forms.load import load_activities  # noqa: E402
+from kcdesk.models.catalogue import CatalogueState
+from kcdesk.reports.catalogue import pdf as catalogue_pdf
+from kcdesk.reports.catalogue.pdf import write_catalogue_pdf
+from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
+from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD, register_fonts
+from kcdesk.reports.common.org import Agency
+from kcdesk.services.catalogue.build import CatalogueView, Entry, group_entries
+from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.forms.load import load_activities
 
 TRADES = ("mây tre đan", "chè Shan tuyết", "miến dong", "rèn Phúc Sen", "dệt thổ cẩm", "hương nén")
 AGENCY = Agency(

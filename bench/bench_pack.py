@@ -33,13 +33,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from kcdesk.models.db import backup_sqlite, open_database  # noqa: E402
-from kcdesk.services.exchange import export, importer, keys  # noqa: E402
-from kcdesk.services.exchange.pack_reader import open_pack  # noqa: E402
-from kcdesk.services.security.actor import SYSTEM  # noqa: E402
-from kcdesk.services.setup import first_run as setup  # noqa: E402
+from kcdesk.models.db import backup_sqlite, open_database
+from kcdesk.services.exchange import export, importer, keys
+from kcdesk.services.exchange.pack_reader import open_pack
+from kcdesk.services.security.actor import SYSTEM
+from kcdesk.services.setup import first_run as setup
 
 OFFICE = "XA-BENCH"
 

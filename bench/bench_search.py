@@ -138,7 +138,7 @@ def measure_search(db: Database, runs: int, queries: tuple[str, ...]) -> list[di
                 rq.matching_ids(session, flt, "plan_year", True)  # noqa: B023
 
             def portable() -> None:
-                session.scalar(  # noqa: B023
+                session.scalar(
                     select(func.count(Proposal.id)).where(search.proposal_search_clause(query))  # noqa: B023
                 )
 

@@ -20,13 +20,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
 
-from kcdesk.reports.appraisal import sheet_pdf  # noqa: E402
-from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData  # noqa: E402
-from kcdesk.reports.common.fonts import register_fonts  # noqa: E402
-from kcdesk.services.appraisal.criteria import load_criteria_sets  # noqa: E402
+from kcdesk.reports.appraisal import sheet_pdf
+from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData
+from kcdesk.reports.common.fonts import register_fonts
+from kcdesk.services.appraisal.criteria import load_criteria_sets
 
 TRADES = ("mây tre đan", "chè Shan tuyết", "miến dong", "rèn Phúc Sen", "dệt thổ cẩm", "hương nén")
 MEMBERS = (
@@ -94,20 +94,20 @@ class _Recorder(Canvas):
         self.ops: list[tuple[str, float, float, float, str]] = []
         self._font: tuple[str, float] = ("", 0.0)
 
-    def setFont(self, psfontname: str, size: float, leading: Any = None) -> None:  # noqa: N802
+    def setFont(self, psfontname: str, size: float, leading: Any = None) -> None:
         self._font = (psfontname, size)
         super().setFont(psfontname, size, leading)
 
-    def drawString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:  # noqa: N802
+    def drawString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:
         self.ops.append((self._font[0], self._font[1], x, y, text))
 
-    def drawCentredString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:  # noqa: N802
+    def drawCentredString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:
         self.ops.append((self._font[0], self._font[1], x, y, text))
 
-    def drawRightString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:  # noqa: N802
+    def drawRightString(self, x: float, y: float, text: str, *a: Any, **k: Any) -> None:
         self.ops.append((self._font[0], self._font[1], x, y, text))
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self.ops.append(("", 0.0, 0.0, 0.0, "\f"))
 
 

@@ -187,7 +187,7 @@ def run_child(name: str, scale: int, runs: int) -> int:
         result: dict[str, Any] = {"ok": CHILDREN[name](scale, runs)}
     except Missing as exc:
         result = {"missing": str(exc)}
-    except Exception as exc:  # noqa: BLE001 — reported in the suite's output
+    except Exception as exc:
         traceback.print_exc()
         result = {"error": f"{type(exc).__name__}: {exc}"}
     print("JSON:" + json.dumps(result, ensure_ascii=False, default=str), flush=True)
@@ -282,7 +282,7 @@ def collect(
         for scale in [*scales, *([PACK_PROPOSALS] if "pack" in wanted else [])]:
             try:
                 path = prepare(scale, log=log)
-            except Exception as exc:  # noqa: BLE001 — reported, the rest still runs
+            except Exception as exc:
                 report["errors"][f"build@{scale}"] = f"{type(exc).__name__}: {exc}"
                 continue
             built = common.BUILD_SECONDS.get(scale)

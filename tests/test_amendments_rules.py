@@ -123,7 +123,7 @@ def test_province_override_changes_the_rules(tmp_path: Path, _data_dir: Path) ->
 
 # -- recording and deciding -----------------------------------------------------------
 @pytest.fixture
-def adb(db):  # noqa: ANN001, ANN201
+def adb(db):
     with db.session() as session:
         f1 = facility(session, "HTX Miến dong Bình An", tax_code="4800000111")
         facility(session, "HTX Chè xanh Tân Tiến", tax_code="4800000222")
@@ -141,11 +141,11 @@ def adb(db):  # noqa: ANN001, ANN201
     return db
 
 
-def _get(session, code: str) -> Proposal:  # noqa: ANN001
+def _get(session, code: str) -> Proposal:
     return session.scalars(select(Proposal).where(Proposal.code == code)).one()
 
 
-def test_propose_records_diff_and_authority(adb) -> None:  # noqa: ANN001
+def test_propose_records_diff_and_authority(adb) -> None:
     with adb.session() as session:
         p = _get(session, "ĐA-2027-001")
         a = amendments.propose(
@@ -166,7 +166,7 @@ def test_propose_records_diff_and_authority(adb) -> None:  # noqa: ANN001
         assert events[-1].changes["proposal.location"]["new"] == "Xã Bế Triều"
 
 
-def test_validation(adb) -> None:  # noqa: ANN001
+def test_validation(adb) -> None:
     with adb.session() as session:
         p = _get(session, "ĐA-2027-001")
         with pytest.raises(ValidationError, match="lý do"):
@@ -196,7 +196,7 @@ def test_validation(adb) -> None:  # noqa: ANN001
             amendments.propose(session, STAFF, p, new_values={"location": "Y"}, reason="r")
 
 
-def test_approval_applies_changes_and_revision(adb) -> None:  # noqa: ANN001
+def test_approval_applies_changes_and_revision(adb) -> None:
     with adb.session() as session:
         p = _get(session, "ĐA-2027-001")
         other = session.scalars(
@@ -252,7 +252,7 @@ def test_approval_applies_changes_and_revision(adb) -> None:  # noqa: ANN001
             amendments.decide(session, LEADER, a, approved=False, note="x")
 
 
-def test_stale_request_is_refused(adb) -> None:  # noqa: ANN001
+def test_stale_request_is_refused(adb) -> None:
     with adb.session() as session:
         p = _get(session, "ĐA-2027-001")
         a = amendments.propose(session, STAFF, p, new_values={"location": "Xã B"}, reason="r")
@@ -263,7 +263,7 @@ def test_stale_request_is_refused(adb) -> None:  # noqa: ANN001
             )
 
 
-def test_refusal_changes_nothing(adb) -> None:  # noqa: ANN001
+def test_refusal_changes_nothing(adb) -> None:
     with adb.session() as session:
         p = _get(session, "ĐA-2027-004")
         a = amendments.propose(
@@ -276,7 +276,7 @@ def test_refusal_changes_nothing(adb) -> None:  # noqa: ANN001
         assert p.approved_support == 50_000_000 and a.state == "refused"
 
 
-def test_stop_and_add_move_the_status(adb) -> None:  # noqa: ANN001
+def test_stop_and_add_move_the_status(adb) -> None:
     with adb.session() as session:
         stop = amendments.propose(
             session, STAFF, _get(session, "ĐA-2027-001"), kind="stop", reason="Cơ sở giải thể"
@@ -307,7 +307,7 @@ def test_stop_and_add_move_the_status(adb) -> None:  # noqa: ANN001
         assert added.status_changes[-1].decision_no == "10/QĐ-UBND"
 
 
-def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:  # noqa: ANN001
+def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:
     from kcdesk.services.catalogue import versions as catalogue
 
     calls: list[tuple[str, str]] = []
@@ -340,7 +340,7 @@ def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:  # noqa: ANN001
     ]
 
 
-def test_cli_amend_decide_and_pdf(adb, capsys, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_amend_decide_and_pdf(adb, capsys, tmp_path: Path) -> None:
     path = str(adb.path)
     rc = main(
         [

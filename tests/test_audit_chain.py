@@ -19,7 +19,7 @@ S = ProposalStatus
 
 
 @pytest.fixture
-def chained(db):  # noqa: ANN001, ANN201
+def chained(db):
     """A database with a handful of events from real service calls."""
     with db.session() as session:
         p = proposal(session, "ĐA-2027-001", status=S.RECEIVED)
@@ -30,12 +30,12 @@ def chained(db):  # noqa: ANN001, ANN201
     return db
 
 
-def _ids(db) -> list[int]:  # noqa: ANN001
+def _ids(db) -> list[int]:
     with db.session() as session:
         return list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)))
 
 
-def test_intact_chain(chained, capsys) -> None:  # noqa: ANN001
+def test_intact_chain(chained, capsys) -> None:
     with chained.session() as session:
         assert audit.verify_chain(session) is None
         assert audit.count_events(session) >= 5
@@ -51,7 +51,7 @@ def test_intact_chain(chained, capsys) -> None:  # noqa: ANN001
         "UPDATE audit_event SET at = '2020-01-01 00:00:00.000000' WHERE id = :id",
     ],
 )
-def test_altered_row_is_named(chained, capsys, statement: str) -> None:  # noqa: ANN001
+def test_altered_row_is_named(chained, capsys, statement: str) -> None:
     target = _ids(chained)[2]
     with chained.engine.begin() as conn:
         conn.execute(text(statement), {"id": target})
@@ -63,7 +63,7 @@ def test_altered_row_is_named(chained, capsys, statement: str) -> None:  # noqa:
     assert f"#{target} " in err and "đã bị sửa" in err
 
 
-def test_deleted_row_is_named(chained, capsys) -> None:  # noqa: ANN001
+def test_deleted_row_is_named(chained, capsys) -> None:
     ids = _ids(chained)
     target = ids[1]
     with chained.engine.begin() as conn:
@@ -76,7 +76,7 @@ def test_deleted_row_is_named(chained, capsys) -> None:  # noqa: ANN001
     assert f"#{target} " in err and "xoá" in err
 
 
-def test_rehashed_forgery_still_breaks_the_link(chained) -> None:  # noqa: ANN001
+def test_rehashed_forgery_still_breaks_the_link(chained) -> None:
     """Altering a row and recomputing its own hash breaks the next event's link."""
     ids = _ids(chained)
     with chained.session() as session:
@@ -89,7 +89,7 @@ def test_rehashed_forgery_still_breaks_the_link(chained) -> None:  # noqa: ANN00
     assert problem is not None and problem.event_id == ids[2]
 
 
-def test_every_write_is_chained_with_field_changes(chained) -> None:  # noqa: ANN001
+def test_every_write_is_chained_with_field_changes(chained) -> None:
     with chained.session() as session:
         events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         statuses = [e.changes["status"] for e in events if e.action == "status"]
@@ -103,7 +103,7 @@ def test_every_write_is_chained_with_field_changes(chained) -> None:  # noqa: AN
             assert after.prev_hash == before.hash
 
 
-def test_list_events_filters(chained, capsys) -> None:  # noqa: ANN001
+def test_list_events_filters(chained, capsys) -> None:
     with chained.session() as session:
         uuid = session.scalars(text("SELECT uuid FROM proposal")).one()
         mine = audit.list_events(session, entity_uuid=uuid)
@@ -135,7 +135,7 @@ def test_list_events_filters(chained, capsys) -> None:  # noqa: ANN001
     assert len(rows) == 3 and all(r["user"] == "canbo" for r in rows)
 
 
-def test_viewer_filters_and_detects_tampering(qtbot, chained) -> None:  # noqa: ANN001
+def test_viewer_filters_and_detects_tampering(qtbot, chained) -> None:
     from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.sections.audit import create
 

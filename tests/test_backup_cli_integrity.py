@@ -41,7 +41,7 @@ def demo_file(demo_db: Database) -> str:
 
 def test_backup_restore_check_from_the_cli(
     demo_file: str, tmp_path: Path, capsys, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     out_file = tmp_path / "USB" / "sao-luu.zip"
     code, out, err = run(capsys, "--db", demo_file, "backup", "--out", str(out_file))
     assert code == 0, err
@@ -70,7 +70,7 @@ def test_backup_restore_check_from_the_cli(
     assert json.loads(out) == {"ok": True, "problems": []}
 
 
-def test_cli_restore_refuses_a_foreign_file(demo_file: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_cli_restore_refuses_a_foreign_file(demo_file: str, tmp_path: Path, capsys) -> None:
     foreign = tmp_path / "bao-cao.zip"
     foreign.write_bytes(b"PK\x03\x04 not really")
     before = Path(demo_file).read_bytes()
@@ -79,7 +79,7 @@ def test_cli_restore_refuses_a_foreign_file(demo_file: str, tmp_path: Path, caps
     assert Path(demo_file).read_bytes() == before
 
 
-def test_check_lists_every_kind_of_problem(demo_file: str, capsys) -> None:  # noqa: ANN001
+def test_check_lists_every_kind_of_problem(demo_file: str, capsys) -> None:
     code, out, _ = run(capsys, "--db", demo_file, "check")
     assert code == 0 and "nguyên vẹn" in out
     conn = sqlite3.connect(demo_file)
@@ -131,7 +131,7 @@ def test_sound_demo_database_has_no_problem(demo_db: Database) -> None:
 def test_cli_restores_over_a_file_that_no_longer_opens(
     demo_file: str,
     tmp_path: Path,
-    capsys,  # noqa: ANN001
+    capsys,
 ) -> None:
     backup_file = tmp_path / "b.zip"
     code, _, err = run(capsys, "--db", demo_file, "backup", "--out", str(backup_file))
@@ -152,7 +152,7 @@ def test_cli_restores_over_a_file_that_no_longer_opens(
 def test_cli_backup_into_a_folder_named_with_a_trailing_slash(
     demo_file: str,
     tmp_path: Path,
-    capsys,  # noqa: ANN001
+    capsys,
 ) -> None:
     folder = tmp_path / "USB mới"
     code, out, err = run(capsys, "--db", demo_file, "backup", "--out", f"{folder}/")

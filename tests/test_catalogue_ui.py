@@ -36,7 +36,7 @@ def ctx(db: Database) -> Iterator[AppContext]:
 
 
 @pytest.fixture
-def panel(qtbot, ctx: AppContext) -> CataloguePanel:  # noqa: ANN001
+def panel(qtbot, ctx: AppContext) -> CataloguePanel:
     widget = CataloguePanel(ctx, year=2027)
     qtbot.addWidget(widget)
     widget.show()
@@ -44,7 +44,7 @@ def panel(qtbot, ctx: AppContext) -> CataloguePanel:  # noqa: ANN001
     return widget
 
 
-def test_section_is_registered(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+def test_section_is_registered(qtbot, ctx: AppContext) -> None:
     info = next(s for s in SECTIONS if s.key == "catalogue")
     widget = create_section(info, ctx)
     qtbot.addWidget(widget)
@@ -65,7 +65,7 @@ def test_grouped_rows_and_totals(panel: CataloguePanel) -> None:
     assert panel.submit_button.isEnabled() and not panel.compare_button.isEnabled()
 
 
-def test_approve_in_the_gui_then_compare(panel: CataloguePanel, ctx: AppContext, qtbot) -> None:  # noqa: ANN001
+def test_approve_in_the_gui_then_compare(panel: CataloguePanel, ctx: AppContext, qtbot) -> None:
     panel.submit_button.click()
     panel.dialog.number.setText("15/TTr-TTKC")
     panel.dialog.accept()
@@ -87,7 +87,7 @@ def test_approve_in_the_gui_then_compare(panel: CataloguePanel, ctx: AppContext,
 
 def test_export_to_a_folder_says_safe_to_remove(
     panel: CataloguePanel,
-    qtbot,  # noqa: ANN001
+    qtbot,
     tmp_path: Path,
 ) -> None:
     stick = tmp_path / "USB của tôi"
@@ -106,7 +106,7 @@ def test_export_to_a_folder_says_safe_to_remove(
     dialog.close()
 
 
-def test_export_dialog_failure_leaves_nothing(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_dialog_failure_leaves_nothing(qtbot, ctx: AppContext, tmp_path: Path) -> None:
     def good(path: Path) -> None:
         path.write_bytes(b"ok")
 
@@ -129,7 +129,7 @@ def test_export_dialog_failure_leaves_nothing(qtbot, ctx: AppContext, tmp_path: 
 def test_import_wizard_end_to_end(
     panel: CataloguePanel,
     ctx: AppContext,
-    qtbot,  # noqa: ANN001
+    qtbot,
     tmp_path: Path,
 ) -> None:
     source = tmp_path / "src"

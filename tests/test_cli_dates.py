@@ -29,7 +29,7 @@ def test_a_bad_date_names_the_option(bad: str) -> None:
         cli_date(bad, "--decision-date")
 
 
-def test_commands_report_a_bad_date_in_one_line(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_commands_report_a_bad_date_in_one_line(tmp_path, capsys) -> None:
     from kcdesk.cli.main import main
 
     db = tmp_path / "c.sqlite"

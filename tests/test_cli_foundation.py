@@ -30,7 +30,7 @@ def inited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return db
 
 
-def test_init_loads_the_three_presets_and_is_idempotent(inited: str, capsys) -> None:  # noqa: ANN001
+def test_init_loads_the_three_presets_and_is_idempotent(inited: str, capsys) -> None:
     code, out, _ = run(capsys, "--db", inited, "programme", "list", "--json")
     rows = json.loads(out)
     assert {r["code"] for r in rows} == {"CB-2026-2030", "KH-2026-2030", "HD-2023-2025"}
@@ -41,7 +41,7 @@ def test_init_loads_the_three_presets_and_is_idempotent(inited: str, capsys) -> 
     assert len(json.loads(out)) == 3
 
 
-def test_programme_show_matches_the_preset_file(inited: str, capsys) -> None:  # noqa: ANN001
+def test_programme_show_matches_the_preset_file(inited: str, capsys) -> None:
     data = preset("cao-bang-2026-2030.toml")
     code, out, _ = run(capsys, "--db", inited, "programme", "show", "CB-2026-2030", "--json")
     shown = json.loads(out)
@@ -53,7 +53,7 @@ def test_programme_show_matches_the_preset_file(inited: str, capsys) -> None:  #
     ]
 
 
-def test_programme_check_reports_warnings_in_vietnamese_money(inited: str, capsys) -> None:  # noqa: ANN001
+def test_programme_check_reports_warnings_in_vietnamese_money(inited: str, capsys) -> None:
     code, out, _ = run(capsys, "--db", inited, "programme", "check", "KH-2026-2030", "--json")
     result = json.loads(out)
     assert code == 0 and result["code"] == "KH-2026-2030"
@@ -63,14 +63,14 @@ def test_programme_check_reports_warnings_in_vietnamese_money(inited: str, capsy
     assert "36.383.000.000" in message  # the stated total, Vietnamese grouping
 
 
-def test_unknown_programme_is_one_line_error(inited: str, capsys) -> None:  # noqa: ANN001
+def test_unknown_programme_is_one_line_error(inited: str, capsys) -> None:
     code, out, err = run(capsys, "--db", inited, "programme", "show", "NOPE")
     assert code == 2 and out == ""
     assert err.startswith("kcdesk: Không có chương trình mã NOPE")
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_demo_data_is_deterministic_and_covers_statuses(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_demo_data_is_deterministic_and_covers_statuses(tmp_path: Path, capsys) -> None:
     outs = []
     for name in ("a.sqlite", "b.sqlite"):
         db = str(tmp_path / name)
@@ -85,7 +85,7 @@ def test_demo_data_is_deterministic_and_covers_statuses(tmp_path: Path, capsys) 
     assert all(0 <= r["support"] <= r["total"] for r in rows)
 
 
-def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsys) -> None:
     from kcdesk.models.db import open_database
     from kcdesk.services.core import settings
 
@@ -103,13 +103,13 @@ def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsy
     assert code == 2 and "đề án thật" in err
 
 
-def settings_actor():  # noqa: ANN201
+def settings_actor():
     from kcdesk.services.security.actor import SYSTEM
 
     return SYSTEM
 
 
-def test_proposal_list_filters_and_show(demo_cli: str, capsys) -> None:  # noqa: ANN001
+def test_proposal_list_filters_and_show(demo_cli: str, capsys) -> None:
     _, out, _ = run(capsys, "--db", demo_cli, "proposal", "list", "--json")
     rows = json.loads(out)
     year = rows[0]["plan_year"]
@@ -126,7 +126,7 @@ def test_proposal_list_filters_and_show(demo_cli: str, capsys) -> None:  # noqa:
     assert detail["history"][-1]["to"] == detail["status"]
 
 
-def test_proposal_search_ignores_diacritics(demo_cli: str, capsys) -> None:  # noqa: ANN001
+def test_proposal_search_ignores_diacritics(demo_cli: str, capsys) -> None:
     _, out, _ = run(capsys, "--db", demo_cli, "proposal", "list", "--json")
     rows = json.loads(out)
     target = next(r for r in rows if r["facility"])
@@ -138,7 +138,7 @@ def test_proposal_search_ignores_diacritics(demo_cli: str, capsys) -> None:  # n
     assert target["code"] in {r["code"] for r in found}
 
 
-def test_bad_status_and_missing_db(tmp_path: Path, demo_cli: str, capsys) -> None:  # noqa: ANN001
+def test_bad_status_and_missing_db(tmp_path: Path, demo_cli: str, capsys) -> None:
     code, _, err = run(capsys, "--db", demo_cli, "proposal", "list", "--status", "done")
     assert code == 2 and "Trạng thái 'done' không có" in err
     code, _, err = run(capsys, "--db", str(tmp_path / "none.sqlite"), "proposal", "list")
@@ -146,14 +146,14 @@ def test_bad_status_and_missing_db(tmp_path: Path, demo_cli: str, capsys) -> Non
     assert not (tmp_path / "none.sqlite").exists()
 
 
-def test_words(capsys) -> None:  # noqa: ANN001
+def test_words(capsys) -> None:
     code, out, _ = run(capsys, "words", "36383000000")
     assert code == 0 and out.strip() == "Ba mươi sáu tỷ ba trăm tám mươi ba triệu đồng"
     code, _, err = run(capsys, "words", "12,5abc")
     assert code == 2 and "không phải số" in err
 
 
-def test_unknown_command_exits_non_zero(capsys) -> None:  # noqa: ANN001
+def test_unknown_command_exits_non_zero(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2

@@ -14,7 +14,7 @@ from kcdesk.services.core import settings
 from kcdesk.services.security.actor import SYSTEM
 
 
-def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:  # noqa: ANN001
+def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -22,7 +22,7 @@ def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str
 
 
 @pytest.fixture
-def locked_db(tmp_path: Path, capsys, monkeypatch) -> str:  # noqa: ANN001
+def locked_db(tmp_path: Path, capsys, monkeypatch) -> str:
     db = str(tmp_path / "centre.sqlite")
     assert run(capsys, monkeypatch, "--db", db, "init")[0] == 0
     for name, role in (("quantri", "admin"), ("canbo", "leader")):
@@ -49,14 +49,14 @@ def locked_db(tmp_path: Path, capsys, monkeypatch) -> str:  # noqa: ANN001
     return db
 
 
-def test_single_user_database_needs_no_login(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_single_user_database_needs_no_login(tmp_path: Path, capsys, monkeypatch) -> None:
     db = str(tmp_path / "one.sqlite")
     assert run(capsys, monkeypatch, "--db", db, "init")[0] == 0
     code, out, _ = run(capsys, monkeypatch, "--db", db, "user", "list", "--json")
     assert code == 0 and json.loads(out) == []
 
 
-def test_login_required_and_checked(locked_db: str, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_login_required_and_checked(locked_db: str, capsys, monkeypatch) -> None:
     code, _, err = run(capsys, monkeypatch, "--db", locked_db, "user", "list", "--json")
     assert code == 2 and "yêu cầu đăng nhập" in err
     monkeypatch.setenv("KCDESK_PASSWORD", "sai")
@@ -71,7 +71,7 @@ def test_login_required_and_checked(locked_db: str, capsys, monkeypatch) -> None
     assert code == 0 and {u["username"] for u in json.loads(out)} == {"quantri", "canbo"}
 
 
-def test_role_checks_hold_on_the_command_line(locked_db: str, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_role_checks_hold_on_the_command_line(locked_db: str, capsys, monkeypatch) -> None:
     monkeypatch.setenv("KCDESK_PASSWORD", "mật khẩu dài 123")
     code, _, err = run(
         capsys,

@@ -31,7 +31,7 @@ def ctx(demo_db: Database) -> Iterator[AppContext]:
 
 
 @pytest.fixture
-def view(qtbot, ctx: AppContext) -> DashboardView:  # noqa: ANN001
+def view(qtbot, ctx: AppContext) -> DashboardView:
     widget = DashboardView(ctx)
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
@@ -47,7 +47,7 @@ def _row_of(view: DashboardView, code: str) -> int:
     return next(i for i, t in enumerate(view.model.targets) if t.code == code)
 
 
-def _double_click(qtbot, view: DashboardView, row: int, col: int) -> None:  # noqa: ANN001
+def _double_click(qtbot, view: DashboardView, row: int, col: int) -> None:
     index = view.model.index(row, col)
     view.table.scrollTo(index)
     rect = view.table.visualRect(index)
@@ -88,7 +88,7 @@ def test_shows_every_target_with_the_service_figures(
 
 
 def test_double_click_lists_the_proposals_behind_a_target(
-    qtbot,  # noqa: ANN001
+    qtbot,
     view: DashboardView,
     demo_db: Database,
 ) -> None:
@@ -105,7 +105,7 @@ def test_double_click_lists_the_proposals_behind_a_target(
     drill.close()
 
 
-def test_implemented_column_lists_accepted_proposals(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+def test_implemented_column_lists_accepted_proposals(qtbot, view: DashboardView) -> None:
     done = [t for t in view.model.targets if t.implemented]
     assert done, "the demo has accepted proposals"
     row = _row_of(view, done[0].code)
@@ -119,7 +119,7 @@ def test_implemented_column_lists_accepted_proposals(qtbot, view: DashboardView)
     drill.close()
 
 
-def test_bar_click_lists_that_activitys_proposals(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+def test_bar_click_lists_that_activitys_proposals(qtbot, view: DashboardView) -> None:
     chart = view.activity_chart
     assert chart.approved_set is not None
     key = chart.keys[0]
@@ -135,7 +135,7 @@ def test_bar_click_lists_that_activitys_proposals(qtbot, view: DashboardView) ->
 
 
 def test_refreshes_when_proposals_change(
-    qtbot,  # noqa: ANN001
+    qtbot,
     view: DashboardView,
     ctx: AppContext,
     demo_db: Database,
@@ -161,13 +161,13 @@ def test_refreshes_when_proposals_change(
     )
 
 
-def test_year_filter(qtbot, view: DashboardView) -> None:  # noqa: ANN001
+def test_year_filter(qtbot, view: DashboardView) -> None:
     view.year.setCurrentIndex(view.year.findData(2027))
     qtbot.waitUntil(lambda: view.current is not None and view.current.year == 2027, timeout=10_000)
     assert [r.key for r in view.current.by_year] == ["2027"]  # type: ignore[union-attr]
 
 
-def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None:
     pdf = tmp_path / "Tiến độ.pdf"
     view.export("pdf", pdf, preview=False)
     qtbot.waitUntil(lambda: view.last_export == pdf, timeout=15_000)
@@ -180,7 +180,7 @@ def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None
     assert xlsx.stat().st_size > 0
 
 
-def test_section_tabs_follow_one_programme(qtbot, ctx: AppContext, tmp_path: Path) -> None:  # noqa: ANN001
+def test_section_tabs_follow_one_programme(qtbot, ctx: AppContext, tmp_path: Path) -> None:
     section = ProgrammeSection(ctx)
     qtbot.addWidget(section)
     section.show()

@@ -144,7 +144,7 @@ def _signed(
     """A pack built with a real key but a bad member list (what a buggy writer might do)."""
     target = tmp_path / "ký.kcpack"
 
-    def write(handle) -> None:  # noqa: ANN001
+    def write(handle) -> None:
         writer = PackWriter(handle, secret)
         writer.write_lines("records/facilities.jsonl", [])
         writer.write_lines("records/proposals.jsonl", [])

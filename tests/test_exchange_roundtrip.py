@@ -254,7 +254,7 @@ def test_a_pack_from_a_newer_format_is_refused_clearly(pair: Pair, tmp_path: Pat
         secret = keys.own_office(s).exchange_secret or ""
     target = tmp_path / "new.kcpack"
 
-    def write(handle) -> None:  # noqa: ANN001
+    def write(handle) -> None:
         writer = PackWriter(handle, secret)
         writer.write_lines("records/proposals.jsonl", [])
         writer.close({"format": "kcdesk-exchange-pack", "format_version": 99, "office": OFFICE})
@@ -275,7 +275,7 @@ def test_an_older_format_pack_with_fewer_fields_still_imports(pair: Pair, tmp_pa
     rec["facilities"] = []
     target = tmp_path / "v1.kcpack"
 
-    def write(handle) -> None:  # noqa: ANN001
+    def write(handle) -> None:
         writer = PackWriter(handle, secret)
         writer.write_lines("records/proposals.jsonl", [rec])
         writer.close(
@@ -351,7 +351,7 @@ def test_an_office_cannot_send_another_offices_proposal(pair: Pair, tmp_path: Pa
     rec["facilities"] = []
     target = tmp_path / "lạ.kcpack"
 
-    def write(handle) -> None:  # noqa: ANN001
+    def write(handle) -> None:
         writer = PackWriter(handle, secret)
         writer.write_lines("records/proposals.jsonl", [rec])
         writer.close(

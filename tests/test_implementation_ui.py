@@ -24,7 +24,7 @@ CODE = "ĐA-2026-001"
 
 
 @pytest.fixture
-def section(qtbot, db: Database):  # noqa: ANN001, ANN201
+def section(qtbot, db: Database):
     with db.session() as session:
         make_proposal(session, code=CODE, approved=100_000_000)
         make_proposal(session, code="ĐA-2026-002", status=ProposalStatus.SUBMITTED)
@@ -57,7 +57,7 @@ def test_approved_to_settled_in_the_gui(
     section: ImplementationView,
     db: Database,
     qtbot,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     view = section
     assert view.select(CODE)

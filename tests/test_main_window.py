@@ -13,7 +13,7 @@ from kcdesk.ui.sections import SECTIONS
 
 
 @pytest.fixture
-def window(qtbot, db):  # noqa: ANN001, ANN201
+def window(qtbot, db):
     ctx = AppContext(db, SYSTEM)
     win = MainWindow(ctx, demo=True)
     qtbot.addWidget(win)
@@ -21,13 +21,13 @@ def window(qtbot, db):  # noqa: ANN001, ANN201
     return win
 
 
-def test_title_and_status_bar_show_demo_and_database(window, db) -> None:  # noqa: ANN001
+def test_title_and_status_bar_show_demo_and_database(window, db) -> None:
     assert window.windowTitle().startswith("[DEMO]")
     assert str(db.path) in window.db_label.text()
     assert "TTKC" in window.office_label.text()
 
 
-def test_every_section_opens(window) -> None:  # noqa: ANN001
+def test_every_section_opens(window) -> None:
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles == [s.title for s in SECTIONS]
     for info in SECTIONS:
@@ -36,7 +36,7 @@ def test_every_section_opens(window) -> None:  # noqa: ANN001
         assert widget.property("section_key") == info.key
 
 
-def test_programme_section_lists_seeded_targets(window, db) -> None:  # noqa: ANN001
+def test_programme_section_lists_seeded_targets(window, db) -> None:
     view = window.show_section("dashboard")
     chooser = view.findChild(QComboBox, "programme_chooser")
     table = view.findChild(QTableWidget, "target_table")
@@ -49,7 +49,7 @@ def test_programme_section_lists_seeded_targets(window, db) -> None:  # noqa: AN
         assert table.rowCount() == stored[chooser.itemData(index)]
 
 
-def test_about_box_names_version(window) -> None:  # noqa: ANN001
+def test_about_box_names_version(window) -> None:
     from kcdesk import __version__
 
     box = window.show_about()
@@ -57,7 +57,7 @@ def test_about_box_names_version(window) -> None:  # noqa: ANN001
     box.close()
 
 
-def test_stock_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
+def test_stock_buttons_are_vietnamese(qtbot) -> None:
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
     from kcdesk.ui import vi
@@ -74,7 +74,7 @@ def test_stock_buttons_are_vietnamese(qtbot) -> None:  # noqa: ANN001
         QApplication.instance().removeTranslator(translator)
 
 
-def test_worker_runs_off_the_ui_thread(qtbot, db) -> None:  # noqa: ANN001
+def test_worker_runs_off_the_ui_thread(qtbot, db) -> None:
     import threading
 
     ctx = AppContext(db, SYSTEM)
@@ -89,7 +89,7 @@ def test_worker_runs_off_the_ui_thread(qtbot, db) -> None:  # noqa: ANN001
     assert isinstance(errors[0], ZeroDivisionError)
 
 
-def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
+def test_crash_dialog_offers_copy(qtbot) -> None:
     from PySide6.QtWidgets import QApplication
 
     from kcdesk.services.core.errors import UserError
@@ -105,7 +105,7 @@ def test_crash_dialog_offers_copy(qtbot) -> None:  # noqa: ANN001
     assert plain.text() == "Nhập lý do" and not plain.detailedText()
 
 
-def test_start_up_offers_unsaved_drafts(qtbot, db) -> None:  # noqa: ANN001
+def test_start_up_offers_unsaved_drafts(qtbot, db) -> None:
     from kcdesk.services.proposals import draft_store as drafts
     from kcdesk.services.proposals.draft import ProposalInput
 

@@ -24,7 +24,7 @@ S = ProposalStatus
 
 
 @pytest.fixture
-def ctx(qtbot, demo_db):  # noqa: ANN001, ANN201
+def ctx(qtbot, demo_db):
     context = AppContext(demo_db, SYSTEM)
     yield context
     context.worker.wait()
@@ -34,7 +34,7 @@ def _codes_in_model(model: RegisterModel) -> list[str]:
     return [model.data(model.index(r, 0), CODE_ROLE) for r in range(model.rowCount())]
 
 
-def test_model_passes_the_model_tester(qtbot, ctx) -> None:  # noqa: ANN001
+def test_model_passes_the_model_tester(qtbot, ctx) -> None:
     model = RegisterModel(ctx)
     model.PAGE = 16  # several pages even on 120 rows
     tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
@@ -56,7 +56,7 @@ def test_model_passes_the_model_tester(qtbot, ctx) -> None:  # noqa: ANN001
     del tester
 
 
-def test_header_data_is_explicit(ctx) -> None:  # noqa: ANN001
+def test_header_data_is_explicit(ctx) -> None:
     model = RegisterModel(ctx)
     model.reload(sync=True)
     horizontal = Qt.Orientation.Horizontal
@@ -67,7 +67,7 @@ def test_header_data_is_explicit(ctx) -> None:  # noqa: ANN001
     assert model.data(QModelIndex()) is None
 
 
-def test_rows_and_order_match_the_service(ctx) -> None:  # noqa: ANN001
+def test_rows_and_order_match_the_service(ctx) -> None:
     model = RegisterModel(ctx)
     model.check_duplicates = False
     model.PAGE = 25
@@ -91,7 +91,7 @@ def test_rows_and_order_match_the_service(ctx) -> None:  # noqa: ANN001
     assert align & int(Qt.AlignmentFlag.AlignRight)
 
 
-def test_lru_keeps_few_pages(ctx) -> None:  # noqa: ANN001
+def test_lru_keeps_few_pages(ctx) -> None:
     model = RegisterModel(ctx)
     model.check_duplicates = False
     model.PAGE, model.MAX_PAGES = 5, 3
@@ -101,12 +101,12 @@ def test_lru_keeps_few_pages(ctx) -> None:  # noqa: ANN001
     assert len(model._pages) == 3
 
 
-def _service_codes(ctx, flt: rq.RegisterFilter, sort: str, descending: bool) -> list[str]:  # noqa: ANN001
+def _service_codes(ctx, flt: rq.RegisterFilter, sort: str, descending: bool) -> list[str]:
     with ctx.db.session() as session:
         return rq.codes_for_ids(session, rq.matching_ids(session, flt, sort, descending))
 
 
-def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch) -> None:  # noqa: ANN001
+def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch) -> None:
     from kcdesk.services.proposals import search
 
     search.ensure_index(ctx.db.engine)
@@ -139,7 +139,7 @@ def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch)
     assert len(asked) == 2
 
 
-def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:  # noqa: ANN001
+def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:
     from kcdesk.services.proposals import search
     from tests.register_helpers import proposal
 
@@ -159,7 +159,7 @@ def test_a_change_in_the_data_is_never_hidden_by_the_kept_list(ctx) -> None:  # 
     assert model.rowCount() == 121
 
 
-def test_search_before_the_index_is_built_still_finds(ctx) -> None:  # noqa: ANN001
+def test_search_before_the_index_is_built_still_finds(ctx) -> None:
     from kcdesk.services.proposals import search
 
     search.drop_index(ctx.db.engine)
@@ -172,7 +172,7 @@ def test_search_before_the_index_is_built_still_finds(ctx) -> None:  # noqa: ANN
     assert _codes_in_model(model) == _service_codes(ctx, flt, "code", False)
 
 
-def _type(widget, text: str) -> None:  # noqa: ANN001
+def _type(widget, text: str) -> None:
     for ch in text:
         QTest.sendKeyEvent(
             QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier
@@ -180,7 +180,7 @@ def _type(widget, text: str) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def register(qtbot, ctx):  # noqa: ANN001, ANN201
+def register(qtbot, ctx):
     from kcdesk.ui.register.register_widget import RegisterWidget
 
     widget = RegisterWidget(ctx)
@@ -190,7 +190,7 @@ def register(qtbot, ctx):  # noqa: ANN001, ANN201
     return widget
 
 
-def test_search_without_diacritics_is_debounced(qtbot, register, ctx) -> None:  # noqa: ANN001
+def test_search_without_diacritics_is_debounced(qtbot, register, ctx) -> None:
     with ctx.db.session() as session:
         expected = rq.count(session, rq.RegisterFilter(search="hợp tác xã"))
     assert 0 < expected < 120
@@ -207,7 +207,7 @@ def test_search_without_diacritics_is_debounced(qtbot, register, ctx) -> None:  
     qtbot.waitUntil(lambda: register.model.rowCount() == expected, timeout=10_000)
 
 
-def test_filters_narrow_the_list(qtbot, register, ctx) -> None:  # noqa: ANN001
+def test_filters_narrow_the_list(qtbot, register, ctx) -> None:
     with ctx.db.session() as session:
         expected = rq.count(session, rq.RegisterFilter(plan_year=2026, statuses=(S.IMPLEMENTING,)))
     register.year.setCurrentIndex(register.year.findData(2026))
@@ -217,12 +217,12 @@ def test_filters_narrow_the_list(qtbot, register, ctx) -> None:  # noqa: ANN001
     assert statuses == {S.IMPLEMENTING}
 
 
-def _row_of(register, status: S) -> int:  # noqa: ANN001
+def _row_of(register, status: S) -> int:
     model = register.model
     return next(r for r in range(model.rowCount()) if model.row_at(r).status is status)
 
 
-def test_open_row_history_and_status_dialog(qtbot, register, ctx) -> None:  # noqa: ANN001
+def test_open_row_history_and_status_dialog(qtbot, register, ctx) -> None:
     row = _row_of(register, S.AWAITING_APPRAISAL)
     register.table.setCurrentIndex(register.model.index(row, 0))
     code = register.current_code()
@@ -255,7 +255,7 @@ def test_open_row_history_and_status_dialog(qtbot, register, ctx) -> None:  # no
     assert "Trả lại bổ sung" in view.heading.text()
 
 
-def test_amendment_dialog_shows_who_approves(qtbot, register, ctx) -> None:  # noqa: ANN001
+def test_amendment_dialog_shows_who_approves(qtbot, register, ctx) -> None:
     row = _row_of(register, S.IMPLEMENTING)
     code = register.model.row_at(row).code
     view = register.open_proposal(code)
@@ -296,7 +296,7 @@ def test_amendment_dialog_shows_who_approves(qtbot, register, ctx) -> None:  # n
         assert (p.location, p.approved_support) == ("Xã Bế Triều", 1000)
 
 
-def test_bulk_status_offers_common_targets_and_moves_all(qtbot, register, ctx) -> None:  # noqa: ANN001
+def test_bulk_status_offers_common_targets_and_moves_all(qtbot, register, ctx) -> None:
     model = register.model
     rows = [r for r in range(model.rowCount()) if model.row_at(r).status is S.RECEIVED][:3]
     assert len(rows) == 3
@@ -313,7 +313,7 @@ def test_bulk_status_offers_common_targets_and_moves_all(qtbot, register, ctx) -
     assert statuses == {S.FORWARDED}
 
 
-def test_export_selection(qtbot, register, ctx, tmp_path: Path) -> None:  # noqa: ANN001
+def test_export_selection(qtbot, register, ctx, tmp_path: Path) -> None:
     register.select_rows([0, 2, 4])
     codes = register.selected_codes()
     target = tmp_path / "Chọn lọc.xlsx"
@@ -325,7 +325,7 @@ def test_export_selection(qtbot, register, ctx, tmp_path: Path) -> None:  # noqa
     assert sum(1 for c in found if isinstance(c, str) and c.startswith("ĐA-")) == 3
 
 
-def test_attention_panel_fills(qtbot, register) -> None:  # noqa: ANN001
+def test_attention_panel_fills(qtbot, register) -> None:
     qtbot.waitUntil(lambda: register.attention.tree.topLevelItemCount() > 0, timeout=10_000)
     assert register.attention.items
     total = sum(
@@ -335,7 +335,7 @@ def test_attention_panel_fills(qtbot, register) -> None:  # noqa: ANN001
     assert total == len(register.attention.items)
 
 
-def test_wizard_buttons(qtbot, ctx) -> None:  # noqa: ANN001
+def test_wizard_buttons(qtbot, ctx) -> None:
     from kcdesk.ui.register import register_widget
 
     widget = register_widget.RegisterWidget(ctx)

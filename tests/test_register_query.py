@@ -23,11 +23,11 @@ from tests.register_helpers import ADMIN, document, facility, proposal
 S = ProposalStatus
 
 
-def _all(session) -> list[Proposal]:  # noqa: ANN001
+def _all(session) -> list[Proposal]:
     return list(session.scalars(select(Proposal)))
 
 
-def test_filters_match_a_plain_python_filter(demo_db) -> None:  # noqa: ANN001
+def test_filters_match_a_plain_python_filter(demo_db) -> None:
     search.ensure_index(demo_db.engine)
     with demo_db.session() as session:
         everything = _all(session)
@@ -63,14 +63,14 @@ def test_filters_match_a_plain_python_filter(demo_db) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("key", rq.COLUMN_KEYS)
 @pytest.mark.parametrize("descending", [False, True])
-def test_sort_on_every_column(demo_db, key: str, descending: bool) -> None:  # noqa: ANN001
+def test_sort_on_every_column(demo_db, key: str, descending: bool) -> None:
     with demo_db.session() as session:
         rows = rq.window(
             session, rq.RegisterFilter(), sort=key, descending=descending, limit=10_000
         )
         assert len(rows) == 120
 
-        def sort_key(r: rq.RegisterRow):  # noqa: ANN202
+        def sort_key(r: rq.RegisterRow):
             value = r.facility.split("; ")[0] if key == "facility" else r.value(key)
             return value.value if key == "status" else value
 
@@ -80,7 +80,7 @@ def test_sort_on_every_column(demo_db, key: str, descending: bool) -> None:  # n
         assert ids == [r.id for r in rows]
 
 
-def test_windows_by_offset_tile_the_result(demo_db) -> None:  # noqa: ANN001
+def test_windows_by_offset_tile_the_result(demo_db) -> None:
     flt = rq.RegisterFilter(plan_year=2027)
     with demo_db.session() as session:
         whole = [r.code for r in rq.window(session, flt, sort="title", limit=10_000)]
@@ -94,7 +94,7 @@ def test_windows_by_offset_tile_the_result(demo_db) -> None:  # noqa: ANN001
         assert rq.codes_for_ids(session, ids) == whole
 
 
-def test_support_column_is_the_approved_support(db) -> None:  # noqa: ANN001
+def test_support_column_is_the_approved_support(db) -> None:
     with db.session() as session:
         proposal(session, "ĐA-2027-001", support=100, approved_support=80, status=S.APPROVED)
         proposal(session, "ĐA-2027-002", support=90)
@@ -102,7 +102,7 @@ def test_support_column_is_the_approved_support(db) -> None:  # noqa: ANN001
         assert [(r.code, r.support) for r in rows] == [("ĐA-2027-001", 80), ("ĐA-2027-002", 90)]
 
 
-def test_office_clerk_sees_own_office_only(db) -> None:  # noqa: ANN001
+def test_office_clerk_sees_own_office_only(db) -> None:
     with db.session() as session:
         proposal(session, "ĐA-2027-001", office_code="UB-HD")
         proposal(session, "ĐA-2027-002", office_code="UB-QT")
@@ -114,7 +114,7 @@ def test_office_clerk_sees_own_office_only(db) -> None:  # noqa: ANN001
         assert rq.count(session, rq.RegisterFilter()) == 2
 
 
-def test_duplicate_support_flag(db) -> None:  # noqa: ANN001
+def test_duplicate_support_flag(db) -> None:
     with db.session() as session:
         f = facility(session, "HTX Miến dong Bình An", tax_code="4800000111")
         same_name = facility(session, "HTX Miến dong Bình An", tax_code=None, commune="Xã Hưng Đạo")
@@ -136,7 +136,7 @@ def test_duplicate_support_flag(db) -> None:  # noqa: ANN001
     assert flags == {"ĐA-2027-001": ["ĐA-2025-001 (2025)"], "ĐA-2027-004": ["ĐA-2025-001 (2025)"]}
 
 
-def test_choices(demo_db) -> None:  # noqa: ANN001
+def test_choices(demo_db) -> None:
     with demo_db.session() as session:
         assert rq.choices(session, "plan_year") == [2027, 2026, 2025]
         communes = rq.choices(session, "commune")
@@ -144,7 +144,7 @@ def test_choices(demo_db) -> None:  # noqa: ANN001
 
 
 # -- attention ------------------------------------------------------------------------
-def test_attention_items(db) -> None:  # noqa: ANN001
+def test_attention_items(db) -> None:
     today = date(2026, 11, 21)
     with db.session() as session:
         late = proposal(session, "ĐA-2027-001", received=date(2026, 7, 2))
@@ -195,7 +195,7 @@ def test_every_attention_kind_has_a_vietnamese_label() -> None:
     assert all(attention.KIND_LABELS[k][0].isupper() for k in kinds)
 
 
-def test_attention_cli_json(db, capsys) -> None:  # noqa: ANN001
+def test_attention_cli_json(db, capsys) -> None:
     with db.session() as session:
         proposal(session, "ĐA-2027-001", received=date(2026, 7, 2))
     assert main(["--db", str(db.path), "attention", "--today", "2026-11-21", "--json"]) == 0
@@ -204,7 +204,7 @@ def test_attention_cli_json(db, capsys) -> None:  # noqa: ANN001
 
 
 # -- export ---------------------------------------------------------------------------
-def test_xlsx_export_of_a_selection(demo_db, capsys, tmp_path: Path) -> None:  # noqa: ANN001
+def test_xlsx_export_of_a_selection(demo_db, capsys, tmp_path: Path) -> None:
     target = tmp_path / "Xuất đề án.xlsx"
     rc = main(
         [

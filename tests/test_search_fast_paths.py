@@ -21,19 +21,19 @@ SETTINGS = settings(
 )
 
 
-def _like_ids(session, query: str) -> set[int]:  # noqa: ANN001
+def _like_ids(session, query: str) -> set[int]:
     return set(session.scalars(select(Proposal.id).where(search.proposal_search_clause(query))))
 
 
 @pytest.fixture
-def indexed(demo_db):  # noqa: ANN001, ANN201
+def indexed(demo_db):
     search.ensure_index(demo_db.engine)
     return demo_db
 
 
 @SETTINGS
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3))
-def test_index_set_and_filter_agree_with_like(indexed, words: list[str]) -> None:  # noqa: ANN001
+def test_index_set_and_filter_agree_with_like(indexed, words: list[str]) -> None:
     query = " ".join(words)
     with indexed.session() as session:
         expected = _like_ids(session, query)
@@ -43,7 +43,7 @@ def test_index_set_and_filter_agree_with_like(indexed, words: list[str]) -> None
         assert search.match_count(session, query) == len(expected)
 
 
-def test_demo_data_exercises_every_kind_of_word(indexed) -> None:  # noqa: ANN001
+def test_demo_data_exercises_every_kind_of_word(indexed) -> None:
     """The property above is only worth something if these queries find some rows
     and leave others out."""
     with indexed.session() as session:
@@ -54,7 +54,7 @@ def test_demo_data_exercises_every_kind_of_word(indexed) -> None:  # noqa: ANN00
         assert len(_like_ids(session, "hop tac")) < (total or 0)
 
 
-def test_every_word_goes_to_the_index(indexed) -> None:  # noqa: ANN001
+def test_every_word_goes_to_the_index(indexed) -> None:
     """ "do go x tac" is four trigram phrases in one MATCH (" do", " go", "  x", "tac"),
     never a LIKE over the wide proposal rows."""
     assert search.fts_query(["do", "go", "x", "tac"]) == '" do" " go" "  x" "tac"'
@@ -70,7 +70,7 @@ def test_every_word_goes_to_the_index(indexed) -> None:  # noqa: ANN001
             assert "VIRTUAL TABLE" in plan, query
 
 
-def test_an_index_of_an_earlier_version_is_rebuilt_not_queried(indexed) -> None:  # noqa: ANN001
+def test_an_index_of_an_earlier_version_is_rebuilt_not_queried(indexed) -> None:
     """An index whose text was spaced the earlier way (one space before each word)
     cannot answer one-letter words: it is not "ready", and is rebuilt."""
     engine = indexed.engine
@@ -110,7 +110,7 @@ def test_an_index_of_an_earlier_version_is_rebuilt_not_queried(indexed) -> None:
         assert search.matching_ids(session, "x") == expected
 
 
-def test_without_the_index_nothing_is_claimed(demo_db) -> None:  # noqa: ANN001
+def test_without_the_index_nothing_is_claimed(demo_db) -> None:
     search.drop_index(demo_db.engine)
     with demo_db.session() as session:
         assert search.matching_ids(session, "may") is None
@@ -130,8 +130,8 @@ FILTERS = [
 @pytest.mark.parametrize("flt", FILTERS)
 @pytest.mark.parametrize(("sort", "descending"), [("plan_year", True), ("code", False)])
 def test_walking_the_order_index_gives_the_same_rows(
-    indexed,  # noqa: ANN001
-    monkeypatch,  # noqa: ANN001
+    indexed,
+    monkeypatch,
     flt: rq.RegisterFilter,
     sort: str,
     descending: bool,
@@ -162,7 +162,7 @@ def test_walking_the_order_index_gives_the_same_rows(
     assert by_id  # the filters above are chosen to find rows
 
 
-def test_other_orders_fetch_by_id(indexed, monkeypatch) -> None:  # noqa: ANN001
+def test_other_orders_fetch_by_id(indexed, monkeypatch) -> None:
     monkeypatch.setattr(rq, "_INDEX_WALK_FROM", 0)
     with indexed.session() as session:
         assert not rq._walk_order_index(session, rq.RegisterFilter(search="may"), "title")
@@ -170,7 +170,7 @@ def test_other_orders_fetch_by_id(indexed, monkeypatch) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("flt", FILTERS)
-def test_narrowing_the_list_without_search_gives_the_searched_list(indexed, flt) -> None:  # noqa: ANN001
+def test_narrowing_the_list_without_search_gives_the_searched_list(indexed, flt) -> None:
     with indexed.session() as session:
         base = rq.matching_ids(session, flt.with_search(""), "total_cost", True)
         assert rq.narrow(session, base, flt.search) == rq.matching_ids(

@@ -20,7 +20,7 @@ from tests.register_helpers import facility, proposal
 
 
 @pytest.fixture
-def sdb(db):  # noqa: ANN001, ANN201
+def sdb(db):
     """Four proposals whose texts differ only in the letters the folding is about."""
     with db.session() as session:
         dong = facility(session, "Hợp tác xã Miến dong Đông Khê", tax_code="4800123456")
@@ -33,7 +33,7 @@ def sdb(db):  # noqa: ANN001, ANN201
     return db
 
 
-def _codes(db, query: str, *, indexed: bool = True) -> set[str]:  # noqa: ANN001
+def _codes(db, query: str, *, indexed: bool = True) -> set[str]:
     with db.session() as session:
         clause = (
             search.proposal_filter(session, query)
@@ -72,12 +72,12 @@ CASES = [
 
 
 @pytest.mark.parametrize(("query", "expected"), CASES)
-def test_folding_cases(sdb, query: str, expected: set[str]) -> None:  # noqa: ANN001
+def test_folding_cases(sdb, query: str, expected: set[str]) -> None:
     assert _codes(sdb, query) == expected
     assert _codes(sdb, query, indexed=False) == expected
 
 
-def test_nfd_input_matches(sdb) -> None:  # noqa: ANN001
+def test_nfd_input_matches(sdb) -> None:
     decomposed = unicodedata.normalize("NFD", "Miến dong Đông Khê")
     assert decomposed != unicodedata.normalize("NFC", decomposed)
     assert _codes(sdb, decomposed) == {"ĐA-2027-001"}
@@ -88,7 +88,7 @@ def test_fold_handles_d_bar_both_cases() -> None:
     assert fold_words("ĐA-2027-014") == ["da", "2027", "014"]
 
 
-def test_index_is_used_and_kept_in_step(sdb) -> None:  # noqa: ANN001
+def test_index_is_used_and_kept_in_step(sdb) -> None:
     with sdb.session() as session:
         assert search.index_ready(session)
         sql = str(
@@ -114,7 +114,7 @@ def test_index_is_used_and_kept_in_step(sdb) -> None:  # noqa: ANN001
     assert _codes(sdb, "gach khong nung") == {"ĐA-2027-010"}
 
 
-def test_missing_triggers_rebuild_the_index(sdb) -> None:  # noqa: ANN001
+def test_missing_triggers_rebuild_the_index(sdb) -> None:
     # A later migration that copies the proposal table drops the triggers with it.
     with sdb.engine.begin() as conn:
         conn.exec_driver_sql(f"DROP TRIGGER {search.FTS_TABLE}_au")
@@ -130,7 +130,7 @@ def test_missing_triggers_rebuild_the_index(sdb) -> None:  # noqa: ANN001
     assert _codes(sdb, "do go") == set()
 
 
-def test_drop_index_falls_back(sdb) -> None:  # noqa: ANN001
+def test_drop_index_falls_back(sdb) -> None:
     search.drop_index(sdb.engine)
     with sdb.session() as session:
         assert not search.index_ready(session)
@@ -144,14 +144,14 @@ WORDS = ["mien", "dong", "do", "go", "may", "say", "hat", "de", "tre", "dan", "g
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=3), st.booleans())
-def test_index_agrees_with_like(demo_db, words: list[str], upper: bool) -> None:  # noqa: ANN001
+def test_index_agrees_with_like(demo_db, words: list[str], upper: bool) -> None:
     """On the demo data, the index and the portable form return the same rows."""
     search.ensure_index(demo_db.engine)
     query = " ".join(w.upper() if upper else w for w in words)
     assert _codes(demo_db, query) == _codes(demo_db, query, indexed=False)
 
 
-def test_register_and_cli_use_the_same_search(sdb, capsys) -> None:  # noqa: ANN001
+def test_register_and_cli_use_the_same_search(sdb, capsys) -> None:
     with sdb.session() as session:
         assert rq.count(session, rq.RegisterFilter(search="ĐỒ GỖ")) == 1
     assert main(["--db", str(sdb.path), "proposal", "list", "--search", "do go", "--json"]) == 0
@@ -160,7 +160,7 @@ def test_register_and_cli_use_the_same_search(sdb, capsys) -> None:  # noqa: ANN
     assert [r["code"] for r in json.loads(capsys.readouterr().out)] == ["ĐA-2027-002"]
 
 
-def test_random_substrings_are_found(sdb) -> None:  # noqa: ANN001
+def test_random_substrings_are_found(sdb) -> None:
     rng = random.Random(3)
     with sdb.session() as session:
         texts = dict(session.execute(select(Proposal.code, Proposal.search_text)).tuples().all())

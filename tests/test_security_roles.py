@@ -297,7 +297,7 @@ def test_clerk_sees_only_own_office_proposals(demo_db: Database) -> None:
         assert not scope.can_see(actor_of(CLERK, ""), own)
 
 
-def test_clerk_cannot_edit_another_offices_proposal(demo_db) -> None:  # noqa: ANN001
+def test_clerk_cannot_edit_another_offices_proposal(demo_db) -> None:
     """update_proposal looks the proposal up within the clerk's own office only."""
     from kcdesk.models import Proposal, Role
     from kcdesk.services.core.errors import NotFoundError

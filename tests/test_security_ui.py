@@ -33,7 +33,7 @@ def add(db: Database, name: str, role: Role) -> Actor:
         return users.actor_for(s, users.get_user(s, name))
 
 
-def test_login_dialog_accepts_the_right_password(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_login_dialog_accepts_the_right_password(qtbot, db: Database) -> None:
     add(db, "lan", Role.SECRETARY)
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
@@ -50,7 +50,7 @@ def test_login_dialog_accepts_the_right_password(qtbot, db: Database) -> None:  
     assert dialog.actor is not None and dialog.actor.role is Role.SECRETARY
 
 
-def test_login_dialog_shows_the_lock(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_login_dialog_shows_the_lock(qtbot, db: Database) -> None:
     add(db, "lan", Role.CENTRE_STAFF)
     dialog = LoginDialog(db)
     qtbot.addWidget(dialog)
@@ -65,7 +65,7 @@ def test_login_dialog_shows_the_lock(qtbot, db: Database) -> None:  # noqa: ANN0
     assert dialog.actor is None and "tạm khóa" in dialog.message.text()
 
 
-def test_first_run_creates_the_administrator(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_first_run_creates_the_administrator(qtbot, db: Database) -> None:
     assert needs_first_admin(db)
     dialog = LoginDialog(db, first_run=True)
     qtbot.addWidget(dialog)
@@ -87,7 +87,7 @@ def test_single_user_mode_skips_the_login(db: Database) -> None:
     assert _log_in(db, SYSTEM) is SYSTEM  # the shipped default: a personal PC
 
 
-def section(qtbot, db: Database, actor: Actor) -> SettingsSection:  # noqa: ANN001
+def section(qtbot, db: Database, actor: Actor) -> SettingsSection:
     ctx = AppContext(db, actor)
     widget = SettingsSection(ctx)
     qtbot.addWidget(widget)
@@ -95,7 +95,7 @@ def section(qtbot, db: Database, actor: Actor) -> SettingsSection:  # noqa: ANN0
     return widget
 
 
-def test_admin_edits_organisation_settings(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_admin_edits_organisation_settings(qtbot, db: Database) -> None:
     admin = add(db, "quantri", Role.ADMIN)
     view = section(qtbot, db, admin)
     editor = view.organisation
@@ -108,7 +108,7 @@ def test_admin_edits_organisation_settings(qtbot, db: Database) -> None:  # noqa
     assert "Đã lưu 1" in editor.message.text()
 
 
-def test_leader_cannot_edit_settings_and_is_told_why(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_leader_cannot_edit_settings_and_is_told_why(qtbot, db: Database) -> None:
     leader = add(db, "lanhdao", Role.LEADER)
     view = section(qtbot, db, leader)
     editor = view.organisation
@@ -124,7 +124,7 @@ def test_leader_cannot_edit_settings_and_is_told_why(qtbot, db: Database) -> Non
     assert not view.backup.restore_button.isEnabled()
 
 
-def test_single_user_mode_cannot_be_turned_off_without_accounts(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_single_user_mode_cannot_be_turned_off_without_accounts(qtbot, db: Database) -> None:
     view = section(qtbot, db, SYSTEM)
     box = view.organisation.fields["app.single_user"]
     assert isinstance(box, QCheckBox) and box.isChecked()
@@ -140,7 +140,7 @@ def test_single_user_mode_cannot_be_turned_off_without_accounts(qtbot, db: Datab
     assert view.password is None  # the system account has no password to change
 
 
-def test_users_panel_adds_resets_and_locks(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_users_panel_adds_resets_and_locks(qtbot, db: Database) -> None:
     admin = add(db, "quantri", Role.ADMIN)
     view = section(qtbot, db, admin)
     panel = view.users
@@ -171,7 +171,7 @@ def test_users_panel_adds_resets_and_locks(qtbot, db: Database) -> None:  # noqa
     assert "tự khóa" in panel.message.text()
 
 
-def test_password_panel_changes_my_password(qtbot, db: Database) -> None:  # noqa: ANN001
+def test_password_panel_changes_my_password(qtbot, db: Database) -> None:
     me = add(db, "lan", Role.CENTRE_STAFF)
     view = section(qtbot, db, me)
     panel = view.password
@@ -188,7 +188,7 @@ def test_password_panel_changes_my_password(qtbot, db: Database) -> None:  # noq
         assert users.authenticate(s, "lan", "mat-khau-moi-2").username == "lan"
 
 
-def test_backup_panel_backs_up_checks_and_restores(qtbot, db: Database, tmp_path: Path) -> None:  # noqa: ANN001
+def test_backup_panel_backs_up_checks_and_restores(qtbot, db: Database, tmp_path: Path) -> None:
     view = section(qtbot, db, SYSTEM)
     panel = view.backup
     usb = tmp_path / "USB"

@@ -30,7 +30,7 @@ def add(db: Database, name: str = "lan", role: Role = Role.CENTRE_STAFF, pw: str
         users.add_user(s, SYSTEM, username=name, full_name="Nguyễn Thị Lan", role=role, password=pw)
 
 
-def login(db: Database, name: str, pw: str, **kw) -> Actor:  # noqa: ANN003
+def login(db: Database, name: str, pw: str, **kw) -> Actor:
     with db.session() as s:
         return users.authenticate(s, name, pw, **kw)
 
@@ -173,7 +173,7 @@ def test_first_admin_only_when_there_is_no_user(db: Database) -> None:
             users.create_first_admin(s, username="khac", full_name="", password=SECRET)
 
 
-def test_cli_user_add_and_list(db: Database, db_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_user_add_and_list(db: Database, db_path: Path, capsys, monkeypatch) -> None:
     import io
     import sys
 
@@ -197,7 +197,7 @@ def test_cli_user_add_and_list(db: Database, db_path: Path, capsys, monkeypatch)
         assert stored is not None and passwords.verify_password(SECRET, stored)
 
 
-def test_cli_refusals_are_one_line(db_path: Path, db: Database, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_refusals_are_one_line(db_path: Path, db: Database, capsys, monkeypatch) -> None:
     import io
     import sys
 
@@ -210,7 +210,7 @@ def test_cli_refusals_are_one_line(db_path: Path, db: Database, capsys, monkeypa
     assert code == 2 and "--password-stdin" in err
 
 
-def test_cli_passwd_reset_disable_enable(db: Database, db_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_passwd_reset_disable_enable(db: Database, db_path: Path, capsys, monkeypatch) -> None:
     import io
     import sys
 

@@ -29,7 +29,7 @@ def test_self_test_names_the_failing_step(
     assert "main window" not in err
 
 
-def test_version_resource_follows_the_package_version(tmp_path) -> None:  # noqa: ANN001
+def test_version_resource_follows_the_package_version(tmp_path) -> None:
     import importlib.util
     from pathlib import Path
 

@@ -48,7 +48,7 @@ def test_table_matches_the_procedure() -> None:
     assert set(workflow.NEEDS_REASON) == {S.RETURNED, S.REJECTED, S.WITHDRAWN, S.STOPPED}
 
 
-def test_every_pair_allowed_or_refused(db) -> None:  # noqa: ANN001
+def test_every_pair_allowed_or_refused(db) -> None:
     wrong: list[str] = []
     with db.session() as session:
         for source in S:
@@ -78,7 +78,7 @@ def test_every_pair_allowed_or_refused(db) -> None:  # noqa: ANN001
     assert wrong == []
 
 
-def test_refusal_names_the_allowed_statuses(db) -> None:  # noqa: ANN001
+def test_refusal_names_the_allowed_statuses(db) -> None:
     with db.session() as session:
         p = proposal(session, _code(), status=S.RECEIVED)
         with pytest.raises(ValidationError) as err:
@@ -88,7 +88,7 @@ def test_refusal_names_the_allowed_statuses(db) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("target", [S.RETURNED, S.REJECTED, S.WITHDRAWN])
-def test_reason_required(db, target: S) -> None:  # noqa: ANN001
+def test_reason_required(db, target: S) -> None:
     with db.session() as session:
         p = proposal(session, _code(), status=S.FORWARDED)
         with pytest.raises(ValidationError) as err:
@@ -101,7 +101,7 @@ def test_reason_required(db, target: S) -> None:  # noqa: ANN001
 @pytest.mark.parametrize(
     ("source", "target"), [(S.SUBMITTED, S.APPROVED), (S.IMPLEMENTING, S.STOPPED)]
 )
-def test_decision_required(db, source: S, target: S) -> None:  # noqa: ANN001
+def test_decision_required(db, source: S, target: S) -> None:
     with db.session() as session:
         p = proposal(session, _code(), status=source)
         for number, when in (("", date(2026, 10, 1)), ("5/QĐ", None), ("  ", None)):
@@ -129,7 +129,7 @@ def test_decision_required(db, source: S, target: S) -> None:  # noqa: ANN001
         assert (change.decision_no, change.decision_date) == ("3016/QĐ-UBND", date(2026, 10, 28))
 
 
-def test_records_who_when_why_and_audits(db) -> None:  # noqa: ANN001
+def test_records_who_when_why_and_audits(db) -> None:
     from kcdesk.services.proposals.lookup import get_proposal
 
     with db.session() as session:
@@ -153,7 +153,7 @@ def test_records_who_when_why_and_audits(db) -> None:  # noqa: ANN001
         assert get_proposal(session, "ĐA-2027-700").revision == revision + 1
 
 
-def test_approval_sets_approved_support(db) -> None:  # noqa: ANN001
+def test_approval_sets_approved_support(db) -> None:
     with db.session() as session:
         p = proposal(session, _code(), status=S.SUBMITTED, support=123_000_000)
         workflow.change_status(
@@ -162,7 +162,7 @@ def test_approval_sets_approved_support(db) -> None:  # noqa: ANN001
         assert p.approved_support == 123_000_000
 
 
-def test_roles(db) -> None:  # noqa: ANN001
+def test_roles(db) -> None:
     with db.session() as session:
         p = proposal(session, _code(), status=S.SUBMITTED)
         # The appraisal secretary moves clerical statuses, not the chairman's decision.
@@ -191,7 +191,7 @@ def test_common_targets_for_bulk() -> None:
     assert workflow.common_targets([]) == []
 
 
-def test_bulk_change_keeps_going_past_refusals(db) -> None:  # noqa: ANN001
+def test_bulk_change_keeps_going_past_refusals(db) -> None:
     with db.session() as session:
         a = proposal(session, "ĐA-2027-801", status=S.RECEIVED).code
         b = proposal(session, "ĐA-2027-802", status=S.SETTLED).code
@@ -207,7 +207,7 @@ def test_bulk_change_keeps_going_past_refusals(db) -> None:  # noqa: ANN001
     assert statuses == {"forwarded": "received"}
 
 
-def test_cli_status_and_history(db, capsys) -> None:  # noqa: ANN001
+def test_cli_status_and_history(db, capsys) -> None:
     with db.session() as session:
         code = proposal(session, "ĐA-2027-900", status=S.SUBMITTED).code
     path = str(db.path)

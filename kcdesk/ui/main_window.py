@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.recovered_wizards: list[QWidget] = []
         return offer_recovery(self.ctx, self, self.recovered_wizards)  # type: ignore[arg-type]
 
-    def closeEvent(self, event):  # noqa: N802, ANN001 (Qt override)
+    def closeEvent(self, event):
         # Let queued writes finish before the process ends: no half-done work.
         self.ctx.worker.wait(30_000)
         super().closeEvent(event)

@@ -70,7 +70,7 @@ class VietnameseTranslator(QTranslator):
     ) -> str:
         return _TEXTS.get(source, "")
 
-    def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
+    def isEmpty(self) -> bool:
         return False
 
 

@@ -68,10 +68,10 @@ class ScoreGridModel(QAbstractTableModel):
     def comment_col(self) -> int:
         return self.n_criteria + 2
 
-    def rowCount(self, parent: Index | None = None) -> int:  # noqa: N802
+    def rowCount(self, parent: Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index | None = None) -> int:  # noqa: N802
+    def columnCount(self, parent: Index | None = None) -> int:
         if (parent is not None and parent.isValid()) or self.spec is None:
             return 0
         return self.n_criteria + 3
@@ -212,7 +212,7 @@ class ScoreGridModel(QAbstractTableModel):
             return base
         return base | Qt.ItemFlag.ItemIsEditable
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         if not self.flags(index) & Qt.ItemFlag.ItemIsEditable:
@@ -234,7 +234,7 @@ class ScoreGridModel(QAbstractTableModel):
         self.edited.emit()
         return True
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         # Explicit values only (never super().headerData: see DESIGN.md §11).

@@ -43,9 +43,7 @@ class ConclusionDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.grid = model
 
-    def createEditor(  # noqa: N802
-        self, parent: QWidget, option: QStyleOptionViewItem, index: Index
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.addItem("", "")
         if self.grid.spec is not None:
@@ -53,14 +51,12 @@ class ConclusionDelegate(QStyledItemDelegate):
                 combo.addItem(c.label, c.code)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         code = index.data(Qt.ItemDataRole.EditRole) or ""
         editor.setCurrentIndex(max(0, editor.findData(code)))
 
-    def setModelData(  # noqa: N802
-        self, editor: QWidget, model: QAbstractItemModel, index: Index
-    ) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
@@ -101,7 +97,7 @@ class ScoreGridView(QTableView):
             if model.flags(candidate) & Qt.ItemFlag.ItemIsEditable:
                 return candidate
 
-    def moveCursor(  # noqa: N802
+    def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
         # Tab and Enter both go to the next cell in entry order (Qt opens its editor).
@@ -109,15 +105,13 @@ class ScoreGridView(QTableView):
             return self.next_index(self.currentIndex())
         return super().moveCursor(action, modifiers)
 
-    def closeEditor(  # noqa: N802
-        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
-    ) -> None:
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         # Enter commits like Tab: on to the next cell, ready for the next score.
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             hint = QAbstractItemDelegate.EndEditHint.EditNextItem
         super().closeEditor(editor, hint)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
             self.state() != QAbstractItemView.State.EditingState
         ):

@@ -95,10 +95,10 @@ class FilePage(QWizardPage):
                 self.error.setText(str(exc))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.sheet.count() > 0
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         self.w.corrections = None
         return self.w.analyse(self.error)
 
@@ -120,7 +120,7 @@ class MappingPage(QWizardPage):
         self.error.setStyleSheet("color: #c62828")
         self.form.addRow(self.error)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         preview = self.w.preview
         assert preview is not None
         mapping = preview.mapping
@@ -132,7 +132,7 @@ class MappingPage(QWizardPage):
             index = combo.findData(mapping.get(field)) if field in mapping else 0
             combo.setCurrentIndex(max(0, index))
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         self.w.corrections = {f: c.currentData() for f, c in self.combos.items()}
         return self.w.analyse(self.error)
 
@@ -159,7 +159,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         preview = self.w.preview
         assert preview is not None
         activities = load_activities()
@@ -198,7 +198,7 @@ class PreviewPage(QWizardPage):
         self.table.resizeRowsToContents()
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.w.preview is not None and bool(self.w.preview.valid_rows)
 
 
@@ -216,7 +216,7 @@ class ResultPage(QWizardPage):
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self.done = False
         self.w.start_import(self)
 
@@ -225,7 +225,7 @@ class ResultPage(QWizardPage):
         self.message.setText(text)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.done
 
 

@@ -225,7 +225,7 @@ class ConflictPanel(QWidget):
         except UserError as exc:
             self.info.setText(str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 — shown to the user, never swallowed silently
+        except Exception as exc:
             crash.show_error(self, exc).show()
             return
         self.ctx.notify(DataKind.PROPOSAL)

@@ -110,7 +110,7 @@ class OfficesPanel(QWidget):
         except UserError as exc:
             self.message.setText(str(exc))
             return False
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             crash.show_error(self, exc).show()
             return False
         self.message.setText(

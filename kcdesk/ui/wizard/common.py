@@ -228,10 +228,10 @@ class WizardPageBase(QWizardPage):
         if key is not None:
             self.field_widgets[key].setFocus()
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt name)
+    def validatePage(self) -> bool:
         return self.wiz.validate_page(self)
 
-    def initializePage(self) -> None:  # noqa: N802 (Qt name)
+    def initializePage(self) -> None:
         self._loading = True
         try:
             self.load(self.wiz.data)
@@ -246,6 +246,6 @@ class WizardPageBase(QWizardPage):
         """Where the cursor goes when the page opens."""
         return next(iter(self.field_widgets.values()), None)
 
-    def cleanupPage(self) -> None:  # noqa: N802 (Qt name)
+    def cleanupPage(self) -> None:
         # Going back keeps what was typed (QWizard would reset the fields).
         self.wiz.collect(self)

@@ -74,10 +74,10 @@ class ReviewPage(WizardPageBase):
             self.status.setText("Không có lỗi hay cảnh báo. Bấm «Lưu đề án» để lưu.")
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 (Qt name)
+    def isComplete(self) -> bool:
         return not any(p.is_error for p in self.current)
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt name)
+    def validatePage(self) -> bool:
         return True
 
     def summary_html(self, data: ProposalInput) -> str:

@@ -193,7 +193,7 @@ class ProposalWizard(QWizard):
         try:
             with self.ctx.db.session() as session:
                 drafts.save_draft(session, self.ctx.actor, self.data)
-        except Exception as exc:  # a draft must never crash the editor  # noqa: BLE001
+        except Exception as exc:  # a draft must never crash the editor
             crash.show_error(self, exc)
             return False
         self.dirty = False
