@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench dist clean
+.PHONY: run test lint bench dist clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ dist: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+## screenshots: the user guide's pictures, taken by the app on a demo database at 1366×768
+screenshots: $(STAMP)
+	bash tools/sysdeps.sh test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kcdesk.ui.help.screenshots

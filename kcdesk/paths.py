@@ -15,7 +15,7 @@ APP_NAME = "kcdesk"
 
 
 def install_root() -> Path:
-    """Folder that holds ``forms/`` and ``resources/`` (source tree or bundle)."""
+    """Folder that holds ``forms/``, ``resources/`` and ``docs/huong-dan`` (tree or bundle)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
@@ -28,6 +28,11 @@ def resources_dir() -> Path:
 
 def shipped_forms_dir() -> Path:
     return install_root() / "forms"
+
+
+def guide_dir() -> Path:
+    """The user guide (hướng dẫn sử dụng): ``docs/huong-dan`` in the tree and the bundle."""
+    return install_root() / "docs" / "huong-dan"
 
 
 def data_dir() -> Path:

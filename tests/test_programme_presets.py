@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from kcdesk.paths import resources_dir
+from kcdesk.services.programmes.check import check_programme
 from kcdesk.services.programmes.file import (
     ProgrammeSpec,
     TargetSpec,
-    check_programme,
     load_programme_file,
     preset_paths,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -96,6 +97,12 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, r=index: self.nav.setCurrentRow(r))
             view_menu.addAction(action)
         help_menu = self.menuBar().addMenu("Trợ &giúp")
+        guide = QAction("&Hướng dẫn sử dụng", self)
+        guide.setObjectName("help_guide")
+        guide.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        guide.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        guide.triggered.connect(self.show_guide)
+        help_menu.addAction(guide)
         about = QAction("&Giới thiệu kcdesk", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -122,6 +129,20 @@ class MainWindow(QMainWindow):
             f"<p>Cơ sở dữ liệu: {self.ctx.db.path or self.ctx.db.url}</p>"
             "<p>Phông chữ Liberation (giấy phép SIL OFL).</p>"
         )
+
+    def current_section_key(self) -> str | None:
+        row = self.nav.currentRow()
+        return SECTIONS[row].key if 0 <= row < len(SECTIONS) else None
+
+    def show_guide(self) -> QWidget:
+        """F1: the guide at the page of the screen in front of the user."""
+        from kcdesk.ui.help.viewer import show_guide
+
+        active = QApplication.activeWindow()
+        # A window other than this one (the wizard, a proposal) names its own page.
+        key = active.property("help_key") if active is not None and active is not self else None
+        self.guide = show_guide(self, str(key) if key else self.current_section_key())
+        return self.guide
 
     def show_about(self) -> QMessageBox:
         box = QMessageBox(self)

@@ -67,8 +67,10 @@ class VietnameseTranslator(QTranslator):
 
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
-        return _TEXTS.get(source, "")
+    ) -> str | None:
+        # None, not "": Qt takes an empty string as the translation (and "%1" texts then
+        # lose their arguments); None lets Qt keep its own text.
+        return _TEXTS.get(source)
 
     def isEmpty(self) -> bool:
         return False

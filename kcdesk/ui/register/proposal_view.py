@@ -56,6 +56,7 @@ class ProposalView(QDialog):
         super().__init__(parent)
         self.ctx, self.code = ctx, code
         self.setObjectName("proposal_view")
+        self.setProperty("help_key", "proposal_view")  # F1 opens its guide page
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(900, 640)
         self.tabs = QTabWidget()

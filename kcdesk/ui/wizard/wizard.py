@@ -48,6 +48,7 @@ class ProposalWizard(QWizard):
     def __init__(self, ctx: AppContext, parent: QWidget | None, code: str | None) -> None:
         super().__init__(parent)
         self.setObjectName("proposal_wizard")
+        self.setProperty("help_key", "proposal_wizard")  # F1 opens its guide page
         self.ctx = ctx
         self.code = code
         self.saved_code: str | None = None
