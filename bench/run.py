@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 from bench.common import OUT, SCALES, cache_env  # noqa: E402
 
 #: Benchmarks measured once per database scale, and once per suite run.
-PER_SCALE = ("startup", "memory", "search", "dashboard")
+PER_SCALE = ("startup", "memory", "search", "dashboard", "interactions")
 GLOBAL = ("xlsx", "sheets", "pack")
 #: The figures each benchmark yields (all null when it is missing or fails).
 FIGURES: dict[str, tuple[str, ...]] = {
@@ -48,6 +48,14 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "xlsx": ("xlsx_ratio", "xlsx_s", "xlsx_floor_s"),
     "sheets": ("sheets_ratio", "sheets_s", "sheets_floor_s"),
     "pack": ("pack_import_s", "pack_reimport_s", "pack_floor_s"),
+    "interactions": (
+        "open_view_ms",
+        "wizard_open_ms",
+        "wizard_next_ms",
+        "wizard_save_ms",
+        "section_switch_ms",
+        "proposal_pdf_ms",
+    ),
 }
 GOALS: dict[str, float] = {
     "cold_start_s": 1.0,
@@ -58,6 +66,13 @@ GOALS: dict[str, float] = {
     "pack_import_s": 5.0,
     "pack_reimport_s": 2.0,
     "peak_rss_mb": 400.0,
+    # What a clerk waits for in the window (bench_interactions.py; p95 except sections).
+    "open_view_ms": 100.0,
+    "wizard_open_ms": 100.0,
+    "wizard_next_ms": 100.0,
+    "wizard_save_ms": 150.0,
+    "section_switch_ms": 150.0,
+    "proposal_pdf_ms": 300.0,
 }
 CHILD_TIMEOUT_S = 3600
 XLSX_ROWS, SHEETS, PACK_PROPOSALS = 2000, 500, 5000
@@ -170,6 +185,13 @@ def child_pack(scale: int, runs: int) -> dict[str, Any]:
     return dict(pack.measure(PACK_PROPOSALS, max(1, min(3, runs))))
 
 
+def child_interactions(scale: int, runs: int) -> dict[str, Any]:
+    from bench.common import cached_db
+
+    interactions = _import("bench.bench_interactions")
+    return dict(interactions.measure(cached_db(scale), samples=max(10, 5 * runs)))
+
+
 CHILDREN: dict[str, Callable[[int, int], dict[str, Any]]] = {
     "startup": child_startup,
     "memory": child_memory,
@@ -178,6 +200,7 @@ CHILDREN: dict[str, Callable[[int, int], dict[str, Any]]] = {
     "xlsx": child_xlsx,
     "sheets": child_sheets,
     "pack": child_pack,
+    "interactions": child_interactions,
 }
 
 
