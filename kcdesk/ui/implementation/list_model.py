@@ -56,7 +56,8 @@ class ImplementationModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        # Explicit values only: falling through to super() corrupts None (DESIGN §11).
+        # Explicit values only: falling through to super() corrupts None
+        # (docs/architecture.md#known-traps-of-the-stack).
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
