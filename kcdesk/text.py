@@ -2,7 +2,7 @@
 
 Users type without diacritics, so search compares a *folded* form of the text:
 NFD, combining marks dropped, đ→d and Đ→D (Unicode does not decompose đ), lower-case
-(DESIGN.md §7). The index and the query must be folded by the same function.
+(docs/architecture.md#search). The index and the query must be folded by the same function.
 """
 
 from __future__ import annotations

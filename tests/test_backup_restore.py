@@ -14,12 +14,21 @@ from sqlalchemy import select
 
 from kcdesk import paths
 from kcdesk.models import Document, Proposal, ProposalStatus, Role
-from kcdesk.models.db import Database, backup_sqlite, open_database
+from kcdesk.models.db import (
+    Database,
+    alembic_config,
+    backup_sqlite,
+    current_revision,
+    head_revision,
+    make_engine,
+    resolve_url,
+)
 from kcdesk.services.backup import archive as backup_archive
 from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
 from kcdesk.services.backup.archive import BackupRefused
 from kcdesk.services.core import settings
+from kcdesk.services.core.safe_write import WriteFailed
 from kcdesk.services.proposals import attachments
 from kcdesk.services.proposals.workflow import change_status
 from kcdesk.services.security import users
@@ -233,23 +242,105 @@ def test_daily_automatic_backup_once_a_day_with_rotation(db: Database) -> None:
 def test_backup_to_a_missing_drive_is_a_clear_refusal(db: Database, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(Exception, match="Không") as caught:
+    with pytest.raises(WriteFailed) as caught:
         backup.create_backup(db, blocker / "sub" / "b.zip", SYSTEM)
-    assert "Traceback" not in str(caught.value)
+    assert str(caught.value) == (
+        f"Không tạo được thư mục {blocker / 'sub'}: "
+        "một phần của đường dẫn là tệp, không phải thư mục."
+    )
+    # Nothing written, nothing logged as a backup.
+    assert blocker.read_text(encoding="utf-8") == "x"
+    with db.session() as s:
+        from kcdesk.models.security import BackupRecord
+
+        assert s.scalars(select(BackupRecord)).all() == []
+
+
+# The schema of the release before implementation tracking (disbursements, acceptance).
+OLDER_SCHEMA = "0008_security"
+
+
+def older_schema_backup(db: Database, tmp_path: Path) -> Path:
+    """A backup as an older kcdesk wrote it: ``db``'s data downgraded to OLDER_SCHEMA."""
+    from alembic import command
+
+    assert db.path is not None
+    old = tmp_path / "kcdesk cũ.sqlite"
+    backup_sqlite(Path(db.path), old)
+    engine = make_engine(resolve_url(old))
+    try:
+        config = alembic_config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, OLDER_SCHEMA)
+        assert current_revision(engine) == OLDER_SCHEMA
+    finally:
+        engine.dispose()
+    copy = tmp_path / "bản chép cũ.sqlite"
+    backup_archive.copy_database(old, copy)
+    out = tmp_path / "sao lưu bản cũ.zip"
+    manifest = backup_archive.write_archive(
+        copy, tmp_path / "không có tệp đính kèm", out, created_by="vanthu", kind="manual"
+    )
+    assert manifest["schema_revision"] == OLDER_SCHEMA
+    return out
 
 
 def test_restore_reopens_an_older_backup_at_the_current_schema(
-    demo_db: Database, good_backup: Path
+    demo_db: Database, tmp_path: Path
 ) -> None:
-    result = backup.restore_backup(demo_db, good_backup, SYSTEM)
-    try:
-        reopened = open_database(result.database.url)
-        reopened.dispose()
-        with result.database.session() as s:
-            from kcdesk.models.security import BackupRecord
+    from kcdesk.models.implementation import Disbursement, DisbursementKind
+    from kcdesk.models.security import BackupRecord
+    from kcdesk.services.core import audit
+    from kcdesk.services.implementation import money
 
+    with demo_db.session() as s:
+        old_rows = sorted(s.execute(select(Proposal.code, Proposal.status)).tuples().all())
+    assert len(old_rows) == 120
+    older = older_schema_backup(demo_db, tmp_path)
+    assert head_revision() != OLDER_SCHEMA
+    # Changed after that backup: it must come back as it was then.
+    with demo_db.session() as s:
+        p = s.scalars(select(Proposal).where(Proposal.status == ProposalStatus.RECEIVED)).first()
+        assert p is not None
+        change_status(s, SYSTEM, p, ProposalStatus.FORWARDED)
+
+    result = backup.restore_backup(demo_db, older, SYSTEM)
+    try:
+        restored = result.database
+        assert current_revision(restored.engine) == head_revision()
+        assert result.manifest["schema_revision"] == OLDER_SCHEMA
+        # The migration on open kept its own copy of the older file first.
+        assert restored.path is not None
+        kept = list(restored.path.parent.glob(f"{restored.path.stem}.before-{OLDER_SCHEMA}-*"))
+        assert len(kept) == 1
+        with restored.session() as s:
+            rows = sorted(s.execute(select(Proposal.code, Proposal.status)).tuples().all())
+            assert rows == old_rows
             kinds = [r.kind for r in s.scalars(select(BackupRecord))]
-        assert kinds[-1] == "restored"
+            assert kinds[-1] == "restored"
+            (event,) = audit.list_events(s, limit=1)
+            assert event.action == "restore"
+            assert event.changes["schema"]["new"] == OLDER_SCHEMA
+            assert audit.verify_chain(s) is None
+            # The tables the older schema lacked exist and take data.
+            assert s.scalars(select(Disbursement)).all() == []
+            approved = s.scalars(
+                select(Proposal).where(
+                    Proposal.status == ProposalStatus.APPROVED,
+                    Proposal.approved_support.is_not(None),
+                )
+            ).first()
+            assert approved is not None
+            money.add_disbursement(
+                s,
+                SYSTEM,
+                approved,
+                kind=DisbursementKind.ADVANCE,
+                amount=1_000_000,
+                paid_on=date(2027, 3, 1),
+            )
+        assert integrity.check(restored) == []
     finally:
         result.database.dispose()
 

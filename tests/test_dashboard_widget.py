@@ -177,7 +177,62 @@ def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None
     xlsx = tmp_path / "Tiến độ.xlsx"
     view.export("xlsx", xlsx, preview=False)
     qtbot.waitUntil(lambda: view.last_export == xlsx, timeout=15_000)
-    assert xlsx.stat().st_size > 0
+    shown = view.current
+    assert shown is not None
+    with view.ctx.db.session() as s:
+        figures = dashboard.compute(s, CB, today=shown.today)
+    _assert_workbook_matches(xlsx, figures)
+
+
+def _sheet_rows(ws) -> dict[object, tuple]:  # noqa: ANN001
+    """Data rows by their first cell (header and title rows included, harmless)."""
+    return {r[0].value: r for r in ws.iter_rows() if r[0].value is not None}
+
+
+def _assert_workbook_matches(path: Path, figures: dashboard.Dashboard) -> None:
+    """Every figure of the workbook is the service's, and the totals add up."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    targets = _sheet_rows(wb["Chỉ tiêu"])
+    assert figures.targets
+    for t in figures.targets:
+        row = targets[t.code]
+        assert [c.value for c in row[3:6]] == [t.planned, t.approved, t.implemented], t.code
+        assert row[4].number_format == "#,##0"
+        assert row[7].value == dashboard.PACE_LABELS[t.pace]
+        for n, year in enumerate(figures.years):
+            expected = list(t.by_year.get(year, (None, None)))
+            assert [row[8 + 2 * n].value, row[9 + 2 * n].value] == expected, (t.code, year)
+    assert sum(t.approved or 0 for t in figures.targets) > 0  # the demo data is counted
+
+    for sheet, rows in (
+        ("Theo năm", figures.by_year),
+        ("Theo nội dung", figures.by_activity),
+        ("Theo xã", figures.by_commune),
+    ):
+        ws = wb[sheet]
+        by_label = _sheet_rows(ws)
+        for r in rows:
+            got = [c.value for c in by_label[r.label][1:6]]
+            want = [r.planned, r.approved_count, r.implemented_count, r.approved_support]
+            assert got == [*want, r.disbursed], (sheet, r.label)
+        total = by_label["Tổng cộng"]
+        top, bottom = by_label[rows[0].label][0].row, by_label[rows[-1].label][0].row
+        assert total[0].row == bottom + 1
+        assert total[4].value == f"=SUM(E{top}:E{bottom})"
+        assert total[5].value == f"=SUM(F{top}:F{bottom})"
+        # What the formulas add up to is the service's own total.
+        column = [ws.cell(row=n, column=5).value for n in range(top, bottom + 1)]
+        assert sum(column) == sum(r.approved_support for r in rows) > 0, sheet
+
+    budget = _sheet_rows(wb["Kinh phí"])
+    for r in figures.budget.by_source:
+        assert [c.value for c in budget[r.label][2:4]] == [r.approved_support, r.disbursed]
+    assert budget["Tổng kinh phí ghi trong quyết định"][1].value == figures.budget.planned
+    assert sum(r.approved_support for r in figures.budget.by_source) == sum(
+        r.approved_support for r in figures.by_activity
+    )
 
 
 def test_section_tabs_follow_one_programme(qtbot, ctx: AppContext, tmp_path: Path) -> None:

@@ -28,11 +28,24 @@ REFUSAL_REASONS = {
     E.UNKNOWN_OFFICE,
     E.TOO_NEW,
 }
+# The same bytes on every run (CI must not try other ones each time); the extended
+# run (`pytest -m extended`) draws new ones, many more of them.
 _SETTINGS = settings(
     max_examples=int(os.environ.get("KCDESK_FUZZ_EXAMPLES", "60")),
     deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+_EXTENDED = settings(
+    _SETTINGS,
+    max_examples=int(os.environ.get("KCDESK_FUZZ_EXTENDED_EXAMPLES", "600")),
+    derandomize=False,
+)
+FUZZ = [
+    pytest.param(_SETTINGS, id="fixed"),
+    pytest.param(_EXTENDED, id="extended", marks=pytest.mark.extended),
+]
 
 
 @pytest.fixture
@@ -71,10 +84,13 @@ def test_the_intact_pack_imports(setup_pack: tuple[Pair, bytes], tmp_path: Path)
     assert result.counts()["new"] == 2
 
 
-def test_truncated_anywhere_is_refused(setup_pack: tuple[Pair, bytes], tmp_path: Path) -> None:
+@pytest.mark.parametrize("fuzz", FUZZ)
+def test_truncated_anywhere_is_refused(
+    setup_pack: tuple[Pair, bytes], tmp_path: Path, fuzz: settings
+) -> None:
     pair, data = setup_pack
 
-    @_SETTINGS
+    @fuzz
     @given(st.integers(min_value=0, max_value=len(data) - 1))
     def check(cut: int) -> None:
         _refused(pair, data[:cut], tmp_path)
@@ -82,10 +98,13 @@ def test_truncated_anywhere_is_refused(setup_pack: tuple[Pair, bytes], tmp_path:
     check()
 
 
-def test_a_flipped_byte_anywhere_is_refused(setup_pack: tuple[Pair, bytes], tmp_path: Path) -> None:
+@pytest.mark.parametrize("fuzz", FUZZ)
+def test_a_flipped_byte_anywhere_is_refused(
+    setup_pack: tuple[Pair, bytes], tmp_path: Path, fuzz: settings
+) -> None:
     pair, data = setup_pack
 
-    @_SETTINGS
+    @fuzz
     @given(st.integers(min_value=0, max_value=len(data) - 1), st.integers(1, 255))
     def check(position: int, mask: int) -> None:
         broken = bytearray(data)
@@ -108,13 +127,14 @@ def _rezip(members: list[tuple[str, bytes]]) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.parametrize("fuzz", FUZZ)
 def test_reordered_or_extra_members_without_the_key_are_refused(
-    setup_pack: tuple[Pair, bytes], tmp_path: Path
+    setup_pack: tuple[Pair, bytes], tmp_path: Path, fuzz: settings
 ) -> None:
     pair, data = setup_pack
     members = _members(data)
 
-    @_SETTINGS
+    @fuzz
     @given(st.permutations(members), st.booleans())
     def check(order: list[tuple[str, bytes]], extra: bool) -> None:
         rebuilt = list(order) + ([("attachments/thêm.bin", b"x")] if extra else [])

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kcdesk.models import AuditEvent, Proposal, ProposalStatus, StatusChange
 from kcdesk.models.exchange import ExchangeConflict, ImportLog, RemoteEvent, SyncState
 from kcdesk.services.core import audit
+from kcdesk.services.core.errors import ValidationError
 from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import conflicts, export, importer, keys, records
 from kcdesk.services.exchange import errors as E
@@ -182,8 +183,11 @@ def test_concurrent_edits_are_kept_as_a_conflict_and_resolved_field_by_field(
     with pair.centre.db.session() as s:
         assert conflicts.list_conflicts(s) == []
         assert s.scalar(select(func.count(ExchangeConflict.id))) == 1
-        with pytest.raises(Exception, match="đã được giải quyết"):
-            conflicts.resolve_conflict(s, CENTRE_STAFF, conflict.id, {})
+        # A second resolution, which would undo the first, is refused and changes nothing.
+        with pytest.raises(ValidationError) as again:
+            conflicts.resolve_conflict(s, CENTRE_STAFF, conflict.id, {"title": "local"})
+        assert str(again.value) == f"Xung đột {conflict.label} đã được giải quyết."
+    assert content(pair.centre, "ĐA-2027-001") == merged
     # The resolution travels back and the office, unedited since, takes it.
     send(pair.centre, tmp_path / "3.kcpack", office_code=OFFICE)
     back = receive(pair.office, tmp_path / "3.kcpack")

@@ -1,7 +1,8 @@
 """The shipped programme presets against the decisions they transcribe.
 
-Expected figures below are copied by hand from the seed documents
-(shared/seeds/001_…, 002_…, 004_…), never from the preset files.
+Expected figures below are copied by hand from the decisions themselves (Cao Bằng
+2036/QĐ-UBND of 28/11/2025, Hải Dương 2023-2025, Khánh Hòa 524/QĐ-UBND of 09/02/2026),
+never from the preset files.
 """
 
 from __future__ import annotations

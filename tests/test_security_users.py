@@ -12,7 +12,7 @@ from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, Role, User, utcnow
 from kcdesk.models.db import Database
 from kcdesk.services.core import audit
-from kcdesk.services.core.errors import PermissionDenied, ValidationError
+from kcdesk.services.core.errors import PermissionDenied, UserError, ValidationError
 from kcdesk.services.security import passwords, users
 from kcdesk.services.security.actor import SYSTEM, Actor
 
@@ -169,8 +169,13 @@ def test_first_admin_only_when_there_is_no_user(db: Database) -> None:
     with db.session() as s:
         assert users.has_users(s)
         assert users.get_user(s, "quantri").role is Role.ADMIN
-        with pytest.raises(Exception, match="Đã có người dùng"):
+        with pytest.raises(UserError) as refused:
             users.create_first_admin(s, username="khac", full_name="", password=SECRET)
+        assert type(refused.value) is UserError
+        assert str(refused.value) == (
+            "Đã có người dùng: hãy nhờ quản trị viên tạo tài khoản cho bạn."
+        )
+        assert [u.username for u in users.list_users(s)] == ["quantri"]
 
 
 def test_cli_user_add_and_list(db: Database, db_path: Path, capsys, monkeypatch) -> None:

@@ -16,7 +16,8 @@ from kcdesk.services.proposals import workflow
 from tests.register_helpers import ADMIN, LEADER, SECRETARY, STAFF, proposal
 
 S = ProposalStatus
-# Written from DESIGN.md §1 and the Lạng Sơn procedure, not copied from the code:
+# Written from the Lạng Sơn procedure (docs/architecture.md#the-yearly-cycle), not copied
+# from the code:
 # the main path, plus "returned" (bổ sung hồ sơ) before appraisal ends, "rejected"
 # before the decision, "withdrawn" by the applicant before approval, "stopped" after.
 EXPECTED: dict[S, set[S]] = {

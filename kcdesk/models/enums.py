@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class ProposalStatus(StrEnum):
-    """Workflow status of a đề án (DESIGN.md §1)."""
+    """Workflow status of a đề án (docs/architecture.md#the-yearly-cycle)."""
 
     RECEIVED = "received"  # tiếp nhận tại đơn vị địa phương
     FORWARDED = "forwarded"  # đã chuyển Trung tâm

@@ -1,4 +1,7 @@
-"""Register the bundled fonts so text never falls back to boxes (DESIGN.md §11)."""
+"""Register the bundled fonts so text never falls back to boxes.
+
+See docs/architecture.md#known-traps-of-the-stack.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Sections and their order come from ``forms/proposal_template.toml`` (the same
 definitions the wizard uses); the budget table carries totals in figures and in
-words (DESIGN.md §5). No Qt.
+words (docs/architecture.md#printed-documents). No Qt.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Who must approve an amendment, and why (thẩm quyền phê duyệt điều chỉnh đề án).
 
 The rules are data: ``forms/amendment_rules.toml`` (a province may override it in
-its data folder), taken from Bước 4 of the Lạng Sơn procedure (DESIGN.md §1): the
-Department (Sở Công Thương) approves changes of location, beneficiary, partner unit
-and timing within the fiscal year that do not raise the total support; the
-provincial chairman (Chủ tịch UBND tỉnh) approves raising the support, changing the
-content, adding a proposal and stopping one. A request with several changes goes
-to the highest authority any of them needs.
+its data folder), taken from Bước 4 of the Lạng Sơn procedure
+(docs/architecture.md#the-yearly-cycle): the Department (Sở Công Thương) approves
+changes of location, beneficiary, partner unit and timing within the fiscal year
+that do not raise the total support; the provincial chairman (Chủ tịch UBND tỉnh)
+approves raising the support, changing the content, adding a proposal and stopping
+one. A request with several changes goes to the highest authority any of them needs.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ _MESSAGES = {
     errno.ENOENT: "ổ đĩa hoặc thư mục không còn (có thể USB đã bị rút)",
     errno.EIO: "lỗi đọc/ghi thiết bị (có thể USB đã bị rút)",
     errno.ENODEV: "thiết bị không còn (có thể USB đã bị rút)",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
 }
 
 

@@ -1,7 +1,8 @@
 """Settings of one database: the organisation's names, signers, deadlines, limits.
 
-Every printed document reads the organisation from here (DESIGN.md §2): nothing is
-hard-coded to one province. Unset keys fall back to DEFAULTS.
+Every printed document reads the organisation from here: nothing is hard-coded to
+one province (docs/architecture.md#organisation-settings-and-demo-data). Unset keys
+fall back to DEFAULTS.
 """
 
 from __future__ import annotations

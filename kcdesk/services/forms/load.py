@@ -1,9 +1,10 @@
 """The official forms as data: load ``forms/*.toml`` (biểu mẫu của tỉnh), no Qt.
 
 A province's own copy of a file in :func:`kcdesk.paths.user_forms_dir` wins over
-the shipped one in :func:`kcdesk.paths.shipped_forms_dir` (DESIGN.md §4). Loaded
-definitions are cached per resolved path and modification time, so an edit of
-the file is picked up on the next call without restarting the app.
+the shipped one in :func:`kcdesk.paths.shipped_forms_dir`
+(docs/architecture.md#rules-live-in-forms). Loaded definitions are cached per
+resolved path and modification time, so an edit of the file is picked up on the
+next call without restarting the app.
 
 Typical use::
 

@@ -1,7 +1,8 @@
 """Typed, read-only definitions read from ``forms/*.toml`` (biểu mẫu dạng dữ liệu).
 
 The wizard, the validators and the printed documents all take these objects, so
-one edit of a TOML file changes entry, checks and print together (DESIGN.md §4).
+one edit of a TOML file changes entry, checks and print together
+(docs/architecture.md#rules-live-in-forms).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Diacritic-insensitive search over proposals (DESIGN.md §7).
+"""Diacritic-insensitive search over proposals (docs/architecture.md#search).
 
 Both the stored ``search_text`` and the query are folded by kcdesk.text.fold; every
 word typed must appear, in any order: a word of three letters or more anywhere in

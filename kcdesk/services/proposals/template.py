@@ -2,7 +2,8 @@
 
 Pages, fields and printed sections with their Vietnamese labels, help texts and
 required flags. The wizard, the validators and the printed proposal read these
-objects, so a province's copy of the file changes all three (DESIGN.md §4).
+objects, so a province's copy of the file changes all three
+(docs/architecture.md#rules-live-in-forms).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 received → forwarded → dossier_complete → awaiting_appraisal → appraised →
 submitted → approved → implementing → accepted → settled, with the exits returned,
-rejected, withdrawn and stopped (DESIGN.md §1). Only listed transitions are allowed;
-each one records who, when, why, and the decision where one is needed.
+rejected, withdrawn and stopped (docs/architecture.md#the-yearly-cycle). Only listed
+transitions are allowed; each one records who, when, why, and the decision where one is needed.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Every write service calls ``require(actor, PERMISSION)`` before it writes. Roles
   around appraisal.
 - ``leader`` (lãnh đạo): reads everything; writes only where the procedure gives
   leadership the power to decide — approving proposals, the catalogue and amendments
-  (DESIGN.md §1: the Department approves small amendments, the chairman the rest).
+  (the Department approves small amendments, the chairman the rest:
+  docs/architecture.md#the-yearly-cycle).
 - ``office_clerk`` (cán bộ đơn vị địa phương): intake at a local office, own office
   only (see ``kcdesk.services.security.scope``).
 """

@@ -1,7 +1,8 @@
 """First-run set-up of a database: the Centre's office, the presets, demo data.
 
 A Centre's working database gets the presets only; demo proposals go only into a
-database marked as demo (DESIGN.md §2), which the title bar shows as DEMO.
+database marked as demo, which the title bar shows as DEMO
+(docs/architecture.md#organisation-settings-and-demo-data).
 """
 
 from __future__ import annotations

@@ -237,7 +237,8 @@ class ScoreGridModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        # Explicit values only (never super().headerData: see DESIGN.md §11).
+        # Explicit values only, never super().headerData
+        # (docs/architecture.md#known-traps-of-the-stack).
         if self.spec is None:
             return None
         if orientation == Qt.Orientation.Vertical:

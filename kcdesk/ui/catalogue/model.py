@@ -57,7 +57,8 @@ class CatalogueModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        # Explicit values only (never super().headerData: DESIGN.md §11).
+        # Explicit values only, never super().headerData
+        # (docs/architecture.md#known-traps-of-the-stack).
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             columns = self.form.columns
             return columns[section].label if 0 <= section < len(columns) else None

@@ -88,7 +88,8 @@ class PreviewModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        # Explicit values only (DESIGN.md §11: never fall through to super()).
+        # Explicit values only, never a fall-through to super()
+        # (docs/architecture.md#known-traps-of-the-stack).
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.HEADERS[section]
         if role == Qt.ItemDataRole.DisplayRole:
