@@ -184,7 +184,7 @@ def test_export_pdf_and_xlsx(qtbot, view: DashboardView, tmp_path: Path) -> None
     _assert_workbook_matches(xlsx, figures)
 
 
-def _sheet_rows(ws) -> dict[object, tuple]:  # noqa: ANN001
+def _sheet_rows(ws) -> dict[object, tuple]:
     """Data rows by their first cell (header and title rows included, harmless)."""
     return {r[0].value: r for r in ws.iter_rows() if r[0].value is not None}
 

@@ -62,7 +62,7 @@ class RowTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         # Explicit values only: falling through to super() corrupts None on PySide6 6.12.0
-        # (docs/architecture.md, known traps).
+        # (docs/architecture.md#known-traps-of-the-stack).
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
