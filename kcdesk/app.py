@@ -123,6 +123,16 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     return result.database
 
 
+def show_console_only(text: str) -> None:
+    """The windowed exe was given a command: say so in a message box (no console)."""
+    log.warning("command given to the windowed exe: %s", text)
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    QMessageBox.information(None, "kcdesk", text)
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication

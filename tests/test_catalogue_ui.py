@@ -98,7 +98,7 @@ def test_export_to_a_folder_says_safe_to_remove(
     dialog.set_folder(stick)
     with qtbot.waitSignal(dialog.export_finished, timeout=60_000):
         dialog.write_button.click()
-    assert "an toàn để rút USB" in dialog.status.text()
+    assert "rút USB an toàn" in dialog.status.text() and "Eject" in dialog.status.text()
     names = sorted(p.name for p in stick.iterdir())
     assert CHECKSUM_FILE in names
     assert any(n.endswith(".xlsx") for n in names) and any(n.startswith("Tờ trình") for n in names)

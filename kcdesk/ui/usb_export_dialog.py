@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
-from kcdesk.services.catalogue.usb_export import ExportResult, export_files
+from kcdesk.services.catalogue.usb_export import EJECT_ADVICE, ExportResult, export_files
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
 
@@ -190,7 +190,7 @@ class UsbExportDialog(QDialog):
         self.progress.setValue(self.progress.maximum())
         self.status.setText(
             f"Đã ghi và kiểm tra {len(result.files)} tệp (kèm danh sách mã kiểm tra "
-            f"SHA256SUMS.txt) vào {result.folder}. Đã an toàn để rút USB."
+            f"SHA256SUMS.txt) vào {result.folder}. {EJECT_ADVICE}"
         )
         self.result_value = result
         self.export_finished.emit(result)
