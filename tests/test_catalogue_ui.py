@@ -115,7 +115,9 @@ def test_export_dialog_failure_leaves_nothing(qtbot, ctx: AppContext, tmp_path: 
 
     dialog = UsbExportDialog(ctx, [("a.txt", good), ("b.txt", broken)], detect=lambda: [])
     qtbot.addWidget(dialog)
-    assert "Chưa thấy USB" in dialog.status.text() and not dialog.write_button.isEnabled()
+    # Detection runs off the UI thread now (issue 26): wait for its answer.
+    qtbot.waitUntil(lambda: "Chưa thấy USB" in dialog.status.text(), timeout=10_000)
+    assert not dialog.write_button.isEnabled()
     stick = tmp_path / "stick"
     stick.mkdir()
     dialog.set_folder(stick)
