@@ -89,9 +89,10 @@ def replace(
     target: Path | str,
     *,
     pauses: tuple[float, ...] = RETRY_PAUSES,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> None:
     """``os.replace`` that waits briefly (1.5 s in all) while the target is held open."""
+    sleep = sleep or time.sleep
     for pause in (*pauses, None):
         try:
             os.replace(source, target)
