@@ -21,7 +21,7 @@ from typing import Any
 FAT32_MAX_FILE = 4 * 1024**3 - 1
 FAT_TYPES = frozenset({"fat", "fat12", "fat16", "fat32", "vfat", "msdos"})
 NETWORK_TYPES = frozenset(
-    {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ncpfs"}
+    {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "afs", "ncpfs"}
 )
 DRIVE_REMOTE = 4
 CLOUD_FOLDER_PREFIXES = ("onedrive", "dropbox", "google drive", "icloud")
