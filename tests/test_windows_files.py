@@ -438,3 +438,26 @@ def test_detection_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(removable_drives, "windows_drives", broken)
     assert removable_drives.detect_removable_drives() == []
+
+
+class FakeVolumeKernel32:
+    """E:\\ is a FAT32 stick, Z:\\ a mapped network drive."""
+
+    def GetVolumePathNameW(self, path: Any, root: Any, _size: int) -> int:  # noqa: N802
+        root.value = path.value[:3]
+        return 1
+
+    def GetVolumeInformationW(self, root: Any, *args: Any) -> int:  # noqa: N802
+        args[5].value = {"E:\\": "FAT32", "Z:\\": "NTFS"}.get(root.value, "NTFS")
+        return 1
+
+    def GetDriveTypeW(self, root: Any) -> int:  # noqa: N802
+        return {"E:\\": 2, "Z:\\": volumes.DRIVE_REMOTE}.get(root.value, 3)
+
+
+def test_windows_volume_lookup_with_a_fake_kernel32() -> None:
+    kernel = FakeVolumeKernel32()
+    root, name, kind = volumes._windows_volume(Path("E:\\Sao lưu\\kcdesk.zip"), kernel)
+    assert (root, name, kind) == ("E:\\", "FAT32", 2)
+    assert (name or "").lower() in volumes.FAT_TYPES
+    assert volumes._windows_volume(Path("Z:\\chung\\kcdesk.sqlite"), kernel)[2] == 4

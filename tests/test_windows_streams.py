@@ -134,3 +134,14 @@ def test_broken_pipe_inside_a_command_is_caught(
 def test_console_only_message_is_vietnamese() -> None:
     text = streams.console_only_message(["init", "--db", "x.sqlite"])
     assert text.startswith("kcdesk.exe mở giao diện") and "«init --db x.sqlite»" in text
+
+
+def test_console_only_message_box(monkeypatch: pytest.MonkeyPatch, qtbot: object) -> None:  # noqa: ARG001
+    from PySide6.QtWidgets import QMessageBox
+
+    import kcdesk.app
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    kcdesk.app.show_console_only(streams.console_only_message(["init"]))
+    assert shown and "kcdesk-cli.exe" in shown[0]
