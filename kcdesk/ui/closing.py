@@ -42,7 +42,10 @@ class CloseGuard:
         if not self.waiting:
             self.waiting = True
             self.window.statusBar().showMessage(MESSAGE)
-            self.window.setEnabled(False)  # no new work while finishing
+            # No new work while finishing; the status bar stays readable.
+            for part in (self.window.centralWidget(), self.window.menuBar()):
+                if part is not None:
+                    part.setEnabled(False)
             self.ctx.worker.busy_changed.connect(self._maybe_close)
             self.ctx.background.busy_changed.connect(self._maybe_close)
             self._timer.start(self.wait_ms)
