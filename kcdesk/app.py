@@ -17,7 +17,9 @@ from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.services.setup import first_run as setup
 
 if TYPE_CHECKING:
-    from kcdesk.ui.worker import Worker
+    from PySide6.QtWidgets import QApplication
+
+    from kcdesk.ui.background_lane import BackgroundLane
 
 log = logging.getLogger(__name__)
 
@@ -72,19 +74,20 @@ def _log_in(db: Database, default: Actor) -> Actor | None:
     return log_in(db)
 
 
-def _schedule_auto_backup(db: Database, actor: Actor, worker: Worker) -> None:
-    """The daily automatic backup, off the UI thread; checked again every hour."""
+def _schedule_auto_backup(db: Database, actor: Actor, lane: BackgroundLane) -> None:
+    """The daily automatic backup on the background lane (never in front of the
+    user's first print); checked again every hour."""
     from PySide6.QtCore import QTimer
 
     def run() -> None:
-        worker.run(
-            lambda _job: backup.auto_backup_if_due(db, actor),
+        lane.run(
+            lambda: backup.auto_backup_if_due(db, actor),
             on_success=lambda info: log.info("automatic backup: %s", info and info.path),
             on_failure=lambda exc: log.warning("automatic backup failed: %s", exc),
         )
 
     QTimer.singleShot(2_000, run)
-    timer = QTimer(worker)
+    timer = QTimer(lane)
     timer.setInterval(3_600_000)
     timer.timeout.connect(run)
     timer.start()
@@ -123,14 +126,43 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     return result.database
 
 
+def show_console_only(text: str) -> None:
+    """The windowed exe was given a command: say so in a message box (no console)."""
+    log.warning("command given to the windowed exe: %s", text)
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    QMessageBox.information(None, "kcdesk", text)
+
+
+def _check_location(db_arg: str | None, demo: bool) -> bool:
+    """A database on a share is refused, one in OneDrive warned about (False: stop)."""
+    from kcdesk.services.core.db_location import check_database_location
+    from kcdesk.services.core.errors import UserError
+    from kcdesk.ui import vi
+
+    if db_arg and "://" in db_arg:
+        return True
+    path = Path(db_arg) if db_arg else (
+        paths.demo_database_path() if demo else paths.default_database_path()
+    )  # fmt: skip
+    try:
+        warning = check_database_location(path.absolute())
+    except UserError as exc:
+        vi.warn(None, "kcdesk — không mở được cơ sở dữ liệu", str(exc))
+        return False
+    if warning:
+        vi.warn(None, "kcdesk — cảnh báo", warning)
+    return True
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication
 
+    from kcdesk.services.core.instance_lock import AlreadyRunning, InstanceLock
     from kcdesk.ui import fonts, vi
-    from kcdesk.ui.app_context import AppContext
-    from kcdesk.ui.crash import install_excepthook
-    from kcdesk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -139,8 +171,29 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     fonts.register_fonts()
     fonts.apply_ui_font(app)
     vi.install_translator(app)
-    install_excepthook()
+    try:
+        lock = InstanceLock(paths.data_dir()).acquire()
+    except AlreadyRunning as exc:
+        vi.inform(None, "kcdesk", str(exc))
+        return 1
+    except OSError as exc:  # an unwritable data folder: the database will say more
+        log.warning("no instance lock: %s", exc)
+        lock = None
+    try:
+        return _run_gui(app, db_arg, demo, actor)
+    finally:
+        if lock is not None:
+            lock.release()
 
+
+def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) -> int:
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.crash import install_excepthook
+    from kcdesk.ui.main_window import MainWindow
+
+    install_excepthook()
+    if not _check_location(db_arg, demo):
+        return 2
     try:
         if db_arg:
             db = open_database(db_arg)
@@ -168,8 +221,9 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
     window.show()
+    log.info("main window shown")  # the Windows workflow's smoke test looks for it
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
-        _schedule_auto_backup(db, logged_in, ctx.worker)
+        _schedule_auto_backup(db, logged_in, ctx.background)
     if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         from PySide6.QtCore import QTimer
 
@@ -180,6 +234,7 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
 
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    # The window is gone: whatever the worker still does finishes out of sight.
     ctx.worker.wait()
     db.dispose()
     return int(code)

@@ -74,3 +74,13 @@ def backups_dir() -> Path:
 
 def logs_dir() -> Path:
     return data_dir() / "logs"
+
+
+# One spelling for the folder of printed documents: on Linux "bản in" and "Bản in"
+# would be two folders, on Windows one (docs/packaging.md).
+PRINTS_FOLDER = "Bản in"
+
+
+def prints_dir() -> Path:
+    """Where printed documents (PDF previews, minutes, sheets) are written."""
+    return data_dir() / PRINTS_FOLDER

@@ -105,6 +105,13 @@ class CliContext:
 
     def open_db(self, *, create: bool = False) -> Database:
         if self._db is None:
+            location = self.db_location
+            if "://" not in str(location):
+                from kcdesk.services.core.db_location import check_database_location
+
+                warning = check_database_location(Path(location))  # a share: refused
+                if warning:
+                    sys.stderr.write(f"kcdesk: cảnh báo: {warning}\n")
             # The default database is the user's own: create it on first use.
             self._db = open_database(self.db_location, create=create or self.db_arg is None)
             try:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kcdesk import __version__
+from kcdesk.cli import streams
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.core.errors import UserError
@@ -78,11 +79,31 @@ def _plain_gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    gui = _plain_gui_args(sys.argv[1:] if argv is None else argv)
+    windowed = streams.prepare_streams()
+    try:
+        code = _main(argv, windowed)
+        sys.stdout.flush()  # inside the try: a closed pipe is found here, not at exit
+        return code
+    except BrokenPipeError:
+        # `kcdesk register | head`: the reader left early; not an error to report.
+        streams.silence_broken_pipe()
+        return streams.EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None, windowed: bool) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    gui = _plain_gui_args(args_list)
     if gui is not None:
         from kcdesk.app import run_gui
 
         return run_gui(db_arg=gui.db, demo=gui.demo)
+    if windowed:
+        # kcdesk.exe has no console: a command, a file dropped on the icon or "Open
+        # with" would print nowhere. Say where commands run instead.
+        from kcdesk.app import show_console_only
+
+        show_console_only(streams.console_only_message(args_list))
+        return EXIT_USER_ERROR
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

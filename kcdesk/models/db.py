@@ -81,6 +81,16 @@ def resolve_url(path_or_url: str | Path) -> str:
     return "sqlite:///" + str(Path(text).expanduser().absolute())
 
 
+def sqlite_readonly_uri(path: Path) -> str:
+    """``file:…?mode=ro`` for ``sqlite3.connect(uri=True)``, built from the path.
+
+    Pasted as text, a ``#`` or ``?`` in the path (a Windows user name such as
+    ``C#Dev``) ends the file name early and SQLite opens the wrong file; the path is
+    percent-encoded as a file URI instead (``Path.as_uri`` does it on Windows too).
+    """
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from kcdesk.models.db import Database
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import Actor
+from kcdesk.ui.background_lane import BackgroundLane
 from kcdesk.ui.worker import Worker
 
 
@@ -40,6 +41,8 @@ class AppContext(QObject):
         self.db = db
         self.actor = actor
         self.worker = Worker(self)
+        # The automatic backup runs here, so it never delays the user's own work.
+        self.background = BackgroundLane(self)
 
     def setting(self, key: str) -> Any:
         with self.db.session() as session:

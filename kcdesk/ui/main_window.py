@@ -161,6 +161,12 @@ class MainWindow(QMainWindow):
         return offer_recovery(self.ctx, self, self.recovered_wizards)  # type: ignore[arg-type]
 
     def closeEvent(self, event):
-        # Let queued writes finish before the process ends: no half-done work.
-        self.ctx.worker.wait(30_000)
-        super().closeEvent(event)
+        # Queued writes finish before the process ends, with the event loop alive
+        # (never "Not responding"): see kcdesk.ui.closing.
+        from kcdesk.ui.closing import CloseGuard
+
+        guard = getattr(self, "close_guard", None)
+        if guard is None:
+            guard = self.close_guard = CloseGuard(self, self.ctx)
+        if guard.allow(event):
+            super().closeEvent(event)

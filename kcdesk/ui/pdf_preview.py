@@ -2,13 +2,18 @@
 
 Other features call :func:`show_pdf` for any PDF they write: the user sees the
 document, prints it ("In…") or opens it in another application.
+
+The PDF is read into memory and shown from there: a preview that kept the file
+open would stop Windows from replacing it, so printing the same document again
+while its preview is still open failed. Printing renders pages at 300 dpi at most
+(an A4 page at a 600-dpi printer's resolution is an image of about 140 MB).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -22,6 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+MAX_PRINT_DPI = 300
+
+
+def render_dpi(printer_dpi: int) -> int:
+    """The resolution pages are rendered at for a printer of ``printer_dpi``."""
+    return max(72, min(int(printer_dpi), MAX_PRINT_DPI))
+
 
 class PdfPreview(QDialog):
     """A non-modal window showing one PDF; ``document`` is the loaded QPdfDocument."""
@@ -33,7 +45,15 @@ class PdfPreview(QDialog):
         self.setWindowTitle(f"Xem trước — {path.name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.document = QPdfDocument(self)
-        self.error = self.document.load(str(path))
+        self._buffer = QBuffer(self)
+        try:
+            self._buffer.setData(QByteArray(path.read_bytes()))
+        except OSError:
+            self.error = QPdfDocument.Error.FileNotFound
+        else:
+            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.document.load(self._buffer)
+            self.error = self.document.error()
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
@@ -83,7 +103,7 @@ class PdfPreview(QDialog):
         if not painter.begin(printer):
             return 0
         try:
-            dpi = printer.resolution()
+            dpi = render_dpi(printer.resolution())
             for index in range(count):
                 if index > 0:
                     printer.newPage()

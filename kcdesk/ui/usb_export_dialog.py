@@ -10,6 +10,9 @@ is safe to remove, or what went wrong (nothing partial is left).
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -28,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
-from kcdesk.services.catalogue.usb_export import ExportResult, export_files
+from kcdesk.services.catalogue.usb_export import EJECT_ADVICE, ExportResult, export_files
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
+
+log = logging.getLogger(__name__)
 
 Producer = Callable[[Path], None]
 PATH_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -40,6 +45,7 @@ class UsbExportDialog(QDialog):
     """Choose where to write ``files``; write them safely; say when to pull the stick."""
 
     export_finished = Signal(object)  # ExportResult or the exception
+    drives_found = Signal(object)  # list[Drive], from the detection thread
 
     def __init__(
         self,
@@ -105,17 +111,44 @@ class UsbExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
         self.resize(520, 420)
+        self.drives_found.connect(self._show_drives)
+        self._detecting = False
         self.refresh_drives()
 
     # -- choosing the target -------------------------------------------------
     def refresh_drives(self) -> None:
+        """Look for sticks off the UI thread: asking Windows about a slow card reader
+        can take seconds. Not on ``ctx.worker``: it may be busy writing a stick."""
+        if self._detecting:
+            return
+        self._detecting = True
+        self.refresh_button.setEnabled(False)
+        self.status.setText("Đang tìm USB…")
+
+        def detect() -> None:
+            try:
+                found = self._detect()
+            except Exception:  # detection is a convenience: "choose folder" remains
+                log.exception("removable drive detection failed")
+                found = []
+            with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+                self.drives_found.emit(found)
+
+        threading.Thread(target=detect, name="kcdesk-usb-detect", daemon=True).start()
+
+    def _show_drives(self, found: list[Drive]) -> None:
+        self._detecting = False
+        self.refresh_button.setEnabled(True)
+        writing = self._job is not None
+        if not writing:
+            self.status.setText("")
         chosen = self.folder()
         self.drives.clear()
-        for drive in self._detect():
+        for drive in found:
             item = QListWidgetItem(drive.display)
             item.setData(PATH_ROLE, str(drive.path))
             self.drives.addItem(item)
-        if self.drives.count() == 0:
+        if self.drives.count() == 0 and not writing:
             self.status.setText(
                 "Chưa thấy USB nào. Hãy cắm USB rồi bấm «Tìm lại USB», hoặc «Chọn thư mục…»."
             )
@@ -190,7 +223,7 @@ class UsbExportDialog(QDialog):
         self.progress.setValue(self.progress.maximum())
         self.status.setText(
             f"Đã ghi và kiểm tra {len(result.files)} tệp (kèm danh sách mã kiểm tra "
-            f"SHA256SUMS.txt) vào {result.folder}. Đã an toàn để rút USB."
+            f"SHA256SUMS.txt) vào {result.folder}. {EJECT_ADVICE}"
         )
         self.result_value = result
         self.export_finished.emit(result)

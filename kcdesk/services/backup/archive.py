@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kcdesk import __version__
-from kcdesk.models.db import alembic_config, backup_sqlite
+from kcdesk.models.db import alembic_config, backup_sqlite, sqlite_readonly_uri
 from kcdesk.services.core.errors import UserError
 
 FORMAT = "kcdesk-backup"
@@ -72,7 +72,7 @@ def sha256_file(path: Path) -> str:
 def database_facts(path: Path) -> dict[str, Any]:
     """Integrity, schema revision and counts of a SQLite file (raises BackupRefused)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise BackupRefused(f"Không mở được cơ sở dữ liệu trong bản sao lưu: {exc}.") from exc
     try:

@@ -35,7 +35,7 @@ from kcdesk.services.backup.archive import (
     remove_tree,
     write_archive,
 )
-from kcdesk.services.core import audit, safe_write
+from kcdesk.services.core import audit, os_errors, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -274,7 +274,7 @@ def _restore_attachments(checked: CheckedBackup) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
         tmp.write_bytes(path.read_bytes())
-        os.replace(tmp, target)
+        os_errors.replace(tmp, target)
         restored += 1
     return restored
 
@@ -328,7 +328,7 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
                 os.replace(part, keep / part.name)
         fresh = target.with_name(target.name + ".restoring")
         safe_write.atomic_copy(checked.database, fresh)
-        os.replace(fresh, target)
+        os_errors.replace(fresh, target)
         count = _restore_attachments(checked)
     finally:
         remove_tree(work)

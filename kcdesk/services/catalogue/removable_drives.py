@@ -1,6 +1,8 @@
 """Find removable drives (USB sticks) to export to (ổ đĩa rời, USB).
 
-Windows: ``GetLogicalDrives`` and ``GetDriveTypeW`` (DRIVE_REMOVABLE) through ctypes.
+Windows: ``GetLogicalDrives`` and ``GetDriveTypeW`` (DRIVE_REMOVABLE) through ctypes,
+with the "No disk" dialogs of empty card readers switched off. Detection can take
+seconds (a slow card reader): the export dialog runs it on the background worker.
 Linux: mounts under /media, /run/media or /mnt whose block device is marked
 ``removable`` in /sys/block (or sits on the USB bus). Detection is a convenience:
 the export dialog always offers "choose folder" as well.
@@ -13,6 +15,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MOUNT_ROOTS = ("/media/", "/run/media/", "/mnt/")
 DRIVE_REMOVABLE = 2
@@ -122,28 +125,51 @@ def linux_drives(
     return drives
 
 
-def windows_drives() -> list[Drive]:  # pragma: no cover - exercised on Windows only
+SEM_FAILCRITICALERRORS = 0x0001
+SEM_NOOPENFILEERRORBOX = 0x8000
+
+
+def windows_drives(kernel32: Any = None, usage: Any = None) -> list[Drive]:
+    """Removable drives through kernel32 (a fake one in tests).
+
+    An empty card reader slot makes Windows pop a "There is no disk in the drive"
+    dialog when asked about its volume; critical-error dialogs are switched off for
+    this thread while asking (``SetThreadErrorMode``), and restored after.
+    """
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    mask = kernel32.GetLogicalDrives()
-    drives: list[Drive] = []
-    for index in range(26):
-        if not mask & (1 << index):
-            continue
-        root = f"{chr(ord('A') + index)}:\\"
-        if kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) != DRIVE_REMOVABLE:
-            continue
-        name = ctypes.create_unicode_buffer(261)
-        ok = kernel32.GetVolumeInformationW(
-            ctypes.c_wchar_p(root), name, 261, None, None, None, None, 0
-        )
-        if not ok:  # no medium in the card reader
-            continue
-        label = name.value or "USB"
-        free, total = _usage(Path(root))
-        drives.append(Drive(path=Path(root), label=label, free_bytes=free, total_bytes=total))
-    return drives
+    if kernel32 is None:  # pragma: no cover - Windows only
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    usage = usage or _usage
+    quiet = SEM_FAILCRITICALERRORS | SEM_NOOPENFILEERRORBOX
+    previous = ctypes.c_uint(0)
+    thread_mode = bool(kernel32.SetThreadErrorMode(quiet, ctypes.byref(previous)))
+    if not thread_mode:  # older API: process-wide, restored below all the same
+        previous.value = int(kernel32.SetErrorMode(quiet))
+    try:
+        mask = int(kernel32.GetLogicalDrives())
+        drives: list[Drive] = []
+        for index in range(26):
+            if not mask & (1 << index):
+                continue
+            root = f"{chr(ord('A') + index)}:\\"
+            if kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)) != DRIVE_REMOVABLE:
+                continue
+            name = ctypes.create_unicode_buffer(261)
+            ok = kernel32.GetVolumeInformationW(
+                ctypes.c_wchar_p(root), name, 261, None, None, None, None, 0
+            )
+            if not ok:  # no medium in the card reader
+                continue
+            label = name.value or "USB"
+            free, total = usage(Path(root))
+            drives.append(Drive(path=Path(root), label=label, free_bytes=free, total_bytes=total))
+        return drives
+    finally:
+        if thread_mode:
+            kernel32.SetThreadErrorMode(previous.value, None)
+        else:
+            kernel32.SetErrorMode(previous.value)
 
 
 def detect_removable_drives() -> list[Drive]:
@@ -153,6 +179,6 @@ def detect_removable_drives() -> list[Drive]:
             return windows_drives()
         if sys.platform.startswith("linux"):
             return linux_drives(Path("/proc/mounts").read_text(encoding="utf-8", errors="replace"))
-    except OSError:
+    except (OSError, AttributeError, ValueError):  # ctypes or /proc surprises
         return []
     return []

@@ -12,7 +12,9 @@ an export. Other features (exchange packs, backups) reuse ``export_files``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -20,19 +22,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kcdesk.services.catalogue.removable_drives import format_size
+from kcdesk.services.core import os_errors
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.file_names import name_problem
 from kcdesk.services.core.safe_write import (
     WriteFailed,
     atomic_copy,
     atomic_write_bytes,
+    check_fits,
     explain,
     sha256_of,
 )
 
+log = logging.getLogger(__name__)
+
 CHECKSUM_FILE = "SHA256SUMS.txt"
+NEW_SUFFIX = ".kcdesk-moi"
+OLD_SUFFIX = ".kcdesk-cu"
 # Keep this much free beyond the files themselves (FAT directory entries, the list).
 MARGIN_BYTES = 64 * 1024
-_FORBIDDEN = set('<>:"/\\|?*')
 
 Producer = Callable[[Path], None]
 Progress = Callable[[int, int, str], None]
@@ -53,9 +61,18 @@ class ExportResult:
 
     @property
     def message(self) -> str:
-        return (
-            f"Đã ghi và kiểm tra {len(self.files)} tệp vào {self.folder}. Có thể rút USB an toàn."
-        )
+        return f"Đã ghi và kiểm tra {len(self.files)} tệp vào {self.folder}. {EJECT_ADVICE}"
+
+
+# Every file was fsynced and read back, but Windows may still hold the stick's
+# directory entries in its cache: the user ejects it before pulling it out.
+EJECT_ADVICE = (
+    "Để rút USB an toàn, trước hết hãy bấm «Tháo thiết bị an toàn» (Safely Remove "
+    "Hardware) ở góc phải thanh tác vụ, hoặc chuột phải vào ổ USB trong File Explorer "
+    "rồi chọn «Eject»."
+    if sys.platform == "win32"
+    else "Để rút USB an toàn, trước hết hãy tháo ổ (Eject) trong trình quản lý tệp."
+)
 
 
 class ExportCancelled(UserError):
@@ -65,10 +82,9 @@ class ExportCancelled(UserError):
 def check_name(name: str) -> str:
     """An NFC file name without folders or characters Windows/FAT forbid."""
     name = unicodedata.normalize("NFC", name).strip()
-    if not name or name in (".", "..") or any(ch in _FORBIDDEN or ord(ch) < 32 for ch in name):
-        raise UserError(f"Tên tệp «{name}» không dùng được trên USB.")
-    if name.rstrip(". ") != name:
-        raise UserError(f"Tên tệp «{name}» không được kết thúc bằng dấu chấm hay khoảng trắng.")
+    problem = name_problem(name)
+    if problem is not None:
+        raise UserError(f"Tên tệp «{name}» không dùng được trên USB: {problem}.")
     return name
 
 
@@ -111,7 +127,7 @@ def export_files(
 
     ``producer(path)`` writes the file at ``path`` (a temporary path on this PC).
     Raises WriteFailed (full, read-only, removed drive…) or ExportCancelled; in both
-    cases the files this call wrote are removed again.
+    cases the stick is left as it was before the export.
     """
     names = [check_name(name) for name, _ in files]
     if len(set(n.casefold() for n in names)) != len(names):
@@ -132,39 +148,98 @@ def export_files(
         if cancelled is not None and cancelled():
             raise ExportCancelled("Đã hủy xuất tệp; không để lại tệp nào trên USB.")
 
-    written: list[Path] = []
+    # The local work folder is removed at the end whatever happens; a failure to remove
+    # it (Windows: an antivirus still scanning a file) is not a failure of the export.
+    with tempfile.TemporaryDirectory(prefix="kcdesk-export-", ignore_cleanup_errors=True) as tmp:
+        staged: list[tuple[str, Path]] = []
+        for i, ((_, produce), name) in enumerate(zip(files, names, strict=True)):
+            stop_if_cancelled()
+            report(i, f"Đang tạo {name}…")
+            local = Path(tmp) / f"{i}-{name}"
+            try:
+                produce(local)
+            except OSError as exc:
+                raise WriteFailed(
+                    f"Không tạo được tệp {name} trên máy này: {explain(exc)}. Chưa ghi gì ra USB."
+                ) from exc
+            staged.append((name, local))
+        _check_space(folder, sum(path.stat().st_size for _, path in staged))
+        for name, local in staged:  # a file over 4 GB for a FAT32 stick: refuse first
+            check_fits(folder / name, local.stat().st_size)
+        results = _write_all(folder, staged, report, stop_if_cancelled, len(files), steps)
+    report(steps, "Xong.")
+    return ExportResult(folder=folder, files=tuple(results), checksum_file=folder / CHECKSUM_FILE)
+
+
+def _write_all(
+    folder: Path,
+    staged: list[tuple[str, Path]],
+    report: Callable[[int, str], None],
+    stop_if_cancelled: Callable[[], None],
+    offset: int,
+    steps: int,
+) -> list[WrittenFile]:
+    """Copy every file beside its target as ``name.kcdesk-moi`` (verified), then swap
+    them in. Until the swap nothing the stick held before is touched; during the swap
+    an older file is kept as ``name.kcdesk-cu`` until the new one is in place, so a
+    rollback puts it back and the stick never lacks both versions of a file."""
+    new_files: list[Path] = []
+    results: list[WrittenFile] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="kcdesk-export-") as tmp:
-            staged: list[tuple[str, Path]] = []
-            for i, ((_, produce), name) in enumerate(zip(files, names, strict=True)):
-                stop_if_cancelled()
-                report(i, f"Đang tạo {name}…")
-                local = Path(tmp) / f"{i}-{name}"
-                try:
-                    produce(local)
-                except OSError as exc:
-                    raise WriteFailed(
-                        f"Không tạo được tệp {name} trên máy này: {explain(exc)}. "
-                        "Chưa ghi gì ra USB."
-                    ) from exc
-                staged.append((name, local))
-            _check_space(folder, sum(path.stat().st_size for _, path in staged))
-            results: list[WrittenFile] = []
-            for i, (name, local) in enumerate(staged):
-                stop_if_cancelled()
-                report(len(files) + i, f"Đang ghi {name}…")
-                target = folder / name
-                digest = atomic_copy(local, target)
-                written.append(target)
-                results.append(WrittenFile(name, digest, local.stat().st_size))
-            report(steps - 1, f"Đang ghi {CHECKSUM_FILE}…")
-            sums = folder / CHECKSUM_FILE
-            atomic_write_bytes(sums, checksum_text(results).encode("utf-8"))
-            written.append(sums)
+        for i, (name, local) in enumerate(staged):
+            stop_if_cancelled()
+            report(offset + i, f"Đang ghi {name}…")
+            target = folder / (name + NEW_SUFFIX)
+            digest = atomic_copy(local, target)
+            new_files.append(target)
+            results.append(WrittenFile(name, digest, local.stat().st_size))
+        report(steps - 1, f"Đang ghi {CHECKSUM_FILE}…")
+        sums = folder / (CHECKSUM_FILE + NEW_SUFFIX)
+        atomic_write_bytes(sums, checksum_text(results).encode("utf-8"))
+        new_files.append(sums)
     except BaseException:
-        for path in written:
+        for path in new_files:
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
-    report(steps, "Xong.")
-    return ExportResult(folder=folder, files=tuple(results), checksum_file=sums)
+    _swap_in(folder, [path.name[: -len(NEW_SUFFIX)] for path in new_files])
+    return results
+
+
+def _swap_in(folder: Path, names: list[str]) -> None:
+    done: list[tuple[Path, Path | None]] = []  # (target, the older file kept aside)
+    try:
+        for name in names:
+            target, new = folder / name, folder / (name + NEW_SUFFIX)
+            old: Path | None = None
+            if target.exists():
+                old = folder / (name + OLD_SUFFIX)
+                os_errors.replace(target, old)
+            try:
+                os_errors.replace(new, target)
+            except OSError:
+                if old is not None:
+                    with contextlib.suppress(OSError):
+                        os_errors.replace(old, target)
+                raise
+            done.append((target, old))
+    except OSError as exc:
+        for target, old in reversed(done):
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    os_errors.replace(old, target)
+                else:
+                    target.unlink()
+        for name in names:
+            with contextlib.suppress(OSError):
+                (folder / (name + NEW_SUFFIX)).unlink(missing_ok=True)
+        raise WriteFailed(
+            f"Không ghi được vào {folder}: {explain(exc)}. Các tệp trên USB vẫn như trước."
+        ) from exc
+    for _target, old in done:
+        if old is None:
+            continue
+        try:
+            old.unlink()
+        except OSError as exc:  # the export is written and verified: keep it
+            log.warning("cannot remove the older copy %s: %s", old, exc)

@@ -1,31 +1,25 @@
 """Atomic, verified writes (to a USB stick above all): temp file, fsync, rename, re-read.
 
 A pulled stick or a full disk leaves either the old file or none, never a partial
-one; every error is a UserError that says what happened and what to do.
+one; every error is a UserError that says what happened and what to do, from the
+Windows error code when there is one (``os_errors``). The rename retries briefly
+while another program holds the target (a preview, Excel, an antivirus), and a
+file too large for a FAT32 stick is refused before anything is written.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from kcdesk.services.core import os_errors, volumes
 from kcdesk.services.core.errors import UserError
 
-_MESSAGES = {
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EROFS: "ổ đĩa chỉ cho phép đọc (có thể đang gạt khóa ghi)",
-    errno.EACCES: "không có quyền ghi vào thư mục này",
-    errno.EPERM: "không có quyền ghi vào thư mục này",
-    errno.ENOENT: "ổ đĩa hoặc thư mục không còn (có thể USB đã bị rút)",
-    errno.EIO: "lỗi đọc/ghi thiết bị (có thể USB đã bị rút)",
-    errno.ENODEV: "thiết bị không còn (có thể USB đã bị rút)",
-    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
-}
+__all__ = ["WriteFailed", "atomic_copy", "atomic_write", "atomic_write_bytes", "explain"]
 
 
 class WriteFailed(UserError):
@@ -33,7 +27,19 @@ class WriteFailed(UserError):
 
 
 def explain(exc: OSError) -> str:
-    return _MESSAGES.get(exc.errno or 0, exc.strerror or str(exc))
+    return os_errors.explain(exc)
+
+
+def check_fits(target: Path, size: int | None) -> None:
+    """Refuse, before writing, a file of 4 GB or more for a FAT32 stick."""
+    if size is None or size <= volumes.FAT32_MAX_FILE:
+        return
+    if volumes.is_fat(target.parent):
+        gigabytes = f"{size / 1024**3:.1f}".replace(".", ",")
+        raise WriteFailed(
+            f"Không ghi được {target.name}: {os_errors.TOO_LARGE} (tệp {gigabytes} GB). "
+            "Hãy dùng USB định dạng exFAT hoặc NTFS, hoặc chọn thư mục khác. Chưa ghi gì."
+        )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -59,12 +65,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write(target: Path, write: Callable[[BinaryIO], None]) -> str:
+def atomic_write(
+    target: Path, write: Callable[[BinaryIO], None], *, size: int | None = None
+) -> str:
     """Write through ``write(handle)`` into ``target`` atomically; returns the SHA-256.
 
     The data goes to ``target.name.part`` beside it, is flushed and fsynced, renamed
-    over the target, and read back to verify the hash.
+    over the target, and read back to verify the hash. ``size`` (when known) is
+    checked against the target's file system first.
     """
+    check_fits(target, size)
     tmp = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
 
@@ -84,7 +94,7 @@ def atomic_write(target: Path, write: Callable[[BinaryIO], None]) -> str:
             write(_Hashing(handle))  # type: ignore[arg-type]
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        os_errors.replace(tmp, target)
         _fsync_dir(target.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -108,7 +118,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> str:
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 
-    return atomic_write(target, write)
+    return atomic_write(target, write, size=len(data))
 
 
 def atomic_copy(source: Path, target: Path) -> str:
@@ -117,4 +127,4 @@ def atomic_copy(source: Path, target: Path) -> str:
             while chunk := src.read(1 << 20):
                 handle.write(chunk)
 
-    return atomic_write(target, copy)
+    return atomic_write(target, copy, size=source.stat().st_size)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
-from kcdesk.services.core import audit, settings
+from kcdesk.services.core import audit, os_errors, settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
@@ -277,7 +277,7 @@ def _store_attachments(pack: VerifiedPack, root: Path | None, report: Progress) 
                 os.fsync(out.fileno())
             if digest.hexdigest() != file_hash:
                 raise PackRefused(E.ALTERED, f"Tệp đính kèm {file_hash[:12]}… không khớp mã băm.")
-            os.replace(tmp, target)
+            os_errors.replace(tmp, target)
         finally:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink(missing_ok=True)

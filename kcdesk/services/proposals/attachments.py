@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kcdesk import paths
+from kcdesk.services.core import os_errors
 from kcdesk.services.core.errors import ValidationError
 
 CHUNK = 1 << 20
@@ -74,7 +75,7 @@ def store_file(
             os.unlink(tmp_name)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp_name, target)
+            os_errors.replace(tmp_name, target)
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
         raise ValidationError(f"Không đọc được tệp {source.name}: {exc.strerror}.") from exc
@@ -90,7 +91,7 @@ def store_bytes(data: bytes, name: str, root: Path | None = None) -> StoredFile:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
         tmp.write_bytes(data)
-        os.replace(tmp, target)
+        os_errors.replace(tmp, target)
     return StoredFile(hash=file_hash, size=len(data), name=name)
 
 

@@ -42,7 +42,7 @@ from kcdesk.ui.worker import Job
 
 
 def output_folder() -> Path:
-    folder = paths.data_dir() / "Bản in"
+    folder = paths.prints_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -31,6 +31,7 @@ from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.core import settings
+from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
@@ -61,9 +62,13 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     def letter(path: Path) -> None:
         write_submission_letter(view, centre, values, path)
 
-    files: list[tuple[str, Producer]] = [(f"{stem}.xlsx", xlsx), (f"{stem}.pdf", pdf)]
+    files: list[tuple[str, Producer]] = [
+        (safe_file_name(f"{stem}.xlsx"), xlsx),
+        (safe_file_name(f"{stem}.pdf"), pdf),
+    ]
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        files.append((f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf", letter))
+        letter_name = f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf"
+        files.append((safe_file_name(letter_name), letter))
     return files
 
 

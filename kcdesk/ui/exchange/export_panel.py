@@ -24,6 +24,7 @@ from sqlalchemy import select
 from kcdesk.models import Office, OfficeLevel, utcnow
 from kcdesk.services.catalogue.removable_drives import detect_removable_drives
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.exchange import export, keys
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext, DataKind
@@ -149,7 +150,7 @@ class ExportPanel(QWidget):
     def file_name(self) -> str:
         peer = self.recipient() or "TTKC"
         stamp = utcnow().strftime("%Y%m%d-%H%M")
-        return f"kcdesk-{self.own_code}-gui-{peer}-{stamp}.kcpack"
+        return safe_file_name(f"kcdesk-{self.own_code}-gui-{peer}-{stamp}.kcpack")
 
     def produce(self, target: Path) -> None:
         """Write the pack at ``target`` (called on the worker by the USB dialog)."""

@@ -27,6 +27,7 @@ from kcdesk.formatting import format_date, format_money
 from kcdesk.models import ProposalStatus
 from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.implementation import views as view
 from kcdesk.services.proposals.lookup import get_proposal
@@ -147,8 +148,8 @@ class ProposalPanel(QWidget):
         )
 
     def minutes_path(self) -> Path:
-        safe = (self.code or "de-an").replace("/", "-")
-        return paths.data_dir() / "Bản in" / f"Biên bản nghiệm thu {safe}.pdf"
+        name = safe_file_name(f"Biên bản nghiệm thu {self.code or 'đề án'}.pdf")
+        return paths.prints_dir() / name
 
     def print_minutes(self) -> Path | None:
         if self.code is None:

@@ -5,7 +5,6 @@ Other screens (the register) may call :func:`preview_proposal` too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from kcdesk import paths
 from kcdesk.reports.proposals.pdf import write_proposal_pdf
+from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.pdf_preview import show_pdf
@@ -21,8 +21,7 @@ from kcdesk.ui.worker import Job
 
 def print_path(code: str) -> Path:
     """Where the preview PDF of ``code`` goes (the data folder, never the program folder)."""
-    safe = re.sub(r"[^\w\-]+", "_", code)
-    return paths.data_dir() / "bản in" / f"Đề án {safe}.pdf"
+    return paths.prints_dir() / safe_file_name(f"Đề án {code}.pdf")
 
 
 def preview_proposal(
