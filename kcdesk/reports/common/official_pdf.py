@@ -166,7 +166,7 @@ def signature_block(
     if caption:
         right.append(p(caption, st["sign_caption"]))
     right.append(p(post.upper(), st["sign_caption"]))
-    right.append(Spacer(1, 22 * mm))
+    right.append(SignatureSpace(22 * mm))
     right.append(p(name or " ", st["sign_name"]))
     table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
     table.setStyle(
@@ -179,6 +179,30 @@ def signature_block(
         )
     )
     return KeepTogether([Spacer(1, 6 * mm), table])
+
+
+SIGNATURE_MARK = "KcdeskSignature"
+
+
+class SignatureSpace(Spacer):
+    """The space to sign in the signature block. It marks its place on the page with a
+    marked-content point (``/KcdeskSignature <<…>> DP``, ignored when the page is shown)
+    so that a digital signature's image can be put there later: ND 30/2020 Phụ lục I
+    puts it between the signer's post and name."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__(1, height)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        left, bottom = self.canv.absolutePosition(0, 0)
+        right, top = self.canv.absolutePosition(self.width, self.height)
+        self.canv._code.append(
+            f"/{SIGNATURE_MARK} <</Rect [{left:.2f} {bottom:.2f} {right:.2f} {top:.2f}]>> DP"
+        )
 
 
 def grid_style(header_rows: int = 1, *, bold_rows: Sequence[int] = ()) -> TableStyle:
