@@ -76,8 +76,8 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
-    if not args.pdf and not args.xlsx:
-        raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP hoặc --xlsx TỆP.")
+    if not args.pdf and not args.xlsx and not args.docx:
+        raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP, --docx TỆP hoặc --xlsx TỆP.")
     start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     with ctx.db.session() as session:
         report = dashboard_period.compute_period(session, args.programme, start, end)
@@ -94,6 +94,18 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
             department=department,
         )
         ctx.say(f"Đã ghi {args.pdf}")
+    if args.docx:
+        from kcdesk.reports.docx.write import write_docx
+        from kcdesk.reports.periodic.pdf import write_periodic_report_pdf
+
+        signed_on = _date(args.date, "--date") if args.date else None
+        write_docx(
+            Path(args.docx),
+            lambda h: write_periodic_report_pdf(
+                report, agency, h, when=signed_on, department=department
+            ),
+        )
+        ctx.say(f"Đã ghi {args.docx}")
     if args.xlsx:
         from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
 
@@ -166,6 +178,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="NGÀY")
     p.add_argument("--to", dest="date_to", required=True, metavar="NGÀY")
     p.add_argument("--pdf", metavar="TỆP")
+    p.add_argument("--docx", metavar="TỆP", help="báo cáo dạng Word .docx")
     p.add_argument("--xlsx", metavar="TỆP")
     p.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: để trống)")
 

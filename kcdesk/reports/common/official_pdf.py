@@ -8,7 +8,10 @@ page numbers from page 2, centred at the top; signature block and "Nơi nhận:"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -281,5 +284,40 @@ def content_width(doc: SimpleDocTemplate) -> float:
     return float(doc.width) - 12
 
 
+@dataclass(frozen=True)
+class CapturedStory:
+    """What a PDF writer handed to ``build_document``: page, margins, title and story."""
+
+    pagesize: tuple[float, float]
+    margins: dict[str, float]
+    title: str
+    story: list[Flowable]
+
+
+_STORY_SINK: ContextVar[list[CapturedStory] | None] = ContextVar("story_sink", default=None)
+
+
+@contextmanager
+def capture_stories() -> Iterator[list[CapturedStory]]:
+    """While active, ``build_document`` records each story instead of drawing it, so a
+    Word copy (``reports.docx``) is made from the very flowables of the PDF."""
+    sink: list[CapturedStory] = []
+    token = _STORY_SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _STORY_SINK.reset(token)
+
+
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
+    sink = _STORY_SINK.get()
+    if sink is not None:
+        margins = {
+            "top": doc.topMargin,
+            "bottom": doc.bottomMargin,
+            "left": doc.leftMargin,
+            "right": doc.rightMargin,
+        }
+        sink.append(CapturedStory(tuple(doc.pagesize), margins, doc.title, list(story)))
+        return
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
