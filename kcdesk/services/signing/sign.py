@@ -46,8 +46,10 @@ class SignedResult:
 def read_pdf_bytes(source: Path) -> bytes:
     try:
         data = source.read_bytes()
+    except FileNotFoundError as exc:
+        raise SigningError(f"Không tìm thấy tệp {source.name}.") from exc
     except OSError as exc:
-        raise SigningError(f"Không đọc được tệp {source}: {exc.strerror or exc}.") from exc
+        raise SigningError(f"Không đọc được tệp {source.name}.") from exc
     if not data.startswith(b"%PDF-"):
         raise SigningError(f"Tệp {source.name} không phải tệp PDF.")
     return data

@@ -156,8 +156,10 @@ def verify_pdf_bytes(data: bytes, roots: list[bytes] | None = None) -> list[Sign
 def verify_pdf(path: Path, roots: list[bytes] | None = None) -> list[SignatureReport]:
     try:
         data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SigningError(f"Không tìm thấy tệp {path.name}.") from exc
     except OSError as exc:
-        raise SigningError(f"Không đọc được tệp {path}: {exc.strerror or exc}.") from exc
+        raise SigningError(f"Không đọc được tệp {path.name}.") from exc
     if not data.startswith(b"%PDF-"):
         raise SigningError(f"Tệp {path.name} không phải tệp PDF.")
     return verify_pdf_bytes(data, roots)

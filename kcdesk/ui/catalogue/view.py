@@ -98,6 +98,8 @@ class CataloguePanel(QWidget):
         self.compare_button = QPushButton("So sánh phiên bản…")
         self.export_button = QPushButton("Xuất Excel, PDF ra USB…")
         self.import_button = QPushButton("Nhập danh sách Excel cũ…")
+        self.signed_button = QPushButton("Văn bản đã ký số…")
+        self.signed_button.setObjectName("catalogue_signed_button")
 
         self.model = CatalogueModel(self.form, self)
         self.table = QTableView()
@@ -126,6 +128,7 @@ class CataloguePanel(QWidget):
             self.compare_button,
             self.export_button,
             self.import_button,
+            self.signed_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -144,6 +147,7 @@ class CataloguePanel(QWidget):
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
+        self.signed_button.clicked.connect(self.open_signed_documents)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload(keep_version=False)
 
@@ -304,6 +308,15 @@ class CataloguePanel(QWidget):
         files = export_files_for(self.current, self.settings_values)
         self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
         self.dialog.open()
+
+    def open_signed_documents(self) -> None:
+        """The chairman's signed decision (and other signed PDFs) of this catalogue."""
+        from kcdesk.services.signing.attached import Owner
+        from kcdesk.ui.signing.attached_dialog import SignedDocumentsDialog
+
+        owner = Owner.catalogue(self.plan_year, self.funding_source)
+        self.dialog = SignedDocumentsDialog(self.ctx, owner, self)
+        self.dialog.show()
 
     def open_import(self) -> None:
         self.dialog = ImportWizard(self.ctx, self)

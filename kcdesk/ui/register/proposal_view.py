@@ -73,6 +73,9 @@ class ProposalView(QDialog):
         self.decide_button.setObjectName("decide_button")
         self.edit_button = QPushButton("Sửa")
         self.edit_button.setObjectName("edit_button")
+        self.signed_button = QPushButton("Văn bản ký số của điều chỉnh…")
+        self.signed_button.setObjectName("amendment_signed_button")
+        self.signed_button.clicked.connect(self.open_signed_documents)
         close = QPushButton("Đóng")
         self.status_button.clicked.connect(self.open_status_dialog)
         self.amend_button.clicked.connect(self.open_amendment_dialog)
@@ -83,7 +86,13 @@ class ProposalView(QDialog):
             self.edit_button.setEnabled(False)
             self.edit_button.setToolTip("Trình hướng dẫn lập đề án chưa có trong bản cài đặt này.")
         buttons = QHBoxLayout()
-        for b in (self.status_button, self.amend_button, self.decide_button, self.edit_button):
+        for b in (
+            self.status_button,
+            self.amend_button,
+            self.decide_button,
+            self.signed_button,
+            self.edit_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -176,6 +185,7 @@ class ProposalView(QDialog):
             self.status in amendments.AMENDABLE or self.status is ProposalStatus.SUBMITTED
         )
         self.decide_button.setEnabled(self.pending is not None)
+        self.signed_button.setEnabled(bool(amend_rows))
 
     def _info(self, data: dict[str, Any]) -> QWidget:
         view = QTextBrowser()
@@ -235,6 +245,27 @@ class ProposalView(QDialog):
         dialog = DecisionDialog(self.ctx, self.code, self.pending, self)
         dialog.saved.connect(self._after_write)
         dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def open_signed_documents(self) -> QDialog | None:
+        """The signed documents (e.g. the signed decision) of the amendment selected in
+        the "Điều chỉnh" tab, or of the latest one."""
+        from kcdesk.services.signing.attached import Owner
+        from kcdesk.ui.signing.attached_dialog import SignedDocumentsDialog
+
+        with self.ctx.db.session() as session:
+            proposal = proposals.get_proposal(session, self.code, actor=self.ctx.actor)
+            items = [
+                (a.uuid, a.number) for a in amendments.list_amendments(session, proposal=proposal)
+            ]
+        if not items:
+            return None
+        row = self.amendment_table.currentRow()
+        uuid, number = items[row] if 0 <= row < len(items) else items[-1]
+        owner = Owner.amendment(uuid, f"điều chỉnh lần {number} của đề án {self.code}")
+        dialog = SignedDocumentsDialog(self.ctx, owner, self)
+        dialog.show()
         self.dialogs.append(dialog)
         return dialog
 
