@@ -28,6 +28,7 @@ from tests.pdftext import pdf_text
 from tests.proposal_factory import machine_input, make_facility
 from tests.test_appraisal_cli import council  # noqa: F401  (fixture)
 from tests.test_catalogue_exports import approved  # noqa: F401  (fixture)
+from tests.test_dashboard_cli import counted  # noqa: F401  (fixture)
 from tests.test_periodic_report import H1, _report, scenario  # noqa: F401  (fixture)
 
 TOLERANCE = Mm(0.5)
@@ -228,3 +229,24 @@ def test_periodic_report_docx(
     text = docx_text(docx)
     assert "Cao Bằng, ngày 05 tháng 7 năm 2026" in text and "600.000.000" in text
     assert_same_words(text, pdf_text(pdf))
+
+
+def test_other_pdf_commands_take_docx(
+    counted: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Progress report, settlement summary and amendment list: --docx beside --pdf."""
+    base = ["--db", str(counted)]
+    pdf, docx = tmp_path / "td.pdf", tmp_path / "td.docx"
+    dash = [*base, "dashboard", "--programme", "KH-2026-2030", "--today", "30/06/2027"]
+    assert main([*dash, "--pdf", str(pdf), "--docx", str(docx)]) == 0
+    assert_nd30_page(docx, landscape=True)
+    assert_same_words(docx_text(docx), pdf_text(pdf))
+    for name, argv in (
+        ("qt", ["settlement", "summary", "--year", "2026"]),
+        ("dc", ["proposal", "amendments"]),
+    ):
+        pdf, docx = tmp_path / f"{name}.pdf", tmp_path / f"{name}.docx"
+        assert main([*base, *argv, "--pdf", str(pdf), "--docx", str(docx)]) == 0
+        assert_same_words(docx_text(docx), pdf_text(pdf))
+        assert "Nơi nhận:" in docx_text(docx) or "CỘNG HÒA" in docx_text(docx)

@@ -55,6 +55,12 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
             save_dashboard_pdf(data, agency, Path(args.pdf))
         if args.xlsx:
             save_dashboard_xlsx(data, Path(args.xlsx))
+    if args.docx:
+        from kcdesk.reports.dashboard.pdf import write_dashboard_pdf
+        from kcdesk.reports.docx.write import write_docx
+
+        agency, _department = _agency(ctx)
+        write_docx(Path(args.docx), lambda h: write_dashboard_pdf(data, agency, h))
     if args.json:
         ctx.print_json(dashboard.to_json(data))
         return 0
@@ -167,6 +173,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--target", metavar="MÃ", help="liệt kê các đề án của một chỉ tiêu")
     p.add_argument("--stage", choices=("approved", "implemented"), default="approved")
     p.add_argument("--pdf", metavar="TỆP", help="xuất báo cáo tiến độ PDF")
+    p.add_argument("--docx", metavar="TỆP", help="xuất báo cáo tiến độ dạng Word .docx")
     p.add_argument("--xlsx", metavar="TỆP", help="xuất bảng tính XLSX")
     p.add_argument("--today", metavar="NGÀY", help="ngày tính tiến độ (mặc định: hôm nay)")
 
