@@ -33,6 +33,7 @@ from tests.signing_support import (
     signature_png,
     softhsm_token,
 )
+from tests.test_appraisal_cli import council  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -249,3 +250,32 @@ def test_pkcs11_token_through_softhsm2(
     assert done.returncode == 2
     assert done.stderr.strip() == "kcdesk: Mã PIN của token không đúng hoặc token đã bị khóa."
     assert not (tmp_path / "no.pdf").exists()
+
+
+def test_appraisal_minutes_signed_at_the_chairs_block(
+    council: Path,  # noqa: F811
+    pki: SigningPki,
+    tmp_path: Path,
+) -> None:
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    minutes = tmp_path / "Biên bản.pdf"
+    assert (
+        main(
+            ["--db", str(council), "appraisal", "minutes", "--session", "1", "--pdf", str(minutes)]
+        )
+        == 0
+    )
+    reader = PdfFileReader(BytesIO(minutes.read_bytes()))
+    found = find_signature_space(reader)
+    assert found is not None
+    _page, (left, _bottom, _right, _top) = found
+    width = float(reader.root["/Pages"]["/Kids"][0]["/MediaBox"][2])
+    assert left > width / 2 - 20  # the chair signs on the right, the secretary on the left
+    signed = tmp_path / "signed.pdf"
+    sign_pdf(minutes, signed, P12Key(pki.p12, P12_PASSWORD), look=Look.SIGNER)
+    field = PdfFileReader(BytesIO(signed.read_bytes())).root["/AcroForm"]["/Fields"][0]
+    assert float(field["/Rect"][0]) > width / 2 - 20
+    assert "Signature is Valid." in _pdfsig(signed)

@@ -77,7 +77,14 @@ def _token_signer(key: TokenKey) -> Iterator[signers.Signer]:
     except (PKCS11Error, RuntimeError, OSError) as exc:
         raise SigningError(_token_message(exc, key)) from exc
     try:
-        signer = hk11.PKCS11Signer(session, key_label=key.key_label, cert_label=key.key_label)
+        # other_certs_to_pull=None: every certificate on the token, so the CA chain the
+        # token carries is embedded in the signature.
+        signer = hk11.PKCS11Signer(
+            session,
+            key_label=key.key_label,
+            cert_label=key.key_label,
+            other_certs_to_pull=None,
+        )
         yield signer
     finally:
         session.close()

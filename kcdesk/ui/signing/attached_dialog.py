@@ -5,6 +5,7 @@ chain leads to a trusted root (verified again every time the list is shown)."""
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from kcdesk import paths
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
 from kcdesk.services.signing import attached
+from kcdesk.services.signing.appearance import VIETNAM
 from kcdesk.services.signing.attached import AttachedView, Owner
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
@@ -86,7 +88,8 @@ class SignedDocumentsDialog(QDialog):
         self.items = items
         self.list.clear()
         for item in items:
-            when = item.attached_at.strftime("%d/%m/%Y")
+            # Stored in UTC; shown on Vietnam's calendar.
+            when = item.attached_at.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%d/%m/%Y")
             mark = "✔" if item.ok else "✖"
             QListWidgetItem(f"{mark} {item.file_name} — {when} — {item.summary()}", self.list)
         if not items:
