@@ -45,8 +45,8 @@ Producer = Any
 
 
 def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
-    """The files a leader gets on the stick: the catalogue as XLSX and PDF, and the
-    submission letter while the catalogue is a draft or submitted."""
+    """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word, and the
+    submission letter (PDF and Word) while the catalogue is a draft or submitted."""
     form = load_catalogue_form()
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
     agency = agency_from_settings(values, default_issuer(view))
@@ -61,9 +61,23 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     def letter(path: Path) -> None:
         write_submission_letter(view, centre, values, path)
 
+    def pdf_docx(path: Path) -> None:
+        from kcdesk.reports.docx.write import docx_bytes
+
+        path.write_bytes(docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h)))
+
+    def letter_docx(path: Path) -> None:
+        from kcdesk.reports.docx.write import docx_bytes
+
+        path.write_bytes(docx_bytes(lambda h: write_submission_letter(view, centre, values, h)))
+
     files: list[tuple[str, Producer]] = [(f"{stem}.xlsx", xlsx), (f"{stem}.pdf", pdf)]
+    # Word copies, for wording to be adjusted before signature.
+    files.append((f"{stem}.docx", pdf_docx))
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        files.append((f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf", letter))
+        letter_stem = f"Tờ trình danh mục {view.plan_year} - {view.funding_source}"
+        files.append((f"{letter_stem}.pdf", letter))
+        files.append((f"{letter_stem}.docx", letter_docx))
     return files
 
 
