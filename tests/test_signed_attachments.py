@@ -164,3 +164,19 @@ def test_amendment_signed_documents_from_the_proposal_view(  # type: ignore[no-u
         (item,) = attached.list_attached(s, Owner.amendment(a.uuid, ""))
         assert item.reports[0].intact
     dialog.close()
+
+
+def test_word_copy_from_the_proposal_view(  # type: ignore[no-untyped-def]
+    qtbot, ctx: AppContext, db: Database, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    with db.session() as s:
+        proposal(s, "ĐA-2027-009", status=ProposalStatus.SUBMITTED)
+    view = ProposalView(ctx, "ĐA-2027-009")
+    qtbot.addWidget(view)
+    target = tmp_path / "Đề án 9.docx"
+    with qtbot.waitSignal(view.word_saved, timeout=20_000):
+        view.save_word_copy(target)
+    text = " ".join(p.text for p in Document(str(target)).paragraphs)
+    assert "ĐỀ ÁN KHUYẾN CÔNG" in text and "ĐA-2027-009" in text

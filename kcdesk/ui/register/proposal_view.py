@@ -8,6 +8,7 @@ allowed next statuses; "Đề nghị điều chỉnh…" is there for approved p
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -56,6 +57,7 @@ class ProposalView(QDialog):
     """Non-modal window for one proposal; ``changed`` after any write from here."""
 
     changed = Signal(str)
+    word_saved = Signal(Path)
 
     def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,6 +78,10 @@ class ProposalView(QDialog):
         self.signed_button = QPushButton("Văn bản ký số của điều chỉnh…")
         self.signed_button.setObjectName("amendment_signed_button")
         self.signed_button.clicked.connect(self.open_signed_documents)
+        self.word_button = QPushButton("Lưu bản Word…")
+        self.word_button.setObjectName("word_button")
+        self.word_button.setToolTip("Bản .docx của đề án để sửa câu chữ trước khi trình ký")
+        self.word_button.clicked.connect(self._ask_word_copy)
         close = QPushButton("Đóng")
         self.status_button.clicked.connect(self.open_status_dialog)
         self.amend_button.clicked.connect(self.open_amendment_dialog)
@@ -91,6 +97,7 @@ class ProposalView(QDialog):
             self.amend_button,
             self.decide_button,
             self.signed_button,
+            self.word_button,
             self.edit_button,
         ):
             buttons.addWidget(b)
@@ -247,6 +254,37 @@ class ProposalView(QDialog):
         dialog.open()
         self.dialogs.append(dialog)
         return dialog
+
+    def _ask_word_copy(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from kcdesk import paths
+
+        suggested = paths.data_dir() / f"Đề án {self.code.replace('/', '-')}.docx"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu bản Word của đề án", str(suggested), "Tài liệu Word (*.docx)"
+        )
+        if name:
+            self.save_word_copy(Path(name if name.lower().endswith(".docx") else name + ".docx"))
+
+    def save_word_copy(self, target: Path) -> None:
+        """Write the .docx of this proposal on the worker (same content as its PDF)."""
+        from kcdesk.reports.docx.write import write_proposal_docx
+
+        ctx, code = self.ctx, self.code
+
+        def work(_job: object) -> Path:
+            with ctx.db.session() as session:
+                return write_proposal_docx(session, code, target)
+
+        def done(path: Path) -> None:
+            self.word_button.setToolTip(f"Đã lưu bản Word: {path}")
+            self.word_saved.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc)
+
+        ctx.worker.run(work, done, failed)
 
     def open_signed_documents(self) -> QDialog | None:
         """The signed documents (e.g. the signed decision) of the amendment selected in
