@@ -130,6 +130,31 @@ def test_one_changed_byte_is_detected(proposal_pdf: Path, pki: SigningPki, tmp_p
     assert "Signature is Valid." not in _pdfsig(tampered)
 
 
+def test_content_added_after_signing_is_reported_as_changed(
+    proposal_pdf: Path, pki: SigningPki, tmp_path: Path
+) -> None:
+    """An edit saved as an incremental update keeps the signed bytes intact, but is a
+    change after signing."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signed = tmp_path / "signed.pdf"
+    sign_pdf(proposal_pdf, signed, P12Key(pki.p12, P12_PASSWORD), look=Look.SIGNER)
+    writer = IncrementalPdfFileWriter(BytesIO(signed.read_bytes()))
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 100 Td (DA SUA) Tj ET")
+    writer.add_stream_to_page(0, writer.add_object(stream))
+    edited = tmp_path / "edited.pdf"
+    with edited.open("wb") as handle:
+        writer.write(handle)
+    (report,) = verify_pdf(edited, [pki.root_pem])
+    assert report.intact and report.changed_after and not report.ok
+    assert "sửa sau khi ký" in report.verdict()
+    assert "Thay đổi sau khi ký: có" in report.lines()
+    assert "Not total document signed" in _pdfsig(edited)
+
+
 def test_wrong_password_and_malformed_files_are_one_line(
     proposal_pdf: Path, pki: SigningPki, tmp_path: Path
 ) -> None:
