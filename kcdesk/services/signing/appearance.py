@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from io import BytesIO
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from kcdesk.services.signing.certs import VIETNAM
+
 MM = 72 / 25.4
-VIETNAM = timezone(timedelta(hours=7), "+07:00")
 _MARK = re.compile(rb"/KcdeskSignature\s*<<\s*/Rect\s*\[([-\d.\s]+)\]\s*>>\s*DP")
 
 

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pyhanko.sign import signers
+from kcdesk.services.signing.errors import SigningError
 
-from kcdesk.services.core.errors import UserError
+if TYPE_CHECKING:
+    from pyhanko.sign import signers
 
-
-class SigningError(UserError):
-    """Signing or verifying could not be done; the message says why (one line)."""
+__all__ = ["P12Key", "SignerKey", "SigningError", "TokenKey", "open_signer"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ SignerKey = P12Key | TokenKey
 
 
 def _p12_signer(key: P12Key) -> signers.Signer:
+    from pyhanko.sign import signers
+
     if not key.path.is_file():
         raise SigningError(f"Không tìm thấy tệp chứng thư số {key.path}.")
     try:

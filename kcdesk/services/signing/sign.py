@@ -25,14 +25,9 @@ from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.signing.appearance import Look, Placement, placement, signing_time_text
 from kcdesk.services.signing.credentials import SignerKey, SigningError, open_signer
 from kcdesk.services.signing.stamp_image import compose
+from kcdesk.services.signing.store import SignatureImages
 
-
-@dataclass(frozen=True)
-class SignatureImages:
-    """PNG images from Settings: the signer's signature and the organisation's seal."""
-
-    signer: bytes | None = None
-    seal: bytes | None = None
+__all__ = ["SignatureImages", "SignedResult", "sign_pdf", "sign_pdf_bytes"]
 
 
 @dataclass(frozen=True)

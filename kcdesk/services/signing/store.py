@@ -1,7 +1,8 @@
 """Signature images and trusted roots kept in the database's settings (Cài đặt → Ký số).
 
 The images are PNGs stored as base64 (so a backup carries them); the trusted roots are
-the CA certificates the Centre has imported, as PEM text. Changing them is audited and
+the CA certificates the Centre has imported, as PEM text. Nothing here imports
+pyHanko, so the Settings screen opens fast. Changing them is audited and
 needs the settings permission, like every other setting.
 """
 
@@ -17,15 +18,22 @@ from sqlalchemy.orm import Session
 
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import Actor
-from kcdesk.services.signing.credentials import SigningError
-from kcdesk.services.signing.sign import SignatureImages
-from kcdesk.services.signing.verify import VIETNAM, load_roots
+from kcdesk.services.signing.certs import VIETNAM, load_roots
+from kcdesk.services.signing.errors import SigningError
 
 SIGNER_IMAGE = "signing.signer_image"
 SEAL_IMAGE = "signing.seal_image"
 TRUSTED_ROOTS = "signing.trusted_roots"
 MAX_IMAGE_BYTES = 2_000_000
 IMAGE_LABELS = {SIGNER_IMAGE: "Hình chữ ký", SEAL_IMAGE: "Hình con dấu"}
+
+
+@dataclass(frozen=True)
+class SignatureImages:
+    """PNG images from Settings: the signer's signature and the organisation's seal."""
+
+    signer: bytes | None = None
+    seal: bytes | None = None
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from kcdesk.services.signing.appearance import VIETNAM
+from kcdesk.services.signing.certs import VIETNAM, load_roots
 from kcdesk.services.signing.credentials import SigningError
 
 log = logging.getLogger(__name__)
@@ -83,23 +82,6 @@ class SignatureReport:
         out["ok"] = self.ok
         out["verdict"] = self.verdict()
         return out
-
-
-def load_roots(items: list[bytes]) -> list[asn1_x509.Certificate]:
-    """Certificates from PEM or DER bytes; a bad one raises a one-line SigningError."""
-    roots: list[asn1_x509.Certificate] = []
-    for raw in items:
-        try:
-            if pem.detect(raw):
-                for _kind, _headers, der in pem.unarmor(raw, multiple=True):
-                    roots.append(asn1_x509.Certificate.load(der))
-            else:
-                cert = asn1_x509.Certificate.load(raw)
-                _ = cert.subject  # parse now, so a bad file fails here
-                roots.append(cert)
-        except (ValueError, TypeError) as exc:
-            raise SigningError("Tệp chứng thư gốc không đọc được (cần PEM hoặc DER).") from exc
-    return roots
 
 
 def _subject(cert: asn1_x509.Certificate) -> tuple[str, str]:

@@ -25,8 +25,8 @@ from kcdesk import paths
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
 from kcdesk.services.signing import attached
-from kcdesk.services.signing.appearance import VIETNAM
 from kcdesk.services.signing.attached import AttachedView, Owner
+from kcdesk.services.signing.certs import VIETNAM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.worker import Job
 
