@@ -164,7 +164,12 @@ def _cell_padding(table: Any, points: float = 3) -> None:
         element.set(qn("w:w"), str(int(points * 20)))
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    tbl_pr.append(margins)
+    # The schema's order: tblCellMar comes before tblLook (LibreOffice ignores it after).
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
 
 
 def _has_grid(flow: Table) -> bool:
@@ -181,6 +186,10 @@ def _add_table(container: Container, flow: Table, width: float) -> None:
         table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = [float(w) if isinstance(w, int | float) else width / n_cols for w in flow._colWidths]
+    if not _has_grid(flow) and 0 < sum(widths) < width:
+        # A layout table (header, signatures) may take the PDF frame's padding too: Word
+        # lays out a line a little wider than ReportLab, and the motto must stay one line.
+        widths = [w * width / sum(widths) for w in widths]
     hidden: set[tuple[int, int]] = set()
     for _cmd, start, stop in getattr(flow, "_spanCmds", []):
         c0, r0 = start[0] % n_cols, start[1] % n_rows
