@@ -96,7 +96,7 @@ class SigningPanel(QWidget):
             label = self.previews[key]
             if data:
                 pixmap = QPixmap()
-                pixmap.loadFromData(data)
+                pixmap.loadFromData(data, "PNG")  # only PNGs are stored; never guess
                 label.setPixmap(pixmap.scaled(180, 80, Qt.AspectRatioMode.KeepAspectRatio))
                 label.setToolTip("")
             else:
