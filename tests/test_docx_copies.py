@@ -250,3 +250,20 @@ def test_other_pdf_commands_take_docx(
         assert main([*base, *argv, "--pdf", str(pdf), "--docx", str(docx)]) == 0
         assert_same_words(docx_text(docx), pdf_text(pdf))
         assert "Nơi nhận:" in docx_text(docx) or "CỘNG HÒA" in docx_text(docx)
+
+
+def test_acceptance_minutes_docx(db: Database, db_path: Path, tmp_path: Path) -> None:
+    from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
+    from tests.test_implementation_reports import accepted
+
+    with db.session() as s:
+        p = accepted(s, "ĐA-2026-001", 123_456_000, 80_000_000)
+        pdf = write_acceptance_minutes(s, p, tmp_path / "bb.pdf")
+    docx = tmp_path / "Biên bản nghiệm thu.docx"
+    assert (
+        main(["--db", str(db_path), "acceptance", "docx", "ĐA-2026-001", "--out", str(docx)]) == 0
+    )
+    assert_nd30_page(docx)
+    text = docx_text(docx)
+    assert "BIÊN BẢN NGHIỆM THU" in text and "12/BB-NT" in text
+    assert_same_words(text, pdf_text(pdf))
