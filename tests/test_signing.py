@@ -210,6 +210,17 @@ def test_cli_sign_verify_json_and_errors(
     assert main(["--db", str(db_path), "verify", str(signed), "--no-db"]) == 1
     assert "gốc tin cậy: không" in capsys.readouterr().out
 
+    # Without --look, the kind set in Settings → Ký số.
+    with db.session() as s:
+        store.set_default_look(s, SYSTEM, "invisible")
+    invisible = tmp_path / "ẩn.pdf"
+    argv = ["sign", str(proposal_pdf), "--out", str(invisible), "--p12", str(pki.p12)]
+    assert main(["--db", str(db_path), *argv]) == 0
+    assert "Ký số không hiển thị" in capsys.readouterr().out
+
+    assert main(["--db", str(db_path), "verify", str(signed), "--no-db"]) == 1
+    assert "gốc tin cậy: không" in capsys.readouterr().out
+
     junk = tmp_path / "rác.pdf"
     junk.write_bytes(b"not a pdf")
     assert main(["--db", str(db_path), "verify", str(junk)]) == 2

@@ -118,3 +118,12 @@ def test_settings_panel_images_and_roots(qtbot, ctx: AppContext, tmp_path: Path)
     assert "Chưa nhập" in panel.roots.item(0).text()
     assert panel.set_image(store.SIGNER_IMAGE, None)
     assert panel.previews[store.SIGNER_IMAGE].text() == "chưa đặt"
+
+    # The kind of signature the dialog starts with is set here too.
+    assert panel.default_look.currentData() == "signer"
+    assert panel.set_default_look("organisation")
+    dialog = SignDialog(None, tmp_path / "x.pdf", ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.look.currentData() is Look.ORGANISATION
+    assert not panel.set_default_look("rực rỡ")
+    assert panel.message.text() == "Kiểu chữ ký không hợp lệ."

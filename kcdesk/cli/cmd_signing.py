@@ -54,11 +54,12 @@ def _sign(args: argparse.Namespace, ctx: CliContext) -> int:
         values = settings.get_all(session)
         images = store.images(session)
         roots = store.trusted_roots(session)
+        look = Look(args.look or store.default_look(session))
     result = sign_pdf(
         Path(args.file),
         Path(args.out),
         key,
-        look=Look(args.look),
+        look=look,
         images=images,
         organisation=str(values["org.centre_name"]),
         location=str(values["org.place_name"]),
@@ -117,9 +118,8 @@ def register(registry: CommandRegistry) -> None:
     sign.add_argument(
         "--look",
         choices=("signer", "organisation", "invisible"),
-        default="signer",
         help="signer: hình chữ ký người có thẩm quyền; organisation: hình con dấu, tên cơ quan "
-        "và thời gian ký; invisible: không hiển thị (mặc định: signer)",
+        "và thời gian ký; invisible: không hiển thị (mặc định: theo Cài đặt → Ký số)",
     )
     verify = registry.command(
         "verify",

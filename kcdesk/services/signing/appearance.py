@@ -20,6 +20,7 @@ from io import BytesIO
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from kcdesk.services.signing.certs import VIETNAM
+from kcdesk.services.signing.store import LOOK_LABELS
 
 MM = 72 / 25.4
 _MARK = re.compile(rb"/KcdeskSignature\s*<<\s*/Rect\s*\[([-\d.\s]+)\]\s*>>\s*DP")
@@ -34,11 +35,7 @@ class Look(Enum):
 
     @property
     def label(self) -> str:
-        return {
-            Look.SIGNER: "Chữ ký số của người có thẩm quyền (hình chữ ký)",
-            Look.ORGANISATION: "Chữ ký số của cơ quan, tổ chức (hình con dấu)",
-            Look.INVISIBLE: "Ký số không hiển thị",
-        }[self]
+        return LOOK_LABELS[self.value]
 
 
 @dataclass(frozen=True)

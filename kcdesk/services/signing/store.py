@@ -26,6 +26,13 @@ SEAL_IMAGE = "signing.seal_image"
 TRUSTED_ROOTS = "signing.trusted_roots"
 MAX_IMAGE_BYTES = 2_000_000
 IMAGE_LABELS = {SIGNER_IMAGE: "Hình chữ ký", SEAL_IMAGE: "Hình con dấu"}
+DEFAULT_LOOK = "signing.default_look"
+# The kinds of signature (ND 30/2020 Phụ lục I, mục II), by ``appearance.Look`` value.
+LOOK_LABELS = {
+    "signer": "Chữ ký số của người có thẩm quyền (hình chữ ký)",
+    "organisation": "Chữ ký số của cơ quan, tổ chức (hình con dấu)",
+    "invisible": "Ký số không hiển thị",
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,18 @@ def set_image(session: Session, actor: Actor, key: str, data: bytes | None) -> N
             raise SigningError(f"{IMAGE_LABELS[key]}: tệp PNG bị hỏng.") from exc
     text = base64.b64encode(data).decode("ascii") if data else ""
     settings.put(session, actor, key, text)
+
+
+def default_look(session: Session) -> str:
+    """The kind of signature the dialog and ``kcdesk sign`` start with."""
+    value = _values(session).get(DEFAULT_LOOK)
+    return value if isinstance(value, str) and value in LOOK_LABELS else "signer"
+
+
+def set_default_look(session: Session, actor: Actor, value: str) -> None:
+    if value not in LOOK_LABELS:
+        raise SigningError("Kiểu chữ ký không hợp lệ.")
+    settings.put(session, actor, DEFAULT_LOOK, value)
 
 
 def trusted_roots(session: Session) -> list[bytes]:

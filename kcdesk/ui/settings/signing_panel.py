@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -61,6 +62,19 @@ class SigningPanel(QWidget):
             row.addWidget(clear)
             images_layout.addLayout(row)
 
+        self.default_look = QComboBox()
+        self.default_look.setObjectName("default_look")
+        for value, label in store.LOOK_LABELS.items():
+            self.default_look.addItem(label, value)
+        self.default_look.setEnabled(may_edit)
+        self.default_look.activated.connect(
+            lambda _i: self.set_default_look(self.default_look.currentData())
+        )
+        look_row = QHBoxLayout()
+        look_row.addWidget(QLabel("Kiểu chữ ký mặc định khi ký số:"))
+        look_row.addWidget(self.default_look, 1)
+        images_layout.addLayout(look_row)
+
         roots_box = QGroupBox("Chứng thư gốc tin cậy (dùng khi kiểm tra chữ ký số)")
         self.roots = QListWidget()
         self.roots.setObjectName("trusted_roots")
@@ -92,6 +106,8 @@ class SigningPanel(QWidget):
         with self.ctx.db.session() as session:
             images = store.images(session)
             infos = store.root_infos(session)
+            look = store.default_look(session)
+        self.default_look.setCurrentIndex(self.default_look.findData(look))
         for key, data in ((store.SIGNER_IMAGE, images.signer), (store.SEAL_IMAGE, images.seal)):
             label = self.previews[key]
             if data:
@@ -113,6 +129,16 @@ class SigningPanel(QWidget):
                 "Chưa nhập chứng thư gốc nào: mọi chữ ký sẽ được báo là chưa tin cậy."
             )
             self.roots.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+
+    def set_default_look(self, value: str) -> bool:
+        try:
+            with self.ctx.db.session() as session:
+                store.set_default_look(session, self.ctx.actor, value)
+        except UserError as exc:
+            self.message.refused(str(exc))
+            return False
+        self.message.done(f"Kiểu chữ ký mặc định: {store.LOOK_LABELS[value].lower()}.")
+        return True
 
     def _browse_image(self, key: str) -> None:
         name, _ = QFileDialog.getOpenFileName(self, store.IMAGE_LABELS[key], "", "Ảnh PNG (*.png)")

@@ -89,6 +89,10 @@ class SignDialog(QDialog):
         self.look.setObjectName("look")
         for look in Look:
             self.look.addItem(look.label, look)
+        if ctx is not None:
+            with ctx.db.session() as session:
+                start = Look(store.default_look(session))
+            self.look.setCurrentIndex(self.look.findData(start))
         self.target = QLineEdit(str(signed_path(source)))
         self.target.setObjectName("target")
         self.images_note = QLabel(self._images_note())
