@@ -102,7 +102,16 @@ def test_export_to_a_folder_says_safe_to_remove(
     names = sorted(p.name for p in stick.iterdir())
     assert CHECKSUM_FILE in names
     assert any(n.endswith(".xlsx") for n in names) and any(n.startswith("Tờ trình") for n in names)
-    assert len(names) == 4
+    # Issue 22 adds the Word copies of the catalogue and of the letter.
+    assert len(names) == 6
+    docx = [n for n in names if n.endswith(".docx")]
+    assert len(docx) == 2 and any(n.startswith("Tờ trình") for n in docx)
+    from docx import Document
+
+    assert "TỜ TRÌNH" in " ".join(
+        p.text
+        for p in Document(str(stick / next(n for n in docx if n.startswith("Tờ trình")))).paragraphs
+    )
     dialog.close()
 
 

@@ -13,6 +13,14 @@ for pair in $wanted; do
   lib=${pair%%:*}; pkg=${pair#*:}
   ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$pkg")
 done
+# Programs the signing and Word-copy tests run (issue 22): pdfsig, a SoftHSM2 token,
+# pkcs11-tool, and LibreOffice to convert a .docx to PDF.
+if [ "$kind" = test ]; then
+  for pair in pdfsig:poppler-utils softhsm2-util:softhsm2 pkcs11-tool:opensc soffice:libreoffice-writer-nogui; do
+    tool=${pair%%:*}; pkg=${pair#*:}
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system libraries: ${missing[*]}"

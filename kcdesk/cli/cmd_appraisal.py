@@ -234,10 +234,18 @@ def _record(args: argparse.Namespace, ctx: CliContext) -> int:
 def _minutes(args: argparse.Namespace, ctx: CliContext) -> int:
     from kcdesk.reports.appraisal.minutes_pdf import write_minutes
 
+    if not (args.pdf or args.docx):
+        raise UserError("Chọn ít nhất một tệp: --pdf hoặc --docx.")
     with ctx.db.session() as session:
         s = appraisal.get_session(session, args.session)
-        write_minutes(s, settings.get_all(session), Path(args.pdf))
-    ctx.say(f"Đã in biên bản vào {args.pdf}.")
+        values = settings.get_all(session)
+        if args.pdf:
+            write_minutes(s, values, Path(args.pdf))
+        if args.docx:
+            from kcdesk.reports.docx.write import write_docx
+
+            write_docx(Path(args.docx), lambda h: write_minutes(s, values, h))
+    ctx.say(f"Đã in biên bản vào {', '.join(f for f in (args.pdf, args.docx) if f)}.")
     return 0
 
 
@@ -297,7 +305,8 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("codes", nargs="*", metavar="MÃ_ĐỀ_ÁN")
     p = registry.subcommand(GROUP, "minutes", "in biên bản thẩm định", _minutes)
     p.add_argument("--session", type=int, required=True)
-    p.add_argument("--pdf", required=True, metavar="FILE")
+    p.add_argument("--pdf", metavar="FILE")
+    p.add_argument("--docx", metavar="FILE", help="biên bản dạng Word .docx")
     p = registry.subcommand(GROUP, "xlsx", "xuất tổng hợp kết quả (Excel)", _xlsx)
     p.add_argument("--session", type=int, required=True)
     p.add_argument("--out", required=True, metavar="FILE")

@@ -145,8 +145,8 @@ def _write(target: Path, produce: Callable[[BinaryIO], None]) -> None:
 
 
 def _export(args: argparse.Namespace, ctx: CliContext) -> int:
-    if not (args.xlsx or args.pdf or args.letter):
-        raise UserError("Chọn ít nhất một tệp: --xlsx, --pdf hoặc --letter.")
+    if not (args.xlsx or args.pdf or args.letter or args.docx or args.letter_docx):
+        raise UserError("Chọn ít nhất một tệp: --xlsx, --pdf, --docx, --letter hoặc --letter-docx.")
     view, values = _view(args, ctx)
     if view.count == 0:
         raise UserError(
@@ -169,6 +169,19 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         centre = agency_from_settings(values, "centre")
         _write(Path(args.letter), lambda h: write_submission_letter(view, centre, values, h))
         written.append(args.letter)
+    if args.docx or args.letter_docx:
+        from kcdesk.reports.docx.write import write_docx
+
+        if args.docx:
+            agency = agency_from_settings(values, args.issuer or default_issuer(view))
+            write_docx(Path(args.docx), lambda h: write_catalogue_pdf(view, form, agency, h))
+            written.append(args.docx)
+        if args.letter_docx:
+            centre = agency_from_settings(values, "centre")
+            write_docx(
+                Path(args.letter_docx), lambda h: write_submission_letter(view, centre, values, h)
+            )
+            written.append(args.letter_docx)
     ctx.say(f"Đã ghi {', '.join(written)} ({view.count} đề án).")
     return 0
 
@@ -261,6 +274,8 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--xlsx", metavar="FILE")
     p.add_argument("--pdf", metavar="FILE")
     p.add_argument("--letter", metavar="FILE", help="tờ trình kèm danh mục (PDF)")
+    p.add_argument("--docx", metavar="FILE", help="danh mục (phụ lục) dạng Word .docx")
+    p.add_argument("--letter-docx", metavar="FILE", help="tờ trình dạng Word .docx")
     p.add_argument("--issuer", choices=["centre", "department", "committee"])
 
     p = registry.subcommand("catalogue", "submit", "trình danh mục (chốt phiên bản)", _submit)

@@ -47,6 +47,12 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
             save_dashboard_pdf(data, agency, Path(args.pdf))
         if args.xlsx:
             save_dashboard_xlsx(data, Path(args.xlsx))
+    if args.docx:
+        from kcdesk.reports.dashboard.pdf import write_dashboard_pdf
+        from kcdesk.reports.docx.write import write_docx
+
+        agency, _department = _agency(ctx)
+        write_docx(Path(args.docx), lambda h: write_dashboard_pdf(data, agency, h))
     if args.json:
         ctx.print_json(dashboard.to_json(data))
         return 0
@@ -68,8 +74,8 @@ def _dashboard(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
-    if not args.pdf and not args.xlsx:
-        raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP hoặc --xlsx TỆP.")
+    if not args.pdf and not args.xlsx and not args.docx:
+        raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP, --docx TỆP hoặc --xlsx TỆP.")
     start, end = (
         cli_required_date(args.date_from, "--from"),
         cli_required_date(args.date_to, "--to"),
@@ -89,6 +95,18 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
             department=department,
         )
         ctx.say(f"Đã ghi {args.pdf}")
+    if args.docx:
+        from kcdesk.reports.docx.write import write_docx
+        from kcdesk.reports.periodic.pdf import write_periodic_report_pdf
+
+        signed_on = cli_date(args.date, "--date")
+        write_docx(
+            Path(args.docx),
+            lambda h: write_periodic_report_pdf(
+                report, agency, h, when=signed_on, department=department
+            ),
+        )
+        ctx.say(f"Đã ghi {args.docx}")
     if args.xlsx:
         from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
 
@@ -150,6 +168,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--target", metavar="MÃ", help="liệt kê các đề án của một chỉ tiêu")
     p.add_argument("--stage", choices=("approved", "implemented"), default="approved")
     p.add_argument("--pdf", metavar="TỆP", help="xuất báo cáo tiến độ PDF")
+    p.add_argument("--docx", metavar="TỆP", help="xuất báo cáo tiến độ dạng Word .docx")
     p.add_argument("--xlsx", metavar="TỆP", help="xuất bảng tính XLSX")
     p.add_argument("--today", metavar="NGÀY", help="ngày tính tiến độ (mặc định: hôm nay)")
 
@@ -161,6 +180,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="NGÀY")
     p.add_argument("--to", dest="date_to", required=True, metavar="NGÀY")
     p.add_argument("--pdf", metavar="TỆP")
+    p.add_argument("--docx", metavar="TỆP", help="báo cáo dạng Word .docx")
     p.add_argument("--xlsx", metavar="TỆP")
     p.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: để trống)")
 

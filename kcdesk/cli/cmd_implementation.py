@@ -273,7 +273,12 @@ def _settlement_summary(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.pdf:
             report.write_pdf(session, summary, Path(args.pdf))
             ctx.say(f"Đã ghi {args.pdf}")
-    if args.json or not (args.xlsx or args.pdf):
+        if args.docx:
+            from kcdesk.reports.docx.write import write_docx
+
+            write_docx(Path(args.docx), lambda _h: report.pdf_bytes(session, summary))
+            ctx.say(f"Đã ghi {args.docx}")
+    if args.json or not (args.xlsx or args.pdf or args.docx):
         if args.json:
             ctx.print_json(report.summary_dict(summary))
         else:
@@ -371,4 +376,5 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--xlsx", help="ghi ra tệp Excel")
     p.add_argument("--pdf", help="ghi ra tệp PDF")
+    p.add_argument("--docx", help="ghi ra tệp Word .docx")
     p.add_argument("--json", action="store_true")

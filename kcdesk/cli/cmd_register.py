@@ -172,6 +172,24 @@ def _amendment_list(args: argparse.Namespace, ctx: CliContext) -> int:
                 when=date.today(),
                 subtitle=f"Năm kế hoạch {args.year}" if args.year else "",
             )
+        if args.docx:
+            import tempfile
+
+            from kcdesk.reports.docx.write import write_docx
+
+            agency = agency_from_settings(settings.get_all(session), "centre")
+            subtitle = f"Năm kế hoạch {args.year}" if args.year else ""
+            with tempfile.TemporaryDirectory(prefix="kcdesk-docx-") as folder:
+                write_docx(
+                    Path(args.docx),
+                    lambda _h: write_amendment_pdf(
+                        Path(folder) / "list.pdf",
+                        lines_from(items),
+                        agency=agency,
+                        when=date.today(),
+                        subtitle=subtitle,
+                    ),
+                )
     if args.json:
         ctx.print_json(rows)
     else:
@@ -181,6 +199,8 @@ def _amendment_list(args: argparse.Namespace, ctx: CliContext) -> int:
             )
         if args.pdf:
             ctx.say(f"Đã ghi {args.pdf}")
+        if args.docx:
+            ctx.say(f"Đã ghi {args.docx}")
     return 0
 
 
@@ -313,6 +333,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--year", type=int)
     p.add_argument("--state", choices=("pending", "approved", "refused"))
     p.add_argument("--pdf", metavar="PATH")
+    p.add_argument("--docx", metavar="PATH", help="danh sách dạng Word .docx")
     p.add_argument("--json", action="store_true")
 
     p = registry.subcommand("proposal", "export", "xuất danh sách đề án ra Excel", _export)

@@ -12,6 +12,7 @@ from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     exchange,
     implementation,
     security,
+    signed_document,
 )
 from kcdesk.models.audit import AuditEvent
 from kcdesk.models.base import Base, SyncedMixin, new_uuid, utcnow

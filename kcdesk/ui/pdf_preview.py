@@ -64,6 +64,9 @@ class PdfPreview(QDialog):
         self.print_button.setObjectName("print_button")
         self.open_button = QPushButton("&Mở bằng ứng dụng khác")
         self.open_button.setObjectName("open_button")
+        self.sign_button = QPushButton("&Ký số…")
+        self.sign_button.setObjectName("sign_button")
+        self.sign_button.clicked.connect(self.sign_dialog)
         close = QPushButton("Đó&ng")
         self.print_button.clicked.connect(self.print_dialog)
         self.open_button.clicked.connect(self.open_external)
@@ -74,6 +77,7 @@ class PdfPreview(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.sign_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -121,6 +125,14 @@ class PdfPreview(QDialog):
         finally:
             painter.end()
         return count
+
+    def sign_dialog(self) -> QDialog:
+        """Ký số: sign this PDF into a new file, then preview the signed copy."""
+        from kcdesk.ui.signing.sign_dialog import open_sign_dialog
+
+        return open_sign_dialog(
+            self, self.path, lambda target: show_pdf(self.parentWidget(), target)
+        )
 
     def open_external(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))

@@ -107,7 +107,7 @@ def _signatures(s: AppraisalSession, width: float) -> Flowable:
     def block(caption: str, name: str) -> list[Flowable]:
         return [
             op.p(caption, st["sign_caption"]),
-            Spacer(1, 22 * mm),
+            op.SignatureSpace(22 * mm),
             op.p(name or " ", st["sign_name"]),
         ]
 

@@ -8,7 +8,10 @@ page numbers from page 2, centred at the top; signature block and "Nơi nhận:"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -166,7 +169,7 @@ def signature_block(
     if caption:
         right.append(p(caption, st["sign_caption"]))
     right.append(p(post.upper(), st["sign_caption"]))
-    right.append(Spacer(1, 22 * mm))
+    right.append(SignatureSpace(22 * mm))
     right.append(p(name or " ", st["sign_name"]))
     table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
     table.setStyle(
@@ -179,6 +182,30 @@ def signature_block(
         )
     )
     return KeepTogether([Spacer(1, 6 * mm), table])
+
+
+SIGNATURE_MARK = "KcdeskSignature"
+
+
+class SignatureSpace(Spacer):
+    """The space to sign in the signature block. It marks its place on the page with a
+    marked-content point (``/KcdeskSignature <<…>> DP``, ignored when the page is shown)
+    so that a digital signature's image can be put there later: ND 30/2020 Phụ lục I
+    puts it between the signer's post and name."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__(1, height)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        left, bottom = self.canv.absolutePosition(0, 0)
+        right, top = self.canv.absolutePosition(self.width, self.height)
+        self.canv._code.append(
+            f"/{SIGNATURE_MARK} <</Rect [{left:.2f} {bottom:.2f} {right:.2f} {top:.2f}]>> DP"
+        )
 
 
 def grid_style(header_rows: int = 1, *, bold_rows: Sequence[int] = ()) -> TableStyle:
@@ -257,5 +284,40 @@ def content_width(doc: SimpleDocTemplate) -> float:
     return float(doc.width) - 12
 
 
+@dataclass(frozen=True)
+class CapturedStory:
+    """What a PDF writer handed to ``build_document``: page, margins, title and story."""
+
+    pagesize: tuple[float, float]
+    margins: dict[str, float]
+    title: str
+    story: list[Flowable]
+
+
+_STORY_SINK: ContextVar[list[CapturedStory] | None] = ContextVar("story_sink", default=None)
+
+
+@contextmanager
+def capture_stories() -> Iterator[list[CapturedStory]]:
+    """While active, ``build_document`` records each story instead of drawing it, so a
+    Word copy (``reports.docx``) is made from the very flowables of the PDF."""
+    sink: list[CapturedStory] = []
+    token = _STORY_SINK.set(sink)
+    try:
+        yield sink
+    finally:
+        _STORY_SINK.reset(token)
+
+
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
+    sink = _STORY_SINK.get()
+    if sink is not None:
+        margins = {
+            "top": doc.topMargin,
+            "bottom": doc.bottomMargin,
+            "left": doc.leftMargin,
+            "right": doc.rightMargin,
+        }
+        sink.append(CapturedStory(tuple(doc.pagesize), margins, doc.title, list(story)))
+        return
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)

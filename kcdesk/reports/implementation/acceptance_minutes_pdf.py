@@ -35,7 +35,7 @@ def _signatures(left: str, right: str, post: str, name: str, width: float) -> Fl
     cell_r = [
         pdf.p(right, st["sign_caption"]),
         pdf.p(post.upper(), st["sign_caption"]),
-        Spacer(1, 20 * mm),
+        pdf.SignatureSpace(20 * mm),
         pdf.p(name or " ", st["sign_name"]),
     ]
     table = Table([[cell, cell_r]], colWidths=[width / 2, width / 2])

@@ -46,8 +46,8 @@ Producer = Any
 
 
 def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
-    """The files a leader gets on the stick: the catalogue as XLSX and PDF, and the
-    submission letter while the catalogue is a draft or submitted."""
+    """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word, and the
+    submission letter (PDF and Word) while the catalogue is a draft or submitted."""
     form = load_catalogue_form()
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
     agency = agency_from_settings(values, default_issuer(view))
@@ -62,13 +62,26 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     def letter(path: Path) -> None:
         write_submission_letter(view, centre, values, path)
 
+    def pdf_docx(path: Path) -> None:
+        from kcdesk.reports.docx.write import docx_bytes
+
+        path.write_bytes(docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h)))
+
+    def letter_docx(path: Path) -> None:
+        from kcdesk.reports.docx.write import docx_bytes
+
+        path.write_bytes(docx_bytes(lambda h: write_submission_letter(view, centre, values, h)))
+
     files: list[tuple[str, Producer]] = [
         (safe_file_name(f"{stem}.xlsx"), xlsx),
         (safe_file_name(f"{stem}.pdf"), pdf),
+        # Word copies, for wording to be adjusted before signature.
+        (safe_file_name(f"{stem}.docx"), pdf_docx),
     ]
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        letter_name = f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf"
-        files.append((safe_file_name(letter_name), letter))
+        letter_stem = f"Tờ trình danh mục {view.plan_year} - {view.funding_source}"
+        files.append((safe_file_name(f"{letter_stem}.pdf"), letter))
+        files.append((safe_file_name(f"{letter_stem}.docx"), letter_docx))
     return files
 
 
@@ -103,6 +116,8 @@ class CataloguePanel(QWidget):
         self.compare_button = QPushButton("So sánh phiên bản…")
         self.export_button = QPushButton("Xuất Excel, PDF ra USB…")
         self.import_button = QPushButton("Nhập danh sách Excel cũ…")
+        self.signed_button = QPushButton("Văn bản đã ký số…")
+        self.signed_button.setObjectName("catalogue_signed_button")
 
         self.model = CatalogueModel(self.form, self)
         self.table = QTableView()
@@ -131,6 +146,7 @@ class CataloguePanel(QWidget):
             self.compare_button,
             self.export_button,
             self.import_button,
+            self.signed_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -149,6 +165,7 @@ class CataloguePanel(QWidget):
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
+        self.signed_button.clicked.connect(self.open_signed_documents)
         ctx.data_changed.connect(self._on_data_changed)
         self.reload(keep_version=False)
 
@@ -309,6 +326,15 @@ class CataloguePanel(QWidget):
         files = export_files_for(self.current, self.settings_values)
         self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
         self.dialog.open()
+
+    def open_signed_documents(self) -> None:
+        """The chairman's signed decision (and other signed PDFs) of this catalogue."""
+        from kcdesk.services.signing.attached import Owner
+        from kcdesk.ui.signing.attached_dialog import SignedDocumentsDialog
+
+        owner = Owner.catalogue(self.plan_year, self.funding_source)
+        self.dialog = SignedDocumentsDialog(self.ctx, owner, self)
+        self.dialog.show()
 
     def open_import(self) -> None:
         self.dialog = ImportWizard(self.ctx, self)

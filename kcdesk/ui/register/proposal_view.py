@@ -7,6 +7,7 @@ allowed next statuses; "Đề nghị điều chỉnh…" is there for approved p
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -51,6 +52,7 @@ class ProposalView(QDialog):
     """Non-modal window for one proposal; ``changed`` after any write from here."""
 
     changed = Signal(str)
+    word_saved = Signal(Path)
 
     def __init__(self, ctx: AppContext, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,13 @@ class ProposalView(QDialog):
         self.decide_button.setObjectName("decide_button")
         self.edit_button = QPushButton("Sửa")
         self.edit_button.setObjectName("edit_button")
+        self.signed_button = QPushButton("Văn bản ký số của điều chỉnh…")
+        self.signed_button.setObjectName("amendment_signed_button")
+        self.signed_button.clicked.connect(self.open_signed_documents)
+        self.word_button = QPushButton("Lưu bản Word…")
+        self.word_button.setObjectName("word_button")
+        self.word_button.setToolTip("Bản .docx của đề án để sửa câu chữ trước khi trình ký")
+        self.word_button.clicked.connect(self._ask_word_copy)
         close = QPushButton("Đóng")
         self.status_button.clicked.connect(self.open_status_dialog)
         self.amend_button.clicked.connect(self.open_amendment_dialog)
@@ -76,7 +85,14 @@ class ProposalView(QDialog):
         self.edit_button.clicked.connect(self.open_wizard)
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for b in (self.status_button, self.amend_button, self.decide_button, self.edit_button):
+        for b in (
+            self.status_button,
+            self.amend_button,
+            self.decide_button,
+            self.signed_button,
+            self.word_button,
+            self.edit_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -169,6 +185,7 @@ class ProposalView(QDialog):
             self.status in amendments.AMENDABLE or self.status is ProposalStatus.SUBMITTED
         )
         self.decide_button.setEnabled(self.pending is not None)
+        self.signed_button.setEnabled(bool(amend_rows))
 
     def _info(self, data: dict[str, Any]) -> QWidget:
         view = QTextBrowser()
@@ -228,6 +245,58 @@ class ProposalView(QDialog):
         dialog = DecisionDialog(self.ctx, self.code, self.pending, self)
         dialog.saved.connect(self._after_write)
         dialog.open()
+        self.dialogs.append(dialog)
+        return dialog
+
+    def _ask_word_copy(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from kcdesk import paths
+
+        suggested = paths.data_dir() / f"Đề án {self.code.replace('/', '-')}.docx"
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu bản Word của đề án", str(suggested), "Tài liệu Word (*.docx)"
+        )
+        if name:
+            self.save_word_copy(Path(name if name.lower().endswith(".docx") else name + ".docx"))
+
+    def save_word_copy(self, target: Path) -> None:
+        """Write the .docx of this proposal on the worker (same content as its PDF)."""
+        from kcdesk.reports.docx.write import write_proposal_docx
+
+        ctx, code = self.ctx, self.code
+
+        def work(_job: object) -> Path:
+            with ctx.db.session() as session:
+                return write_proposal_docx(session, code, target)
+
+        def done(path: Path) -> None:
+            self.word_button.setToolTip(f"Đã lưu bản Word: {path}")
+            self.word_saved.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc)
+
+        ctx.worker.run(work, done, failed)
+
+    def open_signed_documents(self) -> QDialog | None:
+        """The signed documents (e.g. the signed decision) of the amendment selected in
+        the "Điều chỉnh" tab, or of the latest one."""
+        from kcdesk.services.signing.attached import Owner
+        from kcdesk.ui.signing.attached_dialog import SignedDocumentsDialog
+
+        with self.ctx.db.session() as session:
+            proposal = proposals.get_proposal(session, self.code, actor=self.ctx.actor)
+            items = [
+                (a.uuid, a.number) for a in amendments.list_amendments(session, proposal=proposal)
+            ]
+        if not items:
+            return None
+        row = self.amendment_table.currentRow()
+        uuid, number = items[row] if 0 <= row < len(items) else items[-1]
+        owner = Owner.amendment(uuid, f"điều chỉnh lần {number} của đề án {self.code}")
+        dialog = SignedDocumentsDialog(self.ctx, owner, self)
+        dialog.show()
         self.dialogs.append(dialog)
         return dialog
 

@@ -9,6 +9,7 @@ from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.backup_panel import BackupPanel
 from kcdesk.ui.settings.organisation import OrganisationEditor
 from kcdesk.ui.settings.password_panel import PasswordPanel
+from kcdesk.ui.settings.signing_panel import SigningPanel
 from kcdesk.ui.settings.users_panel import UsersPanel
 
 
@@ -27,6 +28,8 @@ class SettingsSection(QTabWidget):
             self.password = PasswordPanel(ctx)
             self.addTab(self.password, "Đổi mật khẩu")
         self.addTab(self.backup, "Sao lưu và kiểm tra")
+        self.signing = SigningPanel(ctx)
+        self.addTab(self.signing, "Ký số")
 
 
 def create(ctx: AppContext) -> QWidget:
