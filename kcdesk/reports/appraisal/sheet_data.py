@@ -19,7 +19,7 @@ from kcdesk.formatting import format_date, format_money
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember
 from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData, write_sheets
 from kcdesk.reports.common.official_pdf import place_date_text
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_display_name, agency_from_settings
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import CriteriaSet
 from kcdesk.services.appraisal.scores import format_points
@@ -148,4 +148,7 @@ def print_sheets(
     total = count_sheets(sessions)
     sheets = session_sheets(session, sessions, order=order, blank=blank, with_scores=with_scores)
     callback = None if progress is None else (lambda done: progress(done, total))
-    return write_sheets(target, sheets, title="Phiếu đánh giá thẩm định", progress=callback)
+    author = agency_display_name(agency_from_settings(settings.get_all(session), "department"))
+    return write_sheets(
+        target, sheets, title="Phiếu đánh giá thẩm định", progress=callback, author=author
+    )

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from kcdesk.formatting import format_official_date
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, agency_display_name
 
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
@@ -133,6 +133,8 @@ def header(
             ]
         )
     )
+    # build_document names the issuing organisation as the PDF's author from here.
+    table.kcdesk_agency = agency  # type: ignore[attr-defined]
     return [table, Spacer(1, 8 * mm)]
 
 
@@ -233,11 +235,18 @@ def document(
     *,
     title_text: str,
     landscape_page: bool = False,
-    author: str = "kcdesk",
+    author: str | Agency = "",
 ) -> SimpleDocTemplate:
-    """A SimpleDocTemplate with the ND 30/2020 page; call ``build_document`` on it."""
+    """A SimpleDocTemplate with the ND 30/2020 page; call ``build_document`` on it.
+
+    The metadata carry the title, the issuing organisation as author and the
+    language (vi-VN); the canvas starts in the embedded serif, so no page names
+    ReportLab's default Helvetica, which is never embedded.
+    """
     register_fonts()
     size = landscape(A4) if landscape_page else A4
+    if isinstance(author, Agency):
+        author = agency_display_name(author)
     return SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
         pagesize=size,
@@ -246,9 +255,12 @@ def document(
         leftMargin=MARGINS["left"],
         rightMargin=MARGINS["right"],
         title=title_text,
-        author=author,
+        author=author or "kcdesk",
         creator="kcdesk",
         subject=title_text,
+        lang="vi-VN",
+        initialFontName=SERIF,
+        initialFontSize=13,
     )
 
 
@@ -258,4 +270,10 @@ def content_width(doc: SimpleDocTemplate) -> float:
 
 
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
+    if doc.author in ("", "kcdesk"):
+        agency = next(
+            (f.kcdesk_agency for f in story if hasattr(f, "kcdesk_agency")), None
+        )
+        if agency is not None:
+            doc.author = agency_display_name(agency)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
