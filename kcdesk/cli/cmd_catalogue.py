@@ -21,6 +21,7 @@ from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
 from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
@@ -132,9 +133,14 @@ def view_dict(view: CatalogueView) -> dict[str, object]:
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    view, _values = _view(args, ctx)
+    with ctx.db.session() as session:
+        view = catalogue.view(session, args.year, args.source, args.version)
+        judged = [c.as_json() for c in selection.explain(session, view)]
     if args.json:
-        ctx.print_json(view_dict(view))
+        data = view_dict(view)
+        # Every proposal of the year: in the catalogue or not, and why (issue 17).
+        data["proposals"] = judged
+        ctx.print_json(data)
         return 0
     ctx.say(
         f"Danh mục năm {view.plan_year} — {view.source_label} — {view.state.label}"
@@ -145,6 +151,11 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
         for i, e in enumerate(g.entries, start=1):
             ctx.say(f"   {i:>3}. {e.proposal_code}  {e.title[:60]}  {format_money(e.support)}")
     ctx.say(f"Tổng: {view.count} đề án, hỗ trợ {format_money(view.total('support'))} đồng.")
+    left_out = [c for c in judged if not c["in"]]
+    if left_out:
+        ctx.say(f"Không có trong danh mục ({len(left_out)} đề án của năm {view.plan_year}):")
+        for c in left_out:
+            ctx.say(f"   {c['code']}  {c['reason']}")
     return 0
 
 
@@ -160,7 +171,8 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     view, values = _view(args, ctx)
     if view.count == 0:
         raise UserError(
-            f"Danh mục năm {view.plan_year} ({view.source_label}) chưa có đề án nào đã phê duyệt."
+            f"Danh mục năm {view.plan_year} ({view.source_label}) chưa có đề án nào đạt thẩm "
+            "định (xem: kcdesk catalogue show)."
         )
     form = load_catalogue_form()
     written: list[str] = []

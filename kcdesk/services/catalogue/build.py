@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility
+from kcdesk.models import Proposal
 from kcdesk.models.catalogue import CatalogueRow, CatalogueState
 from kcdesk.services.catalogue.columns import MONEY_KEYS
 from kcdesk.services.forms.load import load_activities, load_funding_sources
@@ -192,18 +191,11 @@ def row_from_entry(entry: Entry, position: int) -> CatalogueRow:
 
 
 def live_entries(session: Session, plan_year: int, funding_source: str) -> list[Entry]:
-    """Proposals of the year and source with status approved or later (đã phê duyệt)."""
-    proposals = session.scalars(
-        select(Proposal)
-        .where(
-            Proposal.plan_year == plan_year,
-            Proposal.funding_source == funding_source,
-            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
-        )
-        .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
-        .order_by(Proposal.code)
-    )
-    return [entry_from_proposal(p) for p in proposals]
+    """The draft's rows: proposals that passed appraisal, or were already submitted or
+    approved in the cycle (``services.catalogue.selection``)."""
+    from kcdesk.services.catalogue.selection import selected_proposals
+
+    return [entry_from_proposal(p) for p in selected_proposals(session, plan_year, funding_source)]
 
 
 def source_label(code: str) -> str:

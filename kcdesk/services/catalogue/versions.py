@@ -1,7 +1,8 @@
 """Danh mục đề án khuyến công: build, submit, approve, amend, compare versions.
 
 A catalogue is one plan year and one funding source; its rows are the proposals
-with status approved or later, grouped by activity. States: draft → submitted →
+that passed appraisal or were already submitted or approved in the cycle
+(``selection``), grouped by activity. States: draft → submitted →
 approved (decision number and date) → amended. Submitting, approving and every
 approved amendment freeze the rows into a new numbered version; a draft shows the
 register live, any other state shows its latest version.
@@ -209,7 +210,7 @@ def submit(
         )
     if not live_entries(session, plan_year, funding_source):
         raise ValidationError(
-            f"Danh mục năm {plan_year} chưa có đề án nào đã phê duyệt: không có gì để trình."
+            f"Danh mục năm {plan_year} chưa có đề án nào đạt thẩm định: không có gì để trình."
         )
     catalogue.letter_no = (letter_no or "").strip() or None
     catalogue.letter_date = letter_date
@@ -269,7 +270,7 @@ def approve(
             "phải ghi thành quyết định điều chỉnh."
         )
     if not live_entries(session, plan_year, funding_source):
-        raise ValidationError(f"Danh mục năm {plan_year} chưa có đề án nào đã phê duyệt.")
+        raise ValidationError(f"Danh mục năm {plan_year} chưa có đề án nào đạt thẩm định.")
     catalogue.decision_no = decision_no
     catalogue.decision_date = decision_date
     version = _freeze(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
 from kcdesk.reports.catalogue.xlsx import label_span, write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
@@ -37,6 +39,7 @@ from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
 from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.model import CatalogueModel
+from kcdesk.ui.catalogue.selection_table import SelectionTable
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.worker import Job
@@ -132,7 +135,12 @@ class CataloguePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)
-        layout.addWidget(self.table, 1)
+        # Beside the catalogue: every proposal of the year, in it or not, and why.
+        self.selection = SelectionTable()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Danh mục")
+        self.tabs.addTab(self.selection, "Đề án của năm")
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.totals_label)
 
         self.year.valueChanged.connect(lambda _v: self.reload(keep_version=False))
@@ -165,21 +173,28 @@ class CataloguePanel(QWidget):
         version = self.version.currentData() if keep_version else None
         db = self.ctx.db
 
-        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any]]:
+        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]:
             with db.session() as session:
-                return catalogue.view(session, year, source, version), settings.get_all(session)
+                view = catalogue.view(session, year, source, version)
+                judged = [c.as_json() for c in selection.explain(session, view)]
+                return view, settings.get_all(session), judged
 
         self.ctx.worker.run(load, self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
-    def _show(self, result: tuple[CatalogueView, dict[str, Any]]) -> None:
-        view, values = result
+    def _show(
+        self, result: tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]
+    ) -> None:
+        view, values, judged = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
         self.model.set_view(view)
+        self.selection.set_rows(judged)
+        left_out = sum(1 for row in judged if not row["in"])
+        self.tabs.setTabText(1, f"Đề án của năm ({left_out} không có trong danh mục)")
         self._span_labels()
         if len(self.model.lines) <= 3000:  # measuring every row is slow beyond that
             self.table.resizeRowsToContents()
