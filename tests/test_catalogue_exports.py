@@ -313,7 +313,8 @@ def test_submission_letter(approved: Database, tmp_path: Path) -> None:
     assert amount_in_words(totals["support"]) in text
     assert format_money(totals["support"]) in text
     assert "Nơi nhận:" in text and "TTr-TTKC" in text
-    assert "Trung tâm Khuyến công và tư vấn phát triển công nghiệp kính trình" in text
+    # The organisation is the database's own (issue 17 §5: the demo's Cao Bằng Centre).
+    assert "Trung tâm Khuyến công và Xúc tiến thương mại kính trình" in text
 
 
 def test_cli_states_show_compare_and_export(
@@ -357,7 +358,9 @@ def test_cli_states_show_compare_and_export(
         == 0
     )
     assert load_workbook(xlsx).active["A1"].value == "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027"
-    assert "1/QĐ-UBND" in pdf_text(pdf) and "12/TTr-TTKC" in pdf_text(letter)
+    # An approved catalogue is issued by the committee: its letter is the approval
+    # decision, and the catalogue is that decision's appendix (issue 17 §2).
+    assert "1/QĐ-UBND" in pdf_text(pdf) and "Số: 1/QĐ-UBND" in pdf_text(letter)
     assert not list(tmp_path.glob("*.part"))
     # User mistakes: one line on stderr, exit 2.
     capsys.readouterr()

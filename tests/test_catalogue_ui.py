@@ -102,7 +102,8 @@ def test_export_to_a_folder_says_safe_to_remove(
     names = sorted(p.name for p in stick.iterdir())
     assert CHECKSUM_FILE in names
     assert any(n.endswith(".xlsx") for n in names) and any(n.startswith("Tờ trình") for n in names)
-    assert len(names) == 4
+    # XLSX, PDF, the Centre's tờ trình, the Department's copy and tờ trình (issue 17 §2).
+    assert len(names) == 6
     dialog.close()
 
 

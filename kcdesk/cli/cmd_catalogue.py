@@ -183,13 +183,21 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
 
         _write(Path(args.xlsx), xlsx)
         written.append(args.xlsx)
+    # The same issuer for the catalogue and its letter: the Centre's copy goes with its
+    # tờ trình, the Department's with its own, the chairman's is the decision's appendix.
+    issuer = args.issuer or default_issuer(view)
     if args.pdf:
-        agency = agency_from_settings(values, args.issuer or default_issuer(view))
-        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h))
+        agency = agency_from_settings(values, issuer)
+        _write(
+            Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer)
+        )
         written.append(args.pdf)
     if args.letter:
-        centre = agency_from_settings(values, "centre")
-        _write(Path(args.letter), lambda h: write_submission_letter(view, centre, values, h))
+        sender = agency_from_settings(values, issuer)
+        _write(
+            Path(args.letter),
+            lambda h: write_submission_letter(view, sender, values, h, issuer=issuer),
+        )
         written.append(args.letter)
     ctx.say(f"Đã ghi {', '.join(written)} ({view.count} đề án).")
     return 0
@@ -282,8 +290,16 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--version", type=int, metavar="N")
     p.add_argument("--xlsx", metavar="FILE")
     p.add_argument("--pdf", metavar="FILE")
-    p.add_argument("--letter", metavar="FILE", help="tờ trình kèm danh mục (PDF)")
-    p.add_argument("--issuer", choices=["centre", "department", "committee"])
+    p.add_argument(
+        "--letter",
+        metavar="FILE",
+        help="văn bản kèm danh mục (PDF): tờ trình của Trung tâm, của Sở, hoặc quyết định",
+    )
+    p.add_argument(
+        "--issuer",
+        choices=["centre", "department", "committee"],
+        help="cơ quan ban hành: centre (Trung tâm), department (Sở), committee (UBND tỉnh)",
+    )
 
     p = registry.subcommand("catalogue", "submit", "trình danh mục (chốt phiên bản)", _submit)
     _year_source(p)

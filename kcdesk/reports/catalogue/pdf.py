@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
-from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.formatting import amount_in_words, format_money, format_official_date
 from kcdesk.reports.catalogue.table import RuledTable, TableLook
 from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, decision_line, label_span
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
-from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.reports.common.closing import keep_with_last
+from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -137,30 +138,60 @@ def default_issuer(view: CatalogueView) -> Issuer:
     return "committee" if view.state.value in ("approved", "amended") else "centre"
 
 
+def is_draft(view: CatalogueView) -> bool:
+    """Not approved yet: every copy says "DỰ THẢO"."""
+    return view.state.value not in ("approved", "amended")
+
+
+def reference_line(view: CatalogueView, issuer: Issuer, agency: Agency) -> str:
+    """What the catalogue is attached to (NĐ 30/2020, Phụ lục I: an appendix has no
+    "Số:" of its own; it names the document it goes with).
+
+    The Centre's and the Department's copies go with their tờ trình; the
+    chairman's is the appendix of the approval decision. A Centre's copy never
+    carries the province's decision number.
+    """
+    if issuer == "committee":
+        authority = f"Chủ tịch Ủy ban nhân dân tỉnh {agency.province}".strip()
+        return decision_line(view, authority)
+    who = agency_display_name(agency)
+    if issuer == "centre" and view.letter_no:
+        when = format_official_date(view.letter_date) if view.letter_date else (
+            "ngày …… tháng …… năm ……"
+        )
+        return f"(Kèm theo Tờ trình số {view.letter_no} {when} của {who})"
+    blank = f"……/TTr-{agency.abbrev}"
+    return f"(Kèm theo Tờ trình số {blank} ngày …… tháng …… năm …… của {who})"
+
+
 def write_catalogue_pdf(
     view: CatalogueView,
     form: CatalogueForm,
     agency: Agency,
     target: Path | BinaryIO | BytesIO,
     *,
-    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+    issuer: Issuer | None = None,
 ) -> None:
-    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
+    """Write the catalogue PDF; ``agency`` of ``issuer`` issues and signs it."""
+    issuer = issuer or default_issuer(view)
     title = form.title_for(view.plan_year)
-    doc = op.document(target, title_text=title, landscape_page=True)
+    doc = op.document(target, title_text=title, landscape_page=True, author=agency)
     # The frame keeps 6 pt of padding on each side: a table as wide as the page's
     # content would stick out past the right margin.
     width = op.content_width(doc)
     st = op.styles()
     story: list[Flowable] = []
-    story += op.header(agency, number=view.decision_no, when=view.decision_date, width=width)
+    story += op.header(
+        agency, number=None, when=None, width=width, number_line=False, draft=is_draft(view)
+    )
+    if issuer == "committee":
+        story.append(op.p("Phụ lục", st["subtitle"]))
     story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
-    story.append(op.p(decision_line(view, authority), st["italic_centre"]))
+    story.append(op.p(reference_line(view, issuer, agency), st["italic_centre"]))
     story.append(op.p(form.unit_note, st["small_italic"]))
     story.append(Spacer(1, 2))
     story.append(_table(view, form, width))
     support = view.total("support")
-    # The totals in words stay on the page of the signature (never a lone signature).
     closing: list[Flowable] = [
         Spacer(1, 4),
         op.p(
@@ -177,5 +208,6 @@ def write_catalogue_pdf(
             width=width,
         ),
     ]
-    story.append(KeepTogether(closing))
+    # The total row, the words and the signature stay with the table's last rows.
+    keep_with_last(story, closing)
     op.build_document(doc, story)

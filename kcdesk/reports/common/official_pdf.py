@@ -23,7 +23,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -101,10 +100,37 @@ def place_date_text(place: str, when: date | None) -> str:
     return f"{place}, {format_official_date(when)}"
 
 
+def draft_mark() -> Flowable:
+    """'DỰ THẢO' in a box at the top right: a document not yet signed or approved."""
+    st = styles()
+    mark = Table([[p("DỰ THẢO", st["sign_caption"])]], colWidths=[32 * mm], hAlign="RIGHT")
+    mark.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return mark
+
+
 def header(
-    agency: Agency, *, number: str | None, when: date | None, width: float
+    agency: Agency,
+    *,
+    number: str | None,
+    when: date | None,
+    width: float,
+    number_line: bool = True,
+    draft: bool = False,
 ) -> list[Flowable]:
-    """The two-column header: agency and number left, motto and place-date right."""
+    """The two-column header: agency and number left, motto and place-date right.
+
+    ``number_line=False`` leaves out "Số:" and the place and date (an appendix
+    carries its decision's or letter's number in its own reference line);
+    ``draft`` adds the "DỰ THẢO" mark above.
+    """
     st = styles()
     left: list[Flowable] = []
     if agency.parent:
@@ -113,29 +139,29 @@ def header(
     left.append(_Rule(28 * mm))
     right: list[Flowable] = [p(MOTTO_1, st["motto"]), p(MOTTO_2, st["motto2"]), _Rule(55 * mm)]
     left_w = width * 0.42
-    table = Table(
-        [
-            [left, right],
+    rows: list[list[Any]] = [[left, right]]
+    if number_line:
+        rows.append(
             [
                 p(f"Số: {number}" if number else "Số: ......", st["number"]),
                 p(place_date_text(agency.place, when), st["place_date"]),
-            ],
-        ],
-        colWidths=[left_w, width - left_w],
-    )
+            ]
+        )
+    table = Table(rows, colWidths=[left_w, width - left_w])
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 1), (-1, 1), 6),
+                *([("TOPPADDING", (0, 1), (-1, 1), 6)] if number_line else []),
             ]
         )
     )
     # build_document names the issuing organisation as the PDF's author from here.
     table.kcdesk_agency = agency  # type: ignore[attr-defined]
-    return [table, Spacer(1, 8 * mm)]
+    top: list[Flowable] = [draft_mark(), Spacer(1, 2 * mm)] if draft else []
+    return [*top, table, Spacer(1, 8 * mm)]
 
 
 def title(text: str, subtitle: str | None = None) -> list[Flowable]:
@@ -170,7 +196,10 @@ def signature_block(
     right.append(p(post.upper(), st["sign_caption"]))
     right.append(Spacer(1, 22 * mm))
     right.append(p(name or " ", st["sign_name"]))
-    table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
+    # One row: it never splits, so it stays whole. Not wrapped in a KeepTogether: a
+    # caller keeps it with the last rows or paragraph (reports.common.closing), and a
+    # KeepTogether inside a KeepTogether always starts a new page.
+    table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5], spaceBefore=6 * mm)
     table.setStyle(
         TableStyle(
             [
@@ -180,7 +209,7 @@ def signature_block(
             ]
         )
     )
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return table
 
 
 def grid_style(header_rows: int = 1, *, bold_rows: Sequence[int] = ()) -> TableStyle:

@@ -22,6 +22,7 @@ class Agency:
     signer_name: str
     # The name as typed in Settings (the header prints it in capitals).
     display_name: str = ""
+    province: str = ""
 
 
 def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> Agency:
@@ -45,6 +46,7 @@ def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> A
             signer_post=get("signer.department_post"),
             signer_name=get("signer.department_name"),
             display_name=_in_province(get("org.department_name"), get("org.province")),
+            province=get("org.province"),
         )
     if issuer == "committee":
         return Agency(
@@ -55,6 +57,7 @@ def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> A
             signer_post=get("signer.committee_post"),
             signer_name=get("signer.committee_name"),
             display_name=get("org.province_committee"),
+            province=get("org.province"),
         )
     return Agency(
         parent=get("org.centre_parent").upper(),
@@ -64,6 +67,7 @@ def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> A
         signer_post=get("signer.centre_post"),
         signer_name=get("signer.centre_name"),
         display_name=get("org.centre_name"),
+        province=get("org.province"),
     )
 
 

@@ -99,6 +99,30 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ProgrammeRef:
+    """The programme a catalogue implements, cited in its "Căn cứ" (decision number, date)."""
+
+    code: str
+    name: str
+    decision_no: str | None
+    decision_date: date | None
+    issuer: str
+
+    def citation(self) -> str:
+        """'Quyết định số 2036/QĐ-UBND ngày 28/11/2025 của Ủy ban nhân dân tỉnh Cao Bằng
+        phê duyệt Chương trình …' (the parts the database holds)."""
+        parts = ["Quyết định"]
+        if self.decision_no:
+            parts.append(f"số {self.decision_no}")
+        if self.decision_date:
+            parts.append(f"ngày {self.decision_date:%d/%m/%Y}")
+        if self.issuer:
+            parts.append(f"của {self.issuer}")
+        name = self.name[:1].lower() + self.name[1:] if self.name else "chương trình khuyến công"
+        return " ".join(parts) + f" phê duyệt {name}"
+
+
+@dataclass(frozen=True)
 class CatalogueView:
     """What is printed for one catalogue (live draft or a frozen version)."""
 
@@ -114,6 +138,7 @@ class CatalogueView:
     letter_no: str | None = None
     letter_date: date | None = None
     versions: tuple[int, ...] = field(default=())
+    programme: ProgrammeRef | None = None
 
     @property
     def entries(self) -> list[Entry]:

@@ -15,11 +15,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kcdesk.models import Proposal
+from kcdesk.models import Programme, Proposal
 from kcdesk.models.catalogue import Catalogue, CatalogueState, CatalogueVersion
 from kcdesk.services.catalogue.build import (
     CatalogueView,
     Entry,
+    ProgrammeRef,
     entry_from_row,
     group_entries,
     live_entries,
@@ -27,7 +28,7 @@ from kcdesk.services.catalogue.build import (
     source_label,
 )
 from kcdesk.services.catalogue.compare import RowDiff, compare_entries
-from kcdesk.services.core import audit
+from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import NotFoundError, ValidationError
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.actor import Actor
@@ -371,7 +372,30 @@ def view(
         letter_no=catalogue.letter_no if catalogue else None,
         letter_date=catalogue.letter_date if catalogue else None,
         versions=tuple(v.number for v in catalogue.versions) if catalogue else (),
+        programme=programme_for(session, plan_year),
     )
+
+
+def programme_for(session: Session, plan_year: int) -> ProgrammeRef | None:
+    """The programme of the organisation's province covering ``plan_year`` (its decision is
+    the catalogue's first ground), or None when the database has none."""
+    province = str(settings.get(session, "org.province") or "").strip()
+    if not province:
+        return None
+    for programme in session.scalars(
+        select(Programme).where(
+            Programme.start_year <= plan_year, Programme.end_year >= plan_year
+        )
+    ):
+        if programme.province.strip().lower() == province.lower():
+            return ProgrammeRef(
+                code=programme.code,
+                name=programme.name,
+                decision_no=programme.decision_no,
+                decision_date=programme.decision_date,
+                issuer=programme.issuer,
+            )
+    return None
 
 
 def compare(

@@ -48,25 +48,37 @@ Producer = Any
 
 
 def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
-    """The files a leader gets on the stick: the catalogue as XLSX and PDF, and the
-    submission letter while the catalogue is a draft or submitted."""
+    """The files a leader gets on the stick: the catalogue as XLSX and PDF (issued by
+    whoever issues it now), and while it is not approved the Centre's tờ trình to the
+    Department and the Department's to the chairman, each with its own copy."""
     form = load_catalogue_form()
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
-    agency = agency_from_settings(values, default_issuer(view))
-    centre = agency_from_settings(values, "centre")
+    issuer = default_issuer(view)
+    agency = agency_from_settings(values, issuer)
 
     def xlsx(path: Path) -> None:
         write_catalogue_xlsx(view, form, path)
 
     def pdf(path: Path) -> None:
-        write_catalogue_pdf(view, form, agency, path)
-
-    def letter(path: Path) -> None:
-        write_submission_letter(view, centre, values, path)
+        write_catalogue_pdf(view, form, agency, path, issuer=issuer)
 
     files: list[tuple[str, Producer]] = [(f"{stem}.xlsx", xlsx), (f"{stem}.pdf", pdf)]
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        files.append((f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf", letter))
+        department = agency_from_settings(values, "department")
+
+        def letter(path: Path) -> None:
+            write_submission_letter(view, agency, values, path, issuer="centre")
+
+        def department_pdf(path: Path) -> None:
+            write_catalogue_pdf(view, form, department, path, issuer="department")
+
+        def department_letter(path: Path) -> None:
+            write_submission_letter(view, department, values, path, issuer="department")
+
+        suffix = f"{view.plan_year} - {view.funding_source}"
+        files.append((f"Tờ trình danh mục {suffix}.pdf", letter))
+        files.append((f"Sở - Danh mục {suffix}.pdf", department_pdf))
+        files.append((f"Sở - Tờ trình danh mục {suffix}.pdf", department_letter))
     return files
 
 
