@@ -26,8 +26,9 @@ from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
-FONT_SIZE = 9.5
-LEADING = 11.5
+# Table text is never smaller than 10 pt (docs/official-documents.md, "Trang in").
+FONT_SIZE = 10
+LEADING = 12
 PAD = 3
 
 
@@ -117,10 +118,32 @@ def table_rows(
     return rows, bold
 
 
-def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
+# The widest amount a money column holds: no amount ever breaks inside its number.
+WIDEST_AMOUNT = "999.999.999.999"
+
+
+def column_widths(form: CatalogueForm, width: float) -> list[float]:
+    """The form's proportions, with every money column at least as wide as the widest
+    amount in bold (totals are bold); text columns give up the difference."""
     columns = form.columns
     scale = width / sum(c.pdf_width for c in columns)
     widths = [c.pdf_width * scale for c in columns]
+    least = stringWidth(WIDEST_AMOUNT, SERIF_BOLD, FONT_SIZE) + 2 * PAD + 1
+    money = [i for i, c in enumerate(columns) if c.kind == "money"]
+    text = [i for i, c in enumerate(columns) if c.kind not in ("money", "index")]
+    extra = sum(max(0.0, least - widths[i]) for i in money)
+    if extra and text:
+        spare = sum(widths[i] for i in text)
+        for i in money:
+            widths[i] = max(widths[i], least)
+        for i in text:
+            widths[i] -= extra * widths[i] / spare
+    return widths
+
+
+def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
+    columns = form.columns
+    widths = column_widths(form, width)
     rows, bold = table_rows(view, form, widths)
     aligns = [
         "RIGHT" if c.kind == "money" else "CENTER" if c.kind == "index" else "LEFT" for c in columns
@@ -129,7 +152,14 @@ def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable
     spans = {row: (span_start, span_end) for row in bold} if span_end > span_start else {}
     look = TableLook(font=SERIF, bold_font=SERIF_BOLD, size=FONT_SIZE, leading=LEADING)
     return RuledTable(
-        rows, widths, look, header_rows=1, bold=frozenset(bold), aligns=aligns, spans=spans
+        rows,
+        widths,
+        look,
+        header_rows=1,
+        bold=frozenset(bold),
+        aligns=aligns,
+        spans=spans,
+        keep_with_next=frozenset(bold[:-1]),  # group rows; the last bold row is the total
     )
 
 
