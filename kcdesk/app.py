@@ -17,6 +17,9 @@ from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.services.setup import first_run as setup
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -123,6 +126,17 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     return result.database
 
 
+def _ask_organisation(ctx: AppContext, parent: QWidget) -> None:
+    """First-run step: the organisation's names, while a letterhead would lack one."""
+    from kcdesk.services.core import organisation
+    from kcdesk.ui.settings.first_run_dialog import OrganisationDialog
+
+    with ctx.db.session() as session:
+        if organisation.is_configured(session):
+            return
+    OrganisationDialog(ctx, parent).exec()
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication
@@ -168,6 +182,8 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
     window.show()
+    if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+        _ask_organisation(ctx, window)
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.worker)
     if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):

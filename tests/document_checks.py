@@ -110,9 +110,12 @@ def split_amounts(source: Path | bytes) -> list[str]:
     for number, text in enumerate(pages_text(source), start=1):
         lines = [line.strip() for line in text.splitlines()]
         for this, following in zip(lines, lines[1:], strict=False):
-            if _BROKEN_END.search(this) and following[:1].isdigit():
-                out.append(f"page {number}: {this!r} / {following!r}")
-            elif _DOT_END.search(this) and _GROUP_START.match(following):
+            if (
+                _BROKEN_END.search(this)
+                and following[:1].isdigit()
+                or _DOT_END.search(this)
+                and _GROUP_START.match(following)
+            ):
                 out.append(f"page {number}: {this!r} / {following!r}")
     return out
 

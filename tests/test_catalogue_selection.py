@@ -25,7 +25,9 @@ S = ProposalStatus
 
 def _show(db_file: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
     capsys.readouterr()
-    assert main(["--db", str(db_file), "catalogue", "show", "--year", "2027", "--json", *extra]) == 0
+    assert (
+        main(["--db", str(db_file), "catalogue", "show", "--year", "2027", "--json", *extra]) == 0
+    )
     return json.loads(capsys.readouterr().out)
 
 

@@ -173,7 +173,9 @@ def test_every_pdf_holds_together(printed: dict[str, Path]) -> None:
     for name, path in sorted(pdfs.items()):
         data = path.read_bytes()
         problems += [f"{name}: {p}" for p in font_problems(data)]
-        problems += [f"{name}: page {n} holds only a closing block" for n in closing_only_pages(data)]
+        problems += [
+            f"{name}: page {n} holds only a closing block" for n in closing_only_pages(data)
+        ]
         problems += [f"{name}: amount split at {s}" for s in split_amounts(data)]
         meta = metadata(data)
         if not meta.get("Title"):

@@ -188,9 +188,7 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     issuer = args.issuer or default_issuer(view)
     if args.pdf:
         agency = agency_from_settings(values, issuer)
-        _write(
-            Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer)
-        )
+        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
         written.append(args.pdf)
     if args.letter:
         sender = agency_from_settings(values, issuer)

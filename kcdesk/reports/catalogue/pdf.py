@@ -20,8 +20,8 @@ from kcdesk.formatting import amount_in_words, format_money, format_official_dat
 from kcdesk.reports.catalogue.table import RuledTable, TableLook
 from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, decision_line, label_span
 from kcdesk.reports.common import official_pdf as op
-from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
 from kcdesk.reports.common.closing import keep_with_last
+from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
 from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
@@ -186,8 +186,10 @@ def reference_line(view: CatalogueView, issuer: Issuer, agency: Agency) -> str:
         return decision_line(view, authority)
     who = agency_display_name(agency)
     if issuer == "centre" and view.letter_no:
-        when = format_official_date(view.letter_date) if view.letter_date else (
-            "ngày …… tháng …… năm ……"
+        when = (
+            format_official_date(view.letter_date)
+            if view.letter_date
+            else ("ngày …… tháng …… năm ……")
         )
         return f"(Kèm theo Tờ trình số {view.letter_no} {when} của {who})"
     blank = f"……/TTr-{agency.abbrev}"

@@ -44,9 +44,7 @@ LEGAL_GROUNDS = (
     "hướng dẫn lập, quản lý, sử dụng kinh phí khuyến công; Thông tư số 64/2024/TT-BTC ngày "
     "28 tháng 8 năm 2024 sửa đổi, bổ sung một số điều của Thông tư số 28/2018/TT-BTC;",
 )
-LOCAL_GOVERNMENT_LAW = (
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
-)
+LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"
 
 
 @dataclass(frozen=True)

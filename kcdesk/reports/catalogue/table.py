@@ -77,9 +77,7 @@ class RuledTable(Flowable):
             bold=frozenset(n for n, i in enumerate(indexes) if i in self.bold),
             aligns=self.aligns,
             spans={n: self.spans[i] for n, i in enumerate(indexes) if i in self.spans},
-            keep_with_next=frozenset(
-                n for n, i in enumerate(indexes) if i in self.keep_with_next
-            ),
+            keep_with_next=frozenset(n for n, i in enumerate(indexes) if i in self.keep_with_next),
             _heights=[self.heights[i] for i in indexes],
         )
 
@@ -93,7 +91,9 @@ class RuledTable(Flowable):
         while end < len(self.rows) and used + self.heights[end] <= avail_height:
             used += self.heights[end]
             end += 1
-        while end < len(self.rows) and end - 1 > self.header_rows and end - 1 in self.keep_with_next:
+        while (
+            end < len(self.rows) and end - 1 > self.header_rows and end - 1 in self.keep_with_next
+        ):
             end -= 1
         if end == self.header_rows or end == len(self.rows):
             return []

@@ -46,7 +46,9 @@ class TableWithClosing(Flowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self._table_size = self.table.wrap(avail_width, avail_height)
         self._sizes = [f.wrap(avail_width, avail_height) for f in self.closing]
-        closing = sum(h + f.getSpaceBefore() for f, (_w, h) in zip(self.closing, self._sizes, strict=True))
+        closing = sum(
+            h + f.getSpaceBefore() for f, (_w, h) in zip(self.closing, self._sizes, strict=True)
+        )
         self.width = avail_width
         self.height = self._table_size[1] + closing
         return self.width, self.height
@@ -93,7 +95,9 @@ class TableWithClosing(Flowable):
             y -= h
 
 
-def keep_with_last(story: list[Flowable], closing: Sequence[Flowable], *, paragraphs: int = 1) -> None:
+def keep_with_last(
+    story: list[Flowable], closing: Sequence[Flowable], *, paragraphs: int = 1
+) -> None:
     """Append ``closing`` to ``story`` kept with its end: the last table's last rows, or
     the last ``paragraphs`` paragraphs (spacers between them come along)."""
     taken: list[Flowable] = []

@@ -159,7 +159,7 @@ def header(
         )
     )
     # build_document names the issuing organisation as the PDF's author from here.
-    table.kcdesk_agency = agency  # type: ignore[attr-defined]
+    table.kcdesk_agency = agency
     top: list[Flowable] = [draft_mark(), Spacer(1, 2 * mm)] if draft else []
     return [*top, table, Spacer(1, 8 * mm)]
 
@@ -300,9 +300,7 @@ def content_width(doc: SimpleDocTemplate) -> float:
 
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
     if doc.author in ("", "kcdesk"):
-        agency = next(
-            (f.kcdesk_agency for f in story if hasattr(f, "kcdesk_agency")), None
-        )
+        agency = next((f.kcdesk_agency for f in story if hasattr(f, "kcdesk_agency")), None)
         if agency is not None:
             doc.author = agency_display_name(agency)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)

@@ -109,10 +109,8 @@ def judge(proposal: Proposal, item: AgendaItem | None, funding_source: str) -> C
     if proposal.status is S.APPRAISED:
         included, reason = _appraisal_verdict(item)
         return Candidate(proposal, included, reason)
-    reason = _OUT_REASONS.get(proposal.status)
-    if reason is None:
-        reason = f"Chưa thẩm định (trạng thái: {proposal.status.label})"
-    return Candidate(proposal, False, reason)
+    fallback = f"Chưa thẩm định (trạng thái: {proposal.status.label})"
+    return Candidate(proposal, False, _OUT_REASONS.get(proposal.status, fallback))
 
 
 def candidates(

@@ -383,9 +383,7 @@ def programme_for(session: Session, plan_year: int) -> ProgrammeRef | None:
     if not province:
         return None
     for programme in session.scalars(
-        select(Programme).where(
-            Programme.start_year <= plan_year, Programme.end_year >= plan_year
-        )
+        select(Programme).where(Programme.start_year <= plan_year, Programme.end_year >= plan_year)
     ):
         if programme.province.strip().lower() == province.lower():
             return ProgrammeRef(

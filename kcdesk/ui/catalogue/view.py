@@ -196,9 +196,7 @@ class CataloguePanel(QWidget):
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
-    def _show(
-        self, result: tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]
-    ) -> None:
+    def _show(self, result: tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]) -> None:
         view, values, judged = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
