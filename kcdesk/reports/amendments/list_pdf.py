@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, LongTable, Spacer
 from kcdesk.formatting import format_date
 from kcdesk.models.amendment import Amendment
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency
 from kcdesk.services.amendments import record as amendments_service
 
@@ -105,15 +106,14 @@ def write_amendment_pdf(
     story.append(table)
     if not lines:
         story.append(op.p("Không có đề nghị nào.", st["body"]))
-    story.append(Spacer(1, 4))
-    story.append(
-        op.signature_block(
-            caption="",
-            post=agency.signer_post,
-            name=agency.signer_name,
-            recipients=["Sở Công Thương", "Lưu: VT"],
-            width=width,
-        )
+    signature = op.signature_block(
+        caption="",
+        post=agency.signer_post,
+        name=agency.signer_name,
+        recipients=["Sở Công Thương", "Lưu: VT"],
+        width=width,
     )
+    # The signature stays with the table's last rows (never alone on a page).
+    keep_with_last(story, [Spacer(1, 4), signature])
     op.build_document(doc, story)
     return path

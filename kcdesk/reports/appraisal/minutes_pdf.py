@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from kcdesk.formatting import amount_in_words, format_money, format_official_date
 from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.reports.appraisal.sheet_data import COUNCIL_NAME, decision_text
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency, agency_from_settings
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import ItemResult, session_results
@@ -121,7 +122,8 @@ def _signatures(s: AppraisalSession, width: float) -> Flowable:
         colWidths=[width / 2, width / 2],
     )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    table.spaceBefore = 6 * mm
+    return table
 
 
 def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flowable]:
@@ -210,7 +212,7 @@ def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flo
             st["body"],
         )
     )
-    out.append(_signatures(s, width))
+    keep_with_last(out, [_signatures(s, width)], paragraphs=2)
     return out
 
 

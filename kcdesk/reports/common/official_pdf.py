@@ -52,7 +52,10 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=4),
         "body_left": _style("body_left", alignment=TA_LEFT, spaceAfter=2),
-        "heading": _style("heading", fontName=SERIF_BOLD, spaceBefore=6, spaceAfter=3),
+        # A heading is never the last line of a page: it goes with what follows.
+        "heading": _style(
+            "heading", fontName=SERIF_BOLD, spaceBefore=6, spaceAfter=3, keepWithNext=1
+        ),
         "title": _style("title", fontName=SERIF_BOLD, fontSize=14, leading=18, alignment=TA_CENTER),
         "subtitle": _style("subtitle", fontName=SERIF_BOLD, alignment=TA_CENTER),
         "centre": _style("centre", alignment=TA_CENTER),

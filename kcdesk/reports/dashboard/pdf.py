@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from kcdesk.formatting import format_date, format_money, format_percent
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.board import PACE_LABELS, Dashboard, MoneyRow
@@ -179,7 +180,11 @@ def budget_table(dashboard: Dashboard, width: float) -> Table:
 
 
 def write_dashboard_pdf(
-    dashboard: Dashboard, agency: Agency, target: Path | BinaryIO | BytesIO
+    dashboard: Dashboard,
+    agency: Agency,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    department: str = "",
 ) -> None:
     """Write the dashboard of ``dashboard`` (already computed) as a landscape PDF."""
     doc = op.document(
@@ -216,6 +221,18 @@ def write_dashboard_pdf(
     if dashboard.warnings:
         story += heading("6. Cảnh báo số liệu của chương trình")
         story += [op.p(f"- {w.message}", st["body_left"]) for w in dashboard.warnings]
+    # A report the Centre sends: signed, with its recipients, kept with the last rows.
+    signature = op.signature_block(
+        caption="",
+        post=agency.signer_post,
+        name=agency.signer_name,
+        recipients=[
+            department or f"Sở Công Thương tỉnh {agency.province}".strip(),
+            f"Lưu: VT, {agency.abbrev}",
+        ],
+        width=width,
+    )
+    keep_with_last(story, [signature])
     op.build_document(doc, story)
 
 

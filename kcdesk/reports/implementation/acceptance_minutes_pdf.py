@@ -11,12 +11,13 @@ from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as pdf
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
@@ -38,9 +39,9 @@ def _signatures(left: str, right: str, post: str, name: str, width: float) -> Fl
         Spacer(1, 20 * mm),
         pdf.p(name or " ", st["sign_name"]),
     ]
-    table = Table([[cell, cell_r]], colWidths=[width / 2, width / 2])
+    table = Table([[cell, cell_r]], colWidths=[width / 2, width / 2], spaceBefore=6 * mm)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return table
 
 
 def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
@@ -138,15 +139,14 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
             st["body"],
         )
     )
-    story.append(
-        _signatures(
-            "ĐẠI DIỆN ĐƠN VỊ THỤ HƯỞNG" if beneficiaries else "ĐẠI DIỆN ĐƠN VỊ PHỐI HỢP",
-            "ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN",
-            agency.signer_post,
-            agency.signer_name,
-            width,
-        )
+    signatures = _signatures(
+        "ĐẠI DIỆN ĐƠN VỊ THỤ HƯỞNG" if beneficiaries else "ĐẠI DIỆN ĐƠN VỊ PHỐI HỢP",
+        "ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN",
+        agency.signer_post,
+        agency.signer_name,
+        width,
     )
+    keep_with_last(story, [signatures], paragraphs=2)
     pdf.build_document(doc, story)
     return buffer.getvalue()
 

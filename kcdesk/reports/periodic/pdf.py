@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable
 
 from kcdesk.formatting import amount_in_words, format_date
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency
 from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -191,15 +192,14 @@ def write_periodic_report_pdf(
     if report.warnings:
         story += heading("III. SỐ LIỆU CHƯƠNG TRÌNH CẦN RÀ SOÁT")
         story += [op.p(f"- {w.message}", st["body_left"]) for w in report.warnings]
-    story.append(
-        op.signature_block(
-            caption="",
-            post=agency.signer_post,
-            name=agency.signer_name,
-            recipients=[department, "Lưu: VT"],
-            width=width,
-        )
+    signature = op.signature_block(
+        caption="",
+        post=agency.signer_post,
+        name=agency.signer_name,
+        recipients=[department, "Lưu: VT"],
+        width=width,
     )
+    keep_with_last(story, [signature], paragraphs=2)
     op.build_document(doc, story)
 
 
