@@ -189,7 +189,11 @@ def test_summary_xlsx_has_formulas_over_member_totals(db: Database, tmp_path: Pa
     assert ws.cell(first, 4).value == 187_000_000
     assert ws.cell(first, 4).number_format == "#,##0"
     assert str(ws.cell(first, 6).value).startswith("=IF(COUNT('Điểm chi tiết'!")
-    assert ws.cell(first, 8).value == "Đạt"  # (100 + 60) / 2 = 80
+    # Rank and result follow the formulas (issue 17 §6), as the average does.
+    assert ws.cell(first, 8).value == (
+        f'=IF(F{first}="","Chưa chấm",IF(F{first}>=G{first},"Đạt","Không đạt"))'
+    )  # (100 + 60) / 2 = 80 ≥ 70: "Đạt" once calculated
+    assert str(ws.cell(first, 1).value).startswith(f'=IF(F{first}="","",RANK(F{first},')
     detail = wb["Điểm chi tiết"]
     rows = [r for r in detail.iter_rows(values_only=True) if r[0] == "ĐA-2027-001"]
     assert [r[1] for r in rows] == ["Nông Văn Hùng", "Hoàng Thị Lan"]

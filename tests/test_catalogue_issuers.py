@@ -68,11 +68,14 @@ def test_three_issuers_three_documents(
         for group in shown["groups"]:
             count = len(group["rows"])
             assert f"{group['numeral']}. " in letter
-            assert f"{count} đề án, kinh phí khuyến công hỗ trợ {format_money(group['support'])}" in (
-                letter
+            assert (
+                f"{count} đề án, kinh phí khuyến công hỗ trợ {format_money(group['support'])}"
+                in (letter)
             )
     for letter in letters:
-        assert "Căn cứ Quyết định số 2036/QĐ-UBND ngày 28/11/2025 của Ủy ban nhân dân tỉnh" in letter
+        assert (
+            "Căn cứ Quyết định số 2036/QĐ-UBND ngày 28/11/2025 của Ủy ban nhân dân tỉnh" in letter
+        )
         assert "Nghị định số 235/2025/NĐ-CP" in letter and "Thông tư số 64/2024/TT-BTC" in letter
     assert amount_in_words(support) in texts["committee"][1]
 

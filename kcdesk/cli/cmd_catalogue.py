@@ -176,16 +176,17 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     form = load_catalogue_form()
     written: list[str] = []
-    if args.xlsx:
-
-        def xlsx(handle: BinaryIO) -> None:
-            write_catalogue_xlsx(view, form, handle)
-
-        _write(Path(args.xlsx), xlsx)
-        written.append(args.xlsx)
     # The same issuer for the catalogue and its letter: the Centre's copy goes with its
     # tờ trình, the Department's with its own, the chairman's is the decision's appendix.
     issuer = args.issuer or default_issuer(view)
+    if args.xlsx:
+        xlsx_agency = agency_from_settings(values, issuer)
+
+        def xlsx(handle: BinaryIO) -> None:
+            write_catalogue_xlsx(view, form, handle, agency=xlsx_agency, issuer=issuer)
+
+        _write(Path(args.xlsx), xlsx)
+        written.append(args.xlsx)
     if args.pdf:
         agency = agency_from_settings(values, issuer)
         _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))

@@ -1,5 +1,8 @@
 """Danh mục đề án khuyến công as an ND 30/2020 PDF (landscape A4).
 
+``default_issuer``, ``is_draft`` and ``reference_line`` live in ``wording`` (shared with
+the XLSX) and are re-exported here.
+
 The agency header, the title and the decision reference, the table with group
 subtotals and the grand total, the total support in words, and the signature
 block. Table text is wrapped once with the font's metrics into plain multi-line
@@ -16,18 +19,21 @@ from typing import BinaryIO
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
-from kcdesk.formatting import amount_in_words, format_money, format_official_date
+from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports.catalogue.table import RuledTable, TableLook
-from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, decision_line, label_span
+from kcdesk.reports.catalogue.wording import default_issuer, is_draft, reference_line
+from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, label_span
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
-from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
+from kcdesk.reports.common.org import Agency, Issuer
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
 # Table text is never smaller than 10 pt (docs/official-documents.md, "Trang in").
 FONT_SIZE = 10
+
+__all__ = ["default_issuer", "is_draft", "reference_line", "write_catalogue_pdf"]
 LEADING = 12
 PAD = 3
 
@@ -161,39 +167,6 @@ def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable
         spans=spans,
         keep_with_next=frozenset(bold[:-1]),  # group rows; the last bold row is the total
     )
-
-
-def default_issuer(view: CatalogueView) -> Issuer:
-    """The committee signs an approved catalogue; the Centre sends a draft."""
-    return "committee" if view.state.value in ("approved", "amended") else "centre"
-
-
-def is_draft(view: CatalogueView) -> bool:
-    """Not approved yet: every copy says "DỰ THẢO"."""
-    return view.state.value not in ("approved", "amended")
-
-
-def reference_line(view: CatalogueView, issuer: Issuer, agency: Agency) -> str:
-    """What the catalogue is attached to (NĐ 30/2020, Phụ lục I: an appendix has no
-    "Số:" of its own; it names the document it goes with).
-
-    The Centre's and the Department's copies go with their tờ trình; the
-    chairman's is the appendix of the approval decision. A Centre's copy never
-    carries the province's decision number.
-    """
-    if issuer == "committee":
-        authority = f"Chủ tịch Ủy ban nhân dân tỉnh {agency.province}".strip()
-        return decision_line(view, authority)
-    who = agency_display_name(agency)
-    if issuer == "centre" and view.letter_no:
-        when = (
-            format_official_date(view.letter_date)
-            if view.letter_date
-            else ("ngày …… tháng …… năm ……")
-        )
-        return f"(Kèm theo Tờ trình số {view.letter_no} {when} của {who})"
-    blank = f"……/TTr-{agency.abbrev}"
-    return f"(Kèm theo Tờ trình số {blank} ngày …… tháng …… năm …… của {who})"
 
 
 def write_catalogue_pdf(

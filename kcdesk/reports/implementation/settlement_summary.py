@@ -26,6 +26,7 @@ from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.implementation.progress import CHUNK, TRACKED
@@ -230,6 +231,7 @@ def write_xlsx(summary: Summary, target: Path) -> Path:
             cell.number_format = xs.MONEY_FORMAT
             cell.font = xs.BOLD
     xs.print_setup(ws, header)
+    finish_workbook(wb)
 
     # openpyxl seeks while zipping: build in memory, then write atomically.
     buffer = BytesIO()

@@ -57,7 +57,7 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     agency = agency_from_settings(values, issuer)
 
     def xlsx(path: Path) -> None:
-        write_catalogue_xlsx(view, form, path)
+        write_catalogue_xlsx(view, form, path, agency=agency, issuer=issuer)
 
     def pdf(path: Path) -> None:
         write_catalogue_pdf(view, form, agency, path, issuer=issuer)
