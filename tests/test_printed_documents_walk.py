@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kcdesk.cli.main import main
+from kcdesk.reports.common.xlsx_print import lines_needed
 from tests.document_checks import closing_only_pages, font_problems, metadata, split_amounts
 
 if TYPE_CHECKING:
@@ -187,11 +188,36 @@ def test_every_pdf_holds_together(printed: dict[str, Path]) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_every_xlsx_opens_with_its_rows(printed: dict[str, Path]) -> None:
+def test_every_xlsx_prints(printed: dict[str, Path]) -> None:
+    """Row heights for wrapped text, page numbers at the top from page 2, recalculation
+    on open (the programme's XLSX is an import template, not a printed document)."""
+    problems: list[str] = []
     for name, path in sorted(printed.items()):
-        if not name.endswith(".xlsx"):
+        if not name.endswith(".xlsx") or name.startswith("programme-"):
             continue
         workbook = load_workbook(path)
-        assert workbook.calculation.fullCalcOnLoad, name
+        if not workbook.calculation.fullCalcOnLoad:
+            problems.append(f"{name}: no full calculation on load")
         for ws in workbook.worksheets:
-            assert ws.max_row >= 1, name
+            if ws.oddHeader.center.text != "&P" or not ws.HeaderFooter.differentFirst:
+                problems.append(f"{name}/{ws.title}: no page number at the top from page 2")
+            widths = {letter: d.width for letter, d in ws.column_dimensions.items() if d.width}
+            merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+            for row in ws.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if not isinstance(value, str) or not cell.alignment.wrap_text:
+                        continue
+                    if (cell.row, cell.column) in merged or value.startswith("="):
+                        continue
+                    width = widths.get(cell.column_letter, 8.43)
+                    lines = lines_needed(value, width, float(cell.font.sz or 11))
+                    if lines < 2:
+                        continue
+                    height = ws.row_dimensions[cell.row].height
+                    if height is None or height < lines * float(cell.font.sz or 11):
+                        problems.append(
+                            f"{name}/{ws.title}!{cell.coordinate}: {lines} lines of text in a "
+                            f"row {height} pt high"
+                        )
+    assert not problems, "\n".join(problems[:40])
