@@ -74,7 +74,9 @@ class SheetBuilder:
             agency_name=COUNCIL_NAME,
             place_date=self.place_date,
             title=spec.sheet_title,
-            note=spec.note if spec.default_scale else "",
+            # A default scale's note ("not the official scale yet") belongs in Settings,
+            # not on a sheet a council member signs; a set's own note is printed.
+            note=spec.note if not spec.default_scale else "",
             council=self.s.name,
             decision=self.decision,
             member_name=member.name,
@@ -82,7 +84,7 @@ class SheetBuilder:
             member_role=member.role.label,
             proposal_code=p.code,
             proposal_title=p.title,
-            beneficiary=facility_names(p) or p.implementing_unit,
+            beneficiary=facility_names(p),  # blank when the proposal has none
             activity=activity.label if activity else p.activity,
             support=f"{format_money(p.support)} đồng",
             criteria=tuple(
