@@ -92,3 +92,71 @@ def test_appraisal_sheets_carry_no_internal_note(demo_db: Database, tmp_path: Pa
 
     averages = re.findall(r"\b\d{2,3},\d{2}\b", pdf_text(minutes))
     assert averages, "averages print with two decimals and a comma"
+
+
+def _accept(db: Database, *, achieved_delta: int, result: str, later_payment: bool) -> bytes:
+    from datetime import date
+
+    from kcdesk.models.implementation import DisbursementKind
+    from kcdesk.reports.implementation.acceptance_minutes_pdf import minutes_bytes
+    from kcdesk.services.implementation import acceptance, money
+    from kcdesk.services.implementation import progress as impl
+    from kcdesk.services.security.actor import SYSTEM
+    from tests.implementation_support import all_evidence, make_proposal
+
+    with db.session() as s:
+        p = make_proposal(s, code="ĐA-2026-001", approved=120_000_000)
+        money.add_disbursement(
+            s, SYSTEM, p, kind=DisbursementKind.ADVANCE, amount=50_000_000, paid_on=date(2026, 4, 1)
+        )
+        impl.start(s, SYSTEM, p)
+        all_evidence(s, p)
+        acceptance.record_acceptance(
+            s,
+            SYSTEM,
+            p,
+            accepted_on=date(2026, 11, 5),
+            minutes_no="12/BB-NT",
+            participants=[
+                "Nguyễn Văn Đức — Phó Giám đốc, Trung tâm Khuyến công",
+                "Hà Thị Mai — Chủ nhiệm, HTX Mây tre đan Phú Hòa",
+                "Lò Văn Pấng — Công chức, UBND xã Phú Hòa",
+            ],
+            result=result,
+            achieved={o.measure: max(0, o.planned + achieved_delta) for o in p.outputs},
+        )
+        if later_payment:
+            money.add_disbursement(
+                s,
+                SYSTEM,
+                p,
+                kind=DisbursementKind.SETTLEMENT,
+                amount=70_000_000,
+                paid_on=date(2026, 12, 20),
+            )
+        return minutes_bytes(s, p)
+
+
+def test_acceptance_minutes_state_what_was_true_that_day(db: Database) -> None:
+    text = pdf_text(_accept(db, achieved_delta=0, result="Đạt yêu cầu.", later_payment=True))
+    # The payment of 20/12 came after the minutes of 05/11: not in them.
+    assert "Đến ngày 05/11/2026: đã tạm ứng 50.000.000 đồng; đã thanh toán 0 đồng" in text
+    # Every person present: named with their post, and a signature cell each.
+    for name in ("Nguyễn Văn Đức", "Hà Thị Mai", "Lò Văn Pấng"):
+        assert f"Ông/Bà {name} —" in text
+        assert name in text.split("VI. KẾT LUẬN")[1]
+    assert "CHỦ NHIỆM" in text.split("VI. KẾT LUẬN")[1]
+    # The minutes do not list themselves as evidence.
+    assert "Biên bản nghiệm thu cơ sở" not in text.split("IV.")[1].split("V. KINH PHÍ")[0]
+
+
+def test_acceptance_never_concludes_pass_below_plan_without_reason(db: Database) -> None:
+    text = pdf_text(_accept(db, achieved_delta=-1, result="Đạt yêu cầu.", later_payment=False))
+    assert "Các kết quả thấp hơn kế hoạch:" in text
+    assert "Chưa kết luận đạt" in text and "Đạt yêu cầu." not in text
+
+
+def test_acceptance_below_plan_with_the_councils_reason(db: Database) -> None:
+    result = "Đạt yêu cầu; lý do: số học viên giảm vì mưa lũ, Hội đồng chấp nhận."
+    text = pdf_text(_accept(db, achieved_delta=-1, result=result, later_payment=False))
+    assert result in text and "Chưa kết luận đạt" not in text
