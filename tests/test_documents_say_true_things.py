@@ -160,3 +160,14 @@ def test_acceptance_below_plan_with_the_councils_reason(db: Database) -> None:
     result = "Đạt yêu cầu; lý do: số học viên giảm vì mưa lũ, Hội đồng chấp nhận."
     text = pdf_text(_accept(db, achieved_delta=-1, result=result, later_payment=False))
     assert result in text and "Chưa kết luận đạt" not in text
+
+
+def test_programme_total_is_the_sum_of_its_rows(demo_db: Database, tmp_path: Path) -> None:
+    out = tmp_path / "tien-do.pdf"
+    args = ["--db", str(tmp_path / "demo.sqlite"), "dashboard", "--programme", "KH-2026-2030"]
+    assert main([*args, "--pdf", str(out), "--today", "2026-12-31"]) == 0
+    text = pdf_text(out)
+    assert "Tổng cộng 36.383.300.000" in text
+    assert "Tổng kinh phí ghi trong quyết định phê duyệt chương trình 36.383.000.000" in text
+    # Signed, with its recipients (issue 17 §4).
+    assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text

@@ -170,13 +170,32 @@ def budget_table(dashboard: Dashboard, width: float) -> Table:
         rows.append(
             cells(["Nguồn khác", money(b.planned_other), "", ""], ["cell", *["cell_right"] * 3])
         )
+    # "Tổng cộng" is the sum of the rows above it; the decision's own total, when it
+    # differs (Khánh Hòa: 36.383.300.000 by sources, 36.383.000.000 stated), has its
+    # own labelled row instead of silently replacing the sum.
+    parts = [b.planned_national, b.planned_local, b.planned_other]
+    known = [v for v in parts if v is not None]
+    planned_sum = sum(known) if known else b.planned
     rows.append(
         cells(
-            ["Tổng cộng", money(b.planned), money(b.approved_support), money(b.disbursed)],
+            ["Tổng cộng", money(planned_sum), money(b.approved_support), money(b.disbursed)],
             ["cell_bold", *["cell_bold_right"] * 3],
         )
     )
-    return grid(rows, [width * f for f in (0.4, 0.2, 0.2, 0.2)], bold_rows=[len(rows) - 1])
+    bold = [len(rows) - 1]
+    if known and b.planned is not None and b.planned != planned_sum:
+        rows.append(
+            cells(
+                [
+                    "Tổng kinh phí ghi trong quyết định phê duyệt chương trình",
+                    money(b.planned),
+                    "",
+                    "",
+                ],
+                ["cell", *["cell_right"] * 3],
+            )
+        )
+    return grid(rows, [width * f for f in (0.4, 0.2, 0.2, 0.2)], bold_rows=bold)
 
 
 def write_dashboard_pdf(
