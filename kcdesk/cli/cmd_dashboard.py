@@ -16,6 +16,7 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import drill as dashboard_drill
 from kcdesk.services.dashboard import periodic as dashboard_period
+from kcdesk.services.dashboard import report_text
 from kcdesk.services.programmes import store as programmes
 
 
@@ -79,8 +80,21 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.pdf and not args.xlsx:
         raise UserError("Cần ít nhất một tệp kết quả: --pdf TỆP hoặc --xlsx TỆP.")
     start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    typed: dict[str, str] = {}
+    for item in args.text or []:
+        section, sep, text = item.partition("=")
+        if not sep:
+            raise UserError(
+                f"--text «{item}»: viết MỤC=NỘI DUNG, mục là một trong: "
+                f"{', '.join(report_text.SECTIONS)}."
+            )
+        typed[section.strip()] = text
     with ctx.db.session() as session:
         report = dashboard_period.compute_period(session, args.programme, start, end)
+        if typed:
+            # Kept with the report: printing it again prints them again.
+            report_text.save_texts(session, ctx.actor, args.programme, start, end, typed)
+        texts = report_text.get_texts(session, args.programme, start, end)
     agency, department = _agency(ctx)
     if args.pdf:
         from kcdesk.reports.periodic.pdf import save_periodic_report_pdf
@@ -92,6 +106,7 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
             Path(args.pdf),
             when=when,
             department=department,
+            texts=texts,
         )
         ctx.say(f"Đã ghi {args.pdf}")
     if args.xlsx:
@@ -168,6 +183,13 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--pdf", metavar="TỆP")
     p.add_argument("--xlsx", metavar="TỆP")
     p.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: để trống)")
+    p.add_argument(
+        "--text",
+        action="append",
+        metavar="MỤC=NỘI_DUNG",
+        help="nội dung người viết, lưu cùng báo cáo: ket_qua, ton_tai, nguyen_nhan, "
+        "phuong_huong, kien_nghi (lặp lại được)",
+    )
 
     registry.group("programme", "chương trình khuyến công và chỉ tiêu")
     p = registry.subcommand(
