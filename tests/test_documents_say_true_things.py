@@ -171,3 +171,10 @@ def test_programme_total_is_the_sum_of_its_rows(demo_db: Database, tmp_path: Pat
     assert "Tổng kinh phí ghi trong quyết định phê duyệt chương trình 36.383.000.000" in text
     # Signed, with its recipients (issue 17 §4).
     assert "Nơi nhận:" in text and "GIÁM ĐỐC" in text
+
+
+def test_one_year_view_says_what_it_compares_with(demo_db: Database, tmp_path: Path) -> None:
+    out = tmp_path / "nam.pdf"
+    args = ["--db", str(tmp_path / "demo.sqlite"), "dashboard", "--programme", "CB-2026-2030"]
+    assert main([*args, "--year", "2026", "--pdf", str(out), "--today", "2026-12-31"]) == 0
+    assert "so với chỉ tiêu cả giai đoạn" in pdf_text(out)

@@ -223,7 +223,14 @@ def write_dashboard_pdf(
             f"Số liệu {scope}, tính đến ngày {format_date(dashboard.today)}. Thời gian đã qua "
             f"của giai đoạn: {percent(dashboard.expected_share)}. «Đã phê duyệt»: đề án trong "
             "danh mục đã được phê duyệt (kể cả đang thực hiện, đã nghiệm thu, quyết toán); "
-            "«Đã thực hiện»: đề án đã nghiệm thu hoặc quyết toán.",
+            "«Đã thực hiện»: đề án đã nghiệm thu hoặc quyết toán."
+            + (
+                f" Chỉ tiêu so sánh là chỉ tiêu của cả giai đoạn {dashboard.start_year}-"
+                f"{dashboard.end_year}: chương trình không chia chỉ tiêu theo năm, nên số "
+                f"của năm {dashboard.year} được so với chỉ tiêu cả giai đoạn."
+                if dashboard.year
+                else ""
+            ),
             st["body"],
         ),
         *heading("1. Chỉ tiêu của chương trình"),
