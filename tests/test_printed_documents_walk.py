@@ -190,10 +190,10 @@ def test_every_pdf_holds_together(printed: dict[str, Path]) -> None:
 
 def test_every_xlsx_prints(printed: dict[str, Path]) -> None:
     """Row heights for wrapped text, page numbers at the top from page 2, recalculation
-    on open (the programme's XLSX is an import template, not a printed document)."""
+    on open."""
     problems: list[str] = []
     for name, path in sorted(printed.items()):
-        if not name.endswith(".xlsx") or name.startswith("programme-"):
+        if not name.endswith(".xlsx"):
             continue
         workbook = load_workbook(path)
         if not workbook.calculation.fullCalcOnLoad:

@@ -135,9 +135,16 @@ def _export_xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with ctx.db.session() as session:
         spec = programmes.to_spec(programmes.get_programme(session, args.code))
+    from kcdesk.reports.common.xlsx_print import finish_xlsx_bytes
+    from kcdesk.services.programmes.xlsx import PROGRAMME_SHEET, TARGET_SHEET
+
     buffer = io.BytesIO()
     write_programme_xlsx(spec, buffer)
-    atomic_write_bytes(Path(args.file), buffer.getvalue())
+    # Printable too: long names wrap with the row heights they need, pages numbered.
+    data = finish_xlsx_bytes(
+        buffer.getvalue(), wrap_columns={PROGRAMME_SHEET: ("B",), TARGET_SHEET: ("B", "C", "F")}
+    )
+    atomic_write_bytes(Path(args.file), data)
     ctx.say(f"Đã ghi {args.file}")
     return 0
 

@@ -91,3 +91,28 @@ def finish_workbook(wb: Workbook) -> None:
             fit_row_heights(ws)
             page_numbers_from_two(ws)
     wb.calculation.fullCalcOnLoad = True
+
+
+def finish_xlsx_bytes(
+    data: bytes, *, wrap_columns: dict[str, tuple[str, ...]] | None = None
+) -> bytes:
+    """``finish_workbook`` for a workbook written elsewhere (the programme's template,
+    written by its service): wrap the long-text columns given per sheet, fit, save."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment
+
+    wb = load_workbook(BytesIO(data))
+    for title, letters in (wrap_columns or {}).items():
+        if title not in wb.sheetnames:
+            continue
+        ws = wb[title]
+        for letter in letters:
+            for cell in ws[letter]:
+                if isinstance(cell.value, str):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    finish_workbook(wb)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
