@@ -22,6 +22,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Paragraph,
     SimpleDocTemplate,
@@ -52,10 +53,7 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "body": _style("body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=4),
         "body_left": _style("body_left", alignment=TA_LEFT, spaceAfter=2),
-        # A heading is never the last line of a page: it goes with what follows.
-        "heading": _style(
-            "heading", fontName=SERIF_BOLD, spaceBefore=6, spaceAfter=3, keepWithNext=1
-        ),
+        "heading": _style("heading", fontName=SERIF_BOLD, spaceBefore=6, spaceAfter=3),
         "title": _style("title", fontName=SERIF_BOLD, fontSize=14, leading=18, alignment=TA_CENTER),
         "subtitle": _style("subtitle", fontName=SERIF_BOLD, alignment=TA_CENTER),
         "centre": _style("centre", alignment=TA_CENTER),
@@ -301,7 +299,24 @@ def content_width(doc: SimpleDocTemplate) -> float:
     return float(doc.width) - 12
 
 
+# A heading needs this much room under it on its page, or it starts the next page: it
+# is never the last line of a page. (keepWithNext would move a whole table that does
+# not fit what is left, leaving half a page empty.)
+HEADING_ROOM = 35 * mm
+
+
+def _headings_kept(story: list[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None)
+        if isinstance(flowable, Paragraph) and getattr(style, "name", "") == "heading":
+            out.append(CondPageBreak(HEADING_ROOM))
+        out.append(flowable)
+    return out
+
+
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
+    story = _headings_kept(story)
     if doc.author in ("", "kcdesk"):
         agency = next((f.kcdesk_agency for f in story if hasattr(f, "kcdesk_agency")), None)
         if agency is not None:
