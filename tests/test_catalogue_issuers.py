@@ -97,3 +97,41 @@ def test_approved_catalogue_is_the_decisions_appendix(demo_db: Database, tmp_pat
     assert "1875/QĐ-UBND" not in catalogue and "1875/QĐ-UBND" not in letter
     assert "Kèm theo Tờ trình số 45/TTr-TTKC&XTTM" in catalogue
     assert "Số: 45/TTr-TTKC&XTTM" in letter
+
+
+def test_amended_catalogue_shows_what_changed(
+    demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from kcdesk.models import Proposal, ProposalStatus
+
+    db = tmp_path / "demo.sqlite"
+    base = ["--db", str(db)]
+    assert main([*base, "catalogue", "submit", "--year", "2026"]) == 0
+    decision = ["--decision-no", "1875/QĐ-UBND", "--decision-date", "28/10/2025"]
+    assert main([*base, "catalogue", "approve", "--year", "2026", *decision]) == 0
+    with demo_db.session() as s:
+        p = s.scalars(
+            select(Proposal).where(
+                Proposal.plan_year == 2026,
+                Proposal.status == ProposalStatus.IMPLEMENTING,
+                Proposal.funding_source == "dia_phuong",
+            )
+        ).first()
+        assert p is not None
+        code = p.code
+    amend = ["proposal", "amend", code, "--set", "end_month=2026-12", "--reason", "Lùi thời gian"]
+    assert main([*base, *amend]) == 0
+    decide = ["proposal", "decide", code, "1", "--approve", "--decision", "88/QĐ-SCT"]
+    assert main([*base, *decide, "--decision-date", "2026-08-10"]) == 0
+    capsys.readouterr()
+    assert main([*base, "catalogue", "show", "--year", "2026", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["state"] == "amended" and shown["approved_version"] == 2
+    assert any(code in line and "12/2026" in line for line in shown["changes_since_approval"])
+    pdf = tmp_path / "dm-sua.pdf"
+    assert main([*base, "catalogue", "export", "--year", "2026", "--pdf", str(pdf)]) == 0
+    text = pdf_text(pdf)
+    assert "Những thay đổi so với danh mục đã phê duyệt (phiên bản 2):" in text
+    assert f"Điều chỉnh {code}: Thời gian thực hiện:" in text

@@ -116,6 +116,8 @@ def view_dict(view: CatalogueView) -> dict[str, object]:
         "versions": list(view.versions),
         "count": view.count,
         "totals": view.totals(),
+        "approved_version": view.approved_version,
+        "changes_since_approval": list(view.changes_since_approval),
         "groups": [
             {
                 "numeral": g.numeral,

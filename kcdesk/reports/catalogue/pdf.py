@@ -193,6 +193,14 @@ def write_catalogue_pdf(
         story.append(op.p("Phụ lục", st["subtitle"]))
     story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
     story.append(op.p(reference_line(view, issuer, agency), st["italic_centre"]))
+    if view.changes_since_approval:
+        story.append(
+            op.p(
+                f"Những thay đổi so với danh mục đã phê duyệt (phiên bản {view.approved_version}):",
+                st["body_left"],
+            )
+        )
+        story += [op.p(f"- {line}.", st["body_left"]) for line in view.changes_since_approval]
     story.append(op.p(form.unit_note, st["small_italic"]))
     story.append(Spacer(1, 2))
     story.append(_table(view, form, width))

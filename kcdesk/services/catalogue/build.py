@@ -139,6 +139,10 @@ class CatalogueView:
     letter_date: date | None = None
     versions: tuple[int, ...] = field(default=())
     programme: ProgrammeRef | None = None
+    # An amended version says what changed against the approved one, never silently:
+    # the approved version's number and one line per added, removed or changed row.
+    approved_version: int | None = None
+    changes_since_approval: tuple[str, ...] = ()
 
     @property
     def entries(self) -> list[Entry]:

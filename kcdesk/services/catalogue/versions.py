@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kcdesk.formatting import format_money
 from kcdesk.models import Programme, Proposal
 from kcdesk.models.catalogue import Catalogue, CatalogueState, CatalogueVersion
 from kcdesk.services.catalogue.build import (
@@ -27,7 +28,7 @@ from kcdesk.services.catalogue.build import (
     row_from_entry,
     source_label,
 )
-from kcdesk.services.catalogue.compare import RowDiff, compare_entries
+from kcdesk.services.catalogue.compare import FIELD_LABELS, RowDiff, compare_entries
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import NotFoundError, ValidationError
 from kcdesk.services.forms.load import load_funding_sources
@@ -359,6 +360,7 @@ def view(
         if chosen is not None
         else live_entries(session, plan_year, funding_source)
     )
+    since = _since_approval(catalogue, chosen)
     return CatalogueView(
         plan_year=plan_year,
         funding_source=funding_source,
@@ -373,7 +375,38 @@ def view(
         letter_date=catalogue.letter_date if catalogue else None,
         versions=tuple(v.number for v in catalogue.versions) if catalogue else (),
         programme=programme_for(session, plan_year),
+        approved_version=since[0],
+        changes_since_approval=since[1],
     )
+
+
+def _since_approval(
+    catalogue: Catalogue | None, chosen: CatalogueVersion | None
+) -> tuple[int | None, tuple[str, ...]]:
+    """For an amended version: the approved version it departs from and what changed."""
+    if catalogue is None or chosen is None or chosen.kind != "amended":
+        return None, ()
+    approved = [v for v in catalogue.versions if v.kind == "approved" and v.number < chosen.number]
+    if not approved:
+        return None, ()
+    base = approved[-1]
+    lines = []
+    for d in compare_entries(version_entries(base), version_entries(chosen)):
+        if d.kind == "added":
+            lines.append(f"Bổ sung: {d.proposal_code} — {d.title}")
+        elif d.kind == "removed":
+            lines.append(f"Ngừng, đưa ra khỏi danh mục: {d.proposal_code} — {d.title}")
+        elif d.kind == "changed":
+            parts = [
+                f"{FIELD_LABELS.get(name, name)}: {_shown(old)} → {_shown(new)}"
+                for name, (old, new) in d.changes.items()
+            ]
+            lines.append(f"Điều chỉnh {d.proposal_code}: " + "; ".join(parts))
+    return base.number, tuple(lines)
+
+
+def _shown(value: str | int) -> str:
+    return format_money(value) if isinstance(value, int) else (value or "—")
 
 
 def programme_for(session: Session, plan_year: int) -> ProgrammeRef | None:
