@@ -67,3 +67,39 @@ def test_sections_typed_once_printed_again(
     assert _periodic(db, tmp_path / "x.pdf", "--text", "khac=...") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ket_qua" in err
+
+
+def test_typed_in_the_app_and_printed(qtbot, demo_db: Database, tmp_path: Path) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from kcdesk.services.dashboard import report_text
+    from kcdesk.services.security.actor import SYSTEM
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.dashboard.view import DashboardView
+
+    ctx = AppContext(demo_db, SYSTEM)
+    view = DashboardView(ctx)
+    qtbot.addWidget(view)
+    view.select_programme("CB-2026-2030")
+    qtbot.waitUntil(lambda: view.current is not None, timeout=10_000)
+    view.periodic_button.click()
+    dialog = view.periodic_dialog
+    assert dialog is not None
+    dialog.texts["ton_tai"].setPlainText("Một số cơ sở chậm đối ứng vốn.")
+    dialog.texts["kien_nghi"].setPlainText("Đề nghị tăng kinh phí cho chuyển đổi số.")
+    target = tmp_path / "bao-cao.pdf"
+    dialog.save_and_print(target)
+    qtbot.waitUntil(lambda: dialog.last_pdf is not None, timeout=30_000)
+    text = pdf_text(target)
+    assert "Một số cơ sở chậm đối ứng vốn." in text
+    assert "Đề nghị tăng kinh phí cho chuyển đổi số." in text
+    start, end = dialog.period()
+    with demo_db.session() as s:
+        saved = report_text.get_texts(s, "CB-2026-2030", start, end)
+    assert saved["ton_tai"] == "Một số cơ sở chậm đối ứng vốn."
+    # Opening the same period again shows what was typed.
+    dialog.texts["ton_tai"].setPlainText("")
+    dialog.load()
+    assert dialog.texts["ton_tai"].toPlainText() == "Một số cơ sở chậm đối ứng vốn."
+    assert start == date(start.year, 1, 1)
+    ctx.worker.wait()
