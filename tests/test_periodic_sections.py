@@ -56,6 +56,16 @@ def test_sections_typed_once_printed_again(
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
+    # The spreadsheet carries the same typed sections, rows tall enough to print them.
+    from openpyxl import load_workbook
+
+    xlsx = tmp_path / "bao-cao.xlsx"
+    args = ["--programme", "CB-2026-2030", "--from", "2026-01-01", "--to", "2026-06-30"]
+    assert main(["--db", str(db), "report", "periodic", *args, "--xlsx", str(xlsx)]) == 0
+    sheet = load_workbook(xlsx)["Đánh giá, kiến nghị"]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert cells["Tồn tại, hạn chế"] == "Giải ngân chậm ở các đề án máy móc thiết bị."
+    assert cells["Kiến nghị, đề xuất"].startswith("Đề nghị Sở Công Thương")
     assert closing_only_pages(again.read_bytes()) == []
     # Another period has its own (empty) sections.
     other = tmp_path / "bao-cao-nam.pdf"

@@ -112,7 +112,7 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.xlsx:
         from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
 
-        save_periodic_report_xlsx(report, Path(args.xlsx))
+        save_periodic_report_xlsx(report, Path(args.xlsx), texts=texts)
         ctx.say(f"Đã ghi {args.xlsx}")
     return 0
 
