@@ -17,8 +17,9 @@ from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.services.setup import first_run as setup
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
+    from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.background_lane import BackgroundLane
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,17 @@ def _check_location(db_arg: str | None, demo: bool) -> bool:
     return True
 
 
+def _ask_organisation(ctx: AppContext, parent: QWidget) -> None:
+    """First-run step: the organisation's names, while a letterhead would lack one."""
+    from kcdesk.services.core import organisation
+    from kcdesk.ui.settings.first_run_dialog import OrganisationDialog
+
+    with ctx.db.session() as session:
+        if organisation.is_configured(session):
+            return
+    OrganisationDialog(ctx, parent).exec()
+
+
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
     setup_logging()
     from PySide6.QtWidgets import QApplication
@@ -222,6 +234,8 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     window = MainWindow(ctx, demo=demo)
     window.show()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
+    if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+        _ask_organisation(ctx, window)
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.background)
     if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):

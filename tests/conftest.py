@@ -38,6 +38,8 @@ def db(db_path: Path) -> Iterator[Database]:
 
     database = open_database(db_path, create=True)
     setup.init_database(database)
+    # Documents print only for a set organisation (issue 17): the demo's Cao Bằng one.
+    setup.set_demo_organisation(database)
     yield database
     database.dispose()
 

@@ -50,6 +50,9 @@ class Pair:
 def make_pair(tmp_path: Path, office_code: str = OFFICE) -> Pair:
     centre = open_database(tmp_path / "Trung tâm.sqlite", create=True)
     setup.init_database(centre)
+    # The Centre's organisation is set (no province is a default since issue 17); the
+    # office takes the province from the key file when it joins.
+    setup.set_demo_organisation(centre)
     key_file = tmp_path / "khóa-đơn-vị.json"
     with centre.session() as s:
         key = keys.add_office(s, SYSTEM, office_code, "UBND xã Hưng Đạo")

@@ -37,7 +37,6 @@ def test_prefilled_sheet_carries_everything_a_member_needs(db: Database, tmp_pat
         "Độc lập - Tự do - Hạnh phúc",
         "Cao Bằng, ngày 20 tháng 9 năm 2026",  # ND 30: no zero before month 9
         "PHIẾU ĐÁNH GIÁ THẨM ĐỊNH ĐỀ ÁN KHUYẾN CÔNG",
-        "Thang điểm mặc định",
         "Quyết định số 245/QĐ-SCT ngày 05/09/2026",
         "Nông Văn Hùng",
         "ĐA-2027-001 — Hỗ trợ máy sao chè cho Hợp tác xã Chè Đại Từ",
@@ -52,6 +51,8 @@ def test_prefilled_sheet_carries_everything_a_member_needs(db: Database, tmp_pat
         "(Ký, ghi rõ họ tên)",
     ):
         assert expected in first, expected
+    # The default scale's internal note belongs in Settings, not on a signed sheet.
+    assert "chưa có thang điểm chính thức" not in first and "Thang điểm mặc định" not in first
     assert {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"} <= {
         name.split("+")[-1] for name in embedded_fonts(target)
     }
@@ -159,8 +160,9 @@ def test_minutes_show_results_and_both_signatures(db: Database, tmp_path: Path) 
         "Căn cứ Quyết định số 245/QĐ-SCT ngày 05/09/2026",
         "Nông Văn Hùng, Phó Giám đốc Sở Công Thương — Chủ tịch Hội đồng",
         "III. KẾT QUẢ THẨM ĐỊNH",
-        "86 Đạt Đề nghị hỗ trợ",
-        "45 Không đạt Không đề nghị hỗ trợ",
+        # Averages in one format: two decimals, decimal comma (issue 17 §4).
+        "86,00 Đạt Đề nghị hỗ trợ",
+        "45,00 Không đạt Không đề nghị hỗ trợ",
         "Chưa chấm",
         "1 đề án đạt, 1 đề án không đạt, 1 đề án chưa chấm",
         "187.000.000 đồng",
@@ -189,7 +191,11 @@ def test_summary_xlsx_has_formulas_over_member_totals(db: Database, tmp_path: Pa
     assert ws.cell(first, 4).value == 187_000_000
     assert ws.cell(first, 4).number_format == "#,##0"
     assert str(ws.cell(first, 6).value).startswith("=IF(COUNT('Điểm chi tiết'!")
-    assert ws.cell(first, 8).value == "Đạt"  # (100 + 60) / 2 = 80
+    # Rank and result follow the formulas (issue 17 §6), as the average does.
+    assert ws.cell(first, 8).value == (
+        f'=IF(F{first}="","Chưa chấm",IF(F{first}>=G{first},"Đạt","Không đạt"))'
+    )  # (100 + 60) / 2 = 80 ≥ 70: "Đạt" once calculated
+    assert str(ws.cell(first, 1).value).startswith(f'=IF(F{first}="","",RANK(F{first},')
     detail = wb["Điểm chi tiết"]
     rows = [r for r in detail.iter_rows(values_only=True) if r[0] == "ĐA-2027-001"]
     assert [r[1] for r in rows] == ["Nông Văn Hùng", "Hoàng Thị Lan"]

@@ -152,7 +152,8 @@ def test_xlsx_cells_formulas_formats_and_print_setup(approved: Database, tmp_pat
     assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
     assert ws.print_title_rows.replace("$", "") == f"{header}:{header}"
     assert ws.freeze_panes == f"A{header + 1}"
-    assert "&P" in ws.oddFooter.center.text
+    # Page numbers at the top from page 2 (issue 17 §6).
+    assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst
     assert ws.page_margins.left == pytest.approx(30 / 25.4)
     assert ws.page_margins.top == pytest.approx(20 / 25.4)
 
@@ -314,7 +315,8 @@ def test_submission_letter(approved: Database, tmp_path: Path) -> None:
     assert amount_in_words(totals["support"]) in text
     assert format_money(totals["support"]) in text
     assert "Nơi nhận:" in text and "TTr-TTKC" in text
-    assert "Trung tâm Khuyến công và tư vấn phát triển công nghiệp kính trình" in text
+    # The organisation is the database's own (issue 17 §5: the demo's Cao Bằng Centre).
+    assert "Trung tâm Khuyến công và Xúc tiến thương mại kính trình" in text
 
 
 def test_cli_states_show_compare_and_export(
@@ -357,8 +359,13 @@ def test_cli_states_show_compare_and_export(
         )
         == 0
     )
-    assert load_workbook(xlsx).active["A1"].value == "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027"
-    assert "1/QĐ-UBND" in pdf_text(pdf) and "12/TTr-TTKC" in pdf_text(letter)
+    # The exported workbook opens with the issuer's block (issue 17 §6), then the title.
+    sheet = load_workbook(xlsx).active
+    assert sheet["A1"].value == "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"
+    assert sheet["A4"].value == "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2027"
+    # An approved catalogue is issued by the committee: its letter is the approval
+    # decision, and the catalogue is that decision's appendix (issue 17 §2).
+    assert "1/QĐ-UBND" in pdf_text(pdf) and "Số: 1/QĐ-UBND" in pdf_text(letter)
     assert not list(tmp_path.glob("*.part"))
     # User mistakes: one line on stderr, exit 2.
     capsys.readouterr()

@@ -90,8 +90,10 @@ def seeded(db: Database) -> Database:
         add_proposal(s, 2, activity="dao_tao_nghe", total=200_000_000, support=150_000_000)
         add_proposal(s, 3, activity="may_moc_thiet_bi", support=250_000_000, other=50_000_000)
         add_proposal(s, 4, activity="hoi_cho_trien_lam", status=ProposalStatus.IMPLEMENTING)
-        # Not in the catalogue: not yet approved, other source, other year.
-        add_proposal(s, 5, status=ProposalStatus.SUBMITTED)
+        # Not in the catalogue: not yet appraised, other source, other year. (A proposal
+        # already submitted in the cycle is in it since issue 17: the catalogue holds
+        # what passed appraisal, submitted or approved.)
+        add_proposal(s, 5, status=ProposalStatus.AWAITING_APPRAISAL)
         add_proposal(s, 6, source="quoc_gia")
         add_proposal(s, 7, year=2026)
     return db

@@ -102,8 +102,9 @@ def test_export_to_a_folder_says_safe_to_remove(
     names = sorted(p.name for p in stick.iterdir())
     assert CHECKSUM_FILE in names
     assert any(n.endswith(".xlsx") for n in names) and any(n.startswith("Tờ trình") for n in names)
-    # Issue 22 adds the Word copies of the catalogue and of the letter.
-    assert len(names) == 6
+    # XLSX, PDF, the Centre's tờ trình, the Department's copy and tờ trình (issue 17 §2),
+    # and the Word copies of the catalogue and the Centre's tờ trình (issue 22).
+    assert len(names) == 8
     docx = [n for n in names if n.endswith(".docx")]
     assert len(docx) == 2 and any(n.startswith("Tờ trình") for n in docx)
     from docx import Document

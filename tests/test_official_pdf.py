@@ -9,12 +9,13 @@ from reportlab.platypus import PageBreak
 
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.core.organisation import DEMO_ORGANISATION
 from kcdesk.services.core.settings import DEFAULTS
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 
 
 def test_official_page_layout_text_and_fonts(tmp_path: Path) -> None:
-    values = dict(DEFAULTS)
+    values = {**DEFAULTS, **DEMO_ORGANISATION}
     values["org.place_name"] = "Khánh Hòa"
     values["signer.centre_name"] = "Nguyễn Văn Đức"
     agency = agency_from_settings(values, "centre")

@@ -20,6 +20,7 @@ from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
 from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
@@ -105,6 +106,8 @@ def view_dict(view: CatalogueView) -> dict[str, object]:
         "versions": list(view.versions),
         "count": view.count,
         "totals": view.totals(),
+        "approved_version": view.approved_version,
+        "changes_since_approval": list(view.changes_since_approval),
         "groups": [
             {
                 "numeral": g.numeral,
@@ -122,9 +125,14 @@ def view_dict(view: CatalogueView) -> dict[str, object]:
 
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
-    view, _values = _view(args, ctx)
+    with ctx.db.session() as session:
+        view = catalogue.view(session, args.year, args.source, args.version)
+        judged = [c.as_json() for c in selection.explain(session, view)]
     if args.json:
-        ctx.print_json(view_dict(view))
+        data = view_dict(view)
+        # Every proposal of the year: in the catalogue or not, and why (issue 17).
+        data["proposals"] = judged
+        ctx.print_json(data)
         return 0
     ctx.say(
         f"Danh mục năm {view.plan_year} — {view.source_label} — {view.state.label}"
@@ -135,6 +143,11 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
         for i, e in enumerate(g.entries, start=1):
             ctx.say(f"   {i:>3}. {e.proposal_code}  {e.title[:60]}  {format_money(e.support)}")
     ctx.say(f"Tổng: {view.count} đề án, hỗ trợ {format_money(view.total('support'))} đồng.")
+    left_out = [c for c in judged if not c["in"]]
+    if left_out:
+        ctx.say(f"Không có trong danh mục ({len(left_out)} đề án của năm {view.plan_year}):")
+        for c in left_out:
+            ctx.say(f"   {c['code']}  {c['reason']}")
     return 0
 
 
@@ -150,36 +163,48 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
     view, values = _view(args, ctx)
     if view.count == 0:
         raise UserError(
-            f"Danh mục năm {view.plan_year} ({view.source_label}) chưa có đề án nào đã phê duyệt."
+            f"Danh mục năm {view.plan_year} ({view.source_label}) chưa có đề án nào đạt thẩm "
+            "định (xem: kcdesk catalogue show)."
         )
     form = load_catalogue_form()
     written: list[str] = []
+    # The same issuer for the catalogue and its letter: the Centre's copy goes with its
+    # tờ trình, the Department's with its own, the chairman's is the decision's appendix.
+    issuer = args.issuer or default_issuer(view)
     if args.xlsx:
+        xlsx_agency = agency_from_settings(values, issuer)
 
         def xlsx(handle: BinaryIO) -> None:
-            write_catalogue_xlsx(view, form, handle)
+            write_catalogue_xlsx(view, form, handle, agency=xlsx_agency, issuer=issuer)
 
         _write(Path(args.xlsx), xlsx)
         written.append(args.xlsx)
     if args.pdf:
-        agency = agency_from_settings(values, args.issuer or default_issuer(view))
-        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h))
+        agency = agency_from_settings(values, issuer)
+        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
         written.append(args.pdf)
     if args.letter:
-        centre = agency_from_settings(values, "centre")
-        _write(Path(args.letter), lambda h: write_submission_letter(view, centre, values, h))
+        sender = agency_from_settings(values, issuer)
+        _write(
+            Path(args.letter),
+            lambda h: write_submission_letter(view, sender, values, h, issuer=issuer),
+        )
         written.append(args.letter)
     if args.docx or args.letter_docx:
         from kcdesk.reports.docx.write import write_docx
 
         if args.docx:
-            agency = agency_from_settings(values, args.issuer or default_issuer(view))
-            write_docx(Path(args.docx), lambda h: write_catalogue_pdf(view, form, agency, h))
+            agency = agency_from_settings(values, issuer)
+            write_docx(
+                Path(args.docx),
+                lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer),
+            )
             written.append(args.docx)
         if args.letter_docx:
-            centre = agency_from_settings(values, "centre")
+            sender = agency_from_settings(values, issuer)
             write_docx(
-                Path(args.letter_docx), lambda h: write_submission_letter(view, centre, values, h)
+                Path(args.letter_docx),
+                lambda h: write_submission_letter(view, sender, values, h, issuer=issuer),
             )
             written.append(args.letter_docx)
     ctx.say(f"Đã ghi {', '.join(written)} ({view.count} đề án).")
@@ -273,10 +298,18 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--version", type=int, metavar="N")
     p.add_argument("--xlsx", metavar="FILE")
     p.add_argument("--pdf", metavar="FILE")
-    p.add_argument("--letter", metavar="FILE", help="tờ trình kèm danh mục (PDF)")
+    p.add_argument(
+        "--letter",
+        metavar="FILE",
+        help="văn bản kèm danh mục (PDF): tờ trình của Trung tâm, của Sở, hoặc quyết định",
+    )
     p.add_argument("--docx", metavar="FILE", help="danh mục (phụ lục) dạng Word .docx")
-    p.add_argument("--letter-docx", metavar="FILE", help="tờ trình dạng Word .docx")
-    p.add_argument("--issuer", choices=["centre", "department", "committee"])
+    p.add_argument("--letter-docx", metavar="FILE", help="văn bản kèm danh mục dạng Word .docx")
+    p.add_argument(
+        "--issuer",
+        choices=["centre", "department", "committee"],
+        help="cơ quan ban hành: centre (Trung tâm), department (Sở), committee (UBND tỉnh)",
+    )
 
     p = registry.subcommand("catalogue", "submit", "trình danh mục (chốt phiên bản)", _submit)
     _year_source(p)

@@ -15,6 +15,7 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import drill as dashboard_drill
 from kcdesk.services.dashboard import periodic as dashboard_period
+from kcdesk.services.dashboard import report_text
 from kcdesk.services.programmes import store as programmes
 
 
@@ -80,8 +81,21 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
         cli_required_date(args.date_from, "--from"),
         cli_required_date(args.date_to, "--to"),
     )
+    typed: dict[str, str] = {}
+    for item in args.text or []:
+        section, sep, text = item.partition("=")
+        if not sep:
+            raise UserError(
+                f"--text «{item}»: viết MỤC=NỘI DUNG, mục là một trong: "
+                f"{', '.join(report_text.SECTIONS)}."
+            )
+        typed[section.strip()] = text
     with ctx.db.session() as session:
         report = dashboard_period.compute_period(session, args.programme, start, end)
+        if typed:
+            # Kept with the report: printing it again prints them again.
+            report_text.save_texts(session, ctx.actor, args.programme, start, end, typed)
+        texts = report_text.get_texts(session, args.programme, start, end)
     agency, department = _agency(ctx)
     if args.pdf:
         from kcdesk.reports.periodic.pdf import save_periodic_report_pdf
@@ -93,6 +107,7 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
             Path(args.pdf),
             when=when,
             department=department,
+            texts=texts,
         )
         ctx.say(f"Đã ghi {args.pdf}")
     if args.docx:
@@ -103,14 +118,14 @@ def _periodic(args: argparse.Namespace, ctx: CliContext) -> int:
         write_docx(
             Path(args.docx),
             lambda h: write_periodic_report_pdf(
-                report, agency, h, when=signed_on, department=department
+                report, agency, h, when=signed_on, department=department, texts=texts
             ),
         )
         ctx.say(f"Đã ghi {args.docx}")
     if args.xlsx:
         from kcdesk.reports.periodic.xlsx import save_periodic_report_xlsx
 
-        save_periodic_report_xlsx(report, Path(args.xlsx))
+        save_periodic_report_xlsx(report, Path(args.xlsx), texts=texts)
         ctx.say(f"Đã ghi {args.xlsx}")
     return 0
 
@@ -133,9 +148,16 @@ def _export_xlsx(args: argparse.Namespace, ctx: CliContext) -> int:
 
     with ctx.db.session() as session:
         spec = programmes.to_spec(programmes.get_programme(session, args.code))
+    from kcdesk.reports.common.xlsx_print import finish_xlsx_bytes
+    from kcdesk.services.programmes.xlsx import PROGRAMME_SHEET, TARGET_SHEET
+
     buffer = io.BytesIO()
     write_programme_xlsx(spec, buffer)
-    atomic_write_bytes(Path(args.file), buffer.getvalue())
+    # Printable too: long names wrap with the row heights they need, pages numbered.
+    data = finish_xlsx_bytes(
+        buffer.getvalue(), wrap_columns={PROGRAMME_SHEET: ("B",), TARGET_SHEET: ("B", "C", "F")}
+    )
+    atomic_write_bytes(Path(args.file), data)
     ctx.say(f"Đã ghi {args.file}")
     return 0
 
@@ -183,6 +205,13 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--docx", metavar="TỆP", help="báo cáo dạng Word .docx")
     p.add_argument("--xlsx", metavar="TỆP")
     p.add_argument("--date", metavar="NGÀY", help="ngày ký báo cáo (mặc định: để trống)")
+    p.add_argument(
+        "--text",
+        action="append",
+        metavar="MỤC=NỘI_DUNG",
+        help="nội dung người viết, lưu cùng báo cáo: ket_qua, ton_tai, nguyen_nhan, "
+        "phuong_huong, kien_nghi (lặp lại được)",
+    )
 
     registry.group("programme", "chương trình khuyến công và chỉ tiêu")
     p = registry.subcommand(

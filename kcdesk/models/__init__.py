@@ -11,6 +11,7 @@ from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     drafts,
     exchange,
     implementation,
+    reports,
     security,
     signed_document,
 )

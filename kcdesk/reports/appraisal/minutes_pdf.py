@@ -8,21 +8,22 @@ minutes end with the signature blocks of the secretary (left) and the chair
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from kcdesk.formatting import amount_in_words, format_money, format_official_date
 from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.reports.appraisal.sheet_data import COUNCIL_NAME, decision_text
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency, agency_from_settings
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import ItemResult, session_results
-from kcdesk.services.appraisal.scores import format_points
 
 TIE_RULE = (
     "Kết luận của Hội đồng theo đa số ý kiến thành viên; nếu số ý kiến bằng nhau thì theo "
@@ -37,6 +38,13 @@ def _verdict(r: ItemResult) -> str:
     return "Đạt" if r.passed else "Không đạt"
 
 
+def average_text(value: Decimal | None) -> str:
+    """Averages in one format everywhere: two decimals, decimal comma ("85,50")."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):.2f}".replace(".", ",")
+
+
 def _results_table(results: list[ItemResult], width: float) -> Table:
     st = op.styles()
     head = [
@@ -49,7 +57,9 @@ def _results_table(results: list[ItemResult], width: float) -> Table:
         "Kết quả",
         "Kết luận",
     ]
-    rows: list[list[Any]] = [[op.p(h, st["cell_head"]) for h in head]]
+    # Headers wrap between words only (never "Điể-m"); 10 pt keeps them on two lines.
+    head_style = st["cell_head"].clone("results_head", fontSize=10, leading=12, splitLongWords=0)
+    rows: list[list[Any]] = [[op.p(h, head_style) for h in head]]
     for r in results:
         rows.append(
             [
@@ -58,12 +68,12 @@ def _results_table(results: list[ItemResult], width: float) -> Table:
                 op.p(r.title, st["cell"]),
                 op.p(format_money(r.item.proposal.support), st["cell_right"]),
                 op.p(str(r.members_scored), st["cell_centre"]),
-                op.p(format_points(r.average) if r.average is not None else "—", st["cell_centre"]),
+                op.p(average_text(r.average), st["cell_centre"]),
                 op.p(_verdict(r), st["cell_centre"]),
                 op.p(r.conclusion_label or "—", st["cell"]),
             ]
         )
-    fractions = (0.06, 0.15, 0.24, 0.14, 0.07, 0.09, 0.1, 0.15)
+    fractions = (0.07, 0.15, 0.22, 0.14, 0.08, 0.09, 0.1, 0.15)
     table = Table(rows, colWidths=[width * f for f in fractions], repeatRows=1)
     table.setStyle(op.grid_style(1))
     return table
@@ -121,7 +131,8 @@ def _signatures(s: AppraisalSession, width: float) -> Flowable:
         colWidths=[width / 2, width / 2],
     )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    table.spaceBefore = 6 * mm
+    return table
 
 
 def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flowable]:
@@ -165,7 +176,8 @@ def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flo
     out.append(op.p("II. NGUYÊN TẮC ĐÁNH GIÁ", st["heading"]))
     basis = f" ({spec.legal_basis})" if spec.legal_basis else ""
     out.append(op.p(f"Bộ tiêu chí: {spec.label}{basis}.", st["body"]))
-    if spec.default_scale and spec.note:
+    # A default scale's note is for the Centre (Settings), not for the signed minutes.
+    if spec.note and not spec.default_scale:
         out.append(op.p(spec.note, st["small_italic"]))
     out.append(_criteria_table(s, width))
     out.append(Spacer(1, 3 * mm))
@@ -210,7 +222,7 @@ def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flo
             st["body"],
         )
     )
-    out.append(_signatures(s, width))
+    keep_with_last(out, [_signatures(s, width)], paragraphs=2)
     return out
 
 

@@ -19,7 +19,7 @@ from kcdesk.formatting import format_date, format_money
 from kcdesk.models.appraisal import AgendaItem, AppraisalSession, CouncilMember
 from kcdesk.reports.appraisal.sheet_pdf import CriterionLine, SheetData, write_sheets
 from kcdesk.reports.common.official_pdf import place_date_text
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_display_name, agency_from_settings
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import CriteriaSet
 from kcdesk.services.appraisal.scores import format_points
@@ -74,7 +74,9 @@ class SheetBuilder:
             agency_name=COUNCIL_NAME,
             place_date=self.place_date,
             title=spec.sheet_title,
-            note=spec.note if spec.default_scale else "",
+            # A default scale's note ("not the official scale yet") belongs in Settings,
+            # not on a sheet a council member signs; a set's own note is printed.
+            note=spec.note if not spec.default_scale else "",
             council=self.s.name,
             decision=self.decision,
             member_name=member.name,
@@ -82,7 +84,7 @@ class SheetBuilder:
             member_role=member.role.label,
             proposal_code=p.code,
             proposal_title=p.title,
-            beneficiary=facility_names(p) or p.implementing_unit,
+            beneficiary=facility_names(p),  # blank when the proposal has none
             activity=activity.label if activity else p.activity,
             support=f"{format_money(p.support)} đồng",
             criteria=tuple(
@@ -148,4 +150,7 @@ def print_sheets(
     total = count_sheets(sessions)
     sheets = session_sheets(session, sessions, order=order, blank=blank, with_scores=with_scores)
     callback = None if progress is None else (lambda done: progress(done, total))
-    return write_sheets(target, sheets, title="Phiếu đánh giá thẩm định", progress=callback)
+    author = agency_display_name(agency_from_settings(settings.get_all(session), "department"))
+    return write_sheets(
+        target, sheets, title="Phiếu đánh giá thẩm định", progress=callback, author=author
+    )

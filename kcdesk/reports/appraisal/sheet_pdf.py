@@ -341,11 +341,19 @@ def draw_sheet(canvas: Canvas, sheet: SheetData) -> None:
     canvas.showPage()
 
 
-def new_canvas(target: Path | BinaryIO | BytesIO, title: str) -> Canvas:
+def new_canvas(target: Path | BinaryIO | BytesIO, title: str, author: str = "") -> Canvas:
     register_fonts()
-    c = Canvas(str(target) if isinstance(target, Path) else target, pagesize=A4)
+    # Starting in the embedded serif keeps ReportLab's Helvetica (never embedded) off
+    # every page; the language and the organisation go into the metadata.
+    c = Canvas(
+        str(target) if isinstance(target, Path) else target,
+        pagesize=A4,
+        initialFontName=SERIF,
+        initialFontSize=13,
+        lang="vi-VN",
+    )
     c.setTitle(title)
-    c.setAuthor("kcdesk")
+    c.setAuthor(author or "kcdesk")
     c.setCreator("kcdesk")
     c.setSubject(title)
     return c
@@ -357,6 +365,7 @@ def write_sheets(
     *,
     title: str = "Phiếu đánh giá thẩm định",
     progress: Callable[[int], bool] | None = None,
+    author: str = "",
 ) -> int:
     """Write every sheet into ONE PDF; returns the number of sheets.
 
@@ -364,7 +373,7 @@ def write_sheets(
     (cancelled) and nothing is written.
     """
     buffer = BytesIO()
-    c = new_canvas(buffer, title)
+    c = new_canvas(buffer, title, author)
     count = 0
     for sheet in sheets:
         draw_sheet(c, sheet)

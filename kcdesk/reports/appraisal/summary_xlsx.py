@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import session_results
 
@@ -102,19 +103,24 @@ def write_summary(s: AppraisalSession, target: Path | BytesIO) -> None:
     header = row
     spans = _detail_sheet(wb, s)
     total_col = get_column_letter(4 + len(spec.criteria))
-    for r in session_results(s):
+    results = session_results(s)
+    first_row, last_row = header + 1, header + len(results)
+    for r in results:
         row += 1
         first, last = spans[r.code]
         rng = f"'Điểm chi tiết'!{total_col}{first}:{total_col}{last}"
+        # Rank and result follow the formulas (never a stored value beside a formula
+        # that could disagree with it once a score is corrected in the sheet).
+        average = f"F{row}"
         values: list[object] = [
-            r.rank,
+            f'=IF({average}="","",RANK({average},$F${first_row}:$F${last_row}))',
             r.code,
             r.title,
             r.item.proposal.support,
             f"=COUNT({rng})",
             f'=IF(COUNT({rng})=0,"",ROUND(AVERAGE({rng}),2))',
             spec.pass_mark,
-            "Đạt" if r.passed else ("Không đạt" if r.passed is False else "Chưa chấm"),
+            f'=IF({average}="","Chưa chấm",IF({average}>=G{row},"Đạt","Không đạt"))',
             r.conclusion_label,
             "Có" if r.item.recorded_at else "Chưa",
         ]
@@ -126,6 +132,7 @@ def write_summary(s: AppraisalSession, target: Path | BytesIO) -> None:
         ws.cell(row=row, column=4).number_format = xs.MONEY_FORMAT
         ws.cell(row=row, column=6).number_format = AVERAGE_FORMAT
     xs.print_setup(ws, header)
+    finish_workbook(wb)
     buffer = BytesIO()
     wb.save(buffer)
     data = buffer.getvalue()

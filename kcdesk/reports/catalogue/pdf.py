@@ -1,5 +1,8 @@
 """Danh mục đề án khuyến công as an ND 30/2020 PDF (landscape A4).
 
+``default_issuer``, ``is_draft`` and ``reference_line`` live in ``wording`` (shared with
+the XLSX) and are re-exported here.
+
 The agency header, the title and the decision reference, the table with group
 subtotals and the grand total, the total support in words, and the signature
 block. Table text is wrapped once with the font's metrics into plain multi-line
@@ -14,19 +17,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.reports.catalogue.table import RuledTable, TableLook
-from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, decision_line, label_span
+from kcdesk.reports.catalogue.wording import default_issuer, is_draft, reference_line
+from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, label_span
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
 from kcdesk.reports.common.org import Agency, Issuer
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
-FONT_SIZE = 9.5
-LEADING = 11.5
+# Table text is never smaller than 10 pt (docs/official-documents.md, "Trang in").
+FONT_SIZE = 10
+
+__all__ = ["default_issuer", "is_draft", "reference_line", "write_catalogue_pdf"]
+LEADING = 12
 PAD = 3
 
 
@@ -116,10 +124,32 @@ def table_rows(
     return rows, bold
 
 
-def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
+# The widest amount a money column holds: no amount ever breaks inside its number.
+WIDEST_AMOUNT = "999.999.999.999"
+
+
+def column_widths(form: CatalogueForm, width: float) -> list[float]:
+    """The form's proportions, with every money column at least as wide as the widest
+    amount in bold (totals are bold); text columns give up the difference."""
     columns = form.columns
     scale = width / sum(c.pdf_width for c in columns)
     widths = [c.pdf_width * scale for c in columns]
+    least = stringWidth(WIDEST_AMOUNT, SERIF_BOLD, FONT_SIZE) + 2 * PAD + 1
+    money = [i for i, c in enumerate(columns) if c.kind == "money"]
+    text = [i for i, c in enumerate(columns) if c.kind not in ("money", "index")]
+    extra = sum(max(0.0, least - widths[i]) for i in money)
+    if extra and text:
+        spare = sum(widths[i] for i in text)
+        for i in money:
+            widths[i] = max(widths[i], least)
+        for i in text:
+            widths[i] -= extra * widths[i] / spare
+    return widths
+
+
+def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
+    columns = form.columns
+    widths = column_widths(form, width)
     rows, bold = table_rows(view, form, widths)
     aligns = [
         "RIGHT" if c.kind == "money" else "CENTER" if c.kind == "index" else "LEFT" for c in columns
@@ -128,13 +158,15 @@ def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable
     spans = {row: (span_start, span_end) for row in bold} if span_end > span_start else {}
     look = TableLook(font=SERIF, bold_font=SERIF_BOLD, size=FONT_SIZE, leading=LEADING)
     return RuledTable(
-        rows, widths, look, header_rows=1, bold=frozenset(bold), aligns=aligns, spans=spans
+        rows,
+        widths,
+        look,
+        header_rows=1,
+        bold=frozenset(bold),
+        aligns=aligns,
+        spans=spans,
+        keep_with_next=frozenset(bold[:-1]),  # group rows; the last bold row is the total
     )
-
-
-def default_issuer(view: CatalogueView) -> Issuer:
-    """The committee signs an approved catalogue; the Centre sends a draft."""
-    return "committee" if view.state.value in ("approved", "amended") else "centre"
 
 
 def write_catalogue_pdf(
@@ -143,24 +175,36 @@ def write_catalogue_pdf(
     agency: Agency,
     target: Path | BinaryIO | BytesIO,
     *,
-    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+    issuer: Issuer | None = None,
 ) -> None:
-    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
+    """Write the catalogue PDF; ``agency`` of ``issuer`` issues and signs it."""
+    issuer = issuer or default_issuer(view)
     title = form.title_for(view.plan_year)
-    doc = op.document(target, title_text=title, landscape_page=True)
+    doc = op.document(target, title_text=title, landscape_page=True, author=agency)
     # The frame keeps 6 pt of padding on each side: a table as wide as the page's
     # content would stick out past the right margin.
     width = op.content_width(doc)
     st = op.styles()
     story: list[Flowable] = []
-    story += op.header(agency, number=view.decision_no, when=view.decision_date, width=width)
+    story += op.header(
+        agency, number=None, when=None, width=width, number_line=False, draft=is_draft(view)
+    )
+    if issuer == "committee":
+        story.append(op.p("Phụ lục", st["subtitle"]))
     story += op.title(title, form.subtitle_for(view.source_label) or None)[:-1]
-    story.append(op.p(decision_line(view, authority), st["italic_centre"]))
+    story.append(op.p(reference_line(view, issuer, agency), st["italic_centre"]))
+    if view.changes_since_approval:
+        story.append(
+            op.p(
+                f"Những thay đổi so với danh mục đã phê duyệt (phiên bản {view.approved_version}):",
+                st["body_left"],
+            )
+        )
+        story += [op.p(f"- {line}.", st["body_left"]) for line in view.changes_since_approval]
     story.append(op.p(form.unit_note, st["small_italic"]))
     story.append(Spacer(1, 2))
     story.append(_table(view, form, width))
     support = view.total("support")
-    # The totals in words stay on the page of the signature (never a lone signature).
     closing: list[Flowable] = [
         Spacer(1, 4),
         op.p(
@@ -177,5 +221,6 @@ def write_catalogue_pdf(
             width=width,
         ),
     ]
-    story.append(KeepTogether(closing))
+    # The total row, the words and the signature stay with the table's last rows.
+    keep_with_last(story, closing)
     op.build_document(doc, story)

@@ -43,6 +43,7 @@ class RuledTable(Flowable):
         bold: frozenset[int] = frozenset(),
         aligns: Sequence[Align] = (),
         spans: dict[int, tuple[int, int]] | None = None,
+        keep_with_next: frozenset[int] = frozenset(),
         _heights: list[float] | None = None,
     ) -> None:
         super().__init__()
@@ -53,6 +54,8 @@ class RuledTable(Flowable):
         self.bold = bold
         self.aligns = list(aligns) or ["LEFT"] * len(self.widths)
         self.spans = spans or {}
+        # Rows that never end a page (a group's header row stays with its first row).
+        self.keep_with_next = keep_with_next
         self.heights = (
             _heights if _heights is not None else [self._row_height(r) for r in self.rows]
         )
@@ -74,6 +77,7 @@ class RuledTable(Flowable):
             bold=frozenset(n for n, i in enumerate(indexes) if i in self.bold),
             aligns=self.aligns,
             spans={n: self.spans[i] for n, i in enumerate(indexes) if i in self.spans},
+            keep_with_next=frozenset(n for n, i in enumerate(indexes) if i in self.keep_with_next),
             _heights=[self.heights[i] for i in indexes],
         )
 
@@ -87,6 +91,10 @@ class RuledTable(Flowable):
         while end < len(self.rows) and used + self.heights[end] <= avail_height:
             used += self.heights[end]
             end += 1
+        while (
+            end < len(self.rows) and end - 1 > self.header_rows and end - 1 in self.keep_with_next
+        ):
+            end -= 1
         if end == self.header_rows or end == len(self.rows):
             return []
         return [

@@ -23,9 +23,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from kcdesk.formatting import format_official_date
+from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.reports.catalogue.wording import decision_line, is_draft, reference_line
 from kcdesk.reports.common import xlsx_fast as fast
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.official_pdf import MOTTO_1, MOTTO_2
+from kcdesk.reports.common.org import Agency, Issuer
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -36,14 +39,6 @@ _SMALL = Font(name=xs.FONT_NAME, size=11)
 _SMALL_BOLD = Font(name=xs.FONT_NAME, size=11, bold=True)
 _TOP_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
 _RIGHT_TOP = Alignment(horizontal="right", vertical="top")
-
-
-def decision_line(view: CatalogueView, authority: str) -> str:
-    """'(Kèm theo Quyết định số 123/QĐ-UBND ngày 25 tháng 10 năm 2026 của …)'."""
-    if view.decision_no and view.decision_date:
-        when = format_official_date(view.decision_date)
-        return f"(Kèm theo Quyết định số {view.decision_no} {when} của {authority})"
-    return f"(Kèm theo Quyết định số ……/QĐ-UBND ngày …… tháng …… năm …… của {authority})"
 
 
 _Style = fast.PreparedStyle
@@ -149,7 +144,10 @@ def _print_setup(ws: Any, header_row: int) -> None:
     ws.page_margins.right = 15 / 25.4
     ws.page_margins.top = 20 / 25.4
     ws.page_margins.bottom = 20 / 25.4
-    ws.oddFooter.center.text = "Trang &P / &N"
+    # Page numbers at the top from page 2 (NĐ 30/2020), as the PDF.
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.evenHeader.center.text = "&P"
     ws.freeze_panes = f"A{header_row + 1}"
 
 
@@ -163,7 +161,12 @@ def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = F
 
 
 def build_workbook(
-    view: CatalogueView, form: CatalogueForm, *, authority: str = "Chủ tịch Ủy ban nhân dân tỉnh"
+    view: CatalogueView,
+    form: CatalogueForm,
+    *,
+    authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+    agency: Agency | None = None,
+    issuer: Issuer = "centre",
 ) -> tuple[Workbook, Layout]:
     """A streamed (write-only) workbook, ready to save once: rows go straight to the
     sheet's XML, so whatever the XML holds before the rows (column widths, the frozen
@@ -179,13 +182,20 @@ def build_workbook(
     subtitle = form.subtitle_for(view.source_label)
     if subtitle:
         lines.append((subtitle, xs.BOLD))
-    lines.append((decision_line(view, authority), xs.ITALIC))
-    note_row = len(lines) + 1
+    if agency is not None:
+        # As printed: the issuer's own reference (its tờ trình, or the decision).
+        lines.append((reference_line(view, issuer, agency), xs.ITALIC))
+    else:
+        lines.append((decision_line(view, authority), xs.ITALIC))
+    top = 3 if agency is not None else 0  # the agency block and the motto, a blank row
+    note_row = top + len(lines) + 1
     header = note_row + 1
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
     _print_setup(ws, header)
-    for row, (text, font) in enumerate(lines, start=1):
+    if agency is not None:
+        _agency_rows(ws, agency, ncols, draft=is_draft(view))
+    for row, (text, font) in enumerate(lines, start=top + 1):
         ws.append([_cell(ws, text, font, xs.CENTRE)])
         ws.merged_cells.add(f"A{row}:{last_letter}{row}")
     # Unit note on its own row, right-aligned over the last columns.
@@ -264,12 +274,76 @@ def build_workbook(
     ws.append(_styled(ws, total_values, group_styles))
     _merge_label(ws, total_row, span)
 
+    last_row = total_row
+    if agency is not None:
+        last_row = _closing_rows(ws, view, agency, ncols, total_row)
     # Print the whole table (title rows included) and nothing beyond it.
-    ws.print_area = f"A1:{get_column_letter(ncols)}{total_row}"
+    ws.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
+    wb.calculation.fullCalcOnLoad = True
     ws.print_options.horizontalCentered = True
     wb.properties.title = form.title_for(view.plan_year)
     wb.properties.creator = "kcdesk"
     return wb, Layout(header, tuple(group_rows), total_row, header + 1)
+
+
+def _agency_rows(ws: Any, agency: Agency, ncols: int, *, draft: bool) -> None:
+    """Rows 1–3: the issuing agency left, the national motto right (as the PDF's
+    header), "DỰ THẢO" in the last column while the catalogue is not approved."""
+    half = max(2, ncols // 2)
+    left_end, right_start = get_column_letter(half - 1), get_column_letter(half)
+    last = get_column_letter(ncols)
+    first_line = agency.parent or agency.name
+    second_line = agency.name if agency.parent else ""
+    centre = xs.CENTRE
+    rows = [
+        (first_line, xs.NORMAL if agency.parent else xs.BOLD, MOTTO_1, xs.BOLD),
+        (second_line, xs.BOLD, MOTTO_2, xs.BOLD),
+    ]
+    for number, (left, left_font, right, right_font) in enumerate(rows, start=1):
+        cells: list[Cell | None] = [_cell(ws, left, left_font, centre)]
+        cells += [None] * (half - 2)
+        cells.append(_cell(ws, right, right_font, centre))
+        ws.append(cells)
+        ws.merged_cells.add(f"A{number}:{left_end}{number}")
+        ws.merged_cells.add(f"{right_start}{number}:{last}{number}")
+    ws.append(
+        [*([None] * (ncols - 1)), _cell(ws, "DỰ THẢO", xs.BOLD, centre, border=True)]
+        if draft
+        else [None]
+    )
+
+
+def _closing_rows(ws: Any, view: CatalogueView, agency: Agency, ncols: int, total_row: int) -> int:
+    """After the total: the count and support in figures and words, then the signer's
+    post, room to sign and the name on the right half (as the PDF). Returns the last row."""
+    last = get_column_letter(ncols)
+    half = max(2, ncols // 2)
+    right = get_column_letter(half)
+    support = view.total("support")
+    row = total_row
+    texts = [
+        (
+            f"Tổng số: {view.count} đề án. Tổng kinh phí khuyến công hỗ trợ: "
+            f"{format_money(support)} đồng.",
+            xs.NORMAL,
+        ),
+        (f"Bằng chữ: {amount_in_words(support)}.", xs.ITALIC),
+    ]
+    for text, font in texts:
+        row += 1
+        ws.append([_cell(ws, text, font, xs.WRAP)])
+        ws.merged_cells.add(f"A{row}:{last}{row}")
+    for text, font in (
+        (agency.signer_post.upper(), xs.BOLD),
+        ("", xs.NORMAL),
+        ("", xs.NORMAL),
+        ("", xs.NORMAL),
+        (agency.signer_name, xs.BOLD),
+    ):
+        row += 1
+        ws.append([*([None] * (half - 1)), _cell(ws, text, font, xs.CENTRE)])
+        ws.merged_cells.add(f"{right}{row}:{last}{row}")
+    return row
 
 
 def write_catalogue_xlsx(
@@ -278,8 +352,12 @@ def write_catalogue_xlsx(
     target: Path | BinaryIO | BytesIO,
     *,
     authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+    agency: Agency | None = None,
+    issuer: Issuer = "centre",
 ) -> Layout:
-    """Write the catalogue workbook to ``target`` (a path or a binary handle)."""
-    wb, layout = build_workbook(view, form, authority=authority)
+    """Write the catalogue workbook to ``target`` (a path or a binary handle); with
+    ``agency``, the agency block, the totals in words and the signature area as in
+    the PDF."""
+    wb, layout = build_workbook(view, form, authority=authority, agency=agency, issuer=issuer)
     wb.save(str(target) if isinstance(target, Path) else target)
     return layout

@@ -25,8 +25,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -36,7 +36,7 @@ from reportlab.platypus import (
 
 from kcdesk.formatting import format_official_date
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, agency_display_name
 
 MOTTO_1 = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
@@ -104,10 +104,37 @@ def place_date_text(place: str, when: date | None) -> str:
     return f"{place}, {format_official_date(when)}"
 
 
+def draft_mark() -> Flowable:
+    """'DỰ THẢO' in a box at the top right: a document not yet signed or approved."""
+    st = styles()
+    mark = Table([[p("DỰ THẢO", st["sign_caption"])]], colWidths=[32 * mm], hAlign="RIGHT")
+    mark.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return mark
+
+
 def header(
-    agency: Agency, *, number: str | None, when: date | None, width: float
+    agency: Agency,
+    *,
+    number: str | None,
+    when: date | None,
+    width: float,
+    number_line: bool = True,
+    draft: bool = False,
 ) -> list[Flowable]:
-    """The two-column header: agency and number left, motto and place-date right."""
+    """The two-column header: agency and number left, motto and place-date right.
+
+    ``number_line=False`` leaves out "Số:" and the place and date (an appendix
+    carries its decision's or letter's number in its own reference line);
+    ``draft`` adds the "DỰ THẢO" mark above.
+    """
     st = styles()
     left: list[Flowable] = []
     if agency.parent:
@@ -116,27 +143,29 @@ def header(
     left.append(_Rule(28 * mm))
     right: list[Flowable] = [p(MOTTO_1, st["motto"]), p(MOTTO_2, st["motto2"]), _Rule(55 * mm)]
     left_w = width * 0.42
-    table = Table(
-        [
-            [left, right],
+    rows: list[list[Any]] = [[left, right]]
+    if number_line:
+        rows.append(
             [
                 p(f"Số: {number}" if number else "Số: ......", st["number"]),
                 p(place_date_text(agency.place, when), st["place_date"]),
-            ],
-        ],
-        colWidths=[left_w, width - left_w],
-    )
+            ]
+        )
+    table = Table(rows, colWidths=[left_w, width - left_w])
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 1), (-1, 1), 6),
+                *([("TOPPADDING", (0, 1), (-1, 1), 6)] if number_line else []),
             ]
         )
     )
-    return [table, Spacer(1, 8 * mm)]
+    # build_document names the issuing organisation as the PDF's author from here.
+    table.kcdesk_agency = agency
+    top: list[Flowable] = [draft_mark(), Spacer(1, 2 * mm)] if draft else []
+    return [*top, table, Spacer(1, 8 * mm)]
 
 
 def title(text: str, subtitle: str | None = None) -> list[Flowable]:
@@ -171,7 +200,10 @@ def signature_block(
     right.append(p(post.upper(), st["sign_caption"]))
     right.append(SignatureSpace(22 * mm))
     right.append(p(name or " ", st["sign_name"]))
-    table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5])
+    # One row: it never splits, so it stays whole. Not wrapped in a KeepTogether: a
+    # caller keeps it with the last rows or paragraph (reports.common.closing), and a
+    # KeepTogether inside a KeepTogether always starts a new page.
+    table = Table([[left, right]], colWidths=[width * 0.5, width * 0.5], spaceBefore=6 * mm)
     table.setStyle(
         TableStyle(
             [
@@ -181,7 +213,7 @@ def signature_block(
             ]
         )
     )
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return table
 
 
 SIGNATURE_MARK = "KcdeskSignature"
@@ -260,11 +292,18 @@ def document(
     *,
     title_text: str,
     landscape_page: bool = False,
-    author: str = "kcdesk",
+    author: str | Agency = "",
 ) -> SimpleDocTemplate:
-    """A SimpleDocTemplate with the ND 30/2020 page; call ``build_document`` on it."""
+    """A SimpleDocTemplate with the ND 30/2020 page; call ``build_document`` on it.
+
+    The metadata carry the title, the issuing organisation as author and the
+    language (vi-VN); the canvas starts in the embedded serif, so no page names
+    ReportLab's default Helvetica, which is never embedded.
+    """
     register_fonts()
     size = landscape(A4) if landscape_page else A4
+    if isinstance(author, Agency):
+        author = agency_display_name(author)
     return SimpleDocTemplate(
         str(target) if isinstance(target, Path) else target,
         pagesize=size,
@@ -273,9 +312,12 @@ def document(
         leftMargin=MARGINS["left"],
         rightMargin=MARGINS["right"],
         title=title_text,
-        author=author,
+        author=author or "kcdesk",
         creator="kcdesk",
         subject=title_text,
+        lang="vi-VN",
+        initialFontName=SERIF,
+        initialFontSize=13,
     )
 
 
@@ -309,6 +351,22 @@ def capture_stories() -> Iterator[list[CapturedStory]]:
         _STORY_SINK.reset(token)
 
 
+# A heading needs this much room under it on its page, or it starts the next page: it
+# is never the last line of a page. (keepWithNext would move a whole table that does
+# not fit what is left, leaving half a page empty.)
+HEADING_ROOM = 35 * mm
+
+
+def _headings_kept(story: list[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None)
+        if isinstance(flowable, Paragraph) and getattr(style, "name", "") == "heading":
+            out.append(CondPageBreak(HEADING_ROOM))
+        out.append(flowable)
+    return out
+
+
 def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
     sink = _STORY_SINK.get()
     if sink is not None:
@@ -320,4 +378,9 @@ def build_document(doc: SimpleDocTemplate, story: list[Flowable]) -> None:
         }
         sink.append(CapturedStory(tuple(doc.pagesize), margins, doc.title, list(story)))
         return
+    story = _headings_kept(story)
+    if doc.author in ("", "kcdesk"):
+        agency = next((f.kcdesk_agency for f in story if hasattr(f, "kcdesk_agency")), None)
+        if agency is not None:
+            doc.author = agency_display_name(agency)
     doc.build(story, onFirstPage=_page_number, onLaterPages=_page_number)

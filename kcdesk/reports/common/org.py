@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kcdesk.services.core import organisation
+
 Issuer = Literal["centre", "department", "committee"]
 
 
@@ -18,34 +20,79 @@ class Agency:
     place: str
     signer_post: str
     signer_name: str
+    # The name as typed in Settings (the header prints it in capitals).
+    display_name: str = ""
+    province: str = ""
 
 
 def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> Agency:
-    """``values`` is kcdesk.services.core.settings.get_all(session)."""
-    place = str(values.get("org.place_name", ""))
+    """``values`` is kcdesk.services.core.settings.get_all(session).
+
+    Raises ValidationError naming the setting when one the issuer needs is unset
+    (a document never prints another province's names).
+    """
+    organisation.require(values, issuer)
+
+    def get(key: str) -> str:
+        return str(values.get(key) or "").strip()
+
+    place = get("org.place_name")
     if issuer == "department":
         return Agency(
-            parent=str(values["org.department_parent"]).upper(),
-            name=str(values["org.department_name"]).upper(),
-            abbrev="SCT",
+            parent=get("org.department_parent").upper(),
+            name=get("org.department_name").upper(),
+            abbrev=get("org.department_abbrev"),
             place=place,
-            signer_post=str(values["signer.department_post"]),
-            signer_name=str(values["signer.department_name"]),
+            signer_post=get("signer.department_post"),
+            signer_name=get("signer.department_name"),
+            display_name=_in_province(get("org.department_name"), get("org.province")),
+            province=get("org.province"),
         )
     if issuer == "committee":
         return Agency(
             parent="",
-            name=str(values["org.province_committee"]).upper(),
+            name=get("org.province_committee").upper(),
             abbrev="UBND",
             place=place,
-            signer_post="CHỦ TỊCH",
-            signer_name="",
+            signer_post=get("signer.committee_post"),
+            signer_name=get("signer.committee_name"),
+            display_name=get("org.province_committee"),
+            province=get("org.province"),
         )
     return Agency(
-        parent=str(values["org.centre_parent"]).upper(),
-        name=str(values["org.centre_name"]).upper(),
-        abbrev=str(values["org.centre_abbrev"]),
+        parent=get("org.centre_parent").upper(),
+        name=get("org.centre_name").upper(),
+        abbrev=get("org.centre_abbrev"),
         place=place,
-        signer_post=str(values["signer.centre_post"]),
-        signer_name=str(values["signer.centre_name"]),
+        signer_post=get("signer.centre_post"),
+        signer_name=get("signer.centre_name"),
+        display_name=get("org.centre_name"),
+        province=get("org.province"),
     )
+
+
+def _in_province(name: str, province: str) -> str:
+    """'Sở Công Thương' → 'Sở Công Thương tỉnh Cao Bằng' (in a sentence, once)."""
+    if not province or province.lower() in name.lower():
+        return name
+    return f"{name} tỉnh {province}"
+
+
+def sentence_name(name: str) -> str:
+    """'TRUNG TÂM KHUYẾN CÔNG VÀ …' → 'Trung tâm Khuyến công và …' (names are stored in
+    capitals for the header; in a sentence the kind of body and its name's first word
+    take capitals)."""
+    if not name.isupper():
+        return name
+    words = name.lower().split()
+    proper_from = {"trung": 2, "sở": 1, "ủy": 3, "ubnd": 1}.get(words[0] if words else "", 1)
+    for i, word in enumerate(words):
+        if i == 0 or i == proper_from:
+            words[i] = word[:1].upper() + word[1:]
+    text = " ".join(words)
+    return text.replace("Ubnd", "UBND")
+
+
+def agency_display_name(agency: Agency) -> str:
+    """The organisation in a sentence or as a PDF's author ('Trung tâm Khuyến công …')."""
+    return agency.display_name or sentence_name(agency.name)

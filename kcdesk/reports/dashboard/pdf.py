@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from kcdesk.formatting import format_date, format_money, format_percent
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.board import PACE_LABELS, Dashboard, MoneyRow
@@ -169,17 +170,40 @@ def budget_table(dashboard: Dashboard, width: float) -> Table:
         rows.append(
             cells(["Nguồn khác", money(b.planned_other), "", ""], ["cell", *["cell_right"] * 3])
         )
+    # "Tổng cộng" is the sum of the rows above it; the decision's own total, when it
+    # differs (Khánh Hòa: 36.383.300.000 by sources, 36.383.000.000 stated), has its
+    # own labelled row instead of silently replacing the sum.
+    parts = [b.planned_national, b.planned_local, b.planned_other]
+    known = [v for v in parts if v is not None]
+    planned_sum = sum(known) if known else b.planned
     rows.append(
         cells(
-            ["Tổng cộng", money(b.planned), money(b.approved_support), money(b.disbursed)],
+            ["Tổng cộng", money(planned_sum), money(b.approved_support), money(b.disbursed)],
             ["cell_bold", *["cell_bold_right"] * 3],
         )
     )
-    return grid(rows, [width * f for f in (0.4, 0.2, 0.2, 0.2)], bold_rows=[len(rows) - 1])
+    bold = [len(rows) - 1]
+    if known and b.planned is not None and b.planned != planned_sum:
+        rows.append(
+            cells(
+                [
+                    "Tổng kinh phí ghi trong quyết định phê duyệt chương trình",
+                    money(b.planned),
+                    "",
+                    "",
+                ],
+                ["cell", *["cell_right"] * 3],
+            )
+        )
+    return grid(rows, [width * f for f in (0.4, 0.2, 0.2, 0.2)], bold_rows=bold)
 
 
 def write_dashboard_pdf(
-    dashboard: Dashboard, agency: Agency, target: Path | BinaryIO | BytesIO
+    dashboard: Dashboard,
+    agency: Agency,
+    target: Path | BinaryIO | BytesIO,
+    *,
+    department: str = "",
 ) -> None:
     """Write the dashboard of ``dashboard`` (already computed) as a landscape PDF."""
     doc = op.document(
@@ -199,7 +223,14 @@ def write_dashboard_pdf(
             f"Số liệu {scope}, tính đến ngày {format_date(dashboard.today)}. Thời gian đã qua "
             f"của giai đoạn: {percent(dashboard.expected_share)}. «Đã phê duyệt»: đề án trong "
             "danh mục đã được phê duyệt (kể cả đang thực hiện, đã nghiệm thu, quyết toán); "
-            "«Đã thực hiện»: đề án đã nghiệm thu hoặc quyết toán.",
+            "«Đã thực hiện»: đề án đã nghiệm thu hoặc quyết toán."
+            + (
+                f" Chỉ tiêu so sánh là chỉ tiêu của cả giai đoạn {dashboard.start_year}-"
+                f"{dashboard.end_year}: chương trình không chia chỉ tiêu theo năm, nên số "
+                f"của năm {dashboard.year} được so với chỉ tiêu cả giai đoạn."
+                if dashboard.year
+                else ""
+            ),
             st["body"],
         ),
         *heading("1. Chỉ tiêu của chương trình"),
@@ -216,6 +247,18 @@ def write_dashboard_pdf(
     if dashboard.warnings:
         story += heading("6. Cảnh báo số liệu của chương trình")
         story += [op.p(f"- {w.message}", st["body_left"]) for w in dashboard.warnings]
+    # A report the Centre sends: signed, with its recipients, kept with the last rows.
+    signature = op.signature_block(
+        caption="",
+        post=agency.signer_post,
+        name=agency.signer_name,
+        recipients=[
+            department or f"Sở Công Thương tỉnh {agency.province}".strip(),
+            f"Lưu: VT, {agency.abbrev}",
+        ],
+        width=width,
+    )
+    keep_with_last(story, [signature])
     op.build_document(doc, story)
 
 

@@ -7,40 +7,113 @@ checked, the money, the conclusion and the signatures of both sides.
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models import Proposal
+from kcdesk.models.implementation import Disbursement, DisbursementKind
 from kcdesk.reports.common import official_pdf as pdf
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.implementation.acceptance import measure_label
-from kcdesk.services.implementation.money import get_acceptance, money_state
+from kcdesk.services.implementation.money import get_acceptance
 from kcdesk.services.implementation.progress import evidence_checklist
 from kcdesk.services.proposals.lookup import facility_names
 
 TITLE = "Biên bản nghiệm thu đề án khuyến công"
 
 
-def _signatures(left: str, right: str, post: str, name: str, width: float) -> Flowable:
+SELF_EVIDENCE = frozenset({"bien_ban_nghiem_thu"})
+
+
+def split_participant(line: str) -> tuple[str, str]:
+    """'Nông Văn Đức — Giám đốc, Trung tâm …' → (name, post); a line without a dash
+    is a name only."""
+    name, _sep, post = line.partition(" — ")
+    return name.strip(), post.strip()
+
+
+def paid_by(session: Session, proposal: Proposal, day: date) -> tuple[int, int]:
+    """(advanced, paid) up to and including ``day``: the minutes state the figures as
+    they stood when signed, not payments made later."""
+    sums: dict[DisbursementKind, int] = {}
+    for kind, total in session.execute(
+        select(Disbursement.kind, func.coalesce(func.sum(Disbursement.amount), 0))
+        .where(Disbursement.proposal_id == proposal.id, Disbursement.paid_on <= day)
+        .group_by(Disbursement.kind)
+    ):
+        sums[kind] = int(total)
+    return sums.get(DisbursementKind.ADVANCE, 0), sums.get(DisbursementKind.SETTLEMENT, 0)
+
+
+def shortfalls(proposal: Proposal) -> list[str]:
+    """Outputs recorded below their plan: 'Số máy móc, thiết bị (kế hoạch 4, thực hiện 3)'."""
+    out = []
+    for output in proposal.outputs:
+        if output.achieved is not None and output.planned and output.achieved < output.planned:
+            out.append(
+                f"{measure_label(output.measure)} (kế hoạch {format_money(output.planned)}, "
+                f"thực hiện {format_money(output.achieved)})"
+            )
+    return out
+
+
+def conclusion_text(result: str, short: list[str]) -> str:
+    """The council's conclusion; never "đạt" over an output below plan unless the
+    council stated why it accepts it (its conclusion gives a reason: "lý do")."""
+    text = (result or "").strip() or "(Biên bản chưa ghi kết luận.)"
+    if short and "đạt" in text.lower() and "lý do" not in text.lower():
+        return (
+            "Chưa kết luận đạt: có kết quả thấp hơn kế hoạch mà biên bản chưa ghi lý do "
+            "Hội đồng nghiệm thu chấp nhận."
+        )
+    return text
+
+
+def _party_signatures(
+    people: list[tuple[str, str]], centre_post: str, centre_name: str, width: float
+) -> Flowable:
+    """A signature cell for every person present (three to a row), the Centre's leader
+    last when not among them."""
     st = pdf.styles()
-    cell = [pdf.p(left, st["sign_caption"]), Spacer(1, 24 * mm)]
-    cell_r = [
-        pdf.p(right, st["sign_caption"]),
-        pdf.p(post.upper(), st["sign_caption"]),
-        pdf.SignatureSpace(20 * mm),
-        pdf.p(name or " ", st["sign_name"]),
-    ]
-    table = Table([[cell, cell_r]], colWidths=[width / 2, width / 2])
+    cells: list[list[Flowable]] = []
+    for name, post in people:
+        caption = post.split(",")[0] if post else "Đại diện"
+        cells.append(
+            [
+                pdf.p(caption.upper(), st["sign_caption"]),
+                # The Centre's leader signs for the implementing unit: the digital
+                # signature's place (reports.common.official_pdf.SignatureSpace).
+                pdf.SignatureSpace(20 * mm) if name == centre_name else Spacer(1, 20 * mm),
+                pdf.p(name, st["sign_name"]),
+            ]
+        )
+    if not any(name == centre_name for name, _ in people) or not centre_name:
+        cells.append(
+            [
+                pdf.p("ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN", st["sign_caption"]),
+                pdf.p(centre_post.upper(), st["sign_caption"]),
+                pdf.SignatureSpace(20 * mm),  # where a digital signature's image goes
+                pdf.p(centre_name or " ", st["sign_name"]),
+            ]
+        )
+    per_row = 3 if len(cells) > 2 else len(cells)
+    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
+    for row in rows:
+        row.extend([[]] * (per_row - len(row)))
+    table = Table(rows, colWidths=[width / per_row] * per_row, spaceBefore=6 * mm)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return KeepTogether([Spacer(1, 6 * mm), table])
+    return table
 
 
 def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
@@ -65,8 +138,13 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
         )
     )
     story.append(pdf.p("I. THÀNH PHẦN THAM DỰ", st["heading"]))
-    for n, person in enumerate(acc.participants or ["(không ghi)"], start=1):
-        story.append(pdf.p(f"{n}. {person}", st["body_left"]))
+    people = [split_participant(line) for line in acc.participants or []]
+    if not people:
+        story.append(pdf.p("(Biên bản chưa ghi thành phần tham dự.)", st["body_left"]))
+    for n, (name, post) in enumerate(people, start=1):
+        story.append(
+            pdf.p(f"{n}. Ông/Bà {name} — {post}" if post else f"{n}. {name}", st["body_left"])
+        )
 
     story.append(pdf.p("II. NỘI DUNG ĐỀ ÁN", st["heading"]))
     approved = proposal.approved_support or 0
@@ -106,7 +184,9 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
     ev_rows: list[list[Flowable]] = [
         [pdf.p(h, st["cell_head"]) for h in ("TT", "Tài liệu", "Bắt buộc", "Đã có")]
     ]
-    for n, item in enumerate(evidence_checklist(session, proposal), start=1):
+    # The minutes are not evidence of themselves.
+    items = [i for i in evidence_checklist(session, proposal) if i.code not in SELF_EVIDENCE]
+    for n, item in enumerate(items, start=1):
         received = bool(checked.get(item.code, item.received))
         ev_rows.append(
             [
@@ -120,33 +200,29 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
     ev_table.setStyle(pdf.grid_style())
     story.append(ev_table)
 
-    state = money_state(session, proposal)
+    advanced, paid = paid_by(session, proposal, acc.accepted_on)
     story.append(pdf.p("V. KINH PHÍ", st["heading"]))
     story.append(
         pdf.p(
-            f"Đã tạm ứng: {format_money(state.advanced)} đồng; đã thanh toán: "
-            f"{format_money(state.paid)} đồng; còn lại theo kinh phí được duyệt: "
-            f"{format_money(state.remaining)} đồng.",
+            f"Đến ngày {format_date(acc.accepted_on)}: đã tạm ứng {format_money(advanced)} đồng; "
+            f"đã thanh toán {format_money(paid)} đồng; còn lại theo kinh phí được duyệt: "
+            f"{format_money(max(0, approved - advanced - paid))} đồng.",
             st["body_left"],
         )
     )
     story.append(pdf.p("VI. KẾT LUẬN", st["heading"]))
-    story.append(pdf.p(acc.result, st["body"]))
+    short = shortfalls(proposal)
+    if short:
+        story.append(pdf.p("Các kết quả thấp hơn kế hoạch: " + "; ".join(short) + ".", st["body"]))
+    story.append(pdf.p(conclusion_text(acc.result, short), st["body"]))
     story.append(
         pdf.p(
             "Biên bản được lập thành 04 bản có giá trị pháp lý như nhau, mỗi bên giữ 02 bản.",
             st["body"],
         )
     )
-    story.append(
-        _signatures(
-            "ĐẠI DIỆN ĐƠN VỊ THỤ HƯỞNG" if beneficiaries else "ĐẠI DIỆN ĐƠN VỊ PHỐI HỢP",
-            "ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN",
-            agency.signer_post,
-            agency.signer_name,
-            width,
-        )
-    )
+    signatures = _party_signatures(people, agency.signer_post, agency.signer_name, width)
+    keep_with_last(story, [signatures], paragraphs=2)
     pdf.build_document(doc, story)
     return buffer.getvalue()
 

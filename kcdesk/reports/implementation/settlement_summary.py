@@ -24,7 +24,9 @@ from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.implementation import Disbursement, DisbursementKind, Settlement
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.services.core import settings
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -228,6 +230,7 @@ def write_xlsx(summary: Summary, target: Path) -> Path:
             cell.number_format = xs.MONEY_FORMAT
             cell.font = xs.BOLD
     xs.print_setup(ws, header)
+    finish_workbook(wb)
 
     # openpyxl seeks while zipping: build in memory, then write atomically.
     buffer = BytesIO()
@@ -295,21 +298,21 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
     table = Table(rows, colWidths=col_widths, repeatRows=1)
     table.setStyle(pdf.grid_style(1, bold_rows=[len(rows) - 1]))
     story.append(table)
-    story.append(
+    closing = [
         pdf.p(
             f"Tổng số quyết toán bằng chữ: {amount_in_words(summary.total_settled)}.",
             st["body_left"],
-        )
-    )
-    story.append(
+        ),
         pdf.signature_block(
             caption="",
             post=agency.signer_post,
             name=agency.signer_name,
             recipients=["Sở Công Thương", "Lưu: VT, KT"],
             width=width,
-        )
-    )
+        ),
+    ]
+    # The total row, the words and the signature stay with the table's last rows.
+    keep_with_last(story, closing)
     pdf.build_document(doc, story)
     return buffer.getvalue()
 

@@ -18,10 +18,12 @@ from reportlab.platypus import Flowable
 
 from kcdesk.formatting import amount_in_words, format_date
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import Agency
 from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
+from kcdesk.services.dashboard.report_text import SECTIONS
 
 
 def department_addressee(values: dict[str, Any]) -> str:
@@ -135,7 +137,9 @@ def write_periodic_report_pdf(
     *,
     when: date | None = None,
     department: str = "Sở Công Thương",
+    texts: dict[str, str] | None = None,
 ) -> None:
+    """``texts``: the typed sections (``services.dashboard.report_text``)."""
     doc = op.document(target, title_text=report_subtitle(report), landscape_page=True)
     width = op.content_width(doc)
     st = op.styles()
@@ -189,24 +193,46 @@ def write_periodic_report_pdf(
         ),
     ]
     if report.warnings:
-        story += heading("III. SỐ LIỆU CHƯƠNG TRÌNH CẦN RÀ SOÁT")
+        story.append(op.p("3. Số liệu chương trình cần rà soát", st["heading"]))
         story += [op.p(f"- {w.message}", st["body_left"]) for w in report.warnings]
-    story.append(
-        op.signature_block(
-            caption="",
-            post=agency.signer_post,
-            name=agency.signer_name,
-            recipients=[department, "Lưu: VT"],
-            width=width,
-        )
+    # The sections people write, typed in kcdesk and kept with the report.
+    typed = texts or {}
+
+    def typed_paragraphs(section: str) -> list[Flowable]:
+        text = typed.get(section, "").strip()
+        if not text:
+            return [op.p("(Chưa nhập nội dung.)", st["small_italic"])]
+        return [op.p(chunk, st["body"]) for chunk in text.split("\n") if chunk.strip()]
+
+    story += heading("III. ĐÁNH GIÁ")
+    for number, section in enumerate(("ket_qua", "ton_tai", "nguyen_nhan"), start=1):
+        story.append(op.p(f"{number}. {SECTIONS[section]}", st["heading"]))
+        story += typed_paragraphs(section)
+    story += heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI")
+    story += typed_paragraphs("phuong_huong")
+    story += heading("V. KIẾN NGHỊ, ĐỀ XUẤT")
+    story += typed_paragraphs("kien_nghi")
+    signature = op.signature_block(
+        caption="",
+        post=agency.signer_post,
+        name=agency.signer_name,
+        recipients=[department, "Lưu: VT"],
+        width=width,
     )
+    keep_with_last(story, [signature], paragraphs=2)
     op.build_document(doc, story)
 
 
 def save_periodic_report_pdf(
-    report: PeriodReport, agency: Agency, path: Path, *, when: date | None = None, department: str
+    report: PeriodReport,
+    agency: Agency,
+    path: Path,
+    *,
+    when: date | None = None,
+    department: str,
+    texts: dict[str, str] | None = None,
 ) -> None:
     """Write the PDF atomically (temp file, fsync, rename, verify)."""
     buffer = BytesIO()
-    write_periodic_report_pdf(report, agency, buffer, when=when, department=department)
+    write_periodic_report_pdf(report, agency, buffer, when=when, department=department, texts=texts)
     atomic_write_bytes(path, buffer.getvalue())

@@ -15,9 +15,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.reports.periodic.pdf import report_subtitle
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
+from kcdesk.services.dashboard.report_text import SECTIONS
 
 PERCENT_FORMAT = "0.0%"
 ACTIVITY_COLUMNS = [
@@ -111,18 +113,37 @@ def _targets(ws: Worksheet, report: PeriodReport) -> None:
         _put(ws, row, 8, ratio, PERCENT_FORMAT)
 
 
-def write_periodic_report_xlsx(report: PeriodReport, target: Path | BinaryIO) -> None:
+def _assessment(ws: Worksheet, report: PeriodReport, texts: dict[str, str]) -> None:
+    """Sections III–V as typed by the user (the same text as the PDF's)."""
+    row = _titles(ws, report, 2)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 90
+    xs.header_row(ws, row, ["Mục", "Nội dung"], [34, 90])
+    xs.print_setup(ws, row, landscape=False)
+    for code, label in SECTIONS.items():
+        row += 1
+        _put(ws, row, 1, label)
+        _put(ws, row, 2, texts.get(code) or "(Chưa nhập nội dung.)")
+
+
+def write_periodic_report_xlsx(
+    report: PeriodReport, target: Path | BinaryIO, *, texts: dict[str, str] | None = None
+) -> None:
     workbook = Workbook()
     first = workbook.active
     assert first is not None
     first.title = "Theo nội dung"
     _activities(first, report)
     _targets(workbook.create_sheet("Theo chỉ tiêu"), report)
+    _assessment(workbook.create_sheet("Đánh giá, kiến nghị"), report, texts or {})
+    finish_workbook(workbook)
     workbook.save(target)
 
 
-def save_periodic_report_xlsx(report: PeriodReport, path: Path) -> None:
+def save_periodic_report_xlsx(
+    report: PeriodReport, path: Path, *, texts: dict[str, str] | None = None
+) -> None:
     # openpyxl seeks back while zipping: build in memory, then write once and verify.
     buffer = BytesIO()
-    write_periodic_report_xlsx(report, buffer)
+    write_periodic_report_xlsx(report, buffer, texts=texts)
     atomic_write_bytes(path, buffer.getvalue())

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
+from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.forms import load as forms
+from kcdesk.services.forms.caps import cap_for_source
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals.draft import clean_quantity
 from kcdesk.services.proposals.template import ProposalTemplate, SectionSpec, load_template
@@ -46,6 +48,33 @@ def _percent(part: int, whole: int) -> str:
     tenths = (part * 1000 + whole // 2) // whole
     whole_part, rest = divmod(tenths, 10)
     return f"{whole_part},{rest} %" if rest else f"{whole_part} %"
+
+
+def _address(address: str | None, commune: str | None) -> str:
+    """The address, with the commune added only when the address does not name it."""
+    address, commune = (address or "").strip(), (commune or "").strip()
+    if commune and commune.casefold() not in address.casefold():
+        return f"{address}, {commune}" if address else commune
+    return address
+
+
+# Amount cells never break inside a number: a column is as wide as its widest amount
+# (docs/official-documents.md, "Trang in"); table text is 10 pt at least.
+TABLE_SIZE = 10.0
+TABLE_LEADING = 12.0
+
+
+def _money_width(texts: list[str], bold_texts: list[str], header: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
+
+    widest = max(
+        [stringWidth(t, SERIF, TABLE_SIZE) for t in texts]
+        + [stringWidth(t, SERIF_BOLD, TABLE_SIZE) for t in bold_texts]
+        + [stringWidth(w, SERIF_BOLD, TABLE_SIZE) for w in header.split()]
+    )
+    return widest + 6 + 2  # cell padding 3 pt each side, and a little air
 
 
 class _Writer:
@@ -99,7 +128,19 @@ class _Writer:
         out: list[Flowable] = []
         for n, key in enumerate(section.fields, 1):
             if key == "facilities":
-                out.append(self.labelled(f"{n}.", key, None if p.facility_links else "không có"))
+                if not p.facility_links:
+                    # A proposal the Centre carries out itself has no beneficiary (seed
+                    # procedure, bước 3): say so once, not "không có".
+                    out.append(
+                        self.labelled(
+                            f"{n}.",
+                            key,
+                            "Đề án do đơn vị chủ trì trực tiếp thực hiện, không có đơn vị "
+                            "thụ hưởng cụ thể",
+                        )
+                    )
+                    continue
+                out.append(self.labelled(f"{n}.", key, None))
                 for link in p.facility_links:
                     f = link.facility
                     facts = [f.kind.label]
@@ -107,7 +148,7 @@ class _Writer:
                         facts.append(f"mã số thuế {f.tax_code}")
                     if f.representative:
                         facts.append(f"đại diện: {f.representative}")
-                    address = ", ".join(x for x in (f.address, f.commune) if x)
+                    address = _address(f.address, f.commune)
                     if address:
                         facts.append(f"địa chỉ: {address}")
                     out.append(self.para(f"- {f.name} ({'; '.join(facts)}).", "body_left"))
@@ -145,7 +186,9 @@ class _Writer:
     def budget(self, section: SectionSpec) -> list[Flowable]:
         p = self.p
         small = {
-            k: self.st[k].clone(f"{k}_small", fontSize=9.5, leading=11.5)
+            k: self.st[k].clone(
+                f"{k}_table", fontSize=TABLE_SIZE, leading=TABLE_LEADING, splitLongWords=0
+            )
             for k in (
                 "cell",
                 "cell_centre",
@@ -196,7 +239,27 @@ class _Writer:
                 op.p(format_money(p.other_funds), bold),
             ]
         )
-        fixed = [8 * mm, 0.0, 11 * mm, 12 * mm, 20 * mm, 21 * mm, 21 * mm, 20 * mm, 18 * mm]
+        columns: list[list[str]] = [[] for _ in heads]
+        for line in p.budget_lines:
+            for index, value in (
+                (4, line.unit_price),
+                (5, line.amount),
+                (6, line.support),
+                (7, line.counterpart),
+                (8, line.other_funds),
+            ):
+                columns[index].append(format_money(value))
+            columns[3].append(_quantity(line.quantity))
+        totals = {
+            5: format_money(p.total_cost),
+            6: format_money(p.support),
+            7: format_money(p.counterpart),
+            8: format_money(p.other_funds),
+        }
+        fixed = [8 * mm, 0.0, 11 * mm] + [
+            _money_width(columns[i], [totals[i]] if i in totals else [], heads[i])
+            for i in range(3, 9)
+        ]
         fixed[1] = self.width - sum(fixed)
         table = Table(rows, colWidths=fixed, repeatRows=1)
         table.setStyle(op.grid_style(1, bold_rows=[len(rows) - 1]))
@@ -218,8 +281,17 @@ class _Writer:
             ),
         ]
         spec = self.activities.get(p.activity)
-        if spec is not None and spec.cap is not None:
-            cap = spec.cap
+        cap = cap_for_source(spec, p.funding_source) if spec is not None else None
+        if spec is not None and cap is None:
+            source = self.sources.get(p.funding_source)
+            out.append(
+                self.para(
+                    "Mức hỗ trợ tối đa của nội dung này theo nguồn "
+                    f"«{source.label if source else p.funding_source}»: chưa đối chiếu.",
+                    "small_italic",
+                )
+            )
+        if cap is not None:
             parts = []
             if cap.percent is not None:
                 parts.append(f"{cap.percent} % tổng chi phí")
@@ -241,7 +313,11 @@ class _Writer:
                 out.append(
                     Paragraph(f"<b>{n}. {escape(self.t.label(key))}</b>", self.st["body_left"])
                 )
-                outputs = [o for o in self.p.outputs if o.planned]
+                outputs = [
+                    o
+                    for o in self.p.outputs
+                    if o.planned and (o.measure != "facilities" or self.p.facility_links)
+                ]
                 if not outputs:
                     out.append(self.para(BLANK))
                 for o in outputs:
@@ -297,19 +373,18 @@ class _Writer:
                 body = self.plain(section)
             out.append(KeepTogether([self.para(heading, "heading"), *body[:1]]))
             out.extend(body[1:])
-        out.append(
-            op.signature_block(
-                caption="",
-                post=agency.signer_post,
-                name=agency.signer_name,
-                recipients=[
-                    f"{values['org.department_name']} (để thẩm định)",
-                    "Đơn vị thụ hưởng",
-                    f"Lưu: VT, {agency.abbrev}",
-                ],
-                width=self.width,
-            )
+        recipients = [f"{values['org.department_name']} (để thẩm định)"]
+        if self.p.facility_links:
+            recipients.append("Đơn vị thụ hưởng")
+        recipients.append(f"Lưu: VT, {agency.abbrev}")
+        signature = op.signature_block(
+            caption="",
+            post=agency.signer_post,
+            name=agency.signer_name,
+            recipients=recipients,
+            width=self.width,
         )
+        keep_with_last(out, [signature], paragraphs=2)
         return out
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.proposals.register_query import RegisterRow
 
@@ -84,6 +85,7 @@ def build_workbook(
         cell.number_format = xs.MONEY_FORMAT
         cell.border = xs.BORDER
     xs.print_setup(ws, header_at, landscape=True)
+    finish_workbook(wb)
     return wb
 
 

@@ -3,5 +3,6 @@ versions (draft, submitted, approved, amended) and their comparison, and writing
 USB stick.
 
 May import: ``services.core``, ``services.security``, ``services.proposals``,
-``services.forms``, ``kcdesk.models``.
+``services.forms``, ``services.appraisal`` (criteria of a recorded result),
+``kcdesk.models``.
 """

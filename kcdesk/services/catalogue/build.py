@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility
+from kcdesk.models import Proposal
 from kcdesk.models.catalogue import CatalogueRow, CatalogueState
 from kcdesk.services.catalogue.columns import MONEY_KEYS
 from kcdesk.services.forms.load import load_activities, load_funding_sources
@@ -100,6 +99,30 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ProgrammeRef:
+    """The programme a catalogue implements, cited in its "Căn cứ" (decision number, date)."""
+
+    code: str
+    name: str
+    decision_no: str | None
+    decision_date: date | None
+    issuer: str
+
+    def citation(self) -> str:
+        """'Quyết định số 2036/QĐ-UBND ngày 28/11/2025 của Ủy ban nhân dân tỉnh Cao Bằng
+        phê duyệt Chương trình …' (the parts the database holds)."""
+        parts = ["Quyết định"]
+        if self.decision_no:
+            parts.append(f"số {self.decision_no}")
+        if self.decision_date:
+            parts.append(f"ngày {self.decision_date:%d/%m/%Y}")
+        if self.issuer:
+            parts.append(f"của {self.issuer}")
+        name = self.name[:1].lower() + self.name[1:] if self.name else "chương trình khuyến công"
+        return " ".join(parts) + f" phê duyệt {name}"
+
+
+@dataclass(frozen=True)
 class CatalogueView:
     """What is printed for one catalogue (live draft or a frozen version)."""
 
@@ -115,6 +138,11 @@ class CatalogueView:
     letter_no: str | None = None
     letter_date: date | None = None
     versions: tuple[int, ...] = field(default=())
+    programme: ProgrammeRef | None = None
+    # An amended version says what changed against the approved one, never silently:
+    # the approved version's number and one line per added, removed or changed row.
+    approved_version: int | None = None
+    changes_since_approval: tuple[str, ...] = ()
 
     @property
     def entries(self) -> list[Entry]:
@@ -192,18 +220,11 @@ def row_from_entry(entry: Entry, position: int) -> CatalogueRow:
 
 
 def live_entries(session: Session, plan_year: int, funding_source: str) -> list[Entry]:
-    """Proposals of the year and source with status approved or later (đã phê duyệt)."""
-    proposals = session.scalars(
-        select(Proposal)
-        .where(
-            Proposal.plan_year == plan_year,
-            Proposal.funding_source == funding_source,
-            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
-        )
-        .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
-        .order_by(Proposal.code)
-    )
-    return [entry_from_proposal(p) for p in proposals]
+    """The draft's rows: proposals that passed appraisal, or were already submitted or
+    approved in the cycle (``services.catalogue.selection``)."""
+    from kcdesk.services.catalogue.selection import selected_proposals
+
+    return [entry_from_proposal(p) for p in selected_proposals(session, plan_year, funding_source)]
 
 
 def source_label(code: str) -> str:

@@ -1,7 +1,8 @@
 """Danh mục đề án khuyến công: build, submit, approve, amend, compare versions.
 
 A catalogue is one plan year and one funding source; its rows are the proposals
-with status approved or later, grouped by activity. States: draft → submitted →
+that passed appraisal or were already submitted or approved in the cycle
+(``selection``), grouped by activity. States: draft → submitted →
 approved (decision number and date) → amended. Submitting, approving and every
 approved amendment freeze the rows into a new numbered version; a draft shows the
 register live, any other state shows its latest version.
@@ -14,19 +15,21 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kcdesk.models import Proposal
+from kcdesk.formatting import format_money
+from kcdesk.models import Programme, Proposal
 from kcdesk.models.catalogue import Catalogue, CatalogueState, CatalogueVersion
 from kcdesk.services.catalogue.build import (
     CatalogueView,
     Entry,
+    ProgrammeRef,
     entry_from_row,
     group_entries,
     live_entries,
     row_from_entry,
     source_label,
 )
-from kcdesk.services.catalogue.compare import RowDiff, compare_entries
-from kcdesk.services.core import audit
+from kcdesk.services.catalogue.compare import FIELD_LABELS, RowDiff, compare_entries
+from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import NotFoundError, ValidationError
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.actor import Actor
@@ -209,7 +212,7 @@ def submit(
         )
     if not live_entries(session, plan_year, funding_source):
         raise ValidationError(
-            f"Danh mục năm {plan_year} chưa có đề án nào đã phê duyệt: không có gì để trình."
+            f"Danh mục năm {plan_year} chưa có đề án nào đạt thẩm định: không có gì để trình."
         )
     catalogue.letter_no = (letter_no or "").strip() or None
     catalogue.letter_date = letter_date
@@ -269,7 +272,7 @@ def approve(
             "phải ghi thành quyết định điều chỉnh."
         )
     if not live_entries(session, plan_year, funding_source):
-        raise ValidationError(f"Danh mục năm {plan_year} chưa có đề án nào đã phê duyệt.")
+        raise ValidationError(f"Danh mục năm {plan_year} chưa có đề án nào đạt thẩm định.")
     catalogue.decision_no = decision_no
     catalogue.decision_date = decision_date
     version = _freeze(
@@ -357,6 +360,7 @@ def view(
         if chosen is not None
         else live_entries(session, plan_year, funding_source)
     )
+    since = _since_approval(catalogue, chosen)
     return CatalogueView(
         plan_year=plan_year,
         funding_source=funding_source,
@@ -370,7 +374,59 @@ def view(
         letter_no=catalogue.letter_no if catalogue else None,
         letter_date=catalogue.letter_date if catalogue else None,
         versions=tuple(v.number for v in catalogue.versions) if catalogue else (),
+        programme=programme_for(session, plan_year),
+        approved_version=since[0],
+        changes_since_approval=since[1],
     )
+
+
+def _since_approval(
+    catalogue: Catalogue | None, chosen: CatalogueVersion | None
+) -> tuple[int | None, tuple[str, ...]]:
+    """For an amended version: the approved version it departs from and what changed."""
+    if catalogue is None or chosen is None or chosen.kind != "amended":
+        return None, ()
+    approved = [v for v in catalogue.versions if v.kind == "approved" and v.number < chosen.number]
+    if not approved:
+        return None, ()
+    base = approved[-1]
+    lines = []
+    for d in compare_entries(version_entries(base), version_entries(chosen)):
+        if d.kind == "added":
+            lines.append(f"Bổ sung: {d.proposal_code} — {d.title}")
+        elif d.kind == "removed":
+            lines.append(f"Ngừng, đưa ra khỏi danh mục: {d.proposal_code} — {d.title}")
+        elif d.kind == "changed":
+            parts = [
+                f"{FIELD_LABELS.get(name, name)}: {_shown(old)} → {_shown(new)}"
+                for name, (old, new) in d.changes.items()
+            ]
+            lines.append(f"Điều chỉnh {d.proposal_code}: " + "; ".join(parts))
+    return base.number, tuple(lines)
+
+
+def _shown(value: str | int) -> str:
+    return format_money(value) if isinstance(value, int) else (value or "—")
+
+
+def programme_for(session: Session, plan_year: int) -> ProgrammeRef | None:
+    """The programme of the organisation's province covering ``plan_year`` (its decision is
+    the catalogue's first ground), or None when the database has none."""
+    province = str(settings.get(session, "org.province") or "").strip()
+    if not province:
+        return None
+    for programme in session.scalars(
+        select(Programme).where(Programme.start_year <= plan_year, Programme.end_year >= plan_year)
+    ):
+        if programme.province.strip().lower() == province.lower():
+            return ProgrammeRef(
+                code=programme.code,
+                name=programme.name,
+                decision_no=programme.decision_no,
+                decision_date=programme.decision_date,
+                issuer=programme.issuer,
+            )
+    return None
 
 
 def compare(

@@ -29,20 +29,42 @@ class SettingSpec:
 
 
 SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("org.province", "Tỉnh", "Cao Bằng"),
-    SettingSpec("org.place_name", "Địa danh ghi ngày tháng", "Cao Bằng"),
-    SettingSpec("org.province_committee", "Ủy ban nhân dân tỉnh", "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"),
-    SettingSpec("org.department_name", "Tên Sở", "SỞ CÔNG THƯƠNG"),
-    SettingSpec("org.department_parent", "Cơ quan chủ quản của Sở", "UBND TỈNH CAO BẰNG"),
+    # The organisation (cơ quan, đơn vị) is the user's own: nothing province-specific
+    # has a default, and a document refuses to print while one it needs is unset
+    # (kcdesk.services.core.organisation). Names are typed as written in a sentence;
+    # letterheads print them in capitals.
+    SettingSpec("org.province", "Tỉnh", "", "Ví dụ: Cao Bằng"),
+    SettingSpec("org.place_name", "Địa danh ghi ngày tháng", "", "Ví dụ: Cao Bằng"),
     SettingSpec(
-        "org.centre_name", "Tên Trung tâm", "TRUNG TÂM KHUYẾN CÔNG VÀ TƯ VẤN PHÁT TRIỂN CÔNG NGHIỆP"
+        "org.province_committee",
+        "Ủy ban nhân dân tỉnh",
+        "",
+        "Ví dụ: Ủy ban nhân dân tỉnh Cao Bằng",
     ),
-    SettingSpec("org.centre_parent", "Cơ quan chủ quản của Trung tâm", "SỞ CÔNG THƯƠNG CAO BẰNG"),
+    SettingSpec("org.department_name", "Tên Sở", "Sở Công Thương"),
+    SettingSpec(
+        "org.department_parent", "Cơ quan chủ quản của Sở", "", "Ví dụ: UBND tỉnh Cao Bằng"
+    ),
+    SettingSpec("org.department_abbrev", "Viết tắt của Sở (số văn bản)", "SCT"),
+    SettingSpec(
+        "org.centre_name",
+        "Tên Trung tâm",
+        "",
+        "Ví dụ: Trung tâm Khuyến công và Xúc tiến thương mại",
+    ),
+    SettingSpec(
+        "org.centre_parent",
+        "Cơ quan chủ quản của Trung tâm",
+        "",
+        "Ví dụ: Sở Công Thương tỉnh Cao Bằng",
+    ),
     SettingSpec("org.centre_abbrev", "Viết tắt của Trung tâm (số văn bản)", "TTKC"),
-    SettingSpec("signer.centre_post", "Chức vụ người ký (Trung tâm)", "GIÁM ĐỐC"),
+    SettingSpec("signer.centre_post", "Chức vụ người ký (Trung tâm)", "Giám đốc"),
     SettingSpec("signer.centre_name", "Họ tên người ký (Trung tâm)", ""),
-    SettingSpec("signer.department_post", "Chức vụ người ký (Sở)", "GIÁM ĐỐC"),
+    SettingSpec("signer.department_post", "Chức vụ người ký (Sở)", "Giám đốc"),
     SettingSpec("signer.department_name", "Họ tên người ký (Sở)", ""),
+    SettingSpec("signer.committee_post", "Chức vụ người ký (UBND tỉnh)", "Chủ tịch"),
+    SettingSpec("signer.committee_name", "Họ tên người ký (UBND tỉnh)", ""),
     SettingSpec("office.code", "Đơn vị của máy này (mã)", "TTKC"),
     SettingSpec("office.level_label", "Cấp đơn vị địa phương", "UBND cấp xã"),
     SettingSpec("deadline.dossier", "Hạn nộp hồ sơ (ngày-tháng, năm trước năm kế hoạch)", "30-06"),
@@ -57,6 +79,33 @@ SPECS: tuple[SettingSpec, ...] = (
 
 DEFAULTS: dict[str, Any] = {spec.key: spec.default for spec in SPECS}
 _SPEC_BY_KEY = {spec.key: spec for spec in SPECS}
+
+
+def spec(key: str) -> SettingSpec | None:
+    return _SPEC_BY_KEY.get(key)
+
+
+def parse_value(key: str, text: str) -> Any:
+    """A typed value from text (the CLI): numbers, yes/no switches, text as NFC."""
+    import unicodedata
+
+    found = _SPEC_BY_KEY.get(key)
+    if found is None:
+        raise ValidationError(f"Không có cài đặt «{key}» (xem: kcdesk settings list).")
+    default = found.default
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "có", "co", "bật", "bat"):
+            return True
+        if lowered in ("0", "false", "no", "không", "khong", "tắt", "tat"):
+            return False
+        raise ValidationError(f"Cài đặt «{found.label}» nhận có/không (yes/no).")
+    if isinstance(default, int):
+        try:
+            return int(text.strip())
+        except ValueError as exc:
+            raise ValidationError(f"Cài đặt «{found.label}» cần một số nguyên.") from exc
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def get_all(session: Session) -> dict[str, Any]:

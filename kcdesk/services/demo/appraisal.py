@@ -27,7 +27,7 @@ POSTS = (
     "Phó Giám đốc Sở Công Thương",
     "Chuyên viên Phòng Quản lý công nghiệp, Sở Công Thương",
     "Trưởng phòng Quản lý công nghiệp, Sở Công Thương",
-    "Giám đốc Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",
+    "Giám đốc Trung tâm Khuyến công và Xúc tiến thương mại",
     "Phó Trưởng phòng Kế hoạch - Tài chính, Sở Công Thương",
     "Đại diện Sở Tài chính",
     "Đại diện Sở Khoa học và Công nghệ",

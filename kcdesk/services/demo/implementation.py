@@ -32,10 +32,11 @@ from kcdesk.services.implementation.money import advance_ceiling
 from kcdesk.services.implementation.rules import load_rules
 
 S = ProposalStatus
+# "Name — post, unit": the acceptance minutes print each with a signature cell.
 PARTICIPANTS = (
-    "Đại diện Trung tâm Khuyến công — đơn vị thực hiện",
-    "Đại diện Phòng Kinh tế — đơn vị phối hợp",
-    "Đại diện cơ sở thụ hưởng",
+    "Bế Thị Hoa — Phó Giám đốc, Trung tâm Khuyến công và Xúc tiến thương mại",
+    "Nông Văn Thắng — Trưởng phòng Kinh tế, UBND xã nơi thực hiện",
+    "Hoàng Văn Lâm — Người đại diện, cơ sở thụ hưởng",
 )
 
 

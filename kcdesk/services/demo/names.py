@@ -71,5 +71,6 @@ COMPANY_WORDS = (
     "Nà Giàng",
 )
 
-UNITS = ("Trung tâm Khuyến công và Tư vấn phát triển công nghiệp",)
+# The Centre of the demo's province (Cao Bằng, its programme names it).
+UNITS = ("Trung tâm Khuyến công và Xúc tiến thương mại",)
 PARTNERS = ("Phòng Kinh tế UBND xã", "Hội Liên hiệp Phụ nữ tỉnh", "Liên minh Hợp tác xã tỉnh", "")

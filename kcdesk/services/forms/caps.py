@@ -83,3 +83,15 @@ def cap_check(
             f"của nội dung «{activity.short_label}» — căn cứ: {cap.source}."
         )
     return problems
+
+
+# The caps in forms/activities.toml are the national ones (Thông tư 28/2018/TT-BTC,
+# amended by Thông tư 64/2024/TT-BTC, "khuyến công quốc gia"). A local source follows
+# its province's own resolution (e.g. Nghị quyết 07/2025/NQ-HĐND Cao Bằng), not in the
+# forms yet: no cap, and the documents say it is not checked ("chưa đối chiếu").
+NATIONAL_SOURCES = frozenset({"quoc_gia"})
+
+
+def cap_for_source(activity: ActivitySpec, funding_source: str) -> SupportCap | None:
+    """The cap that binds a proposal of ``activity`` paid from ``funding_source``."""
+    return activity.cap if funding_source in NATIONAL_SOURCES else None

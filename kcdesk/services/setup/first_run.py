@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, OfficeLevel, Proposal
 from kcdesk.models.db import Database
-from kcdesk.services.core import settings
+from kcdesk.services.core import organisation, settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.demo import generator as demo_data
 from kcdesk.services.programmes import store as programmes
@@ -30,9 +30,16 @@ class InitResult:
 def ensure_own_office(session: Session, actor: Actor) -> bool:
     """Create this PC's office (the Centre by default) if it does not exist."""
     code = str(settings.get(session, "office.code"))
-    if session.scalars(select(Office).where(Office.code == code)).first() is not None:
+    office = session.scalars(select(Office).where(Office.code == code)).first()
+    if office is not None:
+        # Created before the organisation was set: take its names now.
+        if not office.province and settings.get(session, "org.province"):
+            office.province = str(settings.get(session, "org.province"))
+            office.name = str(settings.get(session, "org.centre_name") or office.name)
         return False
-    name = str(settings.get(session, "org.centre_name")).title()
+    # Named after the Centre once its organisation is set; "Trung tâm Khuyến công"
+    # until then (the first-run step asks for the names).
+    name = str(settings.get(session, "org.centre_name") or "").strip() or "Trung tâm Khuyến công"
     session.add(
         Office(
             code=code,
@@ -70,7 +77,16 @@ def add_demo_data(
                     "trình diễn vào cơ sở dữ liệu làm việc. Hãy dùng một tệp riêng (--db)."
                 )
             settings.put(session, actor, "app.demo", True, check=False)
+        # The demo prints as the Centre of its seed province, consistently (issue 17).
+        if not organisation.is_configured(session):
+            organisation.apply(session, actor, organisation.DEMO_ORGANISATION, check=False)
         ensure_own_office(session, actor)
         if not programmes.list_programmes(session):
             programmes.load_presets(session, actor)
         return demo_data.generate(session, actor, proposals=proposals, seed=seed, year=year)
+
+
+def set_demo_organisation(db: Database, actor: Actor = SYSTEM) -> None:
+    """The demo's Cao Bằng organisation on any database (tests, a look at the app)."""
+    with db.session() as session:
+        organisation.apply(session, actor, organisation.DEMO_ORGANISATION, check=False)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
 from kcdesk.reports.catalogue.xlsx import label_span, write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
@@ -38,6 +40,7 @@ from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
 from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.model import CatalogueModel
+from kcdesk.ui.catalogue.selection_table import SelectionTable
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.worker import Job
@@ -46,31 +49,26 @@ Producer = Any
 
 
 def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
-    """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word, and the
-    submission letter (PDF and Word) while the catalogue is a draft or submitted."""
+    """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
+    whoever issues it now), and while it is not approved the Centre's tờ trình to the
+    Department (PDF and Word) and the Department's copy and tờ trình to the chairman."""
     form = load_catalogue_form()
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
-    agency = agency_from_settings(values, default_issuer(view))
-    centre = agency_from_settings(values, "centre")
+    issuer = default_issuer(view)
+    agency = agency_from_settings(values, issuer)
 
     def xlsx(path: Path) -> None:
-        write_catalogue_xlsx(view, form, path)
+        write_catalogue_xlsx(view, form, path, agency=agency, issuer=issuer)
 
     def pdf(path: Path) -> None:
-        write_catalogue_pdf(view, form, agency, path)
-
-    def letter(path: Path) -> None:
-        write_submission_letter(view, centre, values, path)
+        write_catalogue_pdf(view, form, agency, path, issuer=issuer)
 
     def pdf_docx(path: Path) -> None:
         from kcdesk.reports.docx.write import docx_bytes
 
-        path.write_bytes(docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h)))
-
-    def letter_docx(path: Path) -> None:
-        from kcdesk.reports.docx.write import docx_bytes
-
-        path.write_bytes(docx_bytes(lambda h: write_submission_letter(view, centre, values, h)))
+        path.write_bytes(
+            docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
+        )
 
     files: list[tuple[str, Producer]] = [
         (safe_file_name(f"{stem}.xlsx"), xlsx),
@@ -79,9 +77,31 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
         (safe_file_name(f"{stem}.docx"), pdf_docx),
     ]
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        letter_stem = f"Tờ trình danh mục {view.plan_year} - {view.funding_source}"
-        files.append((safe_file_name(f"{letter_stem}.pdf"), letter))
-        files.append((safe_file_name(f"{letter_stem}.docx"), letter_docx))
+        department = agency_from_settings(values, "department")
+
+        def letter(path: Path) -> None:
+            write_submission_letter(view, agency, values, path, issuer="centre")
+
+        def letter_docx(path: Path) -> None:
+            from kcdesk.reports.docx.write import docx_bytes
+
+            path.write_bytes(
+                docx_bytes(
+                    lambda h: write_submission_letter(view, agency, values, h, issuer="centre")
+                )
+            )
+
+        def department_pdf(path: Path) -> None:
+            write_catalogue_pdf(view, form, department, path, issuer="department")
+
+        def department_letter(path: Path) -> None:
+            write_submission_letter(view, department, values, path, issuer="department")
+
+        suffix = f"{view.plan_year} - {view.funding_source}"
+        files.append((safe_file_name(f"Tờ trình danh mục {suffix}.pdf"), letter))
+        files.append((safe_file_name(f"Tờ trình danh mục {suffix}.docx"), letter_docx))
+        files.append((safe_file_name(f"Sở - Danh mục {suffix}.pdf"), department_pdf))
+        files.append((safe_file_name(f"Sở - Tờ trình danh mục {suffix}.pdf"), department_letter))
     return files
 
 
@@ -153,7 +173,12 @@ class CataloguePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)
-        layout.addWidget(self.table, 1)
+        # Beside the catalogue: every proposal of the year, in it or not, and why.
+        self.selection = SelectionTable()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Danh mục")
+        self.tabs.addTab(self.selection, "Đề án của năm")
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.totals_label)
 
         self.year.valueChanged.connect(lambda _v: self.reload(keep_version=False))
@@ -187,21 +212,26 @@ class CataloguePanel(QWidget):
         version = self.version.currentData() if keep_version else None
         db = self.ctx.db
 
-        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any]]:
+        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]:
             with db.session() as session:
-                return catalogue.view(session, year, source, version), settings.get_all(session)
+                view = catalogue.view(session, year, source, version)
+                judged = [c.as_json() for c in selection.explain(session, view)]
+                return view, settings.get_all(session), judged
 
         self.ctx.worker.run(load, self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
-    def _show(self, result: tuple[CatalogueView, dict[str, Any]]) -> None:
-        view, values = result
+    def _show(self, result: tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]) -> None:
+        view, values, judged = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
         self.model.set_view(view)
+        self.selection.set_rows(judged)
+        left_out = sum(1 for row in judged if not row["in"])
+        self.tabs.setTabText(1, f"Đề án của năm ({left_out} không có trong danh mục)")
         self._span_labels()
         if len(self.model.lines) <= 3000:  # measuring every row is slow beyond that
             self.table.resizeRowsToContents()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -121,6 +122,12 @@ class DashboardView(QWidget):
         top.addWidget(self.refresh_button)
         top.addWidget(self.pdf_button)
         top.addWidget(self.xlsx_button)
+        # The 6-month / annual report to the Department, with the sections people write.
+        self.periodic_button = QPushButton("Báo cáo định kỳ…")
+        self.periodic_button.setObjectName("dashboard_periodic")
+        self.periodic_button.clicked.connect(self.open_periodic)
+        top.addWidget(self.periodic_button)
+        self.periodic_dialog: QDialog | None = None
 
         return top
 
@@ -417,6 +424,19 @@ class DashboardView(QWidget):
         dialog.show()
 
     # --- export ----------------------------------------------------------------------
+
+    def open_periodic(self) -> None:
+        """The periodic report of the programme shown, for the year chosen (or this year)."""
+        from datetime import date as _date
+
+        from kcdesk.ui.dashboard.periodic_dialog import PeriodicReportDialog
+
+        data = self.current
+        if data is None:
+            return
+        year = data.year or _date.today().year
+        self.periodic_dialog = PeriodicReportDialog(self.ctx, data.programme_code, year, self)
+        self.periodic_dialog.open()
 
     def export(self, kind: ExportKind, path: Path | None = None, *, preview: bool = True) -> None:
         """Write the dashboard shown as PDF or XLSX (asks for a file name when none given)."""

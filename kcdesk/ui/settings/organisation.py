@@ -48,6 +48,8 @@ class OrganisationEditor(QWidget):
             widget = self._field_for(spec.default)
             widget.setObjectName(f"setting:{spec.key}")
             widget.setToolTip(spec.help or spec.key)
+            if spec.help and isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(spec.help)
             widget.setEnabled(self.may_edit)
             self.fields[spec.key] = widget
             form.addRow(spec.label + ":", widget)

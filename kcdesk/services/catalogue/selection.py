@@ -1,0 +1,160 @@
+"""Which proposals the catalogue of a plan year and funding source holds, and why not.
+
+The procedure (docs/official-documents.md, "Danh mục"): the Centre submits the
+proposals it selected; the Department appraises them and compiles the Danh mục of
+the proposals that *passed appraisal*, which the provincial chairman approves.
+So the draft catalogue holds:
+
+- proposals appraised with a recorded result that passed (average ≥ pass mark) and
+  whose council did not conclude "not to support" (the last, least favourable
+  conclusion of the criteria set);
+- proposals already submitted in that cycle (Đã trình phê duyệt) or approved and
+  later (Đã phê duyệt, đang thực hiện, đã nghiệm thu, đã quyết toán).
+
+Everything else is out, with the reason shown on the catalogue screen and in
+``kcdesk catalogue show --json``: failed appraisal, not yet appraised, withdrawn,
+refused, stopped, returned for more papers, another funding source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility, ProposalStatus
+from kcdesk.models.appraisal import AgendaItem
+from kcdesk.services.appraisal.criteria import parse_set
+from kcdesk.services.forms.load import load_funding_sources
+
+if TYPE_CHECKING:
+    from kcdesk.services.catalogue.build import CatalogueView
+
+S = ProposalStatus
+# In the catalogue whatever their appraisal record says: the cycle went past it.
+ALREADY_IN = frozenset({S.SUBMITTED, *APPROVED_OR_LATER})
+
+_OUT_REASONS: dict[ProposalStatus, str] = {
+    S.REJECTED: "Không được hỗ trợ",
+    S.WITHDRAWN: "Đã rút hồ sơ",
+    S.STOPPED: "Ngừng triển khai",
+    S.RETURNED: "Trả lại để bổ sung hồ sơ, chưa thẩm định",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposal of the plan year: in the catalogue or not, and why."""
+
+    proposal: Proposal
+    included: bool
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        p = self.proposal
+        return {
+            "code": p.code,
+            "title": p.title,
+            "status": p.status.value,
+            "status_label": p.status.label,
+            "funding_source": p.funding_source,
+            "support": p.approved_support if p.approved_support is not None else p.support,
+            "in": self.included,
+            "reason": self.reason,
+        }
+
+
+def _points(value: object) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _appraisal_verdict(item: AgendaItem | None) -> tuple[bool, str]:
+    if item is None or item.recorded_at is None:
+        return False, "Đã thẩm định nhưng chưa có kết quả thẩm định ghi trong kcdesk"
+    spec = parse_set(item.session.criteria, item.session.name)
+    average = f"điểm bình quân {_points(item.average)}" if item.average is not None else ""
+    if item.passed is False:
+        return False, f"Không đạt thẩm định: {average} (điểm đạt {spec.pass_mark})"
+    codes = [c.code for c in spec.conclusions]
+    label = spec.conclusion_label(item.conclusion) if item.conclusion else ""
+    if len(codes) >= 2 and item.conclusion == codes[-1]:
+        return False, f"Hội đồng thẩm định kết luận: {label}"
+    text = f"Đạt thẩm định: {average}" if average else "Đạt thẩm định"
+    return True, text + (f"; {label}" if label else "")
+
+
+def _latest_items(session: Session, proposal_ids: list[int]) -> dict[int, AgendaItem]:
+    """The most recent recorded agenda item of each proposal (a proposal appraised
+    twice, after being returned, counts its last result)."""
+    if not proposal_ids:
+        return {}
+    items = session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.proposal_id.in_(proposal_ids), AgendaItem.recorded_at.is_not(None))
+        .options(selectinload(AgendaItem.session))
+        .order_by(AgendaItem.recorded_at)
+    )
+    return {item.proposal_id: item for item in items}
+
+
+def judge(proposal: Proposal, item: AgendaItem | None, funding_source: str) -> Candidate:
+    if proposal.funding_source != funding_source:
+        source = load_funding_sources().get(proposal.funding_source)
+        name = source.label if source is not None else proposal.funding_source
+        return Candidate(proposal, False, f"Thuộc nguồn kinh phí khác: {name}")
+    if proposal.status in ALREADY_IN:
+        return Candidate(proposal, True, proposal.status.label)
+    if proposal.status is S.APPRAISED:
+        included, reason = _appraisal_verdict(item)
+        return Candidate(proposal, included, reason)
+    fallback = f"Chưa thẩm định (trạng thái: {proposal.status.label})"
+    return Candidate(proposal, False, _OUT_REASONS.get(proposal.status, fallback))
+
+
+def candidates(
+    session: Session, plan_year: int, funding_source: str, *, all_sources: bool = False
+) -> list[Candidate]:
+    """Every proposal of the plan year (of the source, or of every source), judged."""
+    query = (
+        select(Proposal)
+        .where(Proposal.plan_year == plan_year)
+        .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
+        .order_by(Proposal.code)
+    )
+    if not all_sources:
+        query = query.where(Proposal.funding_source == funding_source)
+    proposals = list(session.scalars(query))
+    appraised = [p.id for p in proposals if p.status is S.APPRAISED]
+    items = _latest_items(session, appraised)
+    return [judge(p, items.get(p.id), funding_source) for p in proposals]
+
+
+def selected_proposals(session: Session, plan_year: int, funding_source: str) -> list[Proposal]:
+    """The proposals the draft catalogue holds (see the module docstring)."""
+    return [c.proposal for c in candidates(session, plan_year, funding_source) if c.included]
+
+
+def explain(session: Session, view: CatalogueView) -> list[Candidate]:
+    """Every proposal of the view's year, in or out of the catalogue as printed.
+
+    A draft is judged live; a frozen version (submitted, approved, amended) holds
+    exactly its rows, and an eligible proposal missing from it is said to be so.
+    """
+    found = candidates(session, view.plan_year, view.funding_source, all_sources=True)
+    if view.version_number is None:
+        return found
+    frozen = {e.proposal_uuid for e in view.entries}
+    number = view.version_number
+    out = []
+    for c in found:
+        if c.proposal.uuid in frozen:
+            out.append(Candidate(c.proposal, True, f"Có trong phiên bản {number} của danh mục"))
+        elif c.included:
+            out.append(
+                Candidate(c.proposal, False, f"{c.reason}; chưa có trong phiên bản {number}")
+            )
+        else:
+            out.append(c)
+    return out
