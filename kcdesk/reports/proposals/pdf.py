@@ -20,6 +20,7 @@ from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.communes.address import facility_address
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.forms import load as forms
@@ -107,7 +108,7 @@ class _Writer:
                         facts.append(f"mã số thuế {f.tax_code}")
                     if f.representative:
                         facts.append(f"đại diện: {f.representative}")
-                    address = ", ".join(x for x in (f.address, f.commune) if x)
+                    address = facility_address(f.address, f.commune_code, f.commune, f.province)
                     if address:
                         facts.append(f"địa chỉ: {address}")
                     out.append(self.para(f"- {f.name} ({'; '.join(facts)}).", "body_left"))

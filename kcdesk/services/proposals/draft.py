@@ -90,6 +90,7 @@ class ProposalInput:
     partner_unit: str = ""
     location: str = ""
     commune: str = ""
+    commune_code: str = ""  # official code when picked from the list (services.communes)
     start_month: date | None = None
     end_month: date | None = None
     received_date: date | None = None
@@ -314,6 +315,7 @@ def from_proposal(proposal: Proposal) -> ProposalInput:
         partner_unit=proposal.partner_unit,
         location=proposal.location,
         commune=proposal.commune,
+        commune_code=proposal.commune_code or "",
         start_month=proposal.start_month,
         end_month=proposal.end_month,
         received_date=proposal.received_date,
