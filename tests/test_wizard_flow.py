@@ -92,7 +92,8 @@ def test_new_proposal_typed_end_to_end(
     retype(page.findChild(QLineEdit, "implementing_unit"), "Trung tâm Khuyến công Cao Bằng")
     type_text(page.findChild(QLineEdit, "partner_unit"), "UBND xã Hòa Bình")
     type_text(page.findChild(QLineEdit, "location"), "Xóm Đồng Tâm")
-    type_text(page.findChild(QLineEdit, "commune"), "Xã Hòa Bình")
+    # the official unit, typed without diacritics (issue 20 §1)
+    type_text(page.findChild(QLineEdit, "commune"), "hoa an")
     type_text(page.findChild(QLineEdit, "start_month"), "03/2027")
     type_text(page.findChild(QLineEdit, "end_month"), "02/2027")
     wizard.next()
@@ -211,9 +212,10 @@ def test_new_proposal_typed_end_to_end(
         assert p.implementing_unit == "Trung tâm Khuyến công Cao Bằng"
         assert (p.location, p.commune, p.partner_unit) == (
             "Xóm Đồng Tâm",
-            "Xã Hòa Bình",
+            "Xã Hòa An",
             "UBND xã Hòa Bình",
         )
+        assert p.commune_code == "01654"
         assert (p.start_month, p.end_month) == (date(2027, 3, 1), date(2027, 11, 1))
         assert [f.name for f in p.facilities] == ["Hợp tác xã Chè Đại Từ"]
         for key, value in texts.items():

@@ -46,8 +46,7 @@ from kcdesk.services.security.actor import Actor
 
 S = ProposalStatus
 # The demo's communes are Cao Bằng's (names.COMMUNES), whatever the setting "Tỉnh" says.
-_DEMO_PROVINCE = find_province("04") or find_province("Cao Bằng")
-assert _DEMO_PROVINCE is not None
+_DEMO_PROVINCE_CODE = "04"
 MAIN_PATH = (
     S.RECEIVED,
     S.FORWARDED,
@@ -108,7 +107,8 @@ _OUTPUT_RANGES: dict[str, tuple[int, int]] = {
 
 def _official(name: str) -> OfficialCommune:
     """The official unit of a demo commune name (the demo list is Cao Bằng's, by name)."""
-    found = matching.match(name, _DEMO_PROVINCE)
+    province = find_province(_DEMO_PROVINCE_CODE)
+    found = matching.match(name, province) if province is not None else None
     if found is None:  # pragma: no cover - names.COMMUNES is checked by tests
         raise LookupError(name)
     return found
