@@ -174,3 +174,48 @@ def test_cli_match_lists_what_is_left(tmp_path: Path, capsys: pytest.CaptureFixt
     capsys.readouterr()
     assert main(["--db", str(db_file), "commune", "match"]) == 0
     assert "Không còn xã, phường nào chưa khớp." in capsys.readouterr().out
+
+
+def test_register_filter_groups_spellings_by_code(db) -> None:  # noqa: ANN001
+    from kcdesk.services.proposals import register_query as rq
+
+    with db.session() as session:
+        facility = make_facility(session)
+        for text in ("Trùng Khánh", "xã Trùng Khánh", "Xã Hòa Bình"):
+            data = machine_input(facility.uuid)
+            data.commune = text
+            create_proposal(session, SYSTEM, data)
+        choices = rq.commune_choices(session)
+        assert choices == [
+            ("Xã Trùng Khánh", "01477"),
+            ("Xã Hòa Bình (chưa khớp danh mục)", "Xã Hòa Bình"),
+        ]
+        by_code = rq.RegisterFilter(commune="01477")
+        found = session.scalars(select(Proposal.commune).where(rq.commune_clause("01477"))).all()
+        assert found == ["Xã Trùng Khánh", "Xã Trùng Khánh"] and by_code.commune == "01477"
+
+
+def test_dashboard_groups_by_commune_code(db) -> None:  # noqa: ANN001
+    from kcdesk.models import ProposalStatus as S
+    from kcdesk.services.dashboard import board, drill
+    from tests.dashboard_support import add_programme, add_proposal, target
+
+    CODE = "TEST-2026-2028"
+
+    mil = 1_000_000
+    with db.session() as s:
+        add_programme(s, [target("P", "proposals", ("tu_van",))])
+        for text, code in (("Trùng Khánh", "01477"), ("Xã Trùng Khánh", "01477"), ("Xã B", None)):
+            p = add_proposal(
+                s, year=2027, activity="tu_van", status=S.APPROVED, approved_support=mil
+            )
+            p.commune, p.commune_code = text, code
+        s.flush()
+        data = board.compute(s, CODE, year=2027)
+        rows = {r.key: (r.label, r.approved_count) for r in data.by_commune}
+        assert rows == {
+            "01477": ("Xã Trùng Khánh", 2),
+            "Xã B": ("Xã B (chưa khớp danh mục)", 1),
+        }
+        assert len(drill.proposals_for(s, CODE, commune="01477")) == 2
+        assert len(drill.proposals_for(s, CODE, commune="Xã B")) == 1

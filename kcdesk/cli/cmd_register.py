@@ -330,7 +330,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--activity")
     p.add_argument("--source", metavar="FUNDING_SOURCE")
     p.add_argument("--office")
-    p.add_argument("--commune")
+    p.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã, phường (xem «commune list»)")
     p.add_argument("--search", metavar="TEXT")
 
     p = registry.command(

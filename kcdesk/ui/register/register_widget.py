@@ -103,7 +103,7 @@ class RegisterWidget(QWidget):
         """Six filters in two rows of three."""
         with self.ctx.db.session() as session:
             years = rq.choices(session, "plan_year")
-            communes = rq.choices(session, "commune")
+            communes = rq.commune_choices(session)
             offices = rq.choices(session, "office_code")
         try:
             activities = [(s.short_label, c) for c, s in load_activities().items()]
@@ -115,7 +115,7 @@ class RegisterWidget(QWidget):
         self.activity = _combo("activity", activities)
         self.source = _combo("source", sources)
         self.office = _combo("office", [(o, o) for o in offices])
-        self.commune = _combo("commune", [(c, c) for c in communes])
+        self.commune = _combo("commune", communes)
         filters = QGridLayout()
         for n, (label, combo) in enumerate(
             (
