@@ -105,7 +105,7 @@ class VietnameseTranslator(QTranslator):
 
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:  # type: ignore[override]
+    ) -> str | None:
         # None is "no translation": Qt then keeps its own text. An empty string would
         # be taken as the translation — "Ctrl+Q" shown as "Q", empty file-dialog
         # headers — so only the texts we know are answered.
