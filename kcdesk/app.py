@@ -167,7 +167,7 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
         return 0
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
-    window.show()
+    window.show_initial()
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.worker)
     if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+import contextlib
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk import __version__, paths
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
 
 
@@ -30,13 +35,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         title = "kcdesk — Bàn làm việc khuyến công"
         self.setWindowTitle(f"[DEMO] {title} — dữ liệu trình diễn" if demo else title)
-        self.resize(1200, 760)
+        fit_window(self, 1200, 760)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "kcdesk.png")))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
         self._built: dict[str, QWidget] = {}
         for index, info in enumerate(SECTIONS):
@@ -47,11 +51,23 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self._show_row)
 
+        # The navigation keeps one width (its longest title), whatever the section.
+        self.nav.setFixedWidth(
+            min(260, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 16)
+        )
+        # A section wider or taller than a small screen (1366×768, or 150 % scaling)
+        # scrolls inside the window instead of pushing the window past the screen.
+        scroller = QScrollArea()
+        scroller.setObjectName("section_scroller")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.stack)
         splitter = QSplitter()
         splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
+        splitter.addWidget(scroller)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1010])
+        splitter.setCollapsible(0, False)
+        splitter.setHandleWidth(1)
         self.setCentralWidget(splitter)
         self._build_menus()
         self._build_status_bar()
@@ -139,7 +155,25 @@ class MainWindow(QMainWindow):
         self.recovered_wizards: list[QWidget] = []
         return offer_recovery(self.ctx, self, self.recovered_wizards)  # type: ignore[arg-type]
 
+    # -- size -----------------------------------------------------------------
+    @staticmethod
+    def _ui_settings() -> QSettings:
+        # In the per-user data folder, beside the database: not the registry/~/.config.
+        return QSettings(str(paths.data_dir() / "giao-dien.ini"), QSettings.Format.IniFormat)
+
+    def show_initial(self) -> None:
+        """Open at the last size (pulled back inside today's screen), else maximised."""
+        saved = self._ui_settings().value("main_window/geometry")
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            clamp_to_screen(self)
+            self.show()
+        else:
+            self.showMaximized()
+
     def closeEvent(self, event):  # noqa: N802, ANN001 (Qt override)
+        with contextlib.suppress(OSError):
+            paths.data_dir().mkdir(parents=True, exist_ok=True)
+            self._ui_settings().setValue("main_window/geometry", self.saveGeometry())
         # Let queued writes finish before the process ends: no half-done work.
         self.ctx.worker.wait(30_000)
         super().closeEvent(event)

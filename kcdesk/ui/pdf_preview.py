@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.ui.screen_fit import fit_window
+
 
 class PdfPreview(QDialog):
     """A non-modal window showing one PDF; ``document`` is the loaded QPdfDocument."""
@@ -59,7 +61,9 @@ class PdfPreview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
-        self.resize(QSize(820, 900))
+        # A4 portrait at a readable width; on a 768-pixel screen the height shrinks
+        # so the buttons stay visible (screen_fit).
+        fit_window(self, 820, 900)
 
     def _status_text(self) -> str:
         if self.error != QPdfDocument.Error.None_:

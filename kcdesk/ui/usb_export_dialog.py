@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
 from kcdesk.services.catalogue.usb_export import ExportResult, export_files
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.worker import Job
 
 Producer = Callable[[Path], None]
@@ -104,7 +105,7 @@ class UsbExportDialog(QDialog):
         self.write_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
-        self.resize(520, 420)
+        fit_window(self, 520, 420)
         self.refresh_drives()
 
     # -- choosing the target -------------------------------------------------

@@ -34,6 +34,7 @@ from kcdesk.services.imports import old_lists as xlsx_import
 from kcdesk.services.imports.header import FIELDS
 from kcdesk.services.imports.old_lists import ImportPreview, ImportResult
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.worker import Job
 
 
@@ -254,7 +255,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(860, 600)
+        fit_window(self, 860, 600)
 
     def analyse(self, error_label: QLabel) -> bool:
         page = self.file_page

@@ -32,6 +32,7 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
+from kcdesk.ui.screen_fit import fit_window
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -57,7 +58,7 @@ class ProposalView(QDialog):
         self.ctx, self.code = ctx, code
         self.setObjectName("proposal_view")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 640)
+        fit_window(self, 900, 640)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.status_button = QPushButton("Chuyển trạng thái…")

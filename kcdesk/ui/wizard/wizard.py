@@ -24,6 +24,7 @@ from kcdesk.services.proposals.template import load_template
 from kcdesk.services.proposals.validation import Problem, duplicate_warnings, validate
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.wizard.common import WizardPageBase
 from kcdesk.ui.wizard.page_beneficiaries import BeneficiariesPage
 from kcdesk.ui.wizard.page_budget import BudgetPage
@@ -91,7 +92,7 @@ class ProposalWizard(QWizard):
         self.currentIdChanged.connect(self._on_page_changed)
         save = QShortcut(QKeySequence("Ctrl+S"), self)
         save.activated.connect(self.save_draft)
-        self.resize(960, 720)
+        fit_window(self, 960, 720)
 
     def _custom_button(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton2.value and self.code is not None:
