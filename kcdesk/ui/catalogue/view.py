@@ -32,6 +32,7 @@ from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.core import settings
 from kcdesk.services.forms.load import load_funding_sources
+from kcdesk.services.history.values import source_label
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
@@ -48,7 +49,9 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     """The files a leader gets on the stick: the catalogue as XLSX and PDF, and the
     submission letter while the catalogue is a draft or submitted."""
     form = load_catalogue_form()
-    stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
+    # File names carry the source's name, not its internal code.
+    source = source_label(view.funding_source).replace("/", "-")
+    stem = f"Danh mục đề án khuyến công {view.plan_year} - {source}"
     agency = agency_from_settings(values, default_issuer(view))
     centre = agency_from_settings(values, "centre")
 
@@ -63,7 +66,7 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
 
     files: list[tuple[str, Producer]] = [(f"{stem}.xlsx", xlsx), (f"{stem}.pdf", pdf)]
     if view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED):
-        files.append((f"Tờ trình danh mục {view.plan_year} - {view.funding_source}.pdf", letter))
+        files.append((f"Tờ trình danh mục {view.plan_year} - {source}.pdf", letter))
     return files
 
 

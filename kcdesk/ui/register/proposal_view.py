@@ -27,12 +27,24 @@ from kcdesk.formatting import format_money
 from kcdesk.models import Facility, ProposalStatus
 from kcdesk.services.amendments import record as amendments
 from kcdesk.services.core import audit
+from kcdesk.services.history.events import describe_event
+from kcdesk.services.history.values import (
+    activity_label,
+    format_plain,
+    format_when,
+    status_label,
+    user_label,
+)
 from kcdesk.services.proposals import duplicates as duplicate_support
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.screen_fit import fit_window
+
+
+def _month(value: str | None) -> str:
+    return format_plain(value) if value else "chưa ghi"
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -111,15 +123,8 @@ class ProposalView(QDialog):
             self.pending = next((a.number for a in items if a.state == "pending"), None)
             events = audit.list_events(session, entity_uuid=proposal.uuid, limit=300)
             event_rows = [
-                [
-                    e.at.strftime("%d/%m/%Y %H:%M"),
-                    e.username,
-                    e.action,
-                    "; ".join(
-                        f"{k}: {v.get('old')} → {v.get('new')}" for k, v in e.changes.items()
-                    ),
-                ]
-                for e in events
+                [text.when, text.who, text.what, text.changes]
+                for text in (describe_event(audit.event_dict(e)) for e in events)
             ]
             span = duplicate_support.span_setting(session)
             dups: set[tuple[str, int]] = set()
@@ -139,12 +144,14 @@ class ProposalView(QDialog):
         self.tabs.addTab(self._info(data), "Thông tin")
         history = [
             [
-                h["at"].replace("T", " "),
-                ProposalStatus(h["from"]).label if h["from"] else "",
-                ProposalStatus(h["to"]).label,
-                h["user"],
+                format_when(h["at"]),
+                status_label(h["from"]) if h["from"] else "",
+                status_label(h["to"]),
+                user_label(h["user"]),
                 h["reason"] or "",
-                f"{h['decision_no']} ({h['decision_date']})" if h["decision_no"] else "",
+                f"{h['decision_no']} ngày {format_plain(h['decision_date'])}"
+                if h["decision_no"] and h["decision_date"]
+                else h["decision_no"] or "",
             ]
             for h in data["history"]
         ]
@@ -185,11 +192,12 @@ class ProposalView(QDialog):
             )
         rows = [
             ("Năm kế hoạch", data["plan_year"]),
-            ("Nội dung", data["activity"]),
+            ("Nội dung", activity_label(data["activity"])),
             ("Đơn vị thụ hưởng", facilities or "—"),
             ("Địa điểm", data["location"]),
+            ("Xã, phường", data.get("commune") or "—"),
             ("Đơn vị phối hợp", data["partner_unit"]),
-            ("Thời gian", f"{data['start_month'] or '?'} – {data['end_month'] or '?'}"),
+            ("Thời gian", f"{_month(data['start_month'])} – {_month(data['end_month'])}"),
             ("Tổng kinh phí", format_money(data["total"]) + " đồng"),
             ("Kinh phí hỗ trợ", format_money(data["support"]) + " đồng"),
             ("Đã giải ngân", format_money(data["disbursed"]) + " đồng"),

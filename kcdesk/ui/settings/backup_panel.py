@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kcdesk import paths
+from kcdesk.formatting.units import format_seconds, format_size
 from kcdesk.models.security import BackupRecord
 from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
@@ -46,7 +47,7 @@ DATA_KINDS = tuple(DataKind)
 
 
 def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
+    return format_size(n)
 
 
 class BackupPanel(QWidget):
@@ -155,7 +156,7 @@ class BackupPanel(QWidget):
             lines = [
                 f"Tệp: {info.path}",
                 f"Dung lượng: {_size(info.size)}; {counts['proposals']} đề án, "
-                f"{counts['attachments']} tệp đính kèm; {info.seconds:.1f} giây.",
+                f"{counts['attachments']} tệp đính kèm; {format_seconds(info.seconds)}.",
                 f"SHA-256: {info.sha256}",
             ]
             lines += [
@@ -179,7 +180,7 @@ class BackupPanel(QWidget):
             self.message.done(f"Đã khôi phục từ {source.name}.")
             self.result_view.setPlainText(
                 f"Đã khôi phục {counts.get('proposals', '?')} đề án, "
-                f"{counts.get('attachments', 0)} tệp đính kèm trong {result.seconds:.1f} giây.\n"
+                f"{counts.get('attachments', 0)} tệp đính kèm trong {format_seconds(result.seconds)}.\n"
                 f"Dữ liệu ngay trước khi khôi phục được giữ ở: {result.safety_backup.path}\n"
                 "Nên đóng và mở lại kcdesk để mọi màn hình đọc lại dữ liệu."
             )

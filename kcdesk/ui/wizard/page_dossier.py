@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kcdesk.formatting.units import format_size
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.proposals.draft import DocumentInput, ProposalInput, documents_for
@@ -93,7 +94,7 @@ class DossierPage(WizardPageBase):
                 Qt.CheckState.Checked if doc.received else Qt.CheckState.Unchecked
             )
             received.setText("đã nhận" if doc.received else "còn thiếu")
-            size = f" ({doc.file_size / 1_048_576:.1f} MB)" if doc.file_size else ""
+            size = f" ({format_size(doc.file_size)})" if doc.file_size else ""
             file_item = QTableWidgetItem(f"{doc.file_name}{size}" if doc.file_hash else "")
             for column, item in enumerate((label, required, received, file_item)):
                 self.table.setItem(row, column, item)
