@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
+from kcdesk.services.history.values import activity_label, measure_label
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security import permissions
 from kcdesk.ui.app_context import AppContext, DataKind
@@ -185,8 +186,8 @@ class ProgrammeView(QWidget):
                 t.name,
                 "" if t.quantity is None else f"{t.quantity:,}".replace(",", "."),
                 t.unit,
-                ", ".join(t.activities or []),
-                t.measure,
+                ", ".join(activity_label(a) for a in t.activities or []),
+                measure_label(t.measure) if t.measure else "",
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)

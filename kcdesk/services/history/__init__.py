@@ -4,6 +4,7 @@ Turns stored status changes and audit events — codes, ISO dates, raw JSON — 
 Vietnamese a clerk reads: "Tạo đề án", "Sửa dự toán: 3 dòng", values formatted as
 everywhere else. The GUI and the CLI's human output use it; ``--json`` keeps codes.
 
-May import: ``kcdesk.models``, ``kcdesk.formatting``, ``services.forms``,
+May import: ``kcdesk.models``, ``kcdesk.formatting``, ``services.forms``, ``services.core``,
+``services.appraisal.criteria`` (labels of criteria),
 ``services.proposals.template``, ``services.communes``.
 """

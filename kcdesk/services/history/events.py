@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from kcdesk.services.history.values import format_value, format_when, status_label, user_label
+from kcdesk.services.history.values import (
+    format_value,
+    format_when,
+    humanise_text,
+    status_label,
+    user_label,
+)
 
 ACTIONS = {
     "create": "Tạo",
@@ -27,6 +34,15 @@ ACTIONS = {
     "scores": "Ghi điểm",
     "record": "Ghi",
     "login": "Đăng nhập",
+    "member-add": "Thêm thành viên",
+    "member-update": "Sửa thành viên",
+    "member-remove": "Bỏ thành viên",
+    "agenda-add": "Thêm đề án vào",
+    "agenda-remove": "Bỏ đề án khỏi",
+    "agenda-move": "Đổi thứ tự đề án trong",
+    "conflict-declare": "Ghi xung đột lợi ích trong",
+    "conflict-clear": "Bỏ xung đột lợi ích trong",
+    "results": "Ghi kết quả",
 }
 ENTITIES = {
     "proposal": "đề án",
@@ -86,7 +102,15 @@ _FIELDS = {
     "count": "Số lượng",
     "file": "Tệp",
     "path": "Tệp",
+    "criteria": "Bộ tiêu chí",
+    "member": "Thành viên",
+    "proposal": "Đề án",
+    "meeting_date": "Ngày họp",
+    "place": "Địa điểm họp",
+    "note": "Ghi chú",
+    "state": "Tình trạng",
 }
+_SNAKE = re.compile(r"^[a-z][a-z0-9_.]*$")
 
 
 @cache
@@ -100,7 +124,19 @@ def _template_labels() -> dict[str, str]:
 
 
 def field_label(key: str) -> str:
-    return _template_labels().get(key) or _FIELDS.get(key) or "Thông tin khác"
+    known = _template_labels().get(key) or _FIELDS.get(key) or setting_label(key)
+    if known:
+        return known
+    # Some events key a change by what it is about ("ĐA-2027-001 / Nguyễn Văn A"):
+    # that is already words; a code nobody labelled is not shown.
+    return "Thông tin khác" if _SNAKE.match(key) else humanise_text(key)
+
+
+def setting_label(key: str) -> str | None:
+    """The label of a setting ("app.demo" → "Cơ sở dữ liệu trình diễn")."""
+    from kcdesk.services.core.settings import SPECS
+
+    return next((spec.label for spec in SPECS if spec.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -108,13 +144,22 @@ class EventText:
     when: str
     who: str
     what: str  # "Sửa đề án ĐA-2027-001"
+    subject: str  # what the event is about: "ĐA-2027-001", "Tỉnh" (a setting)
     changes: str  # "Dự toán: 2 → 3 dòng; Địa điểm: Thôn A → Thôn B"
 
 
 def action_sentence(action: str, entity: str, label: str = "") -> str:
     verb = ACTIONS.get(action, "Thao tác")
     noun = ENTITIES.get(entity, "dữ liệu")
-    return f"{verb} {noun} {label}".strip()
+    if entity == "setting":
+        label = f"«{setting_label(label) or 'khác'}»"
+    return f"{verb} {noun} {humanise_text(label)}".strip()
+
+
+def subject_text(entity: str, label: str) -> str:
+    if entity == "setting":
+        return setting_label(label) or "Thiết lập khác"
+    return humanise_text(label)
 
 
 def _change(key: str, change: Any, *, created: bool) -> str:
@@ -152,6 +197,7 @@ def describe_event(event: dict[str, Any]) -> EventText:
         what=action_sentence(
             str(event.get("action", "")), str(event.get("entity", "")), event.get("label") or ""
         ),
+        subject=subject_text(str(event.get("entity", "")), event.get("label") or ""),
         changes=changes_text(event.get("changes"), created=created),
     )
 

@@ -49,7 +49,7 @@ def format_when(value: datetime | str | None) -> str:
     if isinstance(value, str):
         match = _ISO_TIME.match(value)
         if not match:
-            return format_plain(value)
+            return humanise_text(format_plain(value))
         y, m, d, hh, mm = match.groups()[:5]
         return f"{d}/{m}/{y} {hh}:{mm}"
     return value.strftime("%d/%m/%Y %H:%M")
@@ -71,6 +71,41 @@ def format_plain(value: Any) -> str:
     if _ISO_TIME.match(text):
         return format_when(text)
     return text
+
+
+@cache
+def _known_words() -> dict[str, str]:
+    """Every form code a stored text may carry, with its label: criteria, conclusions,
+    criteria sets, activities, sources, measures."""
+    words: dict[str, str] = {}
+    try:
+        from kcdesk.services.appraisal.criteria import load_criteria_sets
+
+        for code, spec in load_criteria_sets().items():
+            words[code] = spec.label
+            words.update({c.code: c.label for c in spec.criteria})
+            words.update({c.code: c.label for c in spec.conclusions})
+    except Exception:  # a broken province form must not hide the history
+        pass
+    words.update(_activity_labels())
+    words.update(_source_labels())
+    words.update(_measure_labels())
+    words.update({s.value: s.label for s in ProposalStatus})
+    return words
+
+
+_CODE = re.compile(r"\b([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b(=)?")
+
+
+def humanise_text(text: str) -> str:
+    """Codes inside a stored sentence ("phu_hop=14,5") replaced by their labels."""
+    words = _known_words()
+
+    def swap(match: re.Match[str]) -> str:
+        label = words.get(match.group(1), "mục khác")
+        return f"{label}: " if match.group(2) else label
+
+    return _CODE.sub(swap, text)
 
 
 @cache
@@ -136,6 +171,8 @@ def format_value(field: str, value: Any) -> str:
         return source_label(str(value))
     if field in {"status", "from", "to", "from_status", "to_status"}:
         return status_label(str(value))
+    if field == "criteria":
+        return _known_words().get(str(value), "bộ tiêu chí khác")
     if field == "commune_code":
         found = commune(str(value))
         return found.name if found else str(value)
@@ -157,4 +194,4 @@ def format_value(field: str, value: Any) -> str:
         return str(value) if plain else format_money(value)
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    return format_plain(value)
+    return humanise_text(format_plain(value))

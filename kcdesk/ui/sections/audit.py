@@ -130,7 +130,7 @@ class AuditView(QWidget):
                 text.when,
                 text.who,
                 e["office"],
-                e["label"] or "",
+                text.subject,
                 text.what,
                 text.changes,
             ]
