@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Office, Proposal
@@ -69,6 +69,19 @@ def match_all(session: Session) -> int:
                 done += 1
     session.flush()
     return done
+
+
+def count_unmatched(session: Session) -> int:
+    """How many records still carry a commune not on the list (one cheap query each)."""
+    return sum(
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.commune_code.is_(None), model.commune != "")
+        )
+        or 0
+        for model, _label in _KINDS.values()
+    )
 
 
 def unmatched(session: Session) -> list[Unmatched]:
