@@ -205,6 +205,7 @@ def test_new_proposal_typed_end_to_end(
         wizard.button(wizard.WizardButton.FinishButton).click()
     assert signal.args == ["proposal"]
     assert wizard.saved_code == "ĐA-2027-001"
+    assert wizard.saved_message == "Đã lưu đề án ĐA-2027-001."  # issue 20: saving confirms
 
     with db.session() as s:
         p = proposals.get_proposal(s, "ĐA-2027-001")
@@ -231,7 +232,12 @@ def test_new_proposal_typed_end_to_end(
             300_000_000,
         )
         assert (p.total_cost, p.support, p.counterpart) == (300_000_000, 1_500_000, 298_500_000)
-        assert {o.measure: o.planned for o in p.outputs} == {"machines": 2, "jobs": 12}
+        # "Số cơ sở được hỗ trợ" follows the one facility chosen (issue 20 §5)
+        assert {o.measure: o.planned for o in p.outputs} == {
+            "machines": 2,
+            "jobs": 12,
+            "facilities": 1,
+        }
         assert p.effect_social == "Thêm 12 việc làm ổn định."
         first = p.documents[0]
         assert first.received and first.file_name == "Đơn đề nghị.pdf"

@@ -79,16 +79,26 @@ class ProposalView(QDialog):
         self.amend_button.setObjectName("amend_button")
         self.decide_button = QPushButton("Ghi quyết định điều chỉnh…")
         self.decide_button.setObjectName("decide_button")
-        self.edit_button = QPushButton("Sửa")
+        self.edit_button = QPushButton("&Sửa")
         self.edit_button.setObjectName("edit_button")
-        close = QPushButton("Đóng")
+        self.print_button = QPushButton("&In…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setToolTip("Xem trước và in đề án (Phụ lục II)")
+        close = QPushButton("Đó&ng")
         self.status_button.clicked.connect(self.open_status_dialog)
         self.amend_button.clicked.connect(self.open_amendment_dialog)
         self.decide_button.clicked.connect(self.open_decision_dialog)
         self.edit_button.clicked.connect(self.open_wizard)
+        self.print_button.clicked.connect(self.print_preview)
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
-        for b in (self.status_button, self.amend_button, self.decide_button, self.edit_button):
+        for b in (
+            self.status_button,
+            self.amend_button,
+            self.decide_button,
+            self.edit_button,
+            self.print_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -176,6 +186,12 @@ class ProposalView(QDialog):
             self.status in amendments.AMENDABLE or self.status is ProposalStatus.SUBMITTED
         )
         self.decide_button.setEnabled(self.pending is not None)
+
+    def print_preview(self) -> None:
+        """The proposal's PDF (Phụ lục II), written on the worker, then its preview."""
+        from kcdesk.ui.wizard.printing import preview_proposal
+
+        preview_proposal(self.ctx, self, self.code)
 
     def _info(self, data: dict[str, Any]) -> QWidget:
         view = QTextBrowser()

@@ -80,7 +80,7 @@ class FacilityForm(QGroupBox):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
-        self.save_button = QPushButton("&Lưu cơ sở và chọn")
+        self.save_button = QPushButton("Lưu cơ sở &và chọn")
         self.save_button.setObjectName("facility_save")
         form.addRow(self.error)
         form.addRow(self.save_button)

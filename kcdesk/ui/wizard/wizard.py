@@ -11,7 +11,7 @@ from datetime import UTC, date
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget, QWizard
 
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
@@ -41,6 +41,14 @@ AUTOSAVE_MS = 3000
 def _sentence_case(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:].lower() if text else ""
+
+
+def confirm_saved(parent: QWidget | None, message: str) -> None:
+    """Say that the proposal was saved: in the main window's status bar (the wizard
+    closes), for long enough to be read."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 15_000)
 
 
 class ProposalWizard(QWizard):
@@ -273,6 +281,8 @@ class ProposalWizard(QWizard):
         self.dirty = False
         self.autosave_timer.stop()
         self.ctx.notify(DataKind.PROPOSAL)
+        self.saved_message = f"Đã lưu đề án {saved}."
+        confirm_saved(self.parentWidget(), self.saved_message)
         super().accept()
 
     def reject(self) -> None:
