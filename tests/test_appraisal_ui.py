@@ -134,13 +134,13 @@ def test_score_grid_by_keyboard_with_live_totals(
     assert (grid.currentIndex().row(), grid.currentIndex().column()) == (1, 0)  # next member
     QTest.keyClick(QApplication.focusWidget() or grid, Qt.Key.Key_Escape)
     assert "86/100" in panel.summary.text() and "Đạt" in panel.summary.text()
-    # Second member: a score over the maximum turns red and blocks the save.
+    # Second member: a score over the maximum is refused at the cell, the range said
+    # (issue 20 §5 changed this from "turns red and blocks the save").
     grid.setCurrentIndex(model.index(1, 0))
     keys(grid, "25")
-    assert model.cell_error(1, 0) == "Điểm: 25 lớn hơn điểm tối đa 20."
-    assert "1 ô sai" in panel.summary.text()
-    assert panel.save() is False
-    assert "lớn hơn điểm tối đa 20" in panel.message.text()
+    assert model.rows[1].cells[0] == "" and model.cell_error(1, 0) is None
+    assert "25 lớn hơn điểm tối đa 20" in panel.message.text()
+    assert "từ 0 đến 20" in panel.message.text()
     with db.session() as session:
         assert session.query(ScoreSheet).count() == 0  # nothing saved
     model.setData(model.index(1, 0), "15,5")
