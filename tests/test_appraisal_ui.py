@@ -200,6 +200,12 @@ def test_record_results_from_the_view(
         for col, value in enumerate(("18", "22", "18", "12", "8", "8")):
             model.setData(model.index(row, col), value)
     assert view.scores.save() is True
+    # Points without any member's conclusion: refused, saying which (issue 20 §5).
+    assert view.record(confirm=False) is False
+    assert "chưa có kết luận của thành viên: ĐA-2027-001" in view.message.text()
+    for row in range(3):
+        model.setData(model.index(row, model.conclusion_col), "ho_tro")
+    assert view.scores.save() is True
     assert view.record(confirm=False) is True
     with db.session() as session:
         assert proposals.get_proposal(session, "ĐA-2027-001").status is ProposalStatus.APPRAISED
