@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +21,7 @@ from kcdesk.formatting import format_money
 from kcdesk.services.history.values import activity_label, measure_label
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security import permissions
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.target_editor import TargetEditor
@@ -102,11 +102,12 @@ class ProgrammeView(QWidget):
     def import_file(self, path: Path | None = None) -> str | None:
         """Import a TOML or XLSX programme file; returns the programme code."""
         if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Nạp tệp chương trình", "", "Chương trình (*.toml *.xlsx)"
+            picked = file_dialogs.open_file(
+                self, "Nạp tệp chương trình", "Chương trình (*.toml *.xlsx)"
             )
-            if not chosen:
+            if picked is None:
                 return None
+            chosen = str(picked)
             path = Path(chosen)
         try:
             with self.ctx.db.session() as session:

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
 from kcdesk.services.catalogue.usb_export import ExportResult, export_files
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.worker import Job
@@ -127,7 +127,8 @@ class UsbExportDialog(QDialog):
         self._update_target()
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục để ghi")
+        picked = file_dialogs.choose_folder(self, "Chọn thư mục để ghi")
+        folder = str(picked) if picked is not None else ""
         if folder:
             self.set_folder(Path(folder))
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +31,7 @@ from kcdesk.services.core import settings
 from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.register import if_alive
@@ -399,11 +399,11 @@ class RegisterWidget(QWidget):
             show_error(self, exc)
 
     def _ask_export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Xuất danh sách đề án", "danh-sach-de-an.xlsx", "Excel (*.xlsx)"
+        chosen = file_dialogs.save_file(
+            self, "Xuất danh sách đề án", "Danh sách đề án.xlsx", "Excel (*.xlsx)"
         )
-        if path:
-            self.export_selection(Path(path))
+        if chosen is not None:
+            self.export_selection(chosen[0])
 
     def export_selection(self, path: Path) -> None:
         """Export the selected rows (or, with none selected, the whole result)."""

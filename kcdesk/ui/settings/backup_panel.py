@@ -31,7 +31,7 @@ from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
-from kcdesk.ui import vi
+from kcdesk.ui import file_dialogs, vi
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.settings.common import MessageLine
@@ -104,7 +104,8 @@ class BackupPanel(QWidget):
 
     # -- buttons (dialogs), then the work --------------------------------------------
     def _ask_backup(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục hoặc USB để lưu bản sao")
+        picked = file_dialogs.choose_folder(self, "Chọn thư mục hoặc USB để lưu bản sao")
+        folder = str(picked) if picked is not None else ""
         if folder:
             self.backup_to(Path(folder))
 

@@ -25,6 +25,7 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.proposals.draft import DocumentInput, ProposalInput, documents_for
 from kcdesk.services.proposals.validation import Problem
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.wizard.common import ERROR_STYLE, WizardPageBase
 
 if TYPE_CHECKING:
@@ -119,8 +120,9 @@ class DossierPage(WizardPageBase):
             self.error.setText("Hãy chọn một dòng giấy tờ trước khi đính kèm tệp.")
             self.error.show()
             return
-        dialog = QFileDialog(self, "Chọn tệp đính kèm")
+        dialog = QFileDialog(self, "Chọn tệp đính kèm", str(file_dialogs.start_folder()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(file_dialogs.remember)
         dialog.fileSelected.connect(lambda name: self.attach(row, Path(name)))
         dialog.open()
 
