@@ -11,7 +11,9 @@ from kcdesk.ui import file_dialogs
 
 
 def test_first_time_documents_then_the_last_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp  # noqa: ANN001
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    qapp,  # noqa: ANN001
 ) -> None:
     first = file_dialogs.start_folder()
     assert first != Path.cwd() or first == Path.home()
