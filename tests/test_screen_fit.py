@@ -90,3 +90,26 @@ def test_main_window_fits_and_opens_maximised_then_at_last_size(
     assert not again.isMaximized() and (again.width(), again.height()) == (700, 400)
     # a section larger than the window scrolls inside it (no button check)
     _inside(again, screen, buttons=False)
+
+
+def test_register_main_columns_fit_a_1366_laptop(
+    db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kcdesk.services.proposals import register_query as rq
+    from kcdesk.ui.main_window import MainWindow
+
+    area = SCREENS["1366x768"]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: area)
+    window = MainWindow(AppContext(db, SYSTEM))
+    qtbot.addWidget(window)
+    window.resize(1366 - screen_fit.FRAME.width(), 768 - 40 - screen_fit.FRAME.height())
+    window.show()
+    qtbot.waitExposed(window)
+    table = window.show_section("proposals").table
+    header = table.horizontalHeader()
+    keys = list(rq.COLUMN_KEYS)
+    for key in ("code", "title", "facility", "status", "support"):
+        column = keys.index(key)
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert header.sectionViewportPosition(column) >= 0, key
+        assert right <= table.viewport().width(), (key, right, table.viewport().width())

@@ -82,7 +82,9 @@ class RegisterWidget(QWidget):
         splitter.addWidget(self.attention)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 320])
+        splitter.setSizes([900, 300])
+        # The register is the work; the side panel must not take its columns (1366 px).
+        self.attention.setMaximumWidth(320)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.ctx.data_changed.connect(self._data_changed)
@@ -153,8 +155,14 @@ class RegisterWidget(QWidget):
         # Fixed section sizes: the view never measures 100,000 rows.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((105, 380, 260, 170, 130, 60, 140, 120, 120, 220)):
+        for column, width in enumerate((95, 230, 160, 150, 120, 55, 125, 110, 110, 200)):
             header.resizeSection(column, width)
+        # On a 1366-pixel laptop the first five columns shown — code, title,
+        # beneficiary, status, support — fit without scrolling sideways; the rest follow.
+        keys = list(rq.COLUMN_KEYS)
+        for visual, key in enumerate(("code", "title", "facility", "status", "support")):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
+        header.setToolTip("Kéo tiêu đề cột để đổi thứ tự; bấm để sắp xếp.")
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         # Newest plan year first: the year in preparation is where the work is.
