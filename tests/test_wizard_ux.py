@@ -53,3 +53,21 @@ def test_facility_count_follows_the_chosen_facilities(db: Database, qtbot: QtBot
     wizard.data.facilities = wizard.data.facilities[:1]
     outcomes.store(wizard.data)
     assert wizard.data.outputs["facilities"] == 1
+
+
+def test_a_message_goes_when_its_field_is_fixed(db: Database, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    from tests.test_wizard_flow import type_text
+
+    wizard = open_proposal_wizard(AppContext(db, SYSTEM), None)
+    qtbot.addWidget(wizard)
+    wizard.next()  # refused: the title is empty
+    assert wizard.currentId() == 0
+    page = wizard.currentPage()
+    label = page.findChild(QLabel, "error_title")
+    assert label.isVisibleTo(wizard) and label.text()
+    type_text(page.findChild(QLineEdit, "title"), "Đào tạo nghề")
+    assert not label.isVisibleTo(wizard)
+    wizard.next()  # other fields still wrong: their messages, not the title's
+    assert not label.isVisibleTo(wizard)
