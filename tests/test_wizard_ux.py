@@ -71,3 +71,30 @@ def test_a_message_goes_when_its_field_is_fixed(db: Database, qtbot: QtBot) -> N
     assert not label.isVisibleTo(wizard)
     wizard.next()  # other fields still wrong: their messages, not the title's
     assert not label.isVisibleTo(wizard)
+
+
+def test_recovered_draft_reopens_on_the_page_where_the_user_stopped(
+    db: Database, qtbot: QtBot
+) -> None:
+    from kcdesk.services.proposals import draft_store as drafts
+
+    ctx = AppContext(db, SYSTEM)
+    wizard = open_proposal_wizard(ctx, None)
+    qtbot.addWidget(wizard)
+    wizard.data.title = "Đào tạo nghề mây tre đan"
+    wizard.data.activity = "may_moc_thiet_bi"
+    wizard.page_for("general").loaded = False
+    wizard.setStartId(wizard.pageIds()[2])
+    wizard.restart()
+    assert wizard.currentPage().key == "need"
+    assert wizard.save_draft()
+    wizard.hide()
+    with db.session() as s:
+        info = drafts.load_draft(s, SYSTEM, None)
+        assert info is not None and info.data.last_page == "need"
+    again = open_proposal_wizard(ctx, None)
+    qtbot.addWidget(again)
+    assert again is not wizard and again.restore_box is not None
+    again.restore(info.data)
+    assert again.currentPage().key == "need"
+    assert again.data.title == "Đào tạo nghề mây tre đan"

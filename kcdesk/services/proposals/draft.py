@@ -107,6 +107,9 @@ class ProposalInput:
     schedule: list[ScheduleInput] = field(default_factory=list)
     outputs: dict[str, int] = field(default_factory=dict)
     documents: list[DocumentInput] = field(default_factory=list)
+    # The wizard page the user was on when the draft was saved (not part of the
+    # proposal): a recovered draft reopens there.
+    last_page: str = ""
 
     # ------------------------------------------------------------------ sums
     @property

@@ -78,7 +78,7 @@ def locked_message(proposal: Proposal) -> str | None:
 def snapshot(data: ProposalInput) -> dict[str, Any]:
     """The audited view of a proposal: scalars plus its lists, JSON-safe."""
     raw = to_json(data)
-    for key in ("format", "code", "revision"):
+    for key in ("format", "code", "revision", "last_page"):
         raw.pop(key, None)
     raw["facilities"] = [f"{f['name']} ({f['tax_code'] or 'không MST'})" for f in raw["facilities"]]
     return raw

@@ -199,6 +199,7 @@ class ProposalWizard(QWizard):
         current = self.currentPage()
         if isinstance(current, WizardPageBase):
             self.collect(current)
+            self.data.last_page = current.key
         try:
             with self.ctx.db.session() as session:
                 drafts.save_draft(session, self.ctx.actor, self.data)
@@ -256,7 +257,12 @@ class ProposalWizard(QWizard):
         self.data = data
         for page in self.pages:
             page.loaded = False
+        # Reopen on the page where the user stopped; pages before it load when shown
+        # again (store() skips a page that was never loaded).
+        start = next((n for n, p in enumerate(self.pages) if p.key == data.last_page), 0)
+        self.setStartId(self.pageIds()[start])
         self.restart()
+        self.setStartId(self.pageIds()[0])
 
     # ------------------------------------------------------------ finish / cancel
     def accept(self) -> None:
