@@ -151,6 +151,14 @@ class AppraisalView(QWidget):
         index = self.session_box.findData(keep) if keep is not None else -1
         self.session_box.setCurrentIndex(index if index >= 0 else 0)
         self.session_box.blockSignals(False)
+        if self.session_box.count() == 0:
+            # Before any council: say what to do first.
+            say(
+                self.message,
+                f"Chưa có hội đồng thẩm định năm {self.year.value()}. Bấm «Hội đồng mới» để "
+                "lập hội đồng, thêm thành viên và các đề án chờ thẩm định, rồi chấm điểm.",
+                error=False,
+            )
         self._select()
 
     def _select(self) -> None:

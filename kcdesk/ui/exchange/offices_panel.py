@@ -91,6 +91,15 @@ class OfficesPanel(QWidget):
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+        if not any(row[3] == "có" for row in rows) and not self.message.text():
+            self.message.setText(
+                "Chưa có đơn vị nào có khóa trao đổi. Trung tâm nhập mã, tên đơn vị rồi bấm "
+                "«Đăng ký và cấp tệp khóa…» và gửi tệp khóa cho đơn vị; đơn vị bấm «Nhận tệp "
+                "khóa của Trung tâm…»."
+                if centre
+                else "Máy này chưa có khóa trao đổi: bấm «Nhận tệp khóa của Trung tâm…» và "
+                "chọn tệp khóa Trung tâm gửi."
+            )
 
     def _add_clicked(self) -> None:
         code = self.code.text().strip()
