@@ -103,3 +103,24 @@ def test_ctrl_n_opens_the_wizard_and_enter_opens_a_row(
     widget.table.setFocus()
     QTest.keyClick(widget.table, Qt.Key.Key_Tab)
     assert not widget.table.hasFocus()
+
+
+def test_warning_column_covers_late_and_incomplete_dossiers(db: Database) -> None:
+    from datetime import date
+
+    from kcdesk.models import Proposal
+    from kcdesk.services.attention.row_warnings import row_warnings
+    from kcdesk.services.proposals import register_query as rq
+    from kcdesk.services.proposals.draft import DocumentInput
+    from kcdesk.services.proposals.save import create_proposal
+    from tests.proposal_factory import machine_input
+
+    with db.session() as s:
+        data = machine_input(make_facility(s).uuid)
+        data.received_date = date(2026, 8, 15)  # deadline 30/06/2026 for plan year 2027
+        data.documents = [DocumentInput(code="don", label="Đơn đề nghị", required=True)]
+        p: Proposal = create_proposal(s, SYSTEM, data)
+        rows = rq.rows_by_ids(s, [p.id])
+        found = row_warnings(s, rows)[p.id]
+    assert any(w.startswith("Nộp muộn (15/08/2026, hạn 30/06/2026)") for w in found), found
+    assert "Thiếu 1 giấy tờ" in found, found
