@@ -8,13 +8,13 @@ from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -62,13 +62,15 @@ class MainWindow(QMainWindow):
         scroller.setWidgetResizable(True)
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setWidget(self.stack)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(scroller)
-        splitter.setStretchFactor(1, 1)
-        splitter.setCollapsible(0, False)
-        splitter.setHandleWidth(1)
-        self.setCentralWidget(splitter)
+        # A plain row, not a splitter: a splitter hands the fixed-width navigation
+        # more room than it takes and leaves a blank band beside it.
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(self.nav)
+        row.addWidget(scroller, 1)
+        self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
