@@ -91,6 +91,11 @@ def test_cli_human_output_is_vietnamese_json_keeps_codes(
         assert not re.search(rf"\b{status}\b", out), out
     assert main(["--db", db, "proposal", "history", code, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["to"] == "received"
+    assert main(["--db", db, "proposal", "list"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() and not _SNAKE.search(out), out
+    assert main(["--db", db, "proposal", "show", code]) == 0
+    assert not _SNAKE.search(capsys.readouterr().out)
     assert main(["--db", db, "audit", "list", "--limit", "50"]) == 0
     out = capsys.readouterr().out
     assert out.strip() and not _ISO.search(out), out

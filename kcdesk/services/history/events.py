@@ -153,6 +153,8 @@ def action_sentence(action: str, entity: str, label: str = "") -> str:
     noun = ENTITIES.get(entity, "dữ liệu")
     if entity == "setting":
         label = f"«{setting_label(label) or 'khác'}»"
+    if action == "demo-data":
+        return verb
     return f"{verb} {noun} {humanise_text(label)}".strip()
 
 
