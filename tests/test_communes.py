@@ -219,3 +219,17 @@ def test_dashboard_groups_by_commune_code(db) -> None:  # noqa: ANN001
         }
         assert len(drill.proposals_for(s, CODE, commune="01477")) == 2
         assert len(drill.proposals_for(s, CODE, commune="Xã B")) == 1
+
+
+def test_catalogue_prints_each_address_part_once(demo_db) -> None:  # noqa: ANN001
+    from kcdesk.models import ProposalFacility
+    from kcdesk.services.catalogue.build import entry_from_proposal
+
+    with demo_db.session() as session:
+        proposal = session.scalars(
+            select(Proposal).join(ProposalFacility).order_by(Proposal.id).limit(1)
+        ).one()
+        text = entry_from_proposal(proposal).beneficiary
+        facility = proposal.facility_links[0].facility
+    assert f"xã {facility.commune[3:]}" in text or f"phường {facility.commune[7:]}" in text
+    assert text.count("tỉnh Cao Bằng") == len(proposal.facility_links)
