@@ -232,7 +232,7 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
         return 0
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
-    window.show()
+    window.show_initial()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _ask_organisation(ctx, window)

@@ -134,13 +134,13 @@ def test_score_grid_by_keyboard_with_live_totals(
     assert (grid.currentIndex().row(), grid.currentIndex().column()) == (1, 0)  # next member
     QTest.keyClick(QApplication.focusWidget() or grid, Qt.Key.Key_Escape)
     assert "86/100" in panel.summary.text() and "Đạt" in panel.summary.text()
-    # Second member: a score over the maximum turns red and blocks the save.
+    # Second member: a score over the maximum is refused at the cell, the range said
+    # (issue 20 §5 changed this from "turns red and blocks the save").
     grid.setCurrentIndex(model.index(1, 0))
     keys(grid, "25")
-    assert model.cell_error(1, 0) == "Điểm: 25 lớn hơn điểm tối đa 20."
-    assert "1 ô sai" in panel.summary.text()
-    assert panel.save() is False
-    assert "lớn hơn điểm tối đa 20" in panel.message.text()
+    assert model.rows[1].cells[0] == "" and model.cell_error(1, 0) is None
+    assert "25 lớn hơn điểm tối đa 20" in panel.message.text()
+    assert "từ 0 đến 20" in panel.message.text()
     with db.session() as session:
         assert session.query(ScoreSheet).count() == 0  # nothing saved
     model.setData(model.index(1, 0), "15,5")
@@ -199,6 +199,12 @@ def test_record_results_from_the_view(
     for row in range(3):
         for col, value in enumerate(("18", "22", "18", "12", "8", "8")):
             model.setData(model.index(row, col), value)
+    assert view.scores.save() is True
+    # Points without any member's conclusion: refused, saying which (issue 20 §5).
+    assert view.record(confirm=False) is False
+    assert "chưa có kết luận của thành viên: ĐA-2027-001" in view.message.text()
+    for row in range(3):
+        model.setData(model.index(row, model.conclusion_col), "ho_tro")
     assert view.scores.save() is True
     assert view.record(confirm=False) is True
     with db.session() as session:

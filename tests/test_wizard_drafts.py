@@ -42,7 +42,7 @@ def test_draft_survives_a_kill_and_is_restored(ctx: AppContext, db: Database, qt
     wizard.autosave_timer.setInterval(30)
     page = wizard.currentPage()
     type_text(page.findChild(QLineEdit, "title"), "Đào tạo nghề mây tre đan Phù Ninh")
-    type_text(page.findChild(QLineEdit, "commune"), "Xã Phù Ninh")
+    type_text(page.findChild(QLineEdit, "commune"), "Xã Phục Hòa")
     # Autosave a moment after typing stops, without any page change.
     qtbot.waitUntil(lambda: drafts.load_draft(_session(db), SYSTEM, None) is not None, timeout=3000)
     type_text(page.findChild(QLineEdit, "location"), "Thôn Đồng Lạc")
@@ -65,7 +65,7 @@ def test_draft_survives_a_kill_and_is_restored(ctx: AppContext, db: Database, qt
     page = again.currentPage()
     assert page.findChild(QLineEdit, "title").text() == "Đào tạo nghề mây tre đan Phù Ninh"
     assert page.findChild(QLineEdit, "location").text() == "Thôn Đồng Lạc"
-    assert page.findChild(QLineEdit, "commune").text() == "Xã Phù Ninh"
+    assert page.findChild(QLineEdit, "commune").text() == "Xã Phục Hòa"
 
 
 def _session(db: Database):  # type: ignore[no-untyped-def]

@@ -92,7 +92,8 @@ def test_new_proposal_typed_end_to_end(
     retype(page.findChild(QLineEdit, "implementing_unit"), "Trung tâm Khuyến công Cao Bằng")
     type_text(page.findChild(QLineEdit, "partner_unit"), "UBND xã Hòa Bình")
     type_text(page.findChild(QLineEdit, "location"), "Xóm Đồng Tâm")
-    type_text(page.findChild(QLineEdit, "commune"), "Xã Hòa Bình")
+    # the official unit, typed without diacritics (issue 20 §1)
+    type_text(page.findChild(QLineEdit, "commune"), "hoa an")
     type_text(page.findChild(QLineEdit, "start_month"), "03/2027")
     type_text(page.findChild(QLineEdit, "end_month"), "02/2027")
     wizard.next()
@@ -204,6 +205,7 @@ def test_new_proposal_typed_end_to_end(
         wizard.button(wizard.WizardButton.FinishButton).click()
     assert signal.args == ["proposal"]
     assert wizard.saved_code == "ĐA-2027-001"
+    assert wizard.saved_message == "Đã lưu đề án ĐA-2027-001."  # issue 20: saving confirms
 
     with db.session() as s:
         p = proposals.get_proposal(s, "ĐA-2027-001")
@@ -211,9 +213,10 @@ def test_new_proposal_typed_end_to_end(
         assert p.implementing_unit == "Trung tâm Khuyến công Cao Bằng"
         assert (p.location, p.commune, p.partner_unit) == (
             "Xóm Đồng Tâm",
-            "Xã Hòa Bình",
+            "Xã Hòa An",
             "UBND xã Hòa Bình",
         )
+        assert p.commune_code == "01654"
         assert (p.start_month, p.end_month) == (date(2027, 3, 1), date(2027, 11, 1))
         assert [f.name for f in p.facilities] == ["Hợp tác xã Chè Đại Từ"]
         for key, value in texts.items():
@@ -229,7 +232,12 @@ def test_new_proposal_typed_end_to_end(
             300_000_000,
         )
         assert (p.total_cost, p.support, p.counterpart) == (300_000_000, 1_500_000, 298_500_000)
-        assert {o.measure: o.planned for o in p.outputs} == {"machines": 2, "jobs": 12}
+        # "Số cơ sở được hỗ trợ" follows the one facility chosen (issue 20 §5)
+        assert {o.measure: o.planned for o in p.outputs} == {
+            "machines": 2,
+            "jobs": 12,
+            "facilities": 1,
+        }
         assert p.effect_social == "Thêm 12 việc làm ổn định."
         first = p.documents[0]
         assert first.received and first.file_name == "Đơn đề nghị.pdf"

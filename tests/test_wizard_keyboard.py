@@ -102,7 +102,7 @@ def test_new_facility_from_the_wizard(ctx: AppContext, db: Database, qtbot: QtBo
     assert form.isVisibleTo(page)
     type_text(form.name, "Cơ sở mộc Đức Thịnh")
     type_text(form.tax_code, "12345")
-    type_text(form.commune, "Xã Đồng Lạc")
+    type_text(form.commune, "Xã Đông Khê")  # a Cao Bằng unit of the official list
     form.woman.setChecked(True)
     form.craft.setChecked(True)
     form.save_button.click()
@@ -119,7 +119,7 @@ def test_new_facility_from_the_wizard(ctx: AppContext, db: Database, qtbot: QtBo
         f = saved[0]
         assert (f.tax_code, f.commune, f.woman_owned, f.craft_village, f.ethnic_minority_owned) == (
             "4800123456-002",
-            "Xã Đồng Lạc",
+            "Xã Đông Khê",
             True,
             True,
             False,

@@ -271,6 +271,7 @@ def _year_source(p: argparse.ArgumentParser) -> None:
 
 
 def register(registry: CommandRegistry) -> None:
+    registry.group("catalogue", "danh mục đề án khuyến công của tỉnh")
     p = registry.subcommand(
         "proposal", "import-xlsx", "nhập danh sách đề án từ tệp Excel cũ", _import_xlsx
     )

@@ -8,6 +8,7 @@ import time
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.history.values import status_label
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals.workflow import parse_status
@@ -90,7 +91,8 @@ def _proposal_list(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for r in rows:
             ctx.say(
-                f"{r['code']:<13} {r['status']:<18} {format_money(r['support']):>15}  {r['title']}"
+                f"{r['code']:<13} {status_label(r['status']):<22} "
+                f"{format_money(r['support']):>15}  {r['title']}"
             )
         ctx.say(f"({len(rows)} đề án)")
     return 0
@@ -103,7 +105,7 @@ def _proposal_show(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(data)
     else:
         ctx.say(f"{data['code']} — {data['title']}")
-        ctx.say(f"Năm kế hoạch {data['plan_year']}, trạng thái {data['status']}")
+        ctx.say(f"Năm kế hoạch {data['plan_year']}, trạng thái {status_label(data['status'])}")
         ctx.say(
             f"Tổng kinh phí {format_money(data['total'])} đồng, hỗ trợ {format_money(data['support'])} đồng"
         )

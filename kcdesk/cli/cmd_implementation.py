@@ -298,6 +298,15 @@ def _settlement_summary(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def register(registry: CommandRegistry) -> None:
+    for name, text in (
+        ("implementation", "thực hiện đề án đã phê duyệt"),
+        ("progress", "báo cáo tiến độ thực hiện"),
+        ("evidence", "tài liệu nghiệm thu"),
+        ("acceptance", "nghiệm thu đề án"),
+        ("disbursement", "tạm ứng, thanh toán"),
+        ("settlement", "quyết toán"),
+    ):
+        registry.group(name, text)
     p = registry.subcommand(
         "implementation", "list", "đề án đã phê duyệt: tiến độ, giải ngân", _list
     )

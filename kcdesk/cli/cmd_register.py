@@ -25,6 +25,8 @@ from kcdesk.services.attention import collect as attention
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.core.id_lists import batches
+from kcdesk.services.history.events import describe_event, status_change_text
+from kcdesk.services.history.values import format_plain, format_when, user_label
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import register_query
 from kcdesk.services.proposals import search as search_service
@@ -65,9 +67,16 @@ def _history(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(history)
         return 0
     for h in history:
-        decision = f" — QĐ {h['decision_no']} ngày {h['decision_date']}" if h["decision_no"] else ""
+        decision = (
+            f" — QĐ {h['decision_no']} ngày {format_plain(h['decision_date'])}"
+            if h["decision_no"]
+            else ""
+        )
         reason = f" — {h['reason']}" if h["reason"] else ""
-        ctx.say(f"{h['at']}  {h['from'] or '':<18} → {h['to']:<18} {h['user']}{reason}{decision}")
+        ctx.say(
+            f"{format_when(h['at'])}  {status_change_text(h)} — {user_label(h['user'])}"
+            f"{reason}{decision}"
+        )
     return 0
 
 
@@ -277,10 +286,9 @@ def _audit_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.print_json(rows)
     else:
         for r in rows:
-            fields = ", ".join(r["changes"])
-            ctx.say(
-                f"#{r['id']:<6} {r['at']} {r['user']:<10} {r['entity']:<10} {r['label']:<14} {r['action']:<8} {fields}"
-            )
+            text = describe_event(r)
+            changes = f" — {text.changes}" if text.changes else ""
+            ctx.say(f"#{r['id']:<6} {text.when}  {text.who}: {text.what}{changes}")
     return 0
 
 
@@ -343,7 +351,7 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--activity")
     p.add_argument("--source", metavar="FUNDING_SOURCE")
     p.add_argument("--office")
-    p.add_argument("--commune")
+    p.add_argument("--commune", metavar="MÃ_XÃ", help="mã xã, phường (xem «commune list»)")
     p.add_argument("--search", metavar="TEXT")
 
     p = registry.command(

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from kcdesk.cli.context import CliContext, CommandRegistry, Handler
-from kcdesk.formatting import format_money
+from kcdesk.formatting.units import format_seconds, format_size
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
@@ -104,7 +104,7 @@ def _user_active(active: bool) -> Handler:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{format_money(n // 1024)} KB"
+    return format_size(n)
 
 
 def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -162,7 +162,7 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.close()
     result.database.dispose()
     ctx.say(
-        f"Đã khôi phục từ {source} trong {result.seconds:.1f} s. Bản sao của dữ liệu trước "
+        f"Đã khôi phục từ {source} trong {format_seconds(result.seconds)}. Bản sao của dữ liệu trước "
         f"khi khôi phục: {result.safety_backup.path}."
     )
     return 0

@@ -153,6 +153,13 @@ class CommandRegistry:
         return parser
 
     def group(self, name: str, help_text: str = "") -> argparse._SubParsersAction[Any]:
+        if name in self._groups and help_text:
+            # A module that adds a subcommand first (modules load alphabetically) makes
+            # the group without a description: the module owning the group names it.
+            for action in self._top._choices_actions:
+                if action.dest == name and not action.help:
+                    action.help = help_text
+                    self._top.choices[name].description = help_text
         if name not in self._groups:
             parser = self._top.add_parser(name, help=help_text, description=help_text)
             parser.set_defaults(handler=None, group_parser=parser)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kcdesk import __version__
-from kcdesk.cli import streams
+from kcdesk.cli import help_vi, streams
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.core.errors import UserError
@@ -29,11 +29,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    help_vi.install()
     parser = _Parser(
         prog="kcdesk",
         description="kcdesk — bàn làm việc khuyến công. Không có lệnh: mở giao diện.",
     )
-    parser.add_argument("--version", action="version", version=f"kcdesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kcdesk {__version__}",
+        help="hiện số phiên bản rồi thoát",
+    )
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",

@@ -25,6 +25,9 @@ class Facility(SyncedMixin, Base):
     tax_code: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     address: Mapped[str] = mapped_column(Text, default="")
     commune: Mapped[str] = mapped_column(String(128), default="")
+    # Official code of the commune (danh mục ĐVHC từ 01/7/2025); None while the text
+    # typed before the list is not matched (services.communes.reconcile).
+    commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     province: Mapped[str] = mapped_column(String(64), default="")
     representative: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(32), default="")

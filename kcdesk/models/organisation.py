@@ -27,6 +27,9 @@ class Office(SyncedMixin, Base):
     level: Mapped[OfficeLevel] = mapped_column(enum_column(OfficeLevel))
     province: Mapped[str] = mapped_column(String(64), default="")
     commune: Mapped[str] = mapped_column(String(128), default="")
+    # Official code of the commune (danh mục ĐVHC từ 01/7/2025); None while the text
+    # typed before the list is not matched (services.communes.reconcile).
+    commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     exchange_secret: Mapped[str | None] = mapped_column(String(128), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -50,6 +50,9 @@ class Proposal(SyncedMixin, Base):
     partner_unit: Mapped[str] = mapped_column(String(255), default="")
     location: Mapped[str] = mapped_column(Text, default="")
     commune: Mapped[str] = mapped_column(String(128), default="", index=True)
+    # Official code of the commune (danh mục ĐVHC từ 01/7/2025); None while the text
+    # typed before the list is not matched (services.communes.reconcile).
+    commune_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     start_month: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_month: Mapped[date | None] = mapped_column(Date, nullable=True)
     received_date: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+import contextlib
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
 
 from kcdesk import __version__, paths
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
 
 
@@ -31,13 +36,12 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         title = "kcdesk — Bàn làm việc khuyến công"
         self.setWindowTitle(f"[DEMO] {title} — dữ liệu trình diễn" if demo else title)
-        self.resize(1200, 760)
+        fit_window(self, 1200, 760)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "kcdesk.png")))
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
         self._built: dict[str, QWidget] = {}
         for index, info in enumerate(SECTIONS):
@@ -48,12 +52,26 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self._show_row)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1010])
-        self.setCentralWidget(splitter)
+        # The navigation keeps one width (its longest title), whatever the section.
+        self.nav.setFixedWidth(
+            min(260, self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 16)
+        )
+        # A section wider or taller than a small screen (1366×768, or 150 % scaling)
+        # scrolls inside the window instead of pushing the window past the screen.
+        scroller = QScrollArea()
+        scroller.setObjectName("section_scroller")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.stack)
+        # A plain row, not a splitter: a splitter hands the fixed-width navigation
+        # more room than it takes and leaves a blank band beside it.
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(self.nav)
+        row.addWidget(scroller, 1)
+        self.setCentralWidget(central)
         self._build_menus()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
@@ -160,7 +178,25 @@ class MainWindow(QMainWindow):
         self.recovered_wizards: list[QWidget] = []
         return offer_recovery(self.ctx, self, self.recovered_wizards)  # type: ignore[arg-type]
 
+    # -- size -----------------------------------------------------------------
+    @staticmethod
+    def _ui_settings() -> QSettings:
+        # In the per-user data folder, beside the database: not the registry/~/.config.
+        return QSettings(str(paths.data_dir() / "giao-dien.ini"), QSettings.Format.IniFormat)
+
+    def show_initial(self) -> None:
+        """Open at the last size (pulled back inside today's screen), else maximised."""
+        saved = self._ui_settings().value("main_window/geometry")
+        if isinstance(saved, QByteArray) and self.restoreGeometry(saved):
+            clamp_to_screen(self)
+            self.show()
+        else:
+            self.showMaximized()
+
     def closeEvent(self, event):
+        with contextlib.suppress(OSError):
+            paths.data_dir().mkdir(parents=True, exist_ok=True)
+            self._ui_settings().setValue("main_window/geometry", self.saveGeometry())
         # Queued writes finish before the process ends, with the event loop alive
         # (never "Not responding"): see kcdesk.ui.closing.
         from kcdesk.ui.closing import CloseGuard

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.ui.screen_fit import fit_window
+
 MAX_PRINT_DPI = 300
 
 
@@ -60,6 +62,9 @@ class PdfPreview(QDialog):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
 
         self.status = QLabel(self._status_text())
+        # Its own line, wrapping: a long file name never widens the window past a
+        # 150 %-scaled laptop screen (the buttons must stay on screen).
+        self.status.setWordWrap(True)
         self.print_button = QPushButton("&In…")
         self.print_button.setObjectName("print_button")
         self.open_button = QPushButton("&Mở bằng ứng dụng khác")
@@ -75,15 +80,18 @@ class PdfPreview(QDialog):
         shortcut.activated.connect(self.print_dialog)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.sign_button)
         buttons.addWidget(self.open_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
         layout.addLayout(buttons)
-        self.resize(QSize(820, 900))
+        # A4 portrait at a readable width; on a 768-pixel screen the height shrinks
+        # so the buttons stay visible (screen_fit).
+        fit_window(self, 820, 900)
 
     def _status_text(self) -> str:
         if self.error != QPdfDocument.Error.None_:

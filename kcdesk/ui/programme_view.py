@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
+from kcdesk.services.history.values import activity_label, measure_label
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security import permissions
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.target_editor import TargetEditor
@@ -101,11 +102,12 @@ class ProgrammeView(QWidget):
     def import_file(self, path: Path | None = None) -> str | None:
         """Import a TOML or XLSX programme file; returns the programme code."""
         if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Nạp tệp chương trình", "", "Chương trình (*.toml *.xlsx)"
+            picked = file_dialogs.open_file(
+                self, "Nạp tệp chương trình", "Chương trình (*.toml *.xlsx)"
             )
-            if not chosen:
+            if picked is None:
                 return None
+            chosen = str(picked)
             path = Path(chosen)
         try:
             with self.ctx.db.session() as session:
@@ -185,8 +187,8 @@ class ProgrammeView(QWidget):
                 t.name,
                 "" if t.quantity is None else f"{t.quantity:,}".replace(",", "."),
                 t.unit,
-                ", ".join(t.activities or []),
-                t.measure,
+                ", ".join(activity_label(a) for a in t.activities or []),
+                measure_label(t.measure) if t.measure else "",
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -32,7 +31,9 @@ from PySide6.QtWidgets import (
 
 from kcdesk.services.catalogue.removable_drives import Drive, detect_removable_drives
 from kcdesk.services.catalogue.usb_export import EJECT_ADVICE, ExportResult, export_files
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.worker import Job
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class UsbExportDialog(QDialog):
         self.write_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
-        self.resize(520, 420)
+        fit_window(self, 520, 420)
         self.drives_found.connect(self._show_drives)
         self._detecting = False
         self.refresh_drives()
@@ -159,7 +160,8 @@ class UsbExportDialog(QDialog):
         self._update_target()
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục để ghi")
+        picked = file_dialogs.choose_folder(self, "Chọn thư mục để ghi")
+        folder = str(picked) if picked is not None else ""
         if folder:
             self.set_folder(Path(folder))
 

@@ -59,6 +59,44 @@ _TEXTS: dict[str, str] = {
     "Files of type:": "Kiểu tệp:",
     "&Choose": "&Chọn",
     "All Files (*)": "Tất cả tệp (*)",
+    # Line-edit and text-edit context menu (Qt 6 appends the shortcut after a tab).
+    "&Delete": "&Xóa",
+    # File dialog: column headers (QFileSystemModel), buttons and places.
+    "Name": "Tên",
+    "Size": "Kích thước",
+    "Type": "Loại",
+    "Kind": "Loại",
+    "Date Modified": "Ngày sửa",
+    "My Computer": "Máy tính",
+    "Computer": "Máy tính",
+    "Back": "Quay lại",
+    "Forward": "Tiến",
+    "Parent Directory": "Thư mục cha",
+    "Create New Folder": "Tạo thư mục mới",
+    "&New Folder": "Thư mục &mới",
+    "New Folder": "Thư mục mới",
+    "List View": "Dạng danh sách",
+    "Detail View": "Dạng chi tiết",
+    "&Rename": "Đổi &tên",
+    "Show &hidden files": "Hiện tệp &ẩn",
+    "Directory:": "Thư mục:",
+    "Save As": "Lưu thành",
+    "Find Directory": "Chọn thư mục",
+    "%1 already exists.\nDo you want to replace it?": "%1 đã có.\nCó ghi đè không?",
+    "%1 File": "Tệp %1",
+    "File Folder": "Thư mục",
+    "Folder": "Thư mục",
+    "Drive": "Ổ đĩa",
+    "File": "Tệp",
+    "Unknown": "Không rõ",
+    "%1 bytes": "%1 byte",
+    "%1 KB": "%1 KB",
+    "%1 MB": "%1 MB",
+    "%1 GB": "%1 GB",
+    # Print preview and page set-up dialogs that Qt builds.
+    "Print": "In",
+    "&Print": "&In",
+    "Print Preview": "Xem trước khi in",
 }
 
 
@@ -68,8 +106,9 @@ class VietnameseTranslator(QTranslator):
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
-        # None, not "": Qt takes an empty string as the translation (and "%1" texts then
-        # lose their arguments); None lets Qt keep its own text.
+        # None is "no translation": Qt then keeps its own text. An empty string would
+        # be taken as the translation — "Ctrl+Q" shown as "Q", empty file-dialog
+        # headers — so only the texts we know are answered.
         return _TEXTS.get(source)
 
     def isEmpty(self) -> bool:

@@ -1,7 +1,7 @@
 """Typed sections of the periodic report, kept with it (issue 17).
 
 Revision ID: 0013_periodic_report_text
-Revises: 0009_implementation
+Revises: 0011_commune_codes
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_periodic_report_text"
-down_revision = "0009_implementation"
+down_revision = "0011_commune_codes"
 branch_labels = None
 depends_on = None
 

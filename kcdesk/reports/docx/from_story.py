@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from kcdesk.reports.catalogue.table import RuledTable
+from kcdesk.reports.common.closing import TableWithClosing
 from kcdesk.reports.common.official_pdf import CapturedStory
 
 log = logging.getLogger(__name__)
@@ -286,6 +287,10 @@ def add_flowables(container: Container, story: Iterable[Any], width: float) -> N
             _add_rule(container, float(flow.length), width, first)
         elif isinstance(flow, Flowable) and hasattr(flow, "_content"):
             add_flowables(container, flow._content, width)
+        elif isinstance(flow, TableWithClosing):
+            # A table kept with its closing block (reports.common.closing): both, in order.
+            add_flowables(container, [flow.table, *flow.closing], width)
+            first[0] = False
         else:
             # Page breaks and drawing-only flowables have no text to carry over.
             log.debug("flowable %s left out of the Word copy", type(flow).__name__)

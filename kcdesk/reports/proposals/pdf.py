@@ -21,6 +21,7 @@ from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.services.communes.address import facility_address
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.forms import load as forms
@@ -50,14 +51,6 @@ def _percent(part: int, whole: int) -> str:
     return f"{whole_part},{rest} %" if rest else f"{whole_part} %"
 
 
-def _address(address: str | None, commune: str | None) -> str:
-    """The address, with the commune added only when the address does not name it."""
-    address, commune = (address or "").strip(), (commune or "").strip()
-    if commune and commune.casefold() not in address.casefold():
-        return f"{address}, {commune}" if address else commune
-    return address
-
-
 # Amount cells never break inside a number: a column is as wide as its widest amount
 # (docs/official-documents.md, "Trang in"); table text is 10 pt at least.
 TABLE_SIZE = 10.0
@@ -74,7 +67,7 @@ def _money_width(texts: list[str], bold_texts: list[str], header: str) -> float:
         + [stringWidth(t, SERIF_BOLD, TABLE_SIZE) for t in bold_texts]
         + [stringWidth(w, SERIF_BOLD, TABLE_SIZE) for w in header.split()]
     )
-    return widest + 6 + 2  # cell padding 3 pt each side, and a little air
+    return widest + 6 + 4  # cell padding 3 pt each side, and air for other renderers (Word)
 
 
 class _Writer:
@@ -148,7 +141,7 @@ class _Writer:
                         facts.append(f"mã số thuế {f.tax_code}")
                     if f.representative:
                         facts.append(f"đại diện: {f.representative}")
-                    address = _address(f.address, f.commune)
+                    address = facility_address(f.address, f.commune_code, f.commune, f.province)
                     if address:
                         facts.append(f"địa chỉ: {address}")
                     out.append(self.para(f"- {f.name} ({'; '.join(facts)}).", "body_left"))

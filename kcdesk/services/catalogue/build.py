@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Proposal
 from kcdesk.models.catalogue import CatalogueRow, CatalogueState
 from kcdesk.services.catalogue.columns import MONEY_KEYS
+from kcdesk.services.communes.address import facility_address
 from kcdesk.services.forms.load import load_activities, load_funding_sources
 
 _ROMAN = (
@@ -178,7 +179,12 @@ def _beneficiary(proposal: Proposal) -> str:
     parts = []
     for link in proposal.facility_links:
         facility = link.facility
-        parts.append(f"{facility.name} ({facility.address})" if facility.address else facility.name)
+        # Street, commune and province once each (issue 20): "Thôn Nà Pò, xã Trùng
+        # Khánh, tỉnh Cao Bằng".
+        address = facility_address(
+            facility.address, facility.commune_code, facility.commune, facility.province
+        )
+        parts.append(f"{facility.name} ({address})" if address else facility.name)
     return "; ".join(parts)
 
 

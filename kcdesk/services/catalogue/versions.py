@@ -113,7 +113,7 @@ def ensure_catalogue(
 
 
 def _label(catalogue: Catalogue) -> str:
-    return f"Danh mục {catalogue.plan_year} ({catalogue.funding_source})"
+    return f"Danh mục {catalogue.plan_year} ({source_label(catalogue.funding_source)})"
 
 
 def _latest(catalogue: Catalogue) -> CatalogueVersion | None:

@@ -143,7 +143,12 @@ def proposals_for(
     if activity is not None:
         query = query.where(p.activity == activity)
     if commune is not None:
-        query = query.where(p.commune == commune)
+        # the key of a "Theo xã" bar: an official code, or text not matched yet
+        query = query.where(
+            p.commune_code == commune
+            if commune.isdigit()
+            else and_(p.commune_code.is_(None), p.commune == commune)
+        )
     return [
         DrillRow(
             code=r[0],

@@ -62,7 +62,7 @@ class ProposalGroup:
 
     activity: str
     year: int
-    commune: str
+    commune: str  # official code, or the typed text when not matched to the list
     source: str
     status: str
     count: int
@@ -91,11 +91,14 @@ def _status_values(statuses: Iterable[str]) -> list[str]:
 def proposal_groups(session: Session, first_year: int, last_year: int) -> list[ProposalGroup]:
     """Counts and money of the approved (or stopped) proposals of ``first..last`` year."""
     p = Proposal.__table__.c
+    # One group per official commune code, however its name was typed; a commune
+    # not matched to the list yet groups by its text (issue 20).
+    commune = func.coalesce(p.commune_code, p.commune)
     query = (
         select(
             p.activity,
             p.plan_year,
-            p.commune,
+            commune,
             p.funding_source,
             p.status,
             func.count(),
@@ -106,7 +109,7 @@ def proposal_groups(session: Session, first_year: int, last_year: int) -> list[P
             p.plan_year.between(first_year, last_year),
             p.status.in_(_status_values(SPENDING_STATUSES)),
         )
-        .group_by(p.activity, p.plan_year, p.commune, p.funding_source, p.status)
+        .group_by(p.activity, p.plan_year, commune, p.funding_source, p.status)
     )
     groups = []
     for activity, year, commune, source, status, count, support, disbursed in session.execute(

@@ -31,6 +31,8 @@ from kcdesk.models import (
     StatusChange,
     new_uuid,
 )
+from kcdesk.services.communes import matching
+from kcdesk.services.communes.official import OfficialCommune, find_province
 from kcdesk.services.core import audit, settings
 from kcdesk.services.demo import appraisal as demo_appraisal
 from kcdesk.services.demo import implementation as demo_implementation
@@ -43,6 +45,8 @@ from kcdesk.services.proposals.workflow import TRANSITIONS
 from kcdesk.services.security.actor import Actor
 
 S = ProposalStatus
+# The demo's communes are Cao Bằng's (names.COMMUNES), whatever the setting "Tỉnh" says.
+_DEMO_PROVINCE_CODE = "04"
 MAIN_PATH = (
     S.RECEIVED,
     S.FORWARDED,
@@ -101,6 +105,15 @@ _OUTPUT_RANGES: dict[str, tuple[int, int]] = {
 }
 
 
+def _official(name: str) -> OfficialCommune:
+    """The official unit of a demo commune name (the demo list is Cao Bằng's, by name)."""
+    province = find_province(_DEMO_PROVINCE_CODE)
+    found = matching.match(name, province) if province is not None else None
+    if found is None:  # pragma: no cover - names.COMMUNES is checked by tests
+        raise LookupError(name)
+    return found
+
+
 def _ensure_offices(session: Session, rng: random.Random) -> list[Office]:
     offices = list(session.scalars(select(Office).where(Office.level == OfficeLevel.LOCAL)))
     if offices:
@@ -110,7 +123,14 @@ def _ensure_offices(session: Session, rng: random.Random) -> list[Office]:
         suffix = 1
         while session.scalars(select(Office).where(Office.code == code)).first():
             code, suffix = f"{code}{suffix}", suffix + 1
-        office = Office(code=code, name=f"UBND {commune}", level=OfficeLevel.LOCAL, commune=commune)
+        official = _official(commune)
+        office = Office(
+            code=code,
+            name=f"UBND {official.name}",
+            level=OfficeLevel.LOCAL,
+            commune=official.name,
+            commune_code=official.code,
+        )
         session.add(office)
         offices.append(office)
     session.flush()
@@ -129,7 +149,7 @@ def _facility(rng: random.Random, province: str, index: int) -> Facility:
         FacilityKind.COOPERATIVE_GROUP: f"Tổ hợp tác {trade} {brand}",
         FacilityKind.HOUSEHOLD_BUSINESS: f"Hộ kinh doanh {owner}",
     }[kind]
-    commune = rng.choice(demo_names.COMMUNES)
+    commune = _official(rng.choice(demo_names.COMMUNES))
     tax = f"{4800000000 + index * 7919 % 99999999:010d}"
     facility = Facility(
         name=f"{name} ({index})"
@@ -137,8 +157,9 @@ def _facility(rng: random.Random, province: str, index: int) -> Facility:
         else name,
         kind=kind,
         tax_code=tax,
-        address=f"Thôn Nà {rng.choice(('Pò', 'Lũng', 'Rằng', 'Mạ', 'Giàng'))}, {commune}, tỉnh {province}",
-        commune=commune,
+        address=f"Thôn Nà {rng.choice(('Pò', 'Lũng', 'Rằng', 'Mạ', 'Giàng'))}",
+        commune=commune.name,
+        commune_code=commune.code,
         province=province,
         representative=owner,
         phone=f"0{rng.randint(200000000, 999999999)}",
@@ -309,7 +330,7 @@ def _proposal(
     chosen = (
         rng.sample(facilities, rng.choice((1, 1, 1, 2, 3))) if spec.requires_beneficiary else []
     )
-    commune = chosen[0].commune if chosen else rng.choice(demo_names.COMMUNES)
+    commune = _official(chosen[0].commune) if chosen else _official(rng.choice(demo_names.COMMUNES))
     first = f" cho {chosen[0].name}" if chosen else ""
     title = f"{spec.short_label}: {product}{first}"
     start = date(plan_year, rng.randint(2, 6), 1)
@@ -326,12 +347,13 @@ def _proposal(
         origin_office=office.code,
         implementing_unit=demo_names.UNITS[0],
         partner_unit=rng.choice(demo_names.PARTNERS),
-        location=commune,
-        commune=commune,
+        location=commune.name,
+        commune=commune.name,
+        commune_code=commune.code,
         start_month=start,
         end_month=end,
         received_date=date(plan_year - 1, rng.randint(3, 6), rng.randint(1, 28)),
-        necessity=f"Nghề {trade.lower()} tại {commune} còn làm thủ công, năng suất thấp, "
+        necessity=f"Nghề {trade.lower()} tại {commune.address_name} còn làm thủ công, năng suất thấp, "
         "chất lượng sản phẩm chưa đồng đều.",
         legal_basis="Nghị định số 45/2012/NĐ-CP; Nghị định số 235/2025/NĐ-CP; "
         "Chương trình khuyến công địa phương của tỉnh.",

@@ -1,4 +1,4 @@
-"""Vietnamese names for synthetic demo data (Cao Bằng-like communes and trades)."""
+"""Vietnamese names for synthetic demo data (Cao Bằng communes from the official list, trades)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ COMMUNES = (
     "Xã Bảo Lâm",
     "Xã Tĩnh Túc",
     "Xã Quang Trung",
-    "Xã Đàm Thủy",
+    "Xã Đàm Thuỷ",
     "Xã Minh Khai",
 )
 

@@ -35,6 +35,7 @@ from kcdesk.models import (
     utcnow,
 )
 from kcdesk.models.catalogue import ImportedRow
+from kcdesk.services.communes.resolve import resolve
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.forms.load import load_activities, load_funding_sources
@@ -214,12 +215,16 @@ class _Facilities:
         found = found or self.by_name.get((fold(row.beneficiary), fold(row.commune)))
         if found is not None:
             return found
+        # District-era names are matched to the official list only where certain;
+        # the rest keep their text for the user to fix (services.communes.reconcile).
+        commune_code, commune = resolve(self.session, None, row.commune)
         facility = Facility(
             name=row.beneficiary,
             kind=facility_kind(row.beneficiary),
             tax_code=row.tax_code or None,
             address=row.address,
-            commune=row.commune,
+            commune=commune,
+            commune_code=commune_code,
             province=self.province,
             origin_office=self.actor.office_code,
         )
@@ -277,6 +282,7 @@ def apply_import(
             counters[year] = int(next_code(session, year).rsplit("-", 1)[1])
         code = format_code(year, counters[year])
         counters[year] += 1
+        commune_code, commune = resolve(session, None, row.commune)
         proposal = Proposal(
             code=code,
             title=row.title,
@@ -288,7 +294,8 @@ def apply_import(
             office_code=actor.office_code,
             implementing_unit=row.implementing_unit,
             location=row.location or row.commune,
-            commune=row.commune,
+            commune=commune,
+            commune_code=commune_code,
             start_month=row.start_month,
             end_month=row.end_month,
             created_by=actor.username,

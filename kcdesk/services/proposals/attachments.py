@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kcdesk import paths
+from kcdesk.formatting.units import format_size
 from kcdesk.services.core import os_errors
 from kcdesk.services.core.errors import ValidationError
 
@@ -55,7 +56,7 @@ def store_file(
         raise ValidationError(f"{source.name} không phải là tệp.")
     if max_bytes is not None and size > max_bytes:
         raise ValidationError(
-            f"Tệp {source.name} nặng {size / 1_048_576:.1f} MB, vượt giới hạn "
+            f"Tệp {source.name} nặng {format_size(size)}, vượt giới hạn "
             f"{max_bytes / 1_048_576:.0f} MB. Hãy quét lại với độ phân giải thấp hơn."
         )
     base = store_root(root)

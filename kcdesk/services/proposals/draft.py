@@ -90,6 +90,7 @@ class ProposalInput:
     partner_unit: str = ""
     location: str = ""
     commune: str = ""
+    commune_code: str = ""  # official code when picked from the list (services.communes)
     start_month: date | None = None
     end_month: date | None = None
     received_date: date | None = None
@@ -106,6 +107,9 @@ class ProposalInput:
     schedule: list[ScheduleInput] = field(default_factory=list)
     outputs: dict[str, int] = field(default_factory=dict)
     documents: list[DocumentInput] = field(default_factory=list)
+    # The wizard page the user was on when the draft was saved (not part of the
+    # proposal): a recovered draft reopens there.
+    last_page: str = ""
 
     # ------------------------------------------------------------------ sums
     @property
@@ -314,6 +318,7 @@ def from_proposal(proposal: Proposal) -> ProposalInput:
         partner_unit=proposal.partner_unit,
         location=proposal.location,
         commune=proposal.commune,
+        commune_code=proposal.commune_code or "",
         start_month=proposal.start_month,
         end_month=proposal.end_month,
         received_date=proposal.received_date,

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, FacilityKind
+from kcdesk.services.communes.official import commune
+from kcdesk.services.communes.resolve import resolve
 from kcdesk.services.core import audit
 from kcdesk.services.core.concurrency import check_revision
 from kcdesk.services.core.errors import NotFoundError, ValidationError
@@ -48,6 +50,7 @@ class FacilityInput:
     tax_code: str = ""
     address: str = ""
     commune: str = ""
+    commune_code: str = ""  # official code when picked from the list
     province: str = ""
     representative: str = ""
     phone: str = ""
@@ -67,8 +70,8 @@ def check_facility(data: FacilityInput) -> dict[str, str]:
         problems["tax_code"] = message
     if data.workers is not None and data.workers < 0:
         problems["workers"] = "Số lao động không được âm."
-    if not nfc(data.commune):
-        problems["commune"] = "Chưa nhập xã, phường của cơ sở."
+    if not nfc(data.commune) and not nfc(data.commune_code):
+        problems["commune"] = "Chưa chọn xã, phường của cơ sở."
     return problems
 
 
@@ -79,6 +82,7 @@ def _snapshot(f: Facility) -> dict[str, Any]:
         "tax_code": f.tax_code,
         "address": f.address,
         "commune": f.commune,
+        "commune_code": f.commune_code,
         "province": f.province,
         "representative": f.representative,
         "phone": f.phone,
@@ -90,13 +94,15 @@ def _snapshot(f: Facility) -> dict[str, Any]:
     }
 
 
-def _apply(f: Facility, data: FacilityInput) -> None:
+def _apply(session: Session, f: Facility, data: FacilityInput) -> None:
     f.name = nfc(data.name)
     f.kind = data.kind
     f.tax_code = normalise_tax_code(data.tax_code) or None
     f.address = nfc(data.address)
-    f.commune = nfc(data.commune)
+    f.commune_code, f.commune = resolve(session, data.commune_code, data.commune)
     f.province = nfc(data.province)
+    if (official := commune(f.commune_code)) is not None:
+        f.province = official.province.name
     f.representative = nfc(data.representative)
     f.phone = nfc(data.phone)
     f.sector = nfc(data.sector)
@@ -124,7 +130,7 @@ def create_facility(session: Session, actor: Actor, data: FacilityInput) -> Faci
     require(actor, PROPOSAL_EDIT)
     _refuse(data, session, None)
     facility = Facility(origin_office=actor.office_code)
-    _apply(facility, data)
+    _apply(session, facility, data)
     session.add(facility)
     session.flush()
     audit.record(
@@ -151,7 +157,7 @@ def update_facility(
     check_revision(session, facility, expected_revision, what="Cơ sở", label=facility.name)
     _refuse(data, session, facility.id)
     before = _snapshot(facility)
-    _apply(facility, data)
+    _apply(session, facility, data)
     changes = audit.diff(before, _snapshot(facility))
     if changes:
         facility.revision += 1
@@ -193,6 +199,7 @@ def to_input(f: Facility) -> FacilityInput:
         tax_code=f.tax_code or "",
         address=f.address,
         commune=f.commune,
+        commune_code=f.commune_code or "",
         province=f.province,
         representative=f.representative,
         phone=f.phone,

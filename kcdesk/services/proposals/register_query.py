@@ -28,6 +28,7 @@ from kcdesk.services.proposals.search import match_count, proposal_filter
 from kcdesk.services.proposals.search import matching_ids as search_matches
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.scope import visible_proposals_clause
+from kcdesk.text import fold
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,34 @@ def where_clause(
     if flt.office_code:
         parts.append(Proposal.office_code == flt.office_code)
     if flt.commune:
-        parts.append(Proposal.commune == flt.commune)
+        parts.append(commune_clause(flt.commune))
     return and_(*parts)
+
+
+def commune_clause(value: str) -> Any:
+    """Filter by commune: an official code groups every record of the unit; other
+    text (a name, or a commune typed before the list and not matched yet) by its text."""
+    if value.isdigit():
+        return Proposal.commune_code == value
+    return Proposal.commune == value
+
+
+def commune_choices(session: Session) -> list[tuple[str, str]]:
+    """(label, filter value) for the commune filter: one entry per official code,
+    then unmatched texts marked as such — never two entries for one unit."""
+    coded = session.execute(
+        select(Proposal.commune_code, func.min(Proposal.commune))
+        .where(Proposal.commune_code.is_not(None))
+        .group_by(Proposal.commune_code)
+    ).all()
+    loose = session.scalars(
+        select(Proposal.commune)
+        .where(Proposal.commune_code.is_(None), Proposal.commune != "")
+        .distinct()
+    ).all()
+    out = sorted(((name, code) for code, name in coded), key=lambda x: fold(x[0]))
+    out += [(f"{text} (chưa khớp danh mục)", text) for text in sorted(loose, key=fold)]
+    return out
 
 
 def _walk_order_index(session: Session, flt: RegisterFilter, sort: str | None) -> bool:

@@ -27,6 +27,7 @@ from kcdesk.models import (
     new_uuid,
     utcnow,
 )
+from kcdesk.services.communes.resolve import resolve
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.concurrency import check_revision
 from kcdesk.services.core.errors import NotFoundError, ValidationError
@@ -77,7 +78,7 @@ def locked_message(proposal: Proposal) -> str | None:
 def snapshot(data: ProposalInput) -> dict[str, Any]:
     """The audited view of a proposal: scalars plus its lists, JSON-safe."""
     raw = to_json(data)
-    for key in ("format", "code", "revision"):
+    for key in ("format", "code", "revision", "last_page"):
         raw.pop(key, None)
     raw["facilities"] = [f"{f['name']} ({f['tax_code'] or 'không MST'})" for f in raw["facilities"]]
     return raw
@@ -108,6 +109,7 @@ def _facilities(session: Session, data: ProposalInput) -> list[Facility]:
 def _apply(session: Session, proposal: Proposal, data: ProposalInput) -> None:
     for name in _SCALARS:
         setattr(proposal, name, getattr(data, name))
+    proposal.commune_code, proposal.commune = resolve(session, data.commune_code, data.commune)
     chosen = _facilities(session, data)
     kept = {link.facility_id: link for link in proposal.facility_links}
     links = []

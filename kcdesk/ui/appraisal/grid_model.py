@@ -42,6 +42,7 @@ class ScoreGridModel(QAbstractTableModel):
     """Columns: one per criterion, then Tổng, Kết luận, Ý kiến khác."""
 
     edited = Signal()
+    refused = Signal(str)  # why a typed score was not taken (with the allowed range)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -220,6 +221,17 @@ class ScoreGridModel(QAbstractTableModel):
         r, col = self.rows[index.row()], index.column()
         text = "" if value is None else str(value).strip()
         if col < self.n_criteria:
+            # Refused at the cell, with the range in the message (issue 20 §5): a wrong
+            # score never sits in the grid waiting for the save to be refused.
+            assert self.spec is not None
+            criterion = self.spec.criteria[col]
+            try:
+                parse_points(text, maximum=criterion.max_points, what=f"Điểm TC{col + 1}")
+            except ValueError as exc:
+                self.refused.emit(
+                    f"{exc} Điểm «{criterion.label}» từ 0 đến {criterion.max_points}."
+                )
+                return False
             r.cells[col] = text
         elif col == self.conclusion_col:
             r.conclusion = text or None

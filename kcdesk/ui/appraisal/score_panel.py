@@ -149,6 +149,9 @@ class ScorePanel(QWidget):
         self.save_button.setObjectName("grid_save")
         self.save_button.clicked.connect(self.save)
         self.model.edited.connect(self._edited)
+        self.model.refused.connect(lambda text: say(self.message, text, error=True))
+        # Choosing a proposal puts the cursor in its first score cell.
+        self.proposal.activated.connect(lambda _i: self.focus_first_cell())
         QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.save)
         QShortcut(QKeySequence(Qt.Key.Key_PageDown), self).activated.connect(lambda: self.step(1))
         QShortcut(QKeySequence(Qt.Key.Key_PageUp), self).activated.connect(lambda: self.step(-1))
@@ -225,6 +228,12 @@ class ScorePanel(QWidget):
         first = self.view.next_index(self.model.index(0, -1)) if self.model.rows else None
         if first is not None and first.isValid():
             self.view.setCurrentIndex(first)
+
+    def focus_first_cell(self) -> None:
+        first = self.view.next_index(self.model.index(0, -1)) if self.model.rows else None
+        if first is not None and first.isValid():
+            self.view.setCurrentIndex(first)
+            self.view.setFocus()
 
     def _edited(self) -> None:
         spec = self.model.spec

@@ -151,6 +151,14 @@ class AppraisalView(QWidget):
         index = self.session_box.findData(keep) if keep is not None else -1
         self.session_box.setCurrentIndex(index if index >= 0 else 0)
         self.session_box.blockSignals(False)
+        if self.session_box.count() == 0:
+            # Before any council: say what to do first.
+            say(
+                self.message,
+                f"Chưa có hội đồng thẩm định năm {self.year.value()}. Bấm «Hội đồng mới» để "
+                "lập hội đồng, thêm thành viên và các đề án chờ thẩm định, rồi chấm điểm.",
+                error=False,
+            )
         self._select()
 
     def _select(self) -> None:
@@ -291,26 +299,41 @@ class AppraisalView(QWidget):
         if sid is None:
             say(self.message, "Chưa chọn hội đồng.", error=True)
             return False
+        with self.ctx.db.session() as session:
+            s = appraisal.get_session(session, sid)
+            pending = [i for i in s.items if i.recorded_at is None]
+            scored = [i for i in pending if any(sh.scores for sh in i.sheets)]
+            # A result needs the members' conclusions, not only points (issue 20).
+            ready = [i.proposal.code for i in scored if any(sh.conclusion for sh in i.sheets)]
+            no_conclusion = [
+                i.proposal.code for i in scored if not any(sh.conclusion for sh in i.sheets)
+            ]
+        if not ready:
+            why = (
+                f" Đề án chưa có kết luận của thành viên: {', '.join(no_conclusion)}."
+                if no_conclusion
+                else ""
+            )
+            say(self.message, "Chưa có đề án nào đã chấm mà chưa ghi kết quả." + why, error=True)
+            return False
         if confirm:
             from kcdesk.ui import vi
 
+            skipped = (
+                f"\n\nChưa ghi (chưa có kết luận của thành viên): {', '.join(no_conclusion)}."
+                if no_conclusion
+                else ""
+            )
             if not vi.ask(
                 self,
                 "Ghi kết quả thẩm định",
-                "Ghi kết quả các đề án đã chấm xong và chuyển sang 'Đã thẩm định'? "
-                "Sau khi ghi, không sửa điểm được nữa.",
+                f"Ghi kết quả {len(ready)} đề án: {', '.join(ready)} và chuyển sang "
+                f"'Đã thẩm định'? Sau khi ghi, không sửa điểm được nữa.{skipped}",
             ):
                 return False
         try:
             with self.ctx.db.session() as session:
                 s = appraisal.get_session(session, sid)
-                ready = [
-                    item.proposal.code
-                    for item in s.items
-                    if item.recorded_at is None and any(sh.scores for sh in item.sheets)
-                ]
-                if not ready:
-                    raise UserError("Chưa có đề án nào đã chấm mà chưa ghi kết quả.")
                 done = record_results(session, self.ctx.actor, s, codes=ready)
                 count = len(done)
         except UserError as exc:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import format_money
 from kcdesk.services.catalogue.compare import FIELD_LABELS, RowDiff
+from kcdesk.ui.screen_fit import fit_window
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -116,7 +117,7 @@ class CompareDialog(QDialog):
         layout.addWidget(close)
         self.old.currentIndexChanged.connect(self.refresh)
         self.new.currentIndexChanged.connect(self.refresh)
-        self.resize(820, 420)
+        fit_window(self, 820, 420)
         self.refresh()
 
     def refresh(self) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,7 +32,9 @@ from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.imports import old_lists as xlsx_import
 from kcdesk.services.imports.header import FIELDS
 from kcdesk.services.imports.old_lists import ImportPreview, ImportResult
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.worker import Job
 
 
@@ -80,7 +81,8 @@ class FilePage(QWizardPage):
         self.path.textChanged.connect(self._path_changed)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp Excel", "", "Excel (*.xlsx)")
+        picked = file_dialogs.open_file(self, "Chọn tệp Excel", "Excel (*.xlsx)")
+        name = str(picked) if picked is not None else ""
         if name:
             self.path.setText(name)
 
@@ -254,7 +256,7 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.preview_page, self.result_page):
             self.addPage(page)
-        self.resize(860, 600)
+        fit_window(self, 860, 600)
 
     def analyse(self, error_label: QLabel) -> bool:
         page = self.file_page

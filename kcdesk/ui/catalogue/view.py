@@ -35,6 +35,7 @@ from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.core import settings
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
+from kcdesk.services.history.values import source_label
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
@@ -53,7 +54,9 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
     Department (PDF and Word) and the Department's copy and tờ trình to the chairman."""
     form = load_catalogue_form()
-    stem = f"Danh mục đề án khuyến công {view.plan_year} - {view.funding_source}"
+    # File names carry the source's name, not its internal code.
+    source = source_label(view.funding_source).replace("/", "-")
+    stem = f"Danh mục đề án khuyến công {view.plan_year} - {source}"
     issuer = default_issuer(view)
     agency = agency_from_settings(values, issuer)
 
@@ -97,7 +100,7 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
         def department_letter(path: Path) -> None:
             write_submission_letter(view, department, values, path, issuer="department")
 
-        suffix = f"{view.plan_year} - {view.funding_source}"
+        suffix = f"{view.plan_year} - {source}"
         files.append((safe_file_name(f"Tờ trình danh mục {suffix}.pdf"), letter))
         files.append((safe_file_name(f"Tờ trình danh mục {suffix}.docx"), letter_docx))
         files.append((safe_file_name(f"Sở - Danh mục {suffix}.pdf"), department_pdf))

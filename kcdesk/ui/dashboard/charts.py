@@ -6,18 +6,21 @@ clicking a bar emits ``bar_clicked(key)`` so the view can list the proposals beh
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
-    QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
+from kcdesk.formatting import format_money
 from kcdesk.services.dashboard.board import MoneyRow
 
 MILLION = 1_000_000
@@ -37,6 +40,8 @@ class MoneyBarChart(QChartView):
         self.setMinimumHeight(220)
         self.approved_set: QBarSet | None = None
         self.disbursed_set: QBarSet | None = None
+        self.empty = True
+        self.tick_labels: list[str] = []
         self.set_rows([])
 
     def set_rows(self, rows: list[MoneyRow]) -> None:
@@ -49,9 +54,10 @@ class MoneyBarChart(QChartView):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setMargins(QMargins(2, 2, 2, 2))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        approved = QBarSet("Kinh phí phê duyệt (triệu đồng)")
+        # Short legend entries: the unit is on the axis (the legend must fit).
+        approved = QBarSet("Phê duyệt")
         approved.setColor(QColor("#1e88e5"))
-        disbursed = QBarSet("Đã giải ngân (triệu đồng)")
+        disbursed = QBarSet("Đã giải ngân")
         disbursed.setColor(QColor("#43a047"))
         for r in shown:
             approved.append(r.approved_support / MILLION)
@@ -69,12 +75,25 @@ class MoneyBarChart(QChartView):
         categories.setLabelsFont(font)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
-        values = QValueAxis()
-        top = max([r.approved_support for r in shown] + [r.disbursed for r in shown] + [MILLION])
-        values.setRange(0, top / MILLION * 1.05)
-        values.setLabelFormat("%.0f")
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(values)
+        self.empty = not shown
+        if self.empty:
+            # No figures yet: a sentence, not an axis of "0 0 1 1 1".
+            chart.setTitle(f"{self.title}<br><i>{EMPTY_TEXT}</i>")
+            chart.legend().hide()
+            categories.setVisible(False)
+        else:
+            step, ticks = nice_ticks(
+                max([r.approved_support for r in shown] + [r.disbursed for r in shown]) / MILLION
+            )
+            values = QCategoryAxis()
+            values.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+            values.setRange(0, step * ticks)
+            for n in range(ticks + 1):
+                values.append(format_axis(step * n), step * n)
+            values.setTitleText("triệu đồng")
+            chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+            series.attachAxis(values)
+            self.tick_labels = list(values.categoriesLabels())
         old = self.chart()
         self.setChart(chart)
         self.approved_set, self.disbursed_set = approved, disbursed
@@ -84,6 +103,26 @@ class MoneyBarChart(QChartView):
     def _clicked(self, index: int) -> None:
         if 0 <= index < len(self.keys):
             self.bar_clicked.emit(self.keys[index])
+
+
+EMPTY_TEXT = "Chưa có đề án được phê duyệt trong giai đoạn này."
+
+
+def nice_ticks(top: float, most: int = 6) -> tuple[float, int]:
+    """A round step (1, 2 or 5 × 10ⁿ) and how many steps reach past ``top``."""
+    if top <= 0:
+        return 1.0, 1
+    raw = top / most
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return step, max(1, math.ceil(top / step))
+
+
+def format_axis(value: float) -> str:
+    """Axis labels with thousands separators and no needless decimals: 1.500; 0,5."""
+    if value == int(value):
+        return format_money(int(value))
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _short(label: str, width: int = 20) -> str:

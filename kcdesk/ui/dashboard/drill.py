@@ -17,6 +17,7 @@ from kcdesk.models import ProposalStatus
 from kcdesk.services.dashboard.drill import DrillRow
 from kcdesk.services.forms.load import load_activities
 from kcdesk.ui.row_table import Column, RowTableModel
+from kcdesk.ui.screen_fit import fit_window
 
 _STATUS_LABELS = {s.value: s.label for s in ProposalStatus}
 COL_QUANTITY = 6
@@ -44,7 +45,7 @@ class DrillDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("dashboard_drill")
         self.setWindowTitle(title)
-        self.resize(980, 480)
+        fit_window(self, 980, 480)
         self.model = RowTableModel(drill_columns(), self, rows=rows)
         self.table = QTableView()
         self.table.setObjectName("drill_table")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kcdesk.models import Target
 from kcdesk.services.forms.load import load_activities, load_measures
 from kcdesk.services.programmes.file import KNOWN_MEASURES
+from kcdesk.ui.screen_fit import fit_window
 
 
 class TargetEditor(QDialog):
@@ -31,7 +32,7 @@ class TargetEditor(QDialog):
         super().__init__(parent)
         self.setObjectName("target_editor")
         self.setWindowTitle(f"Sửa chỉ tiêu {target.code} — {programme_code}")
-        self.resize(640, 560)
+        fit_window(self, 640, 560)
         self.original: dict[str, Any] = {
             "name": target.name,
             "unit": target.unit,

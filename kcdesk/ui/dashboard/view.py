@@ -16,7 +16,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,6 +38,7 @@ from kcdesk.services.dashboard.board import Dashboard
 from kcdesk.services.dashboard.drill import DrillRow, Stage
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.programmes import store as programmes
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.charts import MoneyBarChart
@@ -446,10 +446,10 @@ class DashboardView(QWidget):
         if path is None:
             suffix = "PDF (*.pdf)" if kind == "pdf" else "Excel (*.xlsx)"
             name = f"tien-do-{data.programme_code}.{kind}"
-            chosen, _filter = QFileDialog.getSaveFileName(self, "Lưu tệp", name, suffix)
-            if not chosen:
+            picked = file_dialogs.save_file(self, "Lưu tệp", name, suffix)
+            if picked is None:
                 return
-            path = Path(chosen)
+            path = picked[0]
         db = self.ctx.db
         target = path
 

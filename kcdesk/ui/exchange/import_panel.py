@@ -13,7 +13,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import importer, merge, records
-from kcdesk.ui import crash
+from kcdesk.ui import crash, file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.worker import Job
 
@@ -174,11 +173,11 @@ class ImportPanel(QWidget):
         self.filter.currentIndexChanged.connect(self._refilter)
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Chọn gói trao đổi", "", "Gói trao đổi kcdesk (*.kcpack);;Mọi tệp (*)"
+        picked = file_dialogs.open_file(
+            self, "Chọn gói trao đổi", "Gói trao đổi kcdesk (*.kcpack);;Mọi tệp (*)"
         )
-        if name:
-            self.load(Path(name))
+        if picked is not None:
+            self.load(picked)
 
     def stop(self) -> None:
         """Ask the running import to stop (it rolls back; nothing is half applied)."""

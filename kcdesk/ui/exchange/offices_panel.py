@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from kcdesk.models import OfficeLevel
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import keys
-from kcdesk.ui import crash
+from kcdesk.ui import crash, file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 
 LEVEL_LABELS = {
@@ -92,14 +91,23 @@ class OfficesPanel(QWidget):
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+        if not any(row[3] == "có" for row in rows) and not self.message.text():
+            self.message.setText(
+                "Chưa có đơn vị nào có khóa trao đổi. Trung tâm nhập mã, tên đơn vị rồi bấm "
+                "«Đăng ký và cấp tệp khóa…» và gửi tệp khóa cho đơn vị; đơn vị bấm «Nhận tệp "
+                "khóa của Trung tâm…»."
+                if centre
+                else "Máy này chưa có khóa trao đổi: bấm «Nhận tệp khóa của Trung tâm…» và "
+                "chọn tệp khóa Trung tâm gửi."
+            )
 
     def _add_clicked(self) -> None:
         code = self.code.text().strip()
-        name, _ = QFileDialog.getSaveFileName(
+        chosen = file_dialogs.save_file(
             self, "Lưu tệp khóa đơn vị", f"khoa-{code or 'don-vi'}.json", "Tệp khóa (*.json)"
         )
-        if name:
-            self.register(code, self.name.text(), Path(name))
+        if chosen is not None:
+            self.register(code, self.name.text(), chosen[0])
 
     def register(self, code: str, name: str, key_file: Path) -> bool:
         """Register an office and write its key file (the Centre)."""
@@ -123,7 +131,8 @@ class OfficesPanel(QWidget):
         return True
 
     def _join_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp khóa", "", "Tệp khóa (*.json)")
+        picked = file_dialogs.open_file(self, "Chọn tệp khóa", "Tệp khóa (*.json)")
+        name = str(picked) if picked is not None else ""
         if name:
             self.join(Path(name))
 

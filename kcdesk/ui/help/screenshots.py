@@ -61,11 +61,22 @@ def take(out_dir: Path, *, proposals: int = 300, only: set[str] | None = None) -
     """Build a demo database in a temporary data folder and save the pictures."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     previous = os.environ.get("KCDESK_DATA_DIR")
+    from PySide6.QtCore import QRect
+
+    from kcdesk.ui import screen_fit
+
+    # The pictures show the office laptop's screen, whatever screen this machine has.
+    real_geometry = screen_fit.available_geometry
+    # (Plus the frame a window manager would draw: the picture is the window's content,
+    # as maximised on that screen.)
+    laptop = QRect(0, 0, WIDTH + screen_fit.FRAME.width(), HEIGHT + screen_fit.FRAME.height())
+    screen_fit.available_geometry = lambda widget=None: laptop
     try:
         with tempfile.TemporaryDirectory(prefix="kcdesk-anh-") as tmp:
             os.environ["KCDESK_DATA_DIR"] = tmp
             return _take_in(Path(tmp), out_dir, proposals, only)
     finally:
+        screen_fit.available_geometry = real_geometry
         if previous is None:
             os.environ.pop("KCDESK_DATA_DIR", None)
         else:

@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from kcdesk.services.implementation import acceptance
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.proposals.attachments import store_file
 from kcdesk.services.security.actor import Actor
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.implementation.common import (
     Write,
     date_edit,
@@ -233,7 +233,8 @@ class AcceptanceTab(QWidget):
         if item is None:
             say(self.evidence_message, "Hãy chọn một tài liệu trong danh sách trước.", error=True)
             return
-        name, _ = QFileDialog.getOpenFileName(self, f"Bản quét: {item.text()}")
+        picked = file_dialogs.open_file(self, f"Bản quét: {item.text()}")
+        name = str(picked) if picked is not None else ""
         if name:
             self.set_evidence(str(item.data(CODE_ROLE)), True, Path(name))
 

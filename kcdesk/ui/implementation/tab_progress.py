@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +26,7 @@ from kcdesk.models import Proposal
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.proposals.attachments import store_file
 from kcdesk.services.security.actor import Actor
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.implementation.common import Write, date_edit, get_date, message_label
 
 
@@ -88,7 +88,8 @@ class ProgressTab(QWidget):
             self.percent.setValue(entries[-1]["percent"])
 
     def _choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn tệp báo cáo tiến độ")
+        picked = file_dialogs.open_file(self, "Chọn tệp báo cáo tiến độ")
+        name = str(picked) if picked is not None else ""
         if name:
             self.set_attachment(Path(name))
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from kcdesk.reports.implementation import settlement_summary
 from kcdesk.services.implementation import views as view
 from kcdesk.services.implementation.progress import TRACKED
 from kcdesk.services.implementation.views import ImplementationRow
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel
@@ -187,14 +187,14 @@ class ImplementationView(QWidget):
 
     def _export_dialog(self) -> None:
         year = self.year.currentData() or date.today().year - 1
-        name, chosen = QFileDialog.getSaveFileName(
+        picked = file_dialogs.save_file(
             self,
             f"Tổng hợp quyết toán năm {year}",
             f"Tổng hợp quyết toán {year}.xlsx",
             "Excel (*.xlsx);;PDF (*.pdf)",
         )
-        if name:
-            self.export_summary(Path(name), year)
+        if picked is not None:
+            self.export_summary(picked[0], year)
 
     def export_summary(self, target: Path, year: int) -> None:
         """Write the summary (XLSX or PDF by the suffix) on the worker."""

@@ -30,6 +30,7 @@ from kcdesk.services.amendments import record as amendments
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.screen_fit import fit_window
 
 KIND_CHOICES = (
     ("adjust", "Điều chỉnh đề án"),
@@ -124,7 +125,7 @@ class AmendmentDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(self.refresh)
-        self.resize(620, 640)
+        fit_window(self, 620, 640)
         self.refresh()
 
     def new_values(self) -> dict[str, Any]:

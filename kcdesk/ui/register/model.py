@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from kcdesk.formatting import format_money
+from kcdesk.services.attention.row_warnings import row_warnings
 from kcdesk.services.forms.load import load_activities
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.ui.app_context import AppContext
@@ -157,11 +158,11 @@ class RegisterModel(QAbstractTableModel):
             return
         self._warned_pages.add(number)
         generation = self._generation
-        rows = [r for r in page if r.facility_ids]
+        rows = list(page)
 
         def work(_job: Any) -> dict[int, list[str]]:
             with self.ctx.db.session() as session:
-                return rq.duplicate_support(session, rows)
+                return row_warnings(session, rows)
 
         self.ctx.worker.run(
             work,
@@ -251,7 +252,7 @@ class RegisterModel(QAbstractTableModel):
     def _display(self, row: rq.RegisterRow, column: int) -> str:
         if column == WARNING_COLUMN:
             warnings = self._warnings.get(row.id)
-            return "Hỗ trợ trùng: " + ", ".join(warnings) if warnings else ""
+            return "; ".join(warnings) if warnings else ""
         texts = self._texts.get(row.id)
         if texts is None:
             texts = [self._text(row, c) for c in range(WARNING_COLUMN)]

@@ -28,11 +28,24 @@ from kcdesk.formatting import format_money
 from kcdesk.models import Facility, ProposalStatus
 from kcdesk.services.amendments import record as amendments
 from kcdesk.services.core import audit
+from kcdesk.services.history.events import describe_event
+from kcdesk.services.history.values import (
+    activity_label,
+    format_plain,
+    format_when,
+    status_label,
+    user_label,
+)
 from kcdesk.services.proposals import duplicates as duplicate_support
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import workflow
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.crash import show_error
+from kcdesk.ui.screen_fit import fit_window
+
+
+def _month(value: str | None) -> str:
+    return format_plain(value) if value else "chưa ghi"
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -60,7 +73,7 @@ class ProposalView(QDialog):
         self.setObjectName("proposal_view")
         self.setProperty("help_key", "proposal_view")  # F1 opens its guide page
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(900, 640)
+        fit_window(self, 900, 640)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
         self.status_button = QPushButton("Chuyển trạng thái…")
@@ -69,7 +82,7 @@ class ProposalView(QDialog):
         self.amend_button.setObjectName("amend_button")
         self.decide_button = QPushButton("Ghi quyết định điều chỉnh…")
         self.decide_button.setObjectName("decide_button")
-        self.edit_button = QPushButton("Sửa")
+        self.edit_button = QPushButton("&Sửa")
         self.edit_button.setObjectName("edit_button")
         self.signed_button = QPushButton("Văn bản ký số của điều chỉnh…")
         self.signed_button.setObjectName("amendment_signed_button")
@@ -78,11 +91,15 @@ class ProposalView(QDialog):
         self.word_button.setObjectName("word_button")
         self.word_button.setToolTip("Bản .docx của đề án để sửa câu chữ trước khi trình ký")
         self.word_button.clicked.connect(self._ask_word_copy)
-        close = QPushButton("Đóng")
+        self.print_button = QPushButton("&In…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setToolTip("Xem trước và in đề án (Phụ lục II)")
+        close = QPushButton("Đó&ng")
         self.status_button.clicked.connect(self.open_status_dialog)
         self.amend_button.clicked.connect(self.open_amendment_dialog)
         self.decide_button.clicked.connect(self.open_decision_dialog)
         self.edit_button.clicked.connect(self.open_wizard)
+        self.print_button.clicked.connect(self.print_preview)
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         for b in (
@@ -92,6 +109,7 @@ class ProposalView(QDialog):
             self.signed_button,
             self.word_button,
             self.edit_button,
+            self.print_button,
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -127,15 +145,8 @@ class ProposalView(QDialog):
             self.pending = next((a.number for a in items if a.state == "pending"), None)
             events = audit.list_events(session, entity_uuid=proposal.uuid, limit=300)
             event_rows = [
-                [
-                    e.at.strftime("%d/%m/%Y %H:%M"),
-                    e.username,
-                    e.action,
-                    "; ".join(
-                        f"{k}: {v.get('old')} → {v.get('new')}" for k, v in e.changes.items()
-                    ),
-                ]
-                for e in events
+                [text.when, text.who, text.what, text.changes]
+                for text in (describe_event(audit.event_dict(e)) for e in events)
             ]
             span = duplicate_support.span_setting(session)
             dups: set[tuple[str, int]] = set()
@@ -155,12 +166,14 @@ class ProposalView(QDialog):
         self.tabs.addTab(self._info(data), "Thông tin")
         history = [
             [
-                h["at"].replace("T", " "),
-                ProposalStatus(h["from"]).label if h["from"] else "",
-                ProposalStatus(h["to"]).label,
-                h["user"],
+                format_when(h["at"]),
+                status_label(h["from"]) if h["from"] else "",
+                status_label(h["to"]),
+                user_label(h["user"]),
                 h["reason"] or "",
-                f"{h['decision_no']} ({h['decision_date']})" if h["decision_no"] else "",
+                f"{h['decision_no']} ngày {format_plain(h['decision_date'])}"
+                if h["decision_no"] and h["decision_date"]
+                else h["decision_no"] or "",
             ]
             for h in data["history"]
         ]
@@ -187,6 +200,12 @@ class ProposalView(QDialog):
         self.decide_button.setEnabled(self.pending is not None)
         self.signed_button.setEnabled(bool(amend_rows))
 
+    def print_preview(self) -> None:
+        """The proposal's PDF (Phụ lục II), written on the worker, then its preview."""
+        from kcdesk.ui.wizard.printing import preview_proposal
+
+        preview_proposal(self.ctx, self, self.code)
+
     def _info(self, data: dict[str, Any]) -> QWidget:
         view = QTextBrowser()
         view.setObjectName("info")
@@ -202,11 +221,12 @@ class ProposalView(QDialog):
             )
         rows = [
             ("Năm kế hoạch", data["plan_year"]),
-            ("Nội dung", data["activity"]),
+            ("Nội dung", activity_label(data["activity"])),
             ("Đơn vị thụ hưởng", facilities or "—"),
             ("Địa điểm", data["location"]),
+            ("Xã, phường", data.get("commune") or "—"),
             ("Đơn vị phối hợp", data["partner_unit"]),
-            ("Thời gian", f"{data['start_month'] or '?'} – {data['end_month'] or '?'}"),
+            ("Thời gian", f"{_month(data['start_month'])} – {_month(data['end_month'])}"),
             ("Tổng kinh phí", format_money(data["total"]) + " đồng"),
             ("Kinh phí hỗ trợ", format_money(data["support"]) + " đồng"),
             ("Đã giải ngân", format_money(data["disbursed"]) + " đồng"),

@@ -6,17 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,15 +26,18 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import ProposalStatus
+from kcdesk.services.communes import reconcile
 from kcdesk.services.core import settings
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.register import if_alive
 from kcdesk.ui.register.attention_panel import AttentionPanel
+from kcdesk.ui.register.commune_fix_dialog import CommuneFixDialog, unmatched_count
 from kcdesk.ui.register.model import CODE_ROLE, RegisterModel
 
 SEARCH_DELAY_MS = 250
@@ -79,7 +83,9 @@ class RegisterWidget(QWidget):
         splitter.addWidget(self.attention)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 320])
+        splitter.setSizes([900, 300])
+        # The register is the work; the side panel must not take its columns (1366 px).
+        self.attention.setMaximumWidth(320)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.ctx.data_changed.connect(self._data_changed)
@@ -104,7 +110,7 @@ class RegisterWidget(QWidget):
         """Six filters in two rows of three."""
         with self.ctx.db.session() as session:
             years = rq.choices(session, "plan_year")
-            communes = rq.choices(session, "commune")
+            communes = rq.commune_choices(session)
             offices = rq.choices(session, "office_code")
         try:
             activities = [(s.short_label, c) for c, s in load_activities().items()]
@@ -116,7 +122,7 @@ class RegisterWidget(QWidget):
         self.activity = _combo("activity", activities)
         self.source = _combo("source", sources)
         self.office = _combo("office", [(o, o) for o in offices])
-        self.commune = _combo("commune", [(c, c) for c in communes])
+        self.commune = _combo("commune", communes)
         filters = QGridLayout()
         for n, (label, combo) in enumerate(
             (
@@ -150,8 +156,14 @@ class RegisterWidget(QWidget):
         # Fixed section sizes: the view never measures 100,000 rows.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
-        for column, width in enumerate((105, 380, 260, 170, 130, 60, 140, 120, 120, 220)):
+        for column, width in enumerate((95, 230, 160, 150, 120, 55, 125, 110, 110, 200)):
             header.resizeSection(column, width)
+        # On a 1366-pixel laptop the first five columns shown — code, title,
+        # beneficiary, status, support — fit without scrolling sideways; the rest follow.
+        keys = list(rq.COLUMN_KEYS)
+        for visual, key in enumerate(("code", "title", "facility", "status", "support")):
+            header.moveSection(header.visualIndex(keys.index(key)), visual)
+        header.setToolTip("Kéo tiêu đề cột để đổi thứ tự; bấm để sắp xếp.")
         header.setSortIndicatorShown(True)
         header.setSectionsClickable(True)
         # Newest plan year first: the year in preparation is where the work is.
@@ -159,33 +171,57 @@ class RegisterWidget(QWidget):
         header.setSortIndicator(5, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(self._open_index)
+        # Enter opens the row too; Tab leaves the table for the buttons (a register
+        # is read, not edited cell by cell).
+        self.table.activated.connect(self._open_index)
+        self.table.setTabKeyNavigation(False)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
     def _build_actions(self) -> QHBoxLayout:
         """The buttons under the table and the count."""
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
-        self.add_button = QPushButton("Thêm đề án")
+        self.add_button = QPushButton("&Thêm đề án")
         self.add_button.setObjectName("add_button")
-        self.edit_button = QPushButton("Sửa")
+        self.add_button.setToolTip("Thêm đề án mới (Ctrl+N)")
+        self.edit_button = QPushButton("&Sửa")
         self.edit_button.setObjectName("edit_button")
-        self.open_button = QPushButton("Mở")
+        self.open_button = QPushButton("&Mở")
         self.open_button.setObjectName("open_button")
-        self.status_button = QPushButton("Chuyển trạng thái…")
+        self.print_button = QPushButton("&In…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setToolTip("Xem trước và in đề án đang chọn (Ctrl+P)")
+        self.status_button = QPushButton("Chuyển t&rạng thái…")
         self.status_button.setObjectName("bulk_status")
-        self.export_button = QPushButton("Xuất Excel…")
+        self.export_button = QPushButton("&Xuất Excel…")
         self.export_button.setObjectName("export_button")
+        self.commune_button = QPushButton("Xã &chưa khớp danh mục…")
+        self.commune_button.setObjectName("commune_button")
+        self.commune_button.hide()
         self.add_button.clicked.connect(lambda: self.open_wizard(None))
         self.edit_button.clicked.connect(lambda: self.open_wizard(self.current_code()))
         self.open_button.clicked.connect(lambda: self.open_proposal(self.current_code()))
+        self.print_button.clicked.connect(lambda: self.print_proposal(self.current_code()))
         self.status_button.clicked.connect(self.open_status_dialog)
         self.export_button.clicked.connect(self._ask_export)
+        self.commune_button.clicked.connect(self.open_commune_fix)
+        for keys, slot in (
+            ("Ctrl+N", lambda: self.open_wizard(None)),
+            ("Ctrl+P", lambda: self.print_proposal(self.current_code())),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         actions = QHBoxLayout()
         for button in (
             self.add_button,
             self.edit_button,
             self.open_button,
+            self.print_button,
             self.status_button,
             self.export_button,
+            self.commune_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -197,7 +233,12 @@ class RegisterWidget(QWidget):
     def _start(self) -> None:
         engine = self.ctx.db.engine
 
+        db = self.ctx.db
+
         def build(_job: Any) -> bool:
+            # Communes typed before the official list: match what is certain (once).
+            with db.session() as session:
+                reconcile.match_all(session)
             return search.ensure_index(engine)
 
         def ready(_built: object) -> None:
@@ -230,7 +271,58 @@ class RegisterWidget(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _loaded(self, count: int) -> None:
-        self.count_label.setText(f"{count:,} đề án".replace(",", "."))
+        flt = self.current_filter()
+        if count == 0 and flt == rq.RegisterFilter():
+            # A fresh database: say what to do rather than show an empty table.
+            self.count_label.setText(
+                "Chưa có đề án nào. Bấm «Thêm đề án» (Ctrl+N) để nhập đề án đầu tiên."
+            )
+        elif count == 0:
+            self.count_label.setText("Không có đề án nào khớp bộ lọc, từ khóa đã chọn.")
+        else:
+            self.count_label.setText(f"{count:,} đề án".replace(",", "."))
+        self._refresh_commune_button()
+
+    def _refresh_commune_button(self) -> None:
+        try:
+            left = unmatched_count(self.ctx)
+        except Exception:  # the register must work even if this count fails
+            left = 0
+        self.commune_button.setText(f"Xã &chưa khớp danh mục ({left})…")
+        self.commune_button.setVisible(left > 0)
+
+    def open_commune_fix(self) -> QDialog:
+        dialog = CommuneFixDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.windows.append(dialog)
+        return dialog
+
+    def _context_menu(self, pos: QPoint) -> QMenu:
+        menu = QMenu(self.table)
+        code = self.current_code()
+        for text, slot, enabled in (
+            ("&Mở", lambda: self.open_proposal(self.current_code()), bool(code)),
+            ("&Sửa", lambda: self.open_wizard(self.current_code()), bool(code)),
+            ("&In…", lambda: self.print_proposal(self.current_code()), bool(code)),
+            ("Chuyển t&rạng thái…", self.open_status_dialog, bool(code)),
+            ("&Xuất Excel…", self._ask_export, True),
+        ):
+            action = menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(slot)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.context_menu = menu
+        return menu
+
+    def print_proposal(self, code: str | None) -> None:
+        """Write the proposal's PDF (Phụ lục II) on the worker and show the preview."""
+        if not code:
+            self.count_label.setText("Hãy chọn một đề án để in.")
+            return
+        from kcdesk.ui.wizard.printing import preview_proposal
+
+        preview_proposal(self.ctx, self, code)
 
     def _data_changed(self, kind: str) -> None:
         if kind in (
@@ -316,11 +408,11 @@ class RegisterWidget(QWidget):
             show_error(self, exc)
 
     def _ask_export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self, "Xuất danh sách đề án", "danh-sach-de-an.xlsx", "Excel (*.xlsx)"
+        chosen = file_dialogs.save_file(
+            self, "Xuất danh sách đề án", "Danh sách đề án.xlsx", "Excel (*.xlsx)"
         )
-        if path:
-            self.export_selection(Path(path))
+        if chosen is not None:
+            self.export_selection(chosen[0])
 
     def export_selection(self, path: Path) -> None:
         """Export the selected rows (or, with none selected, the whole result)."""

@@ -23,18 +23,13 @@ from PySide6.QtWidgets import (
 
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.history.events import describe_event
+from kcdesk.services.history.values import user_label
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
 
 LIMIT = 1000
-
-
-def _value(v: Any) -> str:
-    if v is None:
-        return "—"
-    text = str(v)
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _qdate(d: QDate) -> date:
@@ -106,7 +101,7 @@ class AuditView(QWidget):
         self.user.clear()
         self.user.addItem("Tất cả", None)
         for name in names:
-            self.user.addItem(name, name)
+            self.user.addItem(user_label(name), name)
 
     def refresh(self) -> None:
         code = self.proposal.text().strip()
@@ -129,20 +124,15 @@ class AuditView(QWidget):
             return
         self.table.setRowCount(len(rows))
         for r, e in enumerate(rows):
-            changes = "; ".join(
-                f"{k}: {_value(v.get('old'))} → {_value(v.get('new'))}"
-                if isinstance(v, dict)
-                else k
-                for k, v in e["changes"].items()
-            )
+            text = describe_event(e)
             values = [
                 str(e["id"]),
-                e["at"].replace("T", " "),
-                e["user"],
+                text.when,
+                text.who,
                 e["office"],
-                f"{e['entity']} {e['label']}".strip(),
-                e["action"],
-                changes,
+                text.subject,
+                text.what,
+                text.changes,
             ]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kcdesk import paths
+from kcdesk.formatting.units import format_seconds, format_size
 from kcdesk.models.security import BackupRecord
 from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
-from kcdesk.ui import vi
+from kcdesk.ui import file_dialogs, vi
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.settings.common import MessageLine
@@ -46,7 +47,7 @@ DATA_KINDS = tuple(DataKind)
 
 
 def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
+    return format_size(n)
 
 
 class BackupPanel(QWidget):
@@ -103,7 +104,8 @@ class BackupPanel(QWidget):
 
     # -- buttons (dialogs), then the work --------------------------------------------
     def _ask_backup(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục hoặc USB để lưu bản sao")
+        picked = file_dialogs.choose_folder(self, "Chọn thư mục hoặc USB để lưu bản sao")
+        folder = str(picked) if picked is not None else ""
         if folder:
             self.backup_to(Path(folder))
 
@@ -155,7 +157,7 @@ class BackupPanel(QWidget):
             lines = [
                 f"Tệp: {info.path}",
                 f"Dung lượng: {_size(info.size)}; {counts['proposals']} đề án, "
-                f"{counts['attachments']} tệp đính kèm; {info.seconds:.1f} giây.",
+                f"{counts['attachments']} tệp đính kèm; {format_seconds(info.seconds)}.",
                 f"SHA-256: {info.sha256}",
             ]
             lines += [
@@ -179,7 +181,7 @@ class BackupPanel(QWidget):
             self.message.done(f"Đã khôi phục từ {source.name}.")
             self.result_view.setPlainText(
                 f"Đã khôi phục {counts.get('proposals', '?')} đề án, "
-                f"{counts.get('attachments', 0)} tệp đính kèm trong {result.seconds:.1f} giây.\n"
+                f"{counts.get('attachments', 0)} tệp đính kèm trong {format_seconds(result.seconds)}.\n"
                 f"Dữ liệu ngay trước khi khôi phục được giữ ở: {result.safety_backup.path}\n"
                 "Nên đóng và mở lại kcdesk để mọi màn hình đọc lại dữ liệu."
             )

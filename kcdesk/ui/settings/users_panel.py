@@ -122,6 +122,11 @@ class UsersPanel(QWidget):
             )
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
+        if not rows and not self.message.text():
+            self.message.setText(
+                "Chưa có người dùng nào: máy đang ở chế độ một người dùng, không cần đăng "
+                "nhập. Thêm người dùng đầu tiên (vai trò quản trị) ở khung dưới để bật đăng nhập."
+            )
         current = self.office.currentText()
         self.office.clear()
         self.office.addItem("")

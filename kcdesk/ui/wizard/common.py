@@ -10,6 +10,8 @@ from typing import Protocol
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QFormLayout,
     QFrame,
     QLabel,
@@ -186,9 +188,15 @@ class WizardPageBase(QWizardPage):
         self.error_labels[key] = error
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(self._edited)
+            widget.textEdited.connect(lambda _t, k=key: self.clear_error(k))
         elif isinstance(widget, QPlainTextEdit):
             widget.textChanged.connect(self._edited)
+            widget.textChanged.connect(lambda k=key: None if self._loading else self.clear_error(k))
             widget.setTabChangesFocus(True)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _i, k=key: self.clear_error(k))
+        elif isinstance(widget, QAbstractSpinBox):
+            widget.editingFinished.connect(lambda k=key: self.clear_error(k))
 
     def _edited(self, *_args: object) -> None:
         if not self._loading:
@@ -226,7 +234,25 @@ class WizardPageBase(QWizardPage):
     def focus_field(self, field_key: str) -> None:
         key = self._label_key(field_key)
         if key is not None:
-            self.field_widgets[key].setFocus()
+            widget = self.field_widgets[key]
+            widget.setFocus()
+            self._scroll_to(self.error_labels.get(key), widget)
+
+    def _scroll_to(self, *widgets: QWidget | None) -> None:
+        """Bring the refused field and its message into view (small screens scroll)."""
+        area = getattr(self, "scroll_area", None)
+        if area is None:
+            return
+        for widget in widgets:
+            if widget is not None and area.widget().isAncestorOf(widget):
+                area.ensureWidgetVisible(widget, 20, 20)
+
+    def clear_error(self, key: str) -> None:
+        """The user is fixing ``key``: its message goes (it comes back on Next if still wrong)."""
+        label = self.error_labels.get(key)
+        if label is not None and label.isVisibleTo(self):
+            label.clear()
+            label.hide()
 
     def validatePage(self) -> bool:
         return self.wiz.validate_page(self)

@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import FacilityKind
+from kcdesk.services.communes.official import OfficialProvince
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.proposals import facilities
 from kcdesk.services.proposals.draft import FacilityRef, ProposalInput
 from kcdesk.services.proposals.validation import Problem, duplicate_warnings
+from kcdesk.ui.commune_picker import NOT_ON_LIST, CommunePicker, centre_province
 from kcdesk.ui.wizard.common import ERROR_STYLE, WARNING_STYLE, WizardHost, WizardPageBase
 
 _ROLE = Qt.ItemDataRole.UserRole
@@ -34,7 +36,7 @@ _ROLE = Qt.ItemDataRole.UserRole
 class FacilityForm(QGroupBox):
     """Thêm cơ sở mới: the facts of a beneficiary, ND 235/2025 priorities included."""
 
-    def __init__(self) -> None:
+    def __init__(self, province: OfficialProvince | None = None) -> None:
         super().__init__("Thêm cơ sở mới")
         form = QFormLayout(self)
         self.name = QLineEdit()
@@ -46,7 +48,7 @@ class FacilityForm(QGroupBox):
         self.tax_code.setObjectName("facility_tax_code")
         self.tax_code.setPlaceholderText("10 chữ số, hoặc 10-3 với chi nhánh")
         self.address = QLineEdit()
-        self.commune = QLineEdit()
+        self.commune = CommunePicker(province)
         self.commune.setObjectName("facility_commune")
         self.representative = QLineEdit()
         self.phone = QLineEdit()
@@ -74,7 +76,7 @@ class FacilityForm(QGroupBox):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
-        self.save_button = QPushButton("&Lưu cơ sở và chọn")
+        self.save_button = QPushButton("Lưu cơ sở &và chọn")
         self.save_button.setObjectName("facility_save")
         form.addRow(self.error)
         form.addRow(self.save_button)
@@ -85,7 +87,8 @@ class FacilityForm(QGroupBox):
             kind=FacilityKind(self.kind.currentData()),
             tax_code=self.tax_code.text(),
             address=self.address.text(),
-            commune=self.commune.text(),
+            commune=self.commune.name(),
+            commune_code=self.commune.code(),
             representative=self.representative.text(),
             phone=self.phone.text(),
             sector=self.sector.text(),
@@ -100,12 +103,12 @@ class FacilityForm(QGroupBox):
             self.name,
             self.tax_code,
             self.address,
-            self.commune,
             self.representative,
             self.phone,
             self.sector,
         ):
             edit.clear()
+        self.commune.set_value(None, "")
         self.workers.setValue(0)
         for box in (self.woman, self.ethnic, self.craft):
             box.setChecked(False)
@@ -133,7 +136,7 @@ class BeneficiariesPage(WizardPageBase):
         remove = QPushButton("&Bỏ cơ sở đã chọn")
         self.new_button = QPushButton("Thêm cơ sở &mới…")
         self.new_button.setCheckable(True)
-        self.form = FacilityForm()
+        self.form = FacilityForm(centre_province(wizard.ctx.setting("org.province")))
         self.form.hide()
         self.warning = QLabel()
         self.warning.setObjectName("duplicate_warning")
@@ -220,6 +223,11 @@ class BeneficiariesPage(WizardPageBase):
 
     def create_facility(self) -> None:
         value = self.form.value()
+        if not self.form.commune.is_on_list():
+            self.form.error.setText(NOT_ON_LIST)
+            self.form.error.show()
+            self.form.commune.setFocus()
+            return
         try:
             with self.wiz.ctx.db.session() as session:
                 facility = facilities.create_facility(session, self.wiz.ctx.actor, value)

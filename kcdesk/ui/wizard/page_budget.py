@@ -94,9 +94,9 @@ class BudgetPage(WizardPageBase):
         self.table.itemChanged.connect(self._cell_changed)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("&Thêm dòng", self.add_row),
-            ("&Xóa dòng", self.remove_row),
-            ("&Lên", lambda: self.move_row(-1)),
+            ("Thêm &dòng", self.add_row),
+            ("Xó&a dòng", self.remove_row),
+            ("&Kéo lên", lambda: self.move_row(-1)),
             ("X&uống", lambda: self.move_row(1)),
             ("Đối ứng = phần &còn lại", self.fill_counterpart),
         ):

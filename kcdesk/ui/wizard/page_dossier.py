@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kcdesk.formatting.units import format_size
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.proposals.draft import DocumentInput, ProposalInput, documents_for
 from kcdesk.services.proposals.validation import Problem
+from kcdesk.ui import file_dialogs
 from kcdesk.ui.wizard.common import ERROR_STYLE, WizardHost, WizardPageBase
 
 COLUMNS = ("Giấy tờ", "Bắt buộc", "Đã nhận", "Tệp đính kèm")
@@ -89,7 +91,7 @@ class DossierPage(WizardPageBase):
                 Qt.CheckState.Checked if doc.received else Qt.CheckState.Unchecked
             )
             received.setText("đã nhận" if doc.received else "còn thiếu")
-            size = f" ({doc.file_size / 1_048_576:.1f} MB)" if doc.file_size else ""
+            size = f" ({format_size(doc.file_size)})" if doc.file_size else ""
             file_item = QTableWidgetItem(f"{doc.file_name}{size}" if doc.file_hash else "")
             for column, item in enumerate((label, required, received, file_item)):
                 self.table.setItem(row, column, item)
@@ -114,8 +116,9 @@ class DossierPage(WizardPageBase):
             self.error.setText("Hãy chọn một dòng giấy tờ trước khi đính kèm tệp.")
             self.error.show()
             return
-        dialog = QFileDialog(self, "Chọn tệp đính kèm")
+        dialog = QFileDialog(self, "Chọn tệp đính kèm", str(file_dialogs.start_folder()))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(file_dialogs.remember)
         dialog.fileSelected.connect(lambda name: self.attach(row, Path(name)))
         dialog.open()
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QSpinBox
 from kcdesk.services.forms import load as forms
 from kcdesk.services.proposals.draft import ProposalInput
 from kcdesk.services.proposals.validation import Problem
+from kcdesk.ui.commune_picker import LEGACY_TEXT, NOT_ON_LIST, CommunePicker, centre_province
 from kcdesk.ui.wizard.common import WizardHost, WizardPageBase, format_month_text, parse_month
 
 
@@ -31,7 +32,7 @@ class GeneralPage(WizardPageBase):
         self.implementing = QLineEdit()
         self.partner = QLineEdit()
         self.location = QLineEdit()
-        self.commune = QLineEdit()
+        self.commune = CommunePicker(centre_province(wizard.ctx.setting("org.province")))
         self.start = QLineEdit()
         self.end = QLineEdit()
         for edit in (self.start, self.end):
@@ -60,7 +61,7 @@ class GeneralPage(WizardPageBase):
         self.implementing.setText(data.implementing_unit)
         self.partner.setText(data.partner_unit)
         self.location.setText(data.location)
-        self.commune.setText(data.commune)
+        self.commune.set_value(data.commune_code, data.commune)
         self.start.setText(format_month_text(data.start_month))
         self.end.setText(format_month_text(data.end_month))
 
@@ -73,7 +74,11 @@ class GeneralPage(WizardPageBase):
         data.implementing_unit = self.implementing.text()
         data.partner_unit = self.partner.text()
         data.location = self.location.text()
-        data.commune = self.commune.text()
+        data.commune, data.commune_code = self.commune.name(), self.commune.code()
+        if self.commune.is_legacy():
+            problems.append(Problem("commune", LEGACY_TEXT, "warning"))
+        elif not self.commune.is_on_list():
+            problems.append(Problem("commune", NOT_ON_LIST))
         for key, edit in (("start_month", self.start), ("end_month", self.end)):
             try:
                 setattr(data, key, parse_month(edit.text()))

@@ -39,9 +39,9 @@ class SchedulePage(WizardPageBase):
         self.table.itemChanged.connect(self._edited)
         buttons = QHBoxLayout()
         for text, slot in (
-            ("&Thêm dòng", self.add_row),
-            ("&Xóa dòng", self.remove_row),
-            ("&Lên", lambda: self.move_row(-1)),
+            ("Thêm &dòng", self.add_row),
+            ("Xó&a dòng", self.remove_row),
+            ("&Kéo lên", lambda: self.move_row(-1)),
             ("X&uống", lambda: self.move_row(1)),
         ):
             button = QPushButton(text)

@@ -42,6 +42,9 @@ class NeedPage(WizardPageBase):
         return []
 
 
+FACILITY_MEASURE = "facilities"  # measures.toml: số cơ sở được hỗ trợ
+
+
 class OutcomesPage(WizardPageBase):
     """Kết quả dự kiến (structured numbers the dashboard counts) and the three effects."""
 
@@ -98,10 +101,24 @@ class OutcomesPage(WizardPageBase):
         self._build_outputs(data)
         for code, spin in self.spins.items():
             spin.setValue(data.outputs.get(code, 0))
+        self._follow_facilities(data)
         for key, edit in self.edits.items():
             edit.setPlainText(str(getattr(data, key)))
 
+    def _follow_facilities(self, data: ProposalInput) -> None:
+        """ "Số cơ sở được hỗ trợ" is the number of facilities chosen on page 2, when
+        any are: typed separately it drifted from the list (issue 20)."""
+        spin = self.spins.get(FACILITY_MEASURE)
+        if spin is None:
+            return
+        follows = bool(data.facilities)
+        if follows:
+            spin.setValue(len(data.facilities))
+        spin.setReadOnly(follows)
+        spin.setToolTip("Theo số cơ sở đã chọn ở trang «Đơn vị thụ hưởng»." if follows else "")
+
     def store(self, data: ProposalInput) -> list[Problem]:
+        self._follow_facilities(data)
         data.outputs = {code: spin.value() for code, spin in self.spins.items() if spin.value()}
         for key, edit in self.edits.items():
             setattr(data, key, edit.toPlainText())

@@ -11,7 +11,7 @@ from datetime import UTC, date
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget, QWizard
 
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
@@ -24,6 +24,7 @@ from kcdesk.services.proposals.template import load_template
 from kcdesk.services.proposals.validation import Problem, duplicate_warnings, validate
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.screen_fit import fit_window
 from kcdesk.ui.wizard.common import WizardPageBase
 from kcdesk.ui.wizard.page_beneficiaries import BeneficiariesPage
 from kcdesk.ui.wizard.page_budget import BudgetPage
@@ -40,6 +41,14 @@ AUTOSAVE_MS = 3000
 def _sentence_case(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:].lower() if text else ""
+
+
+def confirm_saved(parent: QWidget | None, message: str) -> None:
+    """Say that the proposal was saved: in the main window's status bar (the wizard
+    closes), for long enough to be read."""
+    window = parent.window() if parent is not None else None
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(message, 15_000)
 
 
 class ProposalWizard(QWizard):
@@ -92,7 +101,7 @@ class ProposalWizard(QWizard):
         self.currentIdChanged.connect(self._on_page_changed)
         save = QShortcut(QKeySequence("Ctrl+S"), self)
         save.activated.connect(self.save_draft)
-        self.resize(960, 720)
+        fit_window(self, 960, 720)
 
     def _custom_button(self, which: int) -> None:
         if which == QWizard.WizardButton.CustomButton2.value and self.code is not None:
@@ -191,6 +200,7 @@ class ProposalWizard(QWizard):
         current = self.currentPage()
         if isinstance(current, WizardPageBase):
             self.collect(current)
+            self.data.last_page = current.key
         try:
             with self.ctx.db.session() as session:
                 drafts.save_draft(session, self.ctx.actor, self.data)
@@ -248,7 +258,12 @@ class ProposalWizard(QWizard):
         self.data = data
         for page in self.pages:
             page.loaded = False
+        # Reopen on the page where the user stopped; pages before it load when shown
+        # again (store() skips a page that was never loaded).
+        start = next((n for n, p in enumerate(self.pages) if p.key == data.last_page), 0)
+        self.setStartId(self.pageIds()[start])
         self.restart()
+        self.setStartId(self.pageIds()[0])
 
     # ------------------------------------------------------------ finish / cancel
     def accept(self) -> None:
@@ -273,6 +288,8 @@ class ProposalWizard(QWizard):
         self.dirty = False
         self.autosave_timer.stop()
         self.ctx.notify(DataKind.PROPOSAL)
+        self.saved_message = f"Đã lưu đề án {saved}."
+        confirm_saved(self.parentWidget(), self.saved_message)
         super().accept()
 
     def reject(self) -> None:

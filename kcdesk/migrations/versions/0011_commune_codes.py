@@ -1,0 +1,36 @@
+"""Official commune codes on facilities, proposals and offices (issue 20).
+
+The free-text commune stays (it is the official name once matched); the code is
+NULL until the text is matched to the official list or the user picks the unit.
+
+Revision ID: 0011_commune_codes
+Revises: 0009_implementation
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011_commune_codes"
+down_revision = "0009_implementation"
+branch_labels = None
+depends_on = None
+
+_TABLES = ("facility", "office", "proposal")
+
+
+def upgrade() -> None:
+    for table in _TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("commune_code", sa.String(length=5), nullable=True))
+            batch_op.create_index(
+                batch_op.f(f"ix_{table}_commune_code"), ["commune_code"], unique=False
+            )
+
+
+def downgrade() -> None:
+    for table in reversed(_TABLES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_commune_code"))
+            batch_op.drop_column("commune_code")
