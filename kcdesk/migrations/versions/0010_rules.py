@@ -18,6 +18,7 @@ Revises: 0009_implementation
 
 from __future__ import annotations
 
+import contextlib
 import json
 import unicodedata
 from collections import defaultdict
@@ -88,10 +89,8 @@ def _map_existing(conn: sa.Connection) -> None:
     if row is not None:
         value = row[0]
         if isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
         province = str(value)
     programmes = [
         (pid, code, start, end)

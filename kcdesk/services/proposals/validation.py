@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.formatting import format_money
 from kcdesk.models import Facility
+from kcdesk.services.forms import caps
 from kcdesk.services.forms import load as forms
 from kcdesk.services.forms.spec import ActivitySpec
 from kcdesk.services.proposals import attachments
@@ -221,12 +222,50 @@ def _check_budget(
                     f"{format_money(line.amount)} đồng.",
                 )
             )
-    total, support = data.total_cost, data.support
-    if activity is not None and total >= 0 and support >= 0:
-        for message in forms.cap_check(activity, total, support):
-            out.append(Problem("budget_lines", message))
-    if data.budget_lines and support == 0:
+    out.extend(_check_cap(data, activity))
+    if data.budget_lines and data.support == 0:
         out.append(Problem("budget_lines", "Kinh phí khuyến công hỗ trợ đang bằng 0.", "warning"))
+    return out
+
+
+def _check_cap(data: ProposalInput, activity: ActivitySpec | None) -> list[Problem]:
+    """The cap for the proposal's funding source and cap choice (forms/activities.toml)."""
+    out: list[Problem] = []
+    if activity is None:
+        return out
+    if data.cap_kind and data.cap_kind not in activity.cap_kinds:
+        out.append(
+            Problem(
+                "cap_kind",
+                f"Nội dung «{activity.short_label}» không có lựa chọn mức hỗ trợ «{data.cap_kind}».",
+            )
+        )
+        return out
+    cap = caps.select_cap(activity, data.funding_source, data.cap_kind)
+    if data.whole_line and (cap is None or cap.line_multiplier is None):
+        out.append(
+            Problem(
+                "whole_line",
+                f"Nội dung «{activity.short_label}» không có mức riêng cho cả dây chuyền công "
+                "nghệ với nguồn kinh phí này: bỏ chọn «cả dây chuyền».",
+            )
+        )
+    total, support = data.total_cost, data.support
+    if total >= 0 and support >= 0:
+        for message in forms.cap_check(
+            activity,
+            total,
+            support,
+            whole_line=data.whole_line,
+            funding_source=data.funding_source,
+            cap_kind=data.cap_kind,
+            facilities=len(data.facilities),
+            classes=data.outputs.get("classes", 0),
+        ):
+            out.append(Problem("budget_lines", message))
+    notice = caps.cap_notice(activity, data.funding_source, data.cap_kind)
+    if notice is not None:
+        out.append(Problem("funding_source", notice, "warning"))
     return out
 
 
@@ -262,5 +301,8 @@ def duplicate_warnings(session: Session, data: ProposalInput) -> list[Problem]:
 
 
 def validate_all(session: Session, data: ProposalInput) -> list[Problem]:
-    """:func:`validate` plus the checks that read the database."""
-    return validate(data) + duplicate_warnings(session, data)
+    """:func:`validate` plus the checks that read the database (what the wizard runs)."""
+    # Imported here: target_outputs builds on this module's Problem.
+    from kcdesk.services.proposals import target_outputs
+
+    return validate(data) + target_outputs.check(session, data) + duplicate_warnings(session, data)

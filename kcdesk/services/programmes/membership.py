@@ -1,0 +1,116 @@
+"""Which programme a proposal counts toward, and which of its targets (chỉ tiêu) it may
+record outputs against — every target counted on its own.
+
+A proposal belongs to one programme: the programme of the Centre's province (setting
+``org.province``) covering its plan year. The programme's budget names the funding
+sources it counts; the seeds' programmes count national and local khuyến công money
+alike, so the funding source does not choose the programme. A proposal records its
+planned and achieved quantities against *leaf* targets (targets without ``parts``)
+whose activities include its activity; a target made of parts adds its parts up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kcdesk.models import OutputMeasure, Programme, Proposal, Target
+from kcdesk.services.core import settings
+from kcdesk.text import nfc
+
+
+def _province_key(text: str) -> str:
+    return nfc(text or "").strip().casefold()
+
+
+def centre_programmes(session: Session) -> list[Programme]:
+    """The programmes of the Centre's province, by start year."""
+    province = _province_key(str(settings.get(session, "org.province") or ""))
+    rows = session.scalars(
+        select(Programme).options(selectinload(Programme.targets)).order_by(Programme.start_year)
+    ).all()
+    return [p for p in rows if _province_key(p.province) == province]
+
+
+def programme_for(session: Session, plan_year: int) -> Programme | None:
+    """The Centre's programme covering ``plan_year``; None if none, or several, do."""
+    covering = [p for p in centre_programmes(session) if p.start_year <= plan_year <= p.end_year]
+    return covering[0] if len(covering) == 1 else None
+
+
+def get(session: Session, code: str) -> Programme | None:
+    if not code:
+        return None
+    return session.scalars(
+        select(Programme).options(selectinload(Programme.targets)).where(Programme.code == code)
+    ).first()
+
+
+def countable(target: Target) -> bool:
+    """A target a proposal can record a quantity against (leaf, counted from proposals)."""
+    return bool(target.activities) and target.measure != "other" and not target.parts
+
+
+def offered_targets(programme: Programme | None, activity: str) -> list[Target]:
+    """The targets of ``programme`` an ``activity`` can count toward, in decision order."""
+    if programme is None or not activity:
+        return []
+    return [t for t in programme.targets if countable(t) and activity in (t.activities or [])]
+
+
+def target_label(target: Target) -> str:
+    """ "II.2-6 — Sản phẩm … (sản phẩm)", with the decision's note when it has one."""
+    unit = f" ({target.unit})" if target.unit else ""
+    note = f" — ghi chú: {target.note}" if target.note else ""
+    return f"{target.code} — {target.name}{unit}{note}"
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """An output recorded before targets, that two targets or more could count."""
+
+    proposal_code: str
+    plan_year: int
+    activity: str
+    measure: str
+    planned: int
+    achieved: int | None
+    candidates: tuple[str, ...]
+
+
+def unassigned(session: Session, programme_code: str) -> list[Unassigned]:
+    """Outputs of the programme's proposals not yet assigned to one of its targets.
+
+    Only outputs that some target of the programme could count are listed (an output
+    no target counts is simply printed on the proposal); none of them is counted
+    until the user assigns it (``assign``), so nothing is counted twice.
+    """
+    programme = get(session, programme_code)
+    if programme is None:
+        return []
+    rows = session.execute(
+        select(Proposal.code, Proposal.plan_year, Proposal.activity, OutputMeasure)
+        .join(OutputMeasure, OutputMeasure.proposal_id == Proposal.id)
+        .where(Proposal.programme == programme.code, OutputMeasure.target == "")
+        .order_by(Proposal.code, OutputMeasure.measure)
+    ).all()
+    out = []
+    for code, year, activity, output in rows:
+        candidates = tuple(
+            t.code for t in offered_targets(programme, activity) if t.measure == output.measure
+        )
+        if candidates:
+            out.append(
+                Unassigned(
+                    code,
+                    year,
+                    activity,
+                    output.measure,
+                    output.planned,
+                    output.achieved,
+                    candidates,
+                )
+            )
+    return out
