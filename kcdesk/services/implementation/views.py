@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.services.core import settings
+from kcdesk.services.implementation.acceptance import output_key, output_label
 from kcdesk.services.implementation.money import (
     advance_ceiling,
     disbursements,
@@ -164,8 +165,15 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
             if acc
             else None
         ),
+        # Keyed by the target code for an output counted toward a programme target
+        # (acceptance records achieved figures per target), else by the measure code.
         "outputs": {
-            o.measure: {"planned": o.planned, "achieved": o.achieved} for o in proposal.outputs
+            output_key(o): {
+                "planned": o.planned,
+                "achieved": o.achieved,
+                "label": output_label(o),
+            }
+            for o in proposal.outputs
         },
         "disbursements": [
             {

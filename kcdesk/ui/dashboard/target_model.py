@@ -75,7 +75,7 @@ class TargetTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(t, col)
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{t.code}: {t.name}"
+            tip = f"{t.code}: {t.display_name}"
             if t.group:
                 tip = f"{t.group}\n{tip}"
             return f"{tip}\n{PACE_LABELS[t.pace]}" + (
@@ -94,7 +94,7 @@ class TargetTableModel(QAbstractTableModel):
         if col == COL_CODE:
             return t.code
         if col == COL_NAME:
-            return t.name
+            return t.display_name
         if col == COL_UNIT:
             return t.unit
         if col == COL_PLANNED:

@@ -157,7 +157,7 @@ class AcceptanceTab(QWidget):
         outputs = data["outputs"]
         self.outputs.setRowCount(len(outputs))
         for row, (code, values) in enumerate(outputs.items()):
-            name = QTableWidgetItem(acceptance.measure_label(code))
+            name = QTableWidgetItem(values.get("label") or acceptance.measure_label(code))
             name.setData(CODE_ROLE, code)
             self.outputs.setItem(row, 0, name)
             self.outputs.setItem(row, 1, QTableWidgetItem(str(values["planned"])))

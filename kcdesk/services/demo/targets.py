@@ -1,0 +1,86 @@
+"""Demo outputs recorded per programme target (kết quả trình diễn theo chỉ tiêu).
+
+Each demo proposal belongs to one programme covering its plan year — mostly the
+Centre's own (setting ``org.province``), some to the other preset programmes so that
+every preset's dashboard has figures — and records its outputs against that
+programme's targets. Where several targets share a measure (products recognised at
+provincial, regional or national level; "chuyên đề" and "ấn phẩm"), each proposal
+picks one of them, so the demo dashboard shows a different figure for each.
+
+A random generator of its own keeps the rest of the demo data as it was before
+targets existed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from sqlalchemy.orm import Session
+
+from kcdesk.models import OutputMeasure, Programme, Target
+from kcdesk.services.forms.spec import ActivitySpec
+from kcdesk.services.programmes import membership
+from kcdesk.services.programmes import store as programmes
+
+# The Centre's own programme is this many times as likely as another province's.
+OWN_WEIGHT = 2
+
+
+class DemoTargets:
+    def __init__(self, session: Session, seed: int, ranges: dict[str, tuple[int, int]]) -> None:
+        self.rng = random.Random(seed * 7919 + 18)
+        self.ranges = ranges
+        self.own = {p.code for p in membership.centre_programmes(session)}
+        self.all: list[Programme] = list(programmes.list_programmes(session))
+        self.turns: dict[tuple[str, str, str], int] = defaultdict(int)
+
+    def programme_for(self, plan_year: int) -> Programme | None:
+        covering = [p for p in self.all if p.start_year <= plan_year <= p.end_year]
+        if not covering:
+            return None
+        weights = [OWN_WEIGHT if p.code in self.own else 1 for p in covering]
+        return self.rng.choices(covering, weights=weights)[0]
+
+    def outputs(
+        self,
+        programme: Programme | None,
+        spec: ActivitySpec,
+        facilities: int,
+        implemented: bool,
+    ) -> list[OutputMeasure]:
+        """Outputs against the programme's targets this activity counts toward: of the
+        targets sharing a measure, two in turn, each with its own figure (a media
+        proposal may make both "chuyên đề" and "ấn phẩm", in other numbers)."""
+        by_measure: dict[str, list[Target]] = defaultdict(list)
+        for target in membership.offered_targets(programme, spec.code):
+            by_measure[target.measure].append(target)
+        out = []
+        for measure, targets in by_measure.items():
+            # In turn, so that each target of a few demo proposals gets some of them.
+            key = (programme.code if programme else "", spec.code, measure)
+            turn = self.turns[key]
+            self.turns[key] += 1
+            # One proposal, its facilities: counted toward one target only.
+            width = 1 if measure in ("proposals", "facilities") else min(2, len(targets))
+            chosen = [targets[(turn + k) % len(targets)] for k in range(width)]
+            for target in chosen:
+                out.append(self._output(target, measure, facilities, implemented))
+        return out
+
+    def _output(
+        self, target: Target, measure: str, facilities: int, implemented: bool
+    ) -> OutputMeasure:
+        if measure == "proposals":
+            planned = 1
+        elif measure == "facilities" and facilities:
+            planned = facilities
+        else:
+            low, high = self.ranges.get(measure, (1, 3))
+            planned = self.rng.randint(low, high)
+        achieved = max(0, planned - self.rng.choice((0, 0, 0, 1))) if implemented else None
+        if measure == "proposals" and implemented:
+            achieved = 1
+        return OutputMeasure(
+            measure=measure, target=target.code, planned=planned, achieved=achieved
+        )
