@@ -4,8 +4,8 @@ Each demo proposal belongs to one programme covering its plan year — mostly th
 Centre's own (setting ``org.province``), some to the other preset programmes so that
 every preset's dashboard has figures — and records its outputs against that
 programme's targets. Where several targets share a measure (products recognised at
-provincial, regional or national level; "chuyên đề" and "ấn phẩm"), each proposal
-picks one of them, so the demo dashboard shows a different figure for each.
+provincial, regional or national level; "chuyên đề" and "ấn phẩm"), a proposal
+records a figure of its own for each, so the demo dashboard shows different figures.
 
 A random generator of its own keeps the rest of the demo data as it was before
 targets existed.
@@ -35,12 +35,17 @@ class DemoTargets:
         self.all: list[Programme] = list(programmes.list_programmes(session))
         self.turns: dict[tuple[str, str, str], int] = defaultdict(int)
 
-    def programme_for(self, plan_year: int) -> Programme | None:
+    def programme_for(self, plan_year: int, activity: str) -> Programme | None:
+        """In turn per plan year and activity (the Centre's own ``OWN_WEIGHT`` times),
+        so every preset programme gets proposals of every activity."""
         covering = [p for p in self.all if p.start_year <= plan_year <= p.end_year]
         if not covering:
             return None
-        weights = [OWN_WEIGHT if p.code in self.own else 1 for p in covering]
-        return self.rng.choices(covering, weights=weights)[0]
+        slots = [p for p in covering for _ in range(OWN_WEIGHT if p.code in self.own else 1)]
+        key = (str(plan_year), activity, "")
+        turn = self.turns[key]
+        self.turns[key] += 1
+        return slots[turn % len(slots)]
 
     def outputs(
         self,
@@ -49,9 +54,10 @@ class DemoTargets:
         facilities: int,
         implemented: bool,
     ) -> list[OutputMeasure]:
-        """Outputs against the programme's targets this activity counts toward: of the
-        targets sharing a measure, two in turn, each with its own figure (a media
-        proposal may make both "chuyên đề" and "ấn phẩm", in other numbers)."""
+        """Outputs against the programme's targets this activity counts toward: every
+        target sharing a measure gets its own figure (a media proposal makes both
+        "chuyên đề" and "ấn phẩm", in other numbers); proposals and facilities count
+        toward one target, in turn."""
         by_measure: dict[str, list[Target]] = defaultdict(list)
         for target in membership.offered_targets(programme, spec.code):
             by_measure[target.measure].append(target)
@@ -62,7 +68,7 @@ class DemoTargets:
             turn = self.turns[key]
             self.turns[key] += 1
             # One proposal, its facilities: counted toward one target only.
-            width = 1 if measure in ("proposals", "facilities") else min(2, len(targets))
+            width = 1 if measure in ("proposals", "facilities") else len(targets)
             chosen = [targets[(turn + k) % len(targets)] for k in range(width)]
             for target in chosen:
                 out.append(self._output(target, measure, facilities, implemented))
@@ -77,7 +83,8 @@ class DemoTargets:
             planned = facilities
         else:
             low, high = self.ranges.get(measure, (1, 3))
-            planned = self.rng.randint(low, high)
+            # Targets sharing a measure should not all show the same figure.
+            planned = self.rng.randint(low, max(high, low + 1))
         achieved = max(0, planned - self.rng.choice((0, 0, 0, 1))) if implemented else None
         if measure == "proposals" and implemented:
             achieved = 1
