@@ -122,6 +122,8 @@ def _fields(problems: list) -> dict[str, str]:
 
 def test_cap_check_percent_and_ceiling() -> None:
     data = machine_input("x")
+    # The figures of TT 28/2018 are for khuyến công quốc gia (issue 18).
+    data.funding_source = "quoc_gia"
     # 50 % of 394.000.000 is 197.000.000: one đồng more is over the cap.
     data.budget_lines[0].support = 197_000_001
     data.budget_lines[0].counterpart = 375_000_000 - 197_000_001

@@ -117,7 +117,7 @@ def _words(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         amount = parse_money(args.amount)
     except ValueError as exc:
-        raise UserError(f"«{args.amount}»: {exc}") from exc
+        raise UserError(f"«{args.amount}» không phải số đồng nguyên: {exc}") from exc
     ctx.say(amount_in_words(amount))
     return 0
 
