@@ -39,6 +39,11 @@ def _factor_text(factor: Fraction) -> str:
 # are for it; every other source follows the province's own resolution (docs/rules.md).
 NATIONAL = "quoc_gia"
 NO_PROVINCE_CAP = "chưa có mức tối đa của tỉnh cho nguồn này"
+# Who sets the caps of local funds (docs/rules.md): the province's People's Committee.
+PROVINCE_POWER = (
+    "Điểm a khoản 3 Điều 6 Thông tư liên tịch 26/2014/TTLT-BTC-BCT "
+    "(được thay thế bởi Thông tư 28/2018/TT-BTC)"
+)
 UNCHECKED = "chưa đối chiếu"
 
 

@@ -49,6 +49,9 @@ class Problem:
     field: str
     message: str
     severity: Severity = "error"
+    # The rule's citation (article, clause of the text, or the form it comes from);
+    # "" when the message already names it or it is the proposal template's own rule.
+    source: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -98,9 +101,12 @@ def validate(
 
     # ---- beneficiaries
     if activity is not None and activity.requires_beneficiary and not data.facilities:
-        err(
-            "facilities",
-            f"Nội dung «{activity.short_label}» phải có ít nhất một đơn vị thụ hưởng.",
+        out.append(
+            Problem(
+                "facilities",
+                f"Nội dung «{activity.short_label}» phải có ít nhất một đơn vị thụ hưởng.",
+                source=activity.legal_basis,
+            )
         )
     elif template.fields["facilities"].required and not data.facilities:
         err("facilities", f"Chưa chọn «{label('facilities')}».")
@@ -262,10 +268,19 @@ def _check_cap(data: ProposalInput, activity: ActivitySpec | None) -> list[Probl
             facilities=len(data.facilities),
             classes=data.outputs.get("classes", 0),
         ):
-            out.append(Problem("budget_lines", message))
+            out.append(Problem("budget_lines", message, source=cap.source if cap else ""))
     notice = caps.cap_notice(activity, data.funding_source, data.cap_kind)
     if notice is not None:
-        out.append(Problem("funding_source", notice, "warning"))
+        out.append(
+            Problem(
+                "funding_source",
+                notice,
+                "warning",
+                source=caps.PROVINCE_POWER
+                if cap is None and data.funding_source != caps.NATIONAL
+                else (cap.source if cap is not None else ""),
+            )
+        )
     return out
 
 
