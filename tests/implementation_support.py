@@ -22,8 +22,12 @@ def make_proposal(
     status: ProposalStatus = ProposalStatus.APPROVED,
     plan_year: int = 2026,
     activity: str = ACTIVITY,
+    programme: str = "",
+    targets: dict[str, str] | None = None,
 ) -> Proposal:
+    """``targets`` maps a measure to the target of ``programme`` its output counts toward."""
     spec = load_activities()[activity]
+    targets = targets or {}
     proposal = Proposal(
         code=code,
         title="Hỗ trợ máy ép viên nén mùn cưa cho HTX Đồng Tâm",
@@ -35,7 +39,11 @@ def make_proposal(
         support=approved,
         total_cost=approved * 2,
         approved_support=approved,
-        outputs=[OutputMeasure(measure=m, planned=n + 1) for n, m in enumerate(spec.outputs)],
+        programme=programme,
+        outputs=[
+            OutputMeasure(measure=m, target=targets.get(m, ""), planned=n + 1)
+            for n, m in enumerate(spec.outputs)
+        ],
     )
     session.add(proposal)
     session.flush()
@@ -49,4 +57,5 @@ def all_evidence(session: Session, proposal: Proposal) -> None:
 
 
 def outputs_for(proposal: Proposal) -> dict[str, int]:
-    return {o.measure: o.planned for o in proposal.outputs}
+    """Achieved = planned, keyed as acceptance keys outputs (target code, else measure)."""
+    return {o.target or o.measure: o.planned for o in proposal.outputs}

@@ -31,7 +31,14 @@ def figures(db: Database) -> tuple[int, int | None, int | None, int]:
 def test_dashboard_reads_disbursed_money_and_achieved_outputs(db: Database) -> None:
     before = figures(db)
     with db.session() as session:
-        p = make_proposal(session, approved=100_000_000, plan_year=2026)
+        # Outputs recorded against the programme's targets (issue 18).
+        p = make_proposal(
+            session,
+            approved=100_000_000,
+            plan_year=2026,
+            programme=PROGRAMME,
+            targets={"facilities": "IV.3.c", "jobs": "II.2-4"},
+        )
         planned_jobs = next(o.planned for o in p.outputs if o.measure == "jobs")
         money.add_disbursement(
             session,
@@ -50,9 +57,9 @@ def test_dashboard_reads_disbursed_money_and_achieved_outputs(db: Database) -> N
         p = get_proposal(session, "ĐA-2026-001")
         impl.start(session, SYSTEM, p)
         all_evidence(session, p)
-        achieved = {o.measure: o.planned for o in p.outputs}
-        achieved["facilities"] = 1
-        achieved["jobs"] = planned_jobs + 5
+        achieved = {acceptance.output_key(o): o.planned for o in p.outputs}
+        achieved["IV.3.c"] = 1
+        achieved["II.2-4"] = planned_jobs + 5
         acceptance.record_acceptance(
             session,
             SYSTEM,
