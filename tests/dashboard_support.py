@@ -129,6 +129,7 @@ def add_proposal(
     source: str = "dia_phuong",
     accepted_at: datetime | None = None,
     programme: str | None = None,
+    targets: dict[str, tuple[int, int | None]] | None = None,
 ) -> Proposal:
     """One proposal; ``outputs`` maps a measure to (planned, achieved).
 
@@ -175,6 +176,9 @@ def add_proposal(
         target = matches[0] if len(matches) == 1 else ""
         if target or (outputs and m in outputs and m != "proposals"):
             rows.append(OutputMeasure(measure=m, target=target, planned=p, achieved=a))
+    measure_of = {t.code: t.measure for t in owner.targets} if owner is not None else {}
+    for code, (p, a) in (targets or {}).items():
+        rows.append(OutputMeasure(measure=measure_of[code], target=code, planned=p, achieved=a))
     proposal.outputs = rows
     proposal.facility_links = [
         ProposalFacility(facility=add_facility(session, f"Cơ sở {n}-{i}"), position=i)

@@ -190,31 +190,34 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(
             batch_op.f("uq_output_measure_proposal_id"), ["proposal_id", "measure", "target"]
         )
-    with op.batch_alter_table("proposal", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("programme", sa.String(length=32), nullable=False, server_default="")
-        )
-        batch_op.add_column(
-            sa.Column("whole_line", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(
-            sa.Column("cap_kind", sa.String(length=32), nullable=False, server_default="")
-        )
-        batch_op.drop_index(batch_op.f("ix_proposal_dashboard"))
-        batch_op.create_index(
-            "ix_proposal_dashboard",
-            [
-                "programme",
-                "plan_year",
-                "status",
-                "activity",
-                "commune",
-                "funding_source",
-                "approved_support",
-                "disbursed",
-            ],
-            unique=False,
-        )
+    # Plain ALTER TABLE, never a batch copy: recreating ``proposal`` would drop the old
+    # table, and with foreign keys on that cascades to every child row.
+    op.add_column(
+        "proposal", sa.Column("programme", sa.String(length=32), nullable=False, server_default="")
+    )
+    op.add_column(
+        "proposal",
+        sa.Column("whole_line", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "proposal", sa.Column("cap_kind", sa.String(length=32), nullable=False, server_default="")
+    )
+    op.drop_index("ix_proposal_dashboard", table_name="proposal")
+    op.create_index(
+        "ix_proposal_dashboard",
+        "proposal",
+        [
+            "programme",
+            "plan_year",
+            "status",
+            "activity",
+            "commune",
+            "funding_source",
+            "approved_support",
+            "disbursed",
+        ],
+        unique=False,
+    )
     _map_existing(op.get_bind())
     if _sqlite():
         # Other databases aggregate live (kcdesk.services.dashboard.summary_table).
@@ -228,24 +231,24 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     # Rows recorded per target would collide once the key loses ``target``.
     op.execute("DELETE FROM output_measure WHERE target <> ''")
-    with op.batch_alter_table("proposal", schema=None) as batch_op:
-        batch_op.drop_index("ix_proposal_dashboard")
-        batch_op.create_index(
-            batch_op.f("ix_proposal_dashboard"),
-            [
-                "plan_year",
-                "status",
-                "activity",
-                "commune",
-                "funding_source",
-                "approved_support",
-                "disbursed",
-            ],
-            unique=False,
-        )
-        batch_op.drop_column("cap_kind")
-        batch_op.drop_column("whole_line")
-        batch_op.drop_column("programme")
+    op.drop_index("ix_proposal_dashboard", table_name="proposal")
+    op.create_index(
+        "ix_proposal_dashboard",
+        "proposal",
+        [
+            "plan_year",
+            "status",
+            "activity",
+            "commune",
+            "funding_source",
+            "approved_support",
+            "disbursed",
+        ],
+        unique=False,
+    )
+    # ALTER TABLE DROP COLUMN (SQLite 3.35+), not a batch copy of ``proposal`` (see upgrade).
+    for column in ("cap_kind", "whole_line", "programme"):
+        op.drop_column("proposal", column)
     with op.batch_alter_table("output_measure", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_output_measure_proposal_id"), type_="unique")
         batch_op.create_unique_constraint(

@@ -386,7 +386,9 @@ def _proposal(
         outputs.append(OutputMeasure(measure=measure, planned=planned, achieved=achieved))
     # Outputs per target of the proposal's programme (what the dashboard counts); the
     # measure outputs above stay as printed on the proposal.
-    programme = targets.programme_for(plan_year, spec.code)
+    programme = targets.programme_for(
+        plan_year, spec.code, final in (S.APPROVED, S.IMPLEMENTING, S.ACCEPTED, S.SETTLED)
+    )
     proposal.programme = programme.code if programme is not None else ""
     outputs += targets.outputs(programme, spec, len(chosen), implemented)
     proposal.outputs = outputs

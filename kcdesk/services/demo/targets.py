@@ -23,8 +23,9 @@ from kcdesk.services.forms.spec import ActivitySpec
 from kcdesk.services.programmes import membership
 from kcdesk.services.programmes import store as programmes
 
-# The Centre's own programme is this many times as likely as another province's.
-OWN_WEIGHT = 2
+# The Centre's own programme comes this many times in the turn for another province's
+# one: even, so that a small demo still shows figures on every preset's dashboard.
+OWN_WEIGHT = 1
 
 
 class DemoTargets:
@@ -35,15 +36,16 @@ class DemoTargets:
         self.all: list[Programme] = list(programmes.list_programmes(session))
         self.turns: dict[tuple[str, str, str], int] = defaultdict(int)
 
-    def programme_for(self, plan_year: int, activity: str) -> Programme | None:
-        """In turn per plan year and activity (the Centre's own ``OWN_WEIGHT`` times),
-        so every preset programme gets proposals of every activity."""
+    def programme_for(self, plan_year: int, activity: str, counted: bool) -> Programme | None:
+        """In turn per plan year, activity and whether the proposal reaches the
+        catalogue (``counted``), each year starting with another programme, so every
+        preset programme gets counted proposals of every activity."""
         covering = [p for p in self.all if p.start_year <= plan_year <= p.end_year]
         if not covering:
             return None
         slots = [p for p in covering for _ in range(OWN_WEIGHT if p.code in self.own else 1)]
-        key = (str(plan_year), activity, "")
-        turn = self.turns[key]
+        key = (str(plan_year), activity, "counted" if counted else "")
+        turn = self.turns[key] + plan_year
         self.turns[key] += 1
         return slots[turn % len(slots)]
 

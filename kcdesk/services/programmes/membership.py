@@ -17,7 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from kcdesk.models import OutputMeasure, Programme, Proposal, Target
-from kcdesk.services.core import settings
+from kcdesk.services.core import audit, settings
+from kcdesk.services.core.errors import NotFoundError, ValidationError
+from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import PROPOSAL_EDIT, require
 from kcdesk.text import nfc
 
 
@@ -114,3 +117,45 @@ def unassigned(session: Session, programme_code: str) -> list[Unassigned]:
                 )
             )
     return out
+
+
+def assign(session: Session, actor: Actor, proposal_code: str, measure: str, target: str) -> None:
+    """Record an unassigned output of ``proposal_code`` against one of its programme's
+    targets (the user's choice for what migration 0010 could not decide); audited."""
+    require(actor, PROPOSAL_EDIT)
+    proposal = session.scalars(select(Proposal).where(Proposal.code == proposal_code)).first()
+    if proposal is None:
+        raise NotFoundError(f"Không có đề án mã {proposal_code}.")
+    output = next((o for o in proposal.outputs if o.measure == measure and not o.target), None)
+    if output is None:
+        raise ValidationError(
+            f"Đề án {proposal_code} không có kết quả «{measure}» chưa gắn chỉ tiêu.",
+            {"measure": "Không có kết quả chưa gắn chỉ tiêu"},
+        )
+    programme = get(session, proposal.programme)
+    allowed = [
+        t.code for t in offered_targets(programme, proposal.activity) if t.measure == measure
+    ]
+    if target not in allowed:
+        where = f"chương trình {proposal.programme}" if programme else "chương trình nào"
+        raise ValidationError(
+            f"Chỉ tiêu «{target}» của {where} không tính kết quả «{measure}» của đề án "
+            f"{proposal_code}; chọn một trong: {', '.join(allowed) or '(không có)'}.",
+            {"target": "Chỉ tiêu không phù hợp"},
+        )
+    if any(o.measure == measure and o.target == target for o in proposal.outputs):
+        raise ValidationError(
+            f"Đề án {proposal_code} đã có kết quả ghi cho chỉ tiêu {target}.",
+            {"target": "Đã có kết quả cho chỉ tiêu này"},
+        )
+    output.target = target
+    proposal.revision += 1
+    audit.record(
+        session,
+        actor,
+        entity="proposal",
+        entity_uuid=proposal.uuid,
+        entity_label=proposal.code,
+        action="update",
+        changes=audit.diff({f"target.{measure}": ""}, {f"target.{measure}": target}),
+    )
