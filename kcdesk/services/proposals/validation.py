@@ -14,8 +14,9 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kcdesk.formatting import format_money
+from kcdesk.formatting import format_date, format_money
 from kcdesk.models import Facility
+from kcdesk.services.core import settings
 from kcdesk.services.forms import caps
 from kcdesk.services.forms import load as forms
 from kcdesk.services.forms.spec import ActivitySpec
@@ -60,6 +61,10 @@ class Problem:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
+
+
+def _first(value: date) -> date:
+    return value.replace(day=1)
 
 
 def _month(value: object) -> str:
@@ -120,6 +125,22 @@ def validate(
             err(f"{key}.task", f"Tiến độ, dòng {row}: chưa nhập nội dung công việc.")
         if item.start and item.end and item.end < item.start:
             err(f"{key}.end", f"Tiến độ, dòng {row}: tháng kết thúc trước tháng bắt đầu.")
+        # Every task lies within the proposal's own start–end months.
+        for part, month in (("start", item.start), ("end", item.end)):
+            if month is None:
+                continue
+            if data.start_month and _first(month) < _first(data.start_month):
+                err(
+                    f"{key}.{part}",
+                    f"Tiến độ, dòng {row}: tháng {_month(month)} trước tháng bắt đầu của đề án "
+                    f"{_month(data.start_month)}.",
+                )
+            elif data.end_month and _first(month) > _first(data.end_month):
+                err(
+                    f"{key}.{part}",
+                    f"Tiến độ, dòng {row}: tháng {_month(month)} sau tháng kết thúc của đề án "
+                    f"{_month(data.end_month)}.",
+                )
 
     # ---- budget
     out.extend(_check_budget(data, activity, template))
@@ -320,4 +341,33 @@ def validate_all(session: Session, data: ProposalInput) -> list[Problem]:
     # Imported here: target_outputs builds on this module's Problem.
     from kcdesk.services.proposals import target_outputs
 
-    return validate(data) + target_outputs.check(session, data) + duplicate_warnings(session, data)
+    return (
+        validate(data)
+        + target_outputs.check(session, data)
+        + dossier_deadline_warning(session, data)
+        + duplicate_warnings(session, data)
+    )
+
+
+def dossier_deadline_warning(
+    session: Session, data: ProposalInput, today: date | None = None
+) -> list[Problem]:
+    """A warning (never an error) for a dossier filed after the deadline of its plan
+    year (setting ``deadline.dossier``, 30/6 of the year before by default)."""
+    if not 2000 <= data.plan_year <= 2100:
+        return []
+    day, month = settings.day_month(str(settings.get(session, "deadline.dossier")))
+    deadline = date(data.plan_year - 1, month, day)
+    filed = data.received_date or today or date.today()
+    if filed <= deadline:
+        return []
+    return [
+        Problem(
+            "received_date",
+            f"Hồ sơ nộp ngày {format_date(filed)}, sau hạn {format_date(deadline)} của năm kế "
+            f"hoạch {data.plan_year} ({(filed - deadline).days} ngày): đề án vẫn được lưu, "
+            "cần nêu lý do khi trình.",
+            "warning",
+            source="Hạn nộp hồ sơ theo quy trình của tỉnh (cài đặt «Hạn nộp hồ sơ»)",
+        )
+    ]
