@@ -195,6 +195,9 @@ def test_prior_support_by_tax_code_and_by_folded_name(db: Database) -> None:
         f = make_facility(s)
         data = machine_input(f.uuid)
         data.plan_year, data.start_month, data.end_month = 2025, date(2025, 3, 1), date(2025, 9, 1)
+        # Its schedule moves with it: tasks lie within the proposal's months (issue 18).
+        for item in data.schedule:
+            item.start, item.end = date(2025, 3, 1), date(2025, 8, 1)
         old = create_proposal(s, SYSTEM, data)
         assert prior_support(s, f, "may_moc_thiet_bi", 2027, 3) == []  # not approved yet
         _approve(s, old.code)

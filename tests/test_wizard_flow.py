@@ -73,6 +73,9 @@ def test_new_proposal_typed_end_to_end(
         facility = make_facility(s)
         old = machine_input(facility.uuid)
         old.plan_year, old.start_month, old.end_month = 2025, date(2025, 3, 1), date(2025, 8, 1)
+        # Its schedule moves with it: tasks lie within the proposal's months (issue 18).
+        for item in old.schedule:
+            item.start, item.end = date(2025, 3, 1), date(2025, 8, 1)
         from kcdesk.services.proposals.save import create_proposal
 
         earlier = create_proposal(s, SYSTEM, old).code
