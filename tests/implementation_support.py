@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
+from kcdesk.models.implementation import ProgressEntry
 from kcdesk.services.forms.load import load_activities
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.security.actor import SYSTEM
@@ -24,8 +25,13 @@ def make_proposal(
     activity: str = ACTIVITY,
     programme: str = "",
     targets: dict[str, str] | None = None,
+    progress: int | None = None,
 ) -> Proposal:
-    """``targets`` maps a measure to the target of ``programme`` its output counts toward."""
+    """``targets`` maps a measure to the target of ``programme`` its output counts toward.
+
+    ``progress``: a progress report already on file (percent), so that the advance
+    rules of Điều 13 TT 36/2013 (machinery: more than 70 % done) let the money tests
+    reach the ceilings they test; None for none."""
     spec = load_activities()[activity]
     targets = targets or {}
     proposal = Proposal(
@@ -47,6 +53,16 @@ def make_proposal(
     )
     session.add(proposal)
     session.flush()
+    if progress is not None:
+        session.add(
+            ProgressEntry(
+                proposal_id=proposal.id,
+                reported_on=date(plan_year, 3, 1),
+                percent=progress,
+                origin_office="TTKC",
+            )
+        )
+        session.flush()
     return proposal
 
 

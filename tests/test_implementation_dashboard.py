@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from kcdesk.models.db import Database
@@ -11,7 +12,12 @@ from kcdesk.services.implementation import acceptance, money
 from kcdesk.services.implementation import progress as impl
 from kcdesk.services.proposals.lookup import get_proposal
 from kcdesk.services.security.actor import SYSTEM
-from tests.implementation_support import all_evidence, make_proposal
+from tests.implementation_support import all_evidence
+from tests.implementation_support import make_proposal as _make_proposal
+
+# Machinery advances need a progress report above 70 % (Điều 13 TT 36/2013, issue 18):
+# these proposals have one on file, so the tests reach the ceilings they check.
+make_proposal = functools.partial(_make_proposal, progress=75)
 
 PROGRAMME = "CB-2026-2030"
 
