@@ -224,3 +224,37 @@ def test_whole_line_travels_in_exchange_records(db: Database) -> None:
     assert "whole_line" in {name for name, _o, _p in records.PROPOSAL_FIELDS}
     assert "cap_kind" in {name for name, _o, _p in records.PROPOSAL_FIELDS}
     assert "target" in {name for name, _o, _p in records.OUTPUT_FIELDS}
+
+
+# --- printed ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "whole_line", "expected", "absent"),
+    [
+        ("dia_phuong", False, "Chưa có mức tối đa của tỉnh cho nguồn này", "300.000.000"),
+        ("quoc_gia", False, "300.000.000 đồng/cơ sở", "dây chuyền"),
+        ("quoc_gia", True, "450.000.000 đồng/cơ sở (cả dây chuyền công nghệ", "Chưa có mức"),
+    ],
+)
+def test_the_proposal_prints_the_cap_of_its_source(
+    db: Database, tmp_path: object, source: str, whole_line: bool, expected: str, absent: str
+) -> None:
+    from pathlib import Path
+
+    from kcdesk.reports.proposals.pdf import write_proposal_pdf
+    from kcdesk.services.proposals.save import create_proposal
+    from kcdesk.services.security.actor import SYSTEM
+    from tests.pdftext import pdf_text
+    from tests.proposal_factory import machine_input, make_facility
+
+    with db.session() as s:
+        facility = make_facility(s)
+        data = machine_input(facility.uuid)
+        data.funding_source, data.whole_line = source, whole_line
+        code = create_proposal(s, SYSTEM, data).code
+        target = Path(str(tmp_path)) / "đề án.pdf"
+        write_proposal_pdf(s, code, target)
+    text = " ".join(pdf_text(target).split())
+    assert expected in text
+    assert absent not in text.split("Mức hỗ trợ tối đa")[-1]
