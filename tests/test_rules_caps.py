@@ -218,12 +218,28 @@ def test_whole_line_and_cap_choice_are_stored(db: Database) -> None:
         assert detail_dict(proposal)["whole_line"] is True
 
 
-def test_whole_line_travels_in_exchange_records(db: Database) -> None:
-    from kcdesk.services.exchange import records
+def test_whole_line_travels_in_exchange_packs(tmp_path: object) -> None:
+    from pathlib import Path
 
-    assert "whole_line" in {name for name, _o, _p in records.PROPOSAL_FIELDS}
-    assert "cap_kind" in {name for name, _o, _p in records.PROPOSAL_FIELDS}
-    assert "target" in {name for name, _o, _p in records.OUTPUT_FIELDS}
+    from kcdesk.models import OutputMeasure
+    from kcdesk.services.exchange import export, importer
+    from kcdesk.services.security.actor import SYSTEM
+    from tests.exchange_support import OFFICE, add_proposal, get, make_pair
+
+    pair = make_pair(Path(str(tmp_path)))
+    with pair.office.db.session() as s:
+        p = add_proposal(s, OFFICE, 1, files=pair.office.files)
+        p.whole_line, p.cap_kind, p.programme = True, "", "CB-2026-2030"
+        p.outputs.append(OutputMeasure(measure="jobs", target="II.2-4", planned=12))
+    pack = Path(str(tmp_path)) / "gói.kcpack"
+    with pair.office.db.session() as s:
+        export.export_pack(s, SYSTEM, pack, attachments_root=pair.office.files)
+    with pair.centre.db.session() as s:
+        importer.import_pack(s, SYSTEM, pack, attachments_root=pair.centre.files)
+    with pair.centre.db.session() as s:
+        got = get(s, "ĐA-2027-001")
+        assert got.whole_line is True and got.programme == "CB-2026-2030"
+        assert ("jobs", "II.2-4", 12) in {(o.measure, o.target, o.planned) for o in got.outputs}
 
 
 # --- printed ----------------------------------------------------------------------------

@@ -301,3 +301,18 @@ def test_demo_dashboard_shows_distinct_figures_for_the_named_targets(tmp_path: P
         figures = [board.target(c).approved for c in codes]
         assert len(set(figures)) > 1, (codes, figures)
         assert all(figures), (codes, figures)
+
+
+def test_a_proposal_counts_once_toward_a_target_counting_proposals(db: Database) -> None:
+    from tests.dashboard_support import add_programme, target
+
+    with db.session() as s:
+        add_programme(s, [target("P", "proposals", ("may_moc_thiet_bi",))])
+        facility = make_facility(s)
+        data = machine_input(facility.uuid)
+        data.programme = "TEST-2026-2028"
+        data.target_outputs = {"P": 2}
+        found = [p for p in errors(validate_all(s, data)) if p.field == "target_outputs.P"]
+        assert len(found) == 1 and "chỉ tính 1" in found[0].message
+        data.target_outputs = {"P": 1}
+        assert not errors(validate_all(s, data))

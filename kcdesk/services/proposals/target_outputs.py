@@ -54,4 +54,12 @@ def check(session: Session, data: ProposalInput) -> list[Problem]:
             )
         elif planned < 0:
             out.append(Problem(key, f"Kết quả dự kiến cho chỉ tiêu {code} không được âm."))
+        elif offered[code].measure == "proposals" and planned > 1:
+            # A proposal counts once toward a target that counts proposals.
+            out.append(
+                Problem(
+                    key,
+                    f"Chỉ tiêu {code} đếm số đề án: mỗi đề án chỉ tính 1, không tính {planned}.",
+                )
+            )
     return out
