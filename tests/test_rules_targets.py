@@ -274,6 +274,29 @@ def test_migration_maps_unambiguous_outputs_and_lists_the_rest(tmp_path: Path) -
     db.dispose()
 
 
+def test_unassigned_outputs_are_listed_in_attention(db: Database) -> None:
+    from kcdesk.services.attention import unassigned_outputs
+    from kcdesk.services.attention.collect import collect
+
+    with db.session() as s:
+        add_proposal(
+            s,
+            year=2027,
+            activity="binh_chon_san_pham",
+            status=S.APPROVED,
+            programme=CB,
+            outputs={"products": (4, None)},  # three CB targets count products
+        )
+    with db.session() as s:
+        items = [i for i in collect(s, TODAY) if i.kind == unassigned_outputs.KIND]
+        assert len(items) == 1
+        assert "II.2-6, II.2-7, II.2-8" in items[0].message and items[0].code.startswith("ĐA-")
+        membership.assign(s, SYSTEM, items[0].code, "products", "II.2-7")
+    with db.session() as s:
+        assert unassigned_outputs.items(s) == []
+        assert dashboard.compute(s, CB, today=TODAY).target("II.2-7").approved == 4
+
+
 # --- demo ---------------------------------------------------------------------------------
 
 

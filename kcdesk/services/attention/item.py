@@ -12,6 +12,7 @@ KIND_LABELS: dict[str, str] = {
     "missing_documents": "Thiếu giấy tờ",
     "settlement_overdue": "Quá hạn quyết toán",
     "catalogue_deadline": "Hạn phê duyệt danh mục",
+    "target_unassigned": "Kết quả chưa gắn chỉ tiêu",
 }
 
 

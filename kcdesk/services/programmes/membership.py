@@ -84,27 +84,38 @@ class Unassigned:
 
 
 def unassigned(session: Session, programme_code: str) -> list[Unassigned]:
-    """Outputs of the programme's proposals not yet assigned to one of its targets.
-
-    Only outputs that some target of the programme could count are listed (an output
-    no target counts is simply printed on the proposal); none of them is counted
-    until the user assigns it (``assign``), so nothing is counted twice.
+    """Outputs of the programme's proposals that two targets or more could count and
+    that are recorded against none (what migration 0010 could not decide). None of
+    them is counted until the user assigns it (``assign``): nothing is counted twice.
     """
     programme = get(session, programme_code)
     if programme is None:
         return []
     rows = session.execute(
-        select(Proposal.code, Proposal.plan_year, Proposal.activity, OutputMeasure)
+        select(Proposal.id, Proposal.code, Proposal.plan_year, Proposal.activity, OutputMeasure)
         .join(OutputMeasure, OutputMeasure.proposal_id == Proposal.id)
         .where(Proposal.programme == programme.code, OutputMeasure.target == "")
         .order_by(Proposal.code, OutputMeasure.measure)
     ).all()
+    # (proposal, measure) already recorded against a target: the untargeted row is the
+    # figure printed on the proposal, not a second count waiting for a target.
+    recorded = set(
+        session.execute(
+            select(OutputMeasure.proposal_id, OutputMeasure.measure)
+            .join(Proposal, Proposal.id == OutputMeasure.proposal_id)
+            .where(Proposal.programme == programme.code, OutputMeasure.target != "")
+        ).all()
+    )
     out = []
-    for code, year, activity, output in rows:
+    for pid, code, year, activity, output in rows:
+        if (pid, output.measure) in recorded:
+            continue
         candidates = tuple(
             t.code for t in offered_targets(programme, activity) if t.measure == output.measure
         )
-        if candidates:
+        # One candidate: migration 0010 assigned it; a new untargeted figure is the
+        # user's choice not to count it. Two or more: the user must choose.
+        if len(candidates) >= 2:
             out.append(
                 Unassigned(
                     code,
