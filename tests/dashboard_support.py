@@ -21,6 +21,7 @@ from kcdesk.models import (
     StatusChange,
     new_uuid,
 )
+from kcdesk.services.programmes import membership
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.programmes.file import BudgetSpec, ProgrammeSpec, TargetSpec
 from kcdesk.services.security.actor import SYSTEM
@@ -127,11 +128,32 @@ def add_proposal(
     commune: str = "Xã Hòa Bình",
     source: str = "dia_phuong",
     accepted_at: datetime | None = None,
+    programme: str | None = None,
+    targets: dict[str, tuple[int, int | None]] | None = None,
 ) -> Proposal:
-    """One proposal; ``outputs`` maps a measure to (planned, achieved)."""
+    """One proposal; ``outputs`` maps a measure to (planned, achieved).
+
+    The proposal belongs to ``programme`` (default: the test programme, or the
+    Centre's programme, covering its year) and its outputs are recorded against that programme's targets as the
+    wizard and migration 0010 record them: a measure output against the one target
+    its activity and measure match; a "proposals" target gets 1; a "facilities"
+    target without a recorded figure gets the number of linked beneficiaries.
+    """
     n = next(_numbers)
+    if programme is None:
+        # The test programme when it covers the year (the presets share its province).
+        test = membership.get(session, "TEST-2026-2028")
+        found = (
+            test
+            if test is not None and test.start_year <= year <= test.end_year
+            else membership.programme_for(session, year)
+        )
+        programme = found.code if found is not None else ""
+    owner = membership.get(session, programme)
+    implemented = status in (ProposalStatus.ACCEPTED, ProposalStatus.SETTLED)
     proposal = Proposal(
         code=f"ĐA-{year}-{n:03d}",
+        programme=programme,
         title=f"Đề án thử {n}",
         plan_year=year,
         activity=activity,
@@ -143,9 +165,21 @@ def add_proposal(
         origin_office="TTKC",
         office_code="TTKC",
     )
-    proposal.outputs = [
-        OutputMeasure(measure=m, planned=p, achieved=a) for m, (p, a) in (outputs or {}).items()
-    ]
+    given = dict(outputs or {})
+    given.pop("proposals", None)
+    if facilities and "facilities" not in given:
+        given["facilities"] = (facilities, facilities if implemented else None)
+    given["proposals"] = (1, 1 if implemented else None)
+    rows = []
+    for m, (p, a) in given.items():
+        matches = [t.code for t in membership.offered_targets(owner, activity) if t.measure == m]
+        target = matches[0] if len(matches) == 1 else ""
+        if target or (outputs and m in outputs and m != "proposals"):
+            rows.append(OutputMeasure(measure=m, target=target, planned=p, achieved=a))
+    measure_of = {t.code: t.measure for t in owner.targets} if owner is not None else {}
+    for code, (p, a) in (targets or {}).items():
+        rows.append(OutputMeasure(measure=measure_of[code], target=code, planned=p, achieved=a))
+    proposal.outputs = rows
     proposal.facility_links = [
         ProposalFacility(facility=add_facility(session, f"Cơ sở {n}-{i}"), position=i)
         for i in range(facilities)

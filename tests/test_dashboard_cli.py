@@ -26,6 +26,7 @@ def counted(db: Database) -> Path:
             s,
             year=2026,
             activity="may_moc_thiet_bi",
+            programme="KH-2026-2030",  # a proposal belongs to one programme (issue 18)
             status=S.APPROVED,
             outputs={"facilities": (2, None)},
             approved_support=250_000_000,
@@ -34,6 +35,7 @@ def counted(db: Database) -> Path:
             s,
             year=2027,
             activity="may_moc_thiet_bi",
+            programme="KH-2026-2030",  # a proposal belongs to one programme (issue 18)
             status=S.ACCEPTED,
             outputs={"facilities": (1, 1)},
             approved_support=120_000_000,
@@ -43,6 +45,7 @@ def counted(db: Database) -> Path:
             s,
             year=2027,
             activity="may_moc_thiet_bi",
+            programme="KH-2026-2030",  # a proposal belongs to one programme (issue 18)
             status=S.RECEIVED,
             outputs={"facilities": (5, None)},
         )

@@ -71,6 +71,7 @@ def test_pollution_targets_count_pollution_treatment(db: Database, code: str) ->
             activity="xu_ly_o_nhiem_moi_truong",
             status=ProposalStatus.ACCEPTED,
             outputs={"facilities": (2, 2)},
+            programme=code,  # a proposal belongs to one programme (issue 18)
         )
         add_proposal(
             s,
@@ -78,6 +79,7 @@ def test_pollution_targets_count_pollution_treatment(db: Database, code: str) ->
             activity="san_xuat_sach_hon",
             status=ProposalStatus.APPROVED,
             outputs={"facilities": (7, None)},
+            programme=code,
         )
     with db.session() as s:
         data = dashboard.compute(s, code)

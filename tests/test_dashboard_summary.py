@@ -14,21 +14,25 @@ from kcdesk.models.db import Database
 from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import summary_table as dashboard_summary
 
+# Keyed by programme and target too since issue 18 (every target counted on its own).
 LIVE = text(
-    "SELECT p.activity, p.plan_year, p.status, o.measure, sum(o.planned), "
-    "sum(coalesce(o.achieved, 0)) FROM proposal p JOIN output_measure o ON o.proposal_id = p.id "
-    "GROUP BY 1, 2, 3, 4"
+    "SELECT p.programme, o.target, p.activity, p.plan_year, p.status, o.measure, "
+    "sum(o.planned), sum(coalesce(o.achieved, 0)) FROM proposal p "
+    "JOIN output_measure o ON o.proposal_id = p.id GROUP BY 1, 2, 3, 4, 5, 6"
 )
 SUMMARY = text(
-    "SELECT activity, plan_year, status, measure, planned, achieved FROM dashboard_output_sum"
+    "SELECT programme, target, activity, plan_year, status, measure, planned, achieved "
+    "FROM dashboard_output_sum"
 )
 
 
-def _cells(db: Database, query: object) -> dict[tuple[str, int, str, str], tuple[int, int]]:
+def _cells(
+    db: Database, query: object
+) -> dict[tuple[str, str, str, int, str, str], tuple[int, int]]:
     with db.engine.connect() as conn:
         rows = conn.execute(query).all()  # type: ignore[call-overload]
     # Cells emptied by a move stay as zeros in the summary: the same as absent.
-    return {(a, y, s, m): (p, x) for a, y, s, m, p, x in rows if (p, x) != (0, 0)}
+    return {(g, t, a, y, s, m): (p, x) for g, t, a, y, s, m, p, x in rows if (p, x) != (0, 0)}
 
 
 def _boards(db: Database) -> list[dashboard.Dashboard]:
@@ -59,6 +63,8 @@ def test_summary_follows_every_kind_of_write(
             p.plan_year = rng.choice((2025, 2026, 2027, 2028))
         for p in rng.sample(proposals, 10):
             p.activity = rng.choice(("tu_van", "may_moc_thiet_bi", "dao_tao_nghe"))
+        for p in rng.sample(proposals, 10):  # moved to another programme (issue 18)
+            p.programme = rng.choice(("CB-2026-2030", "KH-2026-2030", ""))
         for p in rng.sample(proposals, 5):  # status, year and activity at once
             p.status, p.plan_year, p.activity = ProposalStatus.ACCEPTED, 2026, "san_xuat_sach_hon"
         outputs = s.query(OutputMeasure).order_by(OutputMeasure.id).all()
@@ -67,6 +73,8 @@ def test_summary_follows_every_kind_of_write(
             o.achieved = rng.choice((None, 0, 3))
         for o in rng.sample(outputs, 5):
             o.measure = "other" if o.measure != "other" else "events"
+        for n, o in enumerate(rng.sample(outputs, 5)):  # recorded against another target
+            o.target = f"T-{n}"
         s.flush()
         for o in rng.sample(outputs, 5):
             s.delete(o)

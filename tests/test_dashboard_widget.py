@@ -142,17 +142,18 @@ def test_refreshes_when_proposals_change(
 ) -> None:
     before = view.current.target("IV.3.c")  # type: ignore[union-attr]
     with demo_db.session() as s:
-        proposal = (
-            s.query(Proposal)
+        # A proposal of Cao Bằng's programme with an output recorded against IV.3.c:
+        # each target counts only what is recorded against it (issue 18).
+        proposal = next(
+            p
+            for p in s.query(Proposal)
             .filter_by(activity="may_moc_thiet_bi", status=ProposalStatus.RECEIVED)
-            .first()
+            .order_by(Proposal.id)
+            if p.programme == "CB-2026-2030" and any(o.target == "IV.3.c" for o in p.outputs)
         )
-        assert proposal is not None
         proposal.status = ProposalStatus.APPROVED
         proposal.plan_year = 2027
-        facilities = len(proposal.facility_links)
-        output = next((o.planned for o in proposal.outputs if o.measure == "facilities"), None)
-    added = output if output is not None else facilities
+        added = next(o.planned for o in proposal.outputs if o.target == "IV.3.c")
     assert added > 0
     ctx.notify("proposal")
     qtbot.waitUntil(

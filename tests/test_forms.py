@@ -150,9 +150,13 @@ def test_no_other_activity_has_an_invented_cap() -> None:
 
 
 def test_every_activity_has_a_required_document_and_required_evidence() -> None:
+    # Issue 18: evidence is required only where a text requires it (with its source);
+    # the acceptance minutes are produced by recording acceptance, never a precondition.
     for code, spec in load_activities().items():
         assert spec.required_documents, code
-        assert spec.required_evidence, code
+        assert spec.evidence, code
+        assert all(item.source for item in spec.required_evidence), code
+        assert "bien_ban_nghiem_thu" not in {item.code for item in spec.required_evidence}
         assert spec.legal_basis and spec.label and spec.short_label, code
 
 

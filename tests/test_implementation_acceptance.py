@@ -68,7 +68,7 @@ def test_acceptance_is_refused_while_required_evidence_is_missing(session: Sessi
     impl.start(session, SYSTEM, p)
     spec = load_activities()[ACTIVITY]
     required = [e for e in spec.evidence if e.required]
-    assert len(required) >= 2
+    assert len(required) >= 1  # only papers a text requires (issue 18)
     # Everything but the last required paper.
     for item in spec.evidence:
         if item.code != required[-1].code:

@@ -42,6 +42,16 @@ def test_approved_to_settled_through_the_cli(
 ) -> None:
     db = cli_db
     assert show(capsys, db)["status"] == "approved"
+    # Machinery: no advance before a progress report above 70 % (Điều 13 TT 36/2013).
+    rc, out, err = run(
+        capsys, "--db", db, "disbursement", "add", CODE, "--kind", "advance",
+        "--amount", "70.000.000", "--date", "2026-04-02",
+    )  # fmt: skip
+    assert rc == 2 and "trên 70 %" in err and "Điều 13" in err
+    rc, out, err = run(
+        capsys, "--db", db, "progress", "add", CODE, "--percent", "75", "--date", "2026-04-01"
+    )
+    assert rc == 0, err
     rc, out, err = run(
         capsys,
         "--db",

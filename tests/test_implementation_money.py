@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,12 @@ from kcdesk.services.implementation import acceptance, money
 from kcdesk.services.implementation.progress import start
 from kcdesk.services.implementation.rules import load_rules
 from kcdesk.services.security.actor import SYSTEM, Actor
-from tests.implementation_support import all_evidence, make_proposal, outputs_for
+from tests.implementation_support import all_evidence, outputs_for
+from tests.implementation_support import make_proposal as _make_proposal
+
+# Machinery advances need a progress report above 70 % (Điều 13 TT 36/2013, issue 18):
+# these proposals have one on file, so the tests reach the ceilings they check.
+make_proposal = functools.partial(_make_proposal, progress=75)
 
 ADV = DisbursementKind.ADVANCE
 PAY = DisbursementKind.SETTLEMENT

@@ -69,12 +69,13 @@ def test_approved_to_settled_in_the_gui(
     assert status(db) is ProposalStatus.IMPLEMENTING
     assert not panel.start_button.isEnabled()
     tab = panel.progress_tab
-    tab.percent.setValue(50)
+    # Above 70 %: machinery advances need it (Điều 13 TT 36/2013, issue 18).
+    tab.percent.setValue(75)
     tab.note.setText("Đã lắp đặt xong máy")
     tab.add_button.click()
     assert tab.table.rowCount() == 1
     assert tab.table.item(0, 2).text() == "Đã lắp đặt xong máy"
-    qtbot.waitUntil(lambda: not view.loading and cell(view, COL_PROGRESS) == "50 %", timeout=15_000)
+    qtbot.waitUntil(lambda: not view.loading and cell(view, COL_PROGRESS) == "75 %", timeout=15_000)
 
     # One đồng over the 70 % advance: refused in the tab, with rule and numbers.
     money_tab = panel.money_tab

@@ -122,6 +122,8 @@ def _fields(problems: list) -> dict[str, str]:
 
 def test_cap_check_percent_and_ceiling() -> None:
     data = machine_input("x")
+    # The figures of TT 28/2018 are for khuyến công quốc gia (issue 18).
+    data.funding_source = "quoc_gia"
     # 50 % of 394.000.000 is 197.000.000: one đồng more is over the cap.
     data.budget_lines[0].support = 197_000_001
     data.budget_lines[0].counterpart = 375_000_000 - 197_000_001
@@ -193,6 +195,9 @@ def test_prior_support_by_tax_code_and_by_folded_name(db: Database) -> None:
         f = make_facility(s)
         data = machine_input(f.uuid)
         data.plan_year, data.start_month, data.end_month = 2025, date(2025, 3, 1), date(2025, 9, 1)
+        # Its schedule moves with it: tasks lie within the proposal's months (issue 18).
+        for item in data.schedule:
+            item.start, item.end = date(2025, 3, 1), date(2025, 8, 1)
         old = create_proposal(s, SYSTEM, data)
         assert prior_support(s, f, "may_moc_thiet_bi", 2027, 3) == []  # not approved yet
         _approve(s, old.code)

@@ -166,8 +166,11 @@ def test_attention_items(db) -> None:
         assert ("late_dossier", "ĐA-2027-001") in found
         assert ("long_wait", "ĐA-2027-004") in found  # 81 days > 60
         assert ("missing_documents", "ĐA-2027-006") in found
+        # The catalogue deadline (issue 18) has its own tests (test_rules_deadlines.py).
         mine = {
-            (k, c) for k, c in found if k in attention.KIND_LABELS and not k.startswith("settle")
+            (k, c)
+            for k, c in found
+            if k in attention.KIND_LABELS and not k.startswith(("settle", "catalogue"))
         }
         assert mine == {
             ("late_dossier", "ĐA-2027-001"),
@@ -200,7 +203,9 @@ def test_attention_cli_json(db, capsys) -> None:
         proposal(session, "ĐA-2027-001", received=date(2026, 7, 2))
     assert main(["--db", str(db.path), "attention", "--today", "2026-11-21", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
-    assert {"kind": "late_dossier", "code": "ĐA-2027-001"}.items() <= items[0].items()
+    # The 2027 catalogue is also overdue on 21/11/2026 (issue 18): it comes first.
+    assert items[0]["kind"] == "catalogue_deadline" and items[0]["code"] == ""
+    assert {"kind": "late_dossier", "code": "ĐA-2027-001"}.items() <= items[1].items()
 
 
 # -- export ---------------------------------------------------------------------------

@@ -73,6 +73,9 @@ def test_new_proposal_typed_end_to_end(
         facility = make_facility(s)
         old = machine_input(facility.uuid)
         old.plan_year, old.start_month, old.end_month = 2025, date(2025, 3, 1), date(2025, 8, 1)
+        # Its schedule moves with it: tasks lie within the proposal's months (issue 18).
+        for item in old.schedule:
+            item.start, item.end = date(2025, 3, 1), date(2025, 8, 1)
         from kcdesk.services.proposals.save import create_proposal
 
         earlier = create_proposal(s, SYSTEM, old).code
@@ -89,6 +92,8 @@ def test_new_proposal_typed_end_to_end(
     type_text(page.findChild(QLineEdit, "title"), TITLE)
     page.year.setValue(2027)
     page.activity.setCurrentIndex(page.activity.findData("may_moc_thiet_bi"))
+    # The national cap of TT 28/2018 applies to khuyến công quốc gia only (issue 18).
+    page.source.setCurrentIndex(page.source.findData("quoc_gia"))
     retype(page.findChild(QLineEdit, "implementing_unit"), "Trung tâm Khuyến công Cao Bằng")
     type_text(page.findChild(QLineEdit, "partner_unit"), "UBND xã Hòa Bình")
     type_text(page.findChild(QLineEdit, "location"), "Xóm Đồng Tâm")
@@ -176,6 +181,9 @@ def test_new_proposal_typed_end_to_end(
     page = wizard.currentPage()
     page.spins["machines"].setValue(2)
     page.spins["jobs"].setValue(12)
+    # The targets of Cao Bằng's programme a machinery proposal counts toward.
+    assert set(page.target_spins) == {"II.2-4", "IV.3.c"}
+    page.target_spins["IV.3.c"].setValue(1)
     type_text(page.findChild(QPlainTextEdit, "effect_economic"), "Doanh thu tăng 20 %.")
     type_text(page.findChild(QPlainTextEdit, "effect_social"), "Thêm 12 việc làm ổn định.")
     wizard.next()
@@ -232,12 +240,15 @@ def test_new_proposal_typed_end_to_end(
             300_000_000,
         )
         assert (p.total_cost, p.support, p.counterpart) == (300_000_000, 1_500_000, 298_500_000)
-        # "Số cơ sở được hỗ trợ" follows the one facility chosen (issue 20 §5)
-        assert {o.measure: o.planned for o in p.outputs} == {
-            "machines": 2,
-            "jobs": 12,
-            "facilities": 1,
+        # The proposal's own outputs (the facility count follows the one facility chosen,
+        # issue 20 §5) and what it counts toward a programme target (issue 18 §2).
+        assert {(o.measure, o.target): o.planned for o in p.outputs} == {
+            ("machines", ""): 2,
+            ("jobs", ""): 12,
+            ("facilities", ""): 1,
+            ("facilities", "IV.3.c"): 1,
         }
+        assert p.programme == "CB-2026-2030" and p.funding_source == "quoc_gia"
         assert p.effect_social == "Thêm 12 việc làm ổn định."
         first = p.documents[0]
         assert first.received and first.file_name == "Đơn đề nghị.pdf"

@@ -6,7 +6,7 @@ import argparse
 import time
 
 from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.formatting import amount_in_words, format_money, parse_money
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.history.values import status_label
 from kcdesk.services.programmes import store as programmes
@@ -44,6 +44,8 @@ def _programme_show(args: argparse.Namespace, ctx: CliContext) -> int:
         for t in data["targets"]:
             qty = "—" if t["quantity"] is None else t["quantity"]
             ctx.say(f"  {t['code']:<8} {qty!s:>6} {t['unit']:<12} {t['name']}")
+            if t.get("note"):
+                ctx.say(f"  {'':<8} {'':>6} {'':<12} Ghi chú: {t['note']}")
     return 0
 
 
@@ -113,10 +115,12 @@ def _proposal_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _words(args: argparse.Namespace, ctx: CliContext) -> int:
-    text = args.amount.replace(".", "").replace(",", "").replace(" ", "")
-    if not text.lstrip("-").isdigit():
-        raise UserError(f"'{args.amount}' không phải số đồng nguyên (ví dụ 36383000000).")
-    ctx.say(amount_in_words(int(text)))
+    # The GUI's reading of a typed amount: "1.5" (a decimal) and "-5" are refused.
+    try:
+        amount = parse_money(args.amount)
+    except ValueError as exc:
+        raise UserError(f"«{args.amount}» không phải số đồng nguyên: {exc}") from exc
+    ctx.say(amount_in_words(amount))
     return 0
 
 

@@ -64,6 +64,9 @@ class FacilityKind(StrEnum):
     COOPERATIVE_UNION = "lhhtx"  # liên hiệp hợp tác xã
     COOPERATIVE_GROUP = "tht"  # tổ hợp tác
     HOUSEHOLD_BUSINESS = "hkd"  # hộ kinh doanh
+    # Điểm b khoản 2 Điều 1 Nghị định 45/2012/NĐ-CP: industrial producers applying cleaner
+    # production, whatever their size (not only SMEs) — beneficiaries of sản xuất sạch hơn.
+    CLEANER_PRODUCTION = "sxsh"
 
     @property
     def label(self) -> str:
@@ -76,6 +79,7 @@ FACILITY_KIND_LABELS: dict[FacilityKind, str] = {
     FacilityKind.COOPERATIVE_UNION: "Liên hiệp hợp tác xã",
     FacilityKind.COOPERATIVE_GROUP: "Tổ hợp tác",
     FacilityKind.HOUSEHOLD_BUSINESS: "Hộ kinh doanh",
+    FacilityKind.CLEANER_PRODUCTION: "Cơ sở sản xuất công nghiệp áp dụng sản xuất sạch hơn",
 }
 
 

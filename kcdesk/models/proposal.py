@@ -41,6 +41,15 @@ class Proposal(SyncedMixin, Base):
     plan_year: Mapped[int] = mapped_column(Integer, index=True)
     activity: Mapped[str] = mapped_column(String(48), index=True)
     funding_source: Mapped[str] = mapped_column(String(32), default="dia_phuong")
+    # Code of the programme (chương trình khuyến công) the proposal counts toward; ""
+    # when none covers it. Its outputs are recorded against that programme's targets.
+    programme: Mapped[str] = mapped_column(String(32), default="")
+    # Support for a whole technology line (cả dây chuyền công nghệ): the cap's ceiling
+    # is raised by its line multiplier (forms/activities.toml).
+    whole_line: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The cap variant chosen in forms/activities.toml (e.g. a demonstration model at a
+    # facility already operating well, to be spread); "" = the activity's main cap.
+    cap_kind: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[ProposalStatus] = mapped_column(
         enum_column(ProposalStatus), default=ProposalStatus.RECEIVED, index=True
     )
@@ -155,14 +164,21 @@ class ScheduleItem(Base):
 
 
 class OutputMeasure(Base):
-    """Planned and achieved quantity of one measure (forms/measures.toml)."""
+    """Planned and achieved quantity of one measure (forms/measures.toml).
+
+    ``target`` is the code of the target (chỉ tiêu) of the proposal's programme this
+    quantity counts toward; "" for an output that counts toward no target (printed on
+    the proposal only). Each target is counted on its own: two targets sharing an
+    activity and a measure no longer show the same number.
+    """
 
     __tablename__ = "output_measure"
-    __table_args__ = (UniqueConstraint("proposal_id", "measure"),)
+    __table_args__ = (UniqueConstraint("proposal_id", "measure", "target"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
     measure: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(32), default="")
     planned: Mapped[int] = mapped_column(Integer, default=0)
     achieved: Mapped[int | None] = mapped_column(Integer, nullable=True)
 

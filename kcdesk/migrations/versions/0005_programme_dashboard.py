@@ -9,14 +9,27 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# The trigger text lives with the model it maintains; a later change to it needs a
-# new migration that drops and recreates the triggers.
-from kcdesk.models.dashboard import SUMMARY_REBUILD, SUMMARY_TRIGGER_NAMES, SUMMARY_TRIGGERS
-
 revision = "0005_programme_dashboard"
 down_revision = "0004_appraisal"
 branch_labels = None
 depends_on = None
+
+# The trigger text as this revision created it, frozen here: the model's current text
+# (kcdesk.models.dashboard) is for the current schema, which 0010 changed (targets).
+# fmt: off
+SUMMARY_TRIGGER_NAMES = ('dashboard_output_insert', 'dashboard_output_delete', 'dashboard_output_update', 'dashboard_proposal_update', 'dashboard_proposal_delete')
+SUMMARY_TRIGGERS = (
+    'CREATE TRIGGER dashboard_output_insert AFTER INSERT ON output_measure BEGIN INSERT INTO dashboard_output_sum (activity, plan_year, status, measure, planned, achieved) SELECT p.activity, p.plan_year, p.status, NEW.measure, NEW.planned, coalesce(NEW.achieved, 0) FROM proposal p WHERE p.id = NEW.proposal_id ON CONFLICT (activity, plan_year, status, measure) DO UPDATE SET planned = planned + excluded.planned, achieved = achieved + excluded.achieved; END',
+    'CREATE TRIGGER dashboard_output_delete AFTER DELETE ON output_measure BEGIN UPDATE dashboard_output_sum SET planned = planned - OLD.planned, achieved = achieved - coalesce(OLD.achieved, 0) WHERE measure = OLD.measure AND (activity, plan_year, status) = (SELECT p.activity, p.plan_year, p.status FROM proposal p WHERE p.id = OLD.proposal_id); END',
+    'CREATE TRIGGER dashboard_output_update AFTER UPDATE OF proposal_id, measure, planned, achieved ON output_measure BEGIN UPDATE dashboard_output_sum SET planned = planned - OLD.planned, achieved = achieved - coalesce(OLD.achieved, 0) WHERE measure = OLD.measure AND (activity, plan_year, status) = (SELECT p.activity, p.plan_year, p.status FROM proposal p WHERE p.id = OLD.proposal_id); INSERT INTO dashboard_output_sum (activity, plan_year, status, measure, planned, achieved) SELECT p.activity, p.plan_year, p.status, NEW.measure, NEW.planned, coalesce(NEW.achieved, 0) FROM proposal p WHERE p.id = NEW.proposal_id ON CONFLICT (activity, plan_year, status, measure) DO UPDATE SET planned = planned + excluded.planned, achieved = achieved + excluded.achieved; END',
+    'CREATE TRIGGER dashboard_proposal_update AFTER UPDATE OF plan_year, status, activity ON proposal WHEN OLD.plan_year IS NOT NEW.plan_year OR OLD.status IS NOT NEW.status OR OLD.activity IS NOT NEW.activity BEGIN UPDATE dashboard_output_sum SET planned = planned - (SELECT o.planned FROM output_measure o WHERE o.proposal_id = OLD.id AND o.measure = dashboard_output_sum.measure), achieved = achieved - (SELECT coalesce(o.achieved, 0) FROM output_measure o WHERE o.proposal_id = OLD.id AND o.measure = dashboard_output_sum.measure) WHERE activity = OLD.activity AND plan_year = OLD.plan_year AND status = OLD.status AND measure IN (SELECT measure FROM output_measure WHERE proposal_id = OLD.id); INSERT INTO dashboard_output_sum (activity, plan_year, status, measure, planned, achieved) SELECT NEW.activity, NEW.plan_year, NEW.status, o.measure, o.planned, coalesce(o.achieved, 0) FROM output_measure o WHERE o.proposal_id = NEW.id ON CONFLICT (activity, plan_year, status, measure) DO UPDATE SET planned = planned + excluded.planned, achieved = achieved + excluded.achieved; END',
+    'CREATE TRIGGER dashboard_proposal_delete BEFORE DELETE ON proposal BEGIN DELETE FROM output_measure WHERE proposal_id = OLD.id; END',
+)
+SUMMARY_REBUILD = (
+    'DELETE FROM dashboard_output_sum',
+    'INSERT INTO dashboard_output_sum (activity, plan_year, status, measure, planned, achieved) SELECT p.activity, p.plan_year, p.status, o.measure, sum(o.planned), sum(coalesce(o.achieved, 0)) FROM proposal p JOIN output_measure o ON o.proposal_id = p.id GROUP BY p.activity, p.plan_year, p.status, o.measure',
+)
+# fmt: on
 
 
 def upgrade() -> None:

@@ -4,7 +4,7 @@ The free-text commune stays (it is the official name once matched); the code is
 NULL until the text is matched to the official list or the user picks the unit.
 
 Revision ID: 0011_commune_codes
-Revises: 0009_implementation
+Revises: 0010_rules
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_commune_codes"
-down_revision = "0009_implementation"
+down_revision = "0010_rules"
 branch_labels = None
 depends_on = None
 

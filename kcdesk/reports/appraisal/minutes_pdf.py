@@ -25,10 +25,13 @@ from kcdesk.reports.common.org import Agency, agency_from_settings
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import ItemResult, session_results
 
+# No text in docs/rules.md sets how a tie is broken: printed as the council's own rule
+# (issue 18), not as a regulation.
 TIE_RULE = (
     "Kết luận của Hội đồng theo đa số ý kiến thành viên; nếu số ý kiến bằng nhau thì theo "
     "ý kiến của Chủ tịch Hội đồng, nếu Chủ tịch không thuộc các ý kiến bằng nhau thì lấy "
-    "kết luận thận trọng hơn."
+    "kết luận thận trọng hơn (quy tắc làm việc của Hội đồng, không phải quy định của "
+    "văn bản pháp luật)."
 )
 
 

@@ -92,7 +92,7 @@ def target_table(dashboard: Dashboard, width: float) -> Table:
                 [
                     str(n),
                     t.code,
-                    t.name,
+                    t.display_name,
                     t.unit,
                     count(t.planned),
                     count(t.approved),

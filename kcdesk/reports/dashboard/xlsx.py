@@ -78,7 +78,7 @@ def _targets(ws: Worksheet, dashboard: Dashboard) -> None:
     for t in dashboard.targets:
         row += 1
         _put(ws, row, 1, t.code)
-        _put(ws, row, 2, t.name)
+        _put(ws, row, 2, t.display_name)
         _put(ws, row, 3, t.unit)
         _put(ws, row, 4, t.planned, number=xs.MONEY_FORMAT)
         _put(ws, row, 5, t.approved, number=xs.MONEY_FORMAT)

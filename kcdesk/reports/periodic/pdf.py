@@ -116,7 +116,7 @@ def target_table(report: PeriodReport, width: float) -> Flowable:
             cells(
                 [
                     t.code,
-                    t.name,
+                    t.display_name,
                     t.unit,
                     count(t.planned),
                     count(t.plan),

@@ -105,7 +105,7 @@ def _targets(ws: Worksheet, report: PeriodReport) -> None:
     for t in report.targets:
         row += 1
         _put(ws, row, 1, t.code)
-        _put(ws, row, 2, t.name)
+        _put(ws, row, 2, t.display_name)
         _put(ws, row, 3, t.unit)
         for col, value in enumerate((t.planned, t.plan, t.done, t.cumulative), start=4):
             _put(ws, row, col, value, xs.MONEY_FORMAT)

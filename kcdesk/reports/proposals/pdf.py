@@ -25,7 +25,7 @@ from kcdesk.services.communes.address import facility_address
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.forms import load as forms
-from kcdesk.services.forms.caps import cap_for_source
+from kcdesk.services.forms.caps import cap_text
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals.draft import clean_quantity
 from kcdesk.services.proposals.template import ProposalTemplate, SectionSpec, load_template
@@ -274,29 +274,17 @@ class _Writer:
             ),
         ]
         spec = self.activities.get(p.activity)
-        cap = cap_for_source(spec, p.funding_source) if spec is not None else None
-        if spec is not None and cap is None:
-            source = self.sources.get(p.funding_source)
-            out.append(
-                self.para(
-                    "Mức hỗ trợ tối đa của nội dung này theo nguồn "
-                    f"«{source.label if source else p.funding_source}»: chưa đối chiếu.",
-                    "small_italic",
-                )
+        if spec is not None:
+            # The cap of the proposal's funding source (never a national figure on a
+            # local proposal), its unit, whole line and cap choice (issue 18).
+            text = cap_text(
+                spec,
+                p.funding_source,
+                whole_line=p.whole_line,
+                cap_kind=p.cap_kind,
+                facilities=len(p.facility_links),
             )
-        if cap is not None:
-            parts = []
-            if cap.percent is not None:
-                parts.append(f"{cap.percent} % tổng chi phí")
-            if cap.amount is not None:
-                parts.append(f"{format_money(cap.amount)} đồng")
-            out.append(
-                self.para(
-                    f"Mức hỗ trợ tối đa của nội dung này: {', không quá '.join(parts)} "
-                    f"(căn cứ: {cap.source}).",
-                    "small_italic",
-                )
-            )
+            out.append(self.para(f"Mức hỗ trợ tối đa của nội dung này: {text}", "small_italic"))
         return out
 
     def effect(self, section: SectionSpec) -> list[Flowable]:

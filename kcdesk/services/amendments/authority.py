@@ -18,6 +18,11 @@ from typing import Any
 from kcdesk.services.forms.load import FormsError, forms_file, load_toml_form
 
 RULES_FORM = "amendment_rules"
+# Rules for khuyến công quốc gia (Điều 11 Thông tư 36/2013/TT-BCT); the Department /
+# chairman rules of RULES_FORM are for local funds only ("…từ nguồn kinh phí khuyến
+# công địa phương", the province's procedure, Bước 4).
+NATIONAL_RULES_FORM = "amendment_rules_quoc_gia"
+RULE_FORMS = (RULES_FORM, NATIONAL_RULES_FORM)
 KINDS = ("adjust", "add", "stop")
 
 
@@ -54,6 +59,8 @@ class AmendmentRules:
     authorities: dict[str, Authority]
     kinds: dict[str, KindRule]
     changes: tuple[ChangeRule, ...]
+    # Funding sources these rules are for; empty: every source (older province copies).
+    funding: tuple[str, ...] = ()
 
     def rule_for(self, field_name: str) -> ChangeRule | None:
         return next((r for r in self.changes if field_name in r.fields), None)
@@ -68,28 +75,29 @@ class AuthorityDecision:
     reasons: list[str] = field(default_factory=list)
 
 
-def _text(table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
-    value = table.get(key, default)
-    if not isinstance(value, str) or not value:
-        raise FormsError(f"Tệp {forms_file(RULES_FORM)}: {where} thiếu '{key}' (chữ).")
-    return value
+def load_rules(form: str = RULES_FORM) -> AmendmentRules:
+    """Read and check ``amendment_rules.toml`` (or ``form``); Vietnamese errors naming
+    the file."""
 
+    def _text(table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str) or not value:
+            raise FormsError(f"Tệp {forms_file(form)}: {where} thiếu '{key}' (chữ).")
+        return value
 
-def load_rules() -> AmendmentRules:
-    """Read and check ``amendment_rules.toml`` (Vietnamese errors naming the file)."""
-    data = load_toml_form(RULES_FORM)
+    data = load_toml_form(form)
     authorities = {
         code: Authority(code, _text(t, "label", f"[authority.{code}]"), int(t.get("rank", 0)))
         for code, t in dict(data.get("authority", {})).items()
     }
     if not authorities:
-        raise FormsError(f"Tệp {forms_file(RULES_FORM)}: chưa khai báo [authority.…].")
+        raise FormsError(f"Tệp {forms_file(form)}: chưa khai báo [authority.…].")
 
     def known(code: str | None, where: str) -> str | None:
         if code is not None and code not in authorities:
             names = ", ".join(authorities)
             raise FormsError(
-                f"Tệp {forms_file(RULES_FORM)}: {where} ghi cấp '{code}' không có; "
+                f"Tệp {forms_file(form)}: {where} ghi cấp '{code}' không có; "
                 f"các cấp đã khai báo: {names}."
             )
         return code
@@ -98,7 +106,7 @@ def load_rules() -> AmendmentRules:
     for t in data.get("kind", []):
         code = _text(t, "code", "[[kind]]")
         if code not in KINDS:
-            raise FormsError(f"Tệp {forms_file(RULES_FORM)}: loại đề nghị '{code}' không có.")
+            raise FormsError(f"Tệp {forms_file(form)}: loại đề nghị '{code}' không có.")
         kinds[code] = KindRule(
             code,
             _text(t, "label", f"[[kind]] {code}"),
@@ -120,13 +128,37 @@ def load_rules() -> AmendmentRules:
             )
         )
     default = str(known(_text(data, "default_authority", "phần đầu"), "default_authority"))
+    funding = data.get("funding", [])
+    if not isinstance(funding, list) or not all(isinstance(c, str) for c in funding):
+        raise FormsError(
+            f"Tệp {forms_file(form)}: «funding» phải là danh sách mã nguồn kinh phí, "
+            'ví dụ funding = ["dia_phuong", "cap_xa"].'
+        )
     return AmendmentRules(
         source=str(data.get("source", "")),
         default_authority=default,
         authorities=authorities,
         kinds=kinds,
         changes=tuple(changes),
+        funding=tuple(funding),
     )
+
+
+def rules_for(funding_source: str) -> AmendmentRules:
+    """The amendment rules of the proposal's funding source: the national rules for
+    khuyến công quốc gia, the province's for local funds."""
+    loaded = [load_rules(form) for form in RULE_FORMS]
+    for rules in loaded:
+        if funding_source in rules.funding:
+            return rules
+    return next((r for r in loaded if not r.funding), loaded[0])
+
+
+def authority_labels() -> dict[str, str]:
+    """Every authority code of every rule set -> its label."""
+    return {
+        code: a.label for form in RULE_FORMS for code, a in load_rules(form).authorities.items()
+    }
 
 
 def _month(value: Any) -> date | None:
@@ -147,9 +179,12 @@ def decide_authority(
     plan_year: int,
     field_labels: dict[str, str] | None = None,
     rules: AmendmentRules | None = None,
+    funding_source: str = "dia_phuong",
 ) -> AuthorityDecision:
-    """The authority an amendment needs (the highest over its changes), and why."""
-    rules = rules or load_rules()
+    """The authority an amendment needs (the highest over its changes), and why.
+
+    The rules depend on the proposal's ``funding_source`` (:func:`rules_for`)."""
+    rules = rules or rules_for(funding_source)
     labels = field_labels or {}
     needed: list[tuple[str, str]] = []  # (authority, reason)
 

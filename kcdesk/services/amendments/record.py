@@ -135,7 +135,9 @@ def preview_authority(
 ) -> tuple[dict[str, dict[str, Any]], AuthorityDecision]:
     """What would change and who would approve it (the dialog shows this live)."""
     changes = compute_changes(session, proposal, new_values) if kind == "adjust" else {}
-    return changes, decide_authority(kind, changes, proposal.plan_year, FIELD_LABELS)
+    return changes, decide_authority(
+        kind, changes, proposal.plan_year, FIELD_LABELS, funding_source=proposal.funding_source
+    )
 
 
 def propose(
@@ -358,11 +360,10 @@ def decide(
 
 
 def authority_label(code: str) -> str:
-    """'Sở Công Thương' / 'Chủ tịch UBND tỉnh' from the rules in force."""
-    from kcdesk.services.amendments.authority import load_rules
+    """'Sở Công Thương' / 'Chủ tịch UBND tỉnh' / 'Bộ Công Thương' from the rules in force."""
+    from kcdesk.services.amendments.authority import authority_labels
 
-    found = load_rules().authorities.get(code)
-    return found.label if found else code
+    return authority_labels().get(code, code)
 
 
 def get_amendment(session: Session, code: str, number: int) -> Amendment:

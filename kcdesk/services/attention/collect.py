@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from kcdesk.formatting import format_date
 from kcdesk.models import Document, Proposal
 from kcdesk.models import ProposalStatus as S
-from kcdesk.services.attention import settlement
+from kcdesk.services.attention import catalogue_deadline, settlement, unassigned_outputs
 from kcdesk.services.attention.item import KIND_LABELS, AttentionItem
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import Actor
@@ -156,6 +156,8 @@ def collect(session: Session, today: date, actor: Actor | None = None) -> list[A
         *late_dossiers(session, actor),
         *missing_documents(session, actor),
         *settlement.items(session, today),
+        *catalogue_deadline.items(session, today),
+        *unassigned_outputs.items(session),
     ]
     return sorted(items, key=lambda i: (-i.severity, i.kind, i.code))
 

@@ -11,6 +11,8 @@ KIND_LABELS: dict[str, str] = {
     "long_wait": "Chờ quá lâu",
     "missing_documents": "Thiếu giấy tờ",
     "settlement_overdue": "Quá hạn quyết toán",
+    "catalogue_deadline": "Hạn phê duyệt danh mục",
+    "target_unassigned": "Kết quả chưa gắn chỉ tiêu",
 }
 
 

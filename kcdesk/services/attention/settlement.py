@@ -1,13 +1,15 @@
 """Cần chú ý: settlement papers overdue (hồ sơ quyết toán quá hạn).
 
 Settlement is due by the setting ``deadline.settlement`` ("22-01") of the year after
-the plan year (khoản 2 Điều 18 Thông tư 36/2013/TT-BCT). A proposal approved,
-implementing or accepted after that day is overdue.
+the proposal ends — the plan year, or the end month's year of a multi-year proposal
+(khoản 2 Điều 18 Thông tư 36/2013/TT-BCT) — and the settlement dossier at the latest
+15 days after the acceptance (khoản 1 Điều 18). A proposal approved, implementing or
+accepted after its due day is overdue.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +17,11 @@ from sqlalchemy.orm import Session
 from kcdesk.formatting import format_date, format_money
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.services.attention.item import AttentionItem
-from kcdesk.services.implementation.views import settlement_due
+from kcdesk.services.implementation.views import (
+    DAYS_AFTER_ACCEPTANCE,
+    acceptance_dates,
+    settlement_due,
+)
 
 S = ProposalStatus
 KIND = "settlement_overdue"
@@ -27,29 +33,42 @@ LIMIT = 500
 def items(session: Session, today: date) -> list[AttentionItem]:
     rows = session.execute(
         select(
+            Proposal.id,
             Proposal.code,
             Proposal.plan_year,
+            Proposal.end_month,
             Proposal.status,
             Proposal.approved_support,
             Proposal.disbursed,
         )
-        .where(Proposal.status.in_(OPEN), Proposal.plan_year < today.year)
+        # Accepted: due 15 days after acceptance, whatever the year.
+        .where(
+            Proposal.status.in_(OPEN),
+            (Proposal.plan_year < today.year) | (Proposal.status == S.ACCEPTED),
+        )
         .order_by(Proposal.plan_year, Proposal.code)
     ).all()
+    accepted = acceptance_dates(session, [r[0] for r in rows if r[4] is S.ACCEPTED])
     out: list[AttentionItem] = []
-    dues: dict[int, date] = {}
-    for code, year, status, approved, disbursed in rows:
-        if year not in dues:  # one settings read per plan year, not per row
-            dues[year] = settlement_due(session, year)
-        due = dues[year]
+    dues: dict[tuple[int, date | None, date | None], date] = {}
+    for pid, code, year, end_month, status, approved, disbursed in rows:
+        key = (year, end_month, accepted.get(pid))
+        if key not in dues:  # one settings read per distinct case, not per row
+            dues[key] = settlement_due(session, *key)
+        due = dues[key]
         if today <= due:
             continue
         late = (today - due).days
+        rule = (
+            "15 ngày sau nghiệm thu, khoản 1 Điều 18 Thông tư 36/2013/TT-BCT"
+            if key[2] is not None and due == key[2] + timedelta(days=DAYS_AFTER_ACCEPTANCE)
+            else "khoản 2 Điều 18 Thông tư 36/2013/TT-BCT"
+        )
         out.append(
             AttentionItem(
                 KIND,
                 code,
-                f"Chưa quyết toán, hạn nộp hồ sơ {format_date(due)} đã qua {late} ngày "
+                f"Chưa quyết toán, hạn nộp hồ sơ {format_date(due)} ({rule}) đã qua {late} ngày "
                 f"(trạng thái '{status.label}'; đã chi {format_money(disbursed)} / "
                 f"{format_money(approved or 0)} đồng).",
                 due,

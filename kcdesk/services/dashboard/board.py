@@ -24,7 +24,6 @@ from kcdesk.models import Programme, Target
 from kcdesk.services.communes.official import commune as official_commune
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.dashboard.sql import (
-    PROPOSALS,
     OutputGroup,
     ProposalGroup,
     output_groups,
@@ -73,6 +72,13 @@ class TargetProgress:
     # plan year -> (approved, implemented)
     by_year: dict[int, tuple[int, int]]
     pace: str
+    # The decision's note on the target (e.g. "per đợt", "3 brochure vs 600 ấn phẩm").
+    note: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The name with the decision's note, as shown and exported."""
+        return f"{self.name} (ghi chú: {self.note})" if self.note else self.name
 
     @property
     def percent(self) -> float | None:
@@ -173,7 +179,8 @@ def pace_of(
 
 
 def is_tracked(target: Target) -> bool:
-    return bool(target.activities) and target.measure != "other"
+    """Counted from proposals: a leaf naming activities and a measure, or made of parts."""
+    return bool(target.parts) or (bool(target.activities) and target.measure != "other")
 
 
 def scope_years(programme: Programme, year: int | None) -> tuple[int, int]:
@@ -189,27 +196,27 @@ def scope_years(programme: Programme, year: int | None) -> tuple[int, int]:
 
 
 class Totals:
-    """Per (activity, year) sums of each measure, approved and implemented."""
+    """Per (target, year) sums, approved and implemented, of the outputs recorded
+    against each target; a target with ``parts`` adds its parts up."""
 
-    def __init__(self, proposals: list[ProposalGroup], outputs: list[OutputGroup]) -> None:
-        # (activity, year, measure) -> [approved, implemented]
-        self.cells: dict[tuple[str, int, str], list[int]] = defaultdict(lambda: [0, 0])
-        for g in proposals:
-            if g.approved:
-                cell = self.cells[(g.activity, g.year, PROPOSALS)]
-                cell[0] += g.count
-                if g.implemented:
-                    cell[1] += g.count
+    def __init__(self, outputs: list[OutputGroup], targets: list[Target] | None = None) -> None:
+        # (target, year) -> [approved, implemented]
+        self.cells: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
         for o in outputs:
-            if o.measure == PROPOSALS:  # a proposal always counts exactly once
-                continue
-            cell = self.cells[(o.activity, o.year, o.measure)]
+            cell = self.cells[(o.target, o.year)]
             cell[0] += o.planned
             cell[1] += o.achieved
+        self.parts = {t.code: list(t.parts or []) for t in targets or []}
 
-    def get(self, activity: str, year: int, measure: str) -> tuple[int, int]:
-        cell = self.cells.get((activity, year, measure))
-        return (cell[0], cell[1]) if cell else (0, 0)
+    def get(self, target: str, year: int, _seen: frozenset[str] = frozenset()) -> tuple[int, int]:
+        cell = self.cells.get((target, year))
+        approved, implemented = (cell[0], cell[1]) if cell else (0, 0)
+        for part in self.parts.get(target, []):
+            if part in _seen or part == target:  # a loop in the decision's parts
+                continue
+            a, i = self.get(part, year, _seen | {target})
+            approved, implemented = approved + a, implemented + i
+        return approved, implemented
 
 
 def _target_progress(
@@ -222,10 +229,7 @@ def _target_progress(
     if tracked:
         approved = implemented = 0
         for year in years:
-            a = i = 0
-            for activity in dict.fromkeys(target.activities):
-                ca, ci = totals.get(activity, year, target.measure)
-                a, i = a + ca, i + ci
+            a, i = totals.get(target.code, year)
             by_year[year] = (a, i)
             approved, implemented = approved + a, implemented + i
     return TargetProgress(
@@ -242,6 +246,7 @@ def _target_progress(
         implemented=implemented,
         by_year=by_year,
         pace=pace_of(target.quantity, approved, implemented, share) if tracked else PACE_NONE,
+        note=target.note or "",
     )
 
 
@@ -344,9 +349,10 @@ def compute(
     first, last = scope_years(programme, year)
     today = today or date.today()
     share = expected_share(programme.start_year, programme.end_year, today)
-    groups = proposal_groups(session, first, last)
-    wanted = {(a, t.measure) for t in programme.targets if is_tracked(t) for a in t.activities}
-    totals = Totals(groups, output_groups(session, first, last, wanted=wanted))
+    groups = proposal_groups(session, first, last, programme.code)
+    totals = Totals(
+        output_groups(session, first, last, programme=programme.code), list(programme.targets)
+    )
     years = list(range(first, last + 1))
     activities = load_activities()
     order = {code: n for n, code in enumerate(activities)}
@@ -410,6 +416,7 @@ def to_json(dashboard: Dashboard) -> dict[str, Any]:
                 "implemented": t.implemented,
                 "percent": None if t.percent is None else round(t.percent * 100, 1),
                 "pace": t.pace,
+                "note": t.note,
                 "by_year": {
                     str(y): {"approved": a, "implemented": i} for y, (a, i) in t.by_year.items()
                 },

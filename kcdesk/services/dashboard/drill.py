@@ -7,21 +7,18 @@ so the quantities listed sum to the figure shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from kcdesk.models import OutputMeasure, Proposal, ProposalFacility
+from kcdesk.models import OutputMeasure, Programme, Proposal
 from kcdesk.services.core.errors import NotFoundError
 from kcdesk.services.dashboard.board import is_tracked, scope_years
 from kcdesk.services.dashboard.sql import (
     APPROVED_STATUSES,
-    FACILITIES,
     IMPLEMENTED_STATUSES,
-    PROPOSALS,
     SPENDING_STATUSES,
 )
 from kcdesk.services.programmes import store as programmes
@@ -48,6 +45,22 @@ def _statuses(stage: Stage) -> list[str]:
     return sorted(IMPLEMENTED_STATUSES if stage == "implemented" else APPROVED_STATUSES)
 
 
+def _leaves(programme: Programme, code: str) -> list[str]:
+    """The target itself and, for a target made of parts, every part below it."""
+    by_code = {t.code: t for t in programme.targets}
+    out: list[str] = []
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current in out:
+            continue
+        out.append(current)
+        target = by_code.get(current)
+        if target is not None:
+            stack.extend(reversed(list(target.parts or [])))
+    return out
+
+
 def proposals_for_target(
     session: Session,
     programme_code: str,
@@ -56,7 +69,11 @@ def proposals_for_target(
     stage: Stage = "approved",
     year: int | None = None,
 ) -> list[DrillRow]:
-    """Proposals counting toward ``target_code``, each with its quantity (> 0 only)."""
+    """Proposals counting toward ``target_code``, each with its quantity (> 0 only).
+
+    A proposal counts what it recorded against the target (or, for a target made of
+    parts, against its parts): the quantities listed add up to the dashboard's figure.
+    """
     programme = programmes.get_programme(session, programme_code)
     target = next((t for t in programme.targets if t.code == target_code), None)
     if target is None:
@@ -66,12 +83,8 @@ def proposals_for_target(
     first, last = scope_years(programme, year)
     p = Proposal.__table__.c
     o = OutputMeasure.__table__.c
-    f = ProposalFacility.__table__.c
     implemented = stage == "implemented"
-    value = o.achieved if implemented else o.planned
-    linked = (
-        select(func.count()).where(f.proposal_id == p.id).correlate(Proposal.__table__)
-    ).scalar_subquery()
+    value = func.coalesce(func.sum(o.achieved if implemented else o.planned), 0)
     query = (
         select(
             p.code,
@@ -81,34 +94,37 @@ def proposals_for_target(
             p.commune,
             p.status,
             value,
-            o.id,
-            linked,
             p.approved_support,
             p.disbursed,
         )
-        .select_from(
-            Proposal.__table__.outerjoin(
-                OutputMeasure.__table__, and_(o.proposal_id == p.id, o.measure == target.measure)
-            )
-        )
+        .select_from(Proposal.__table__.join(OutputMeasure.__table__, o.proposal_id == p.id))
         .where(
+            p.programme == programme.code,
             p.plan_year.between(first, last),
             p.status.in_(_statuses(stage)),
-            p.activity.in_(sorted(set(target.activities))),
+            o.target.in_(_leaves(programme, target.code)),
         )
+        .group_by(p.id)
         .order_by(p.plan_year, p.code)
     )
     rows: list[DrillRow] = []
     for r in session.execute(query):
-        if target.measure == PROPOSALS:
-            quantity = 1
-        elif target.measure == FACILITIES and r[7] is None:
-            quantity = int(r[8])
-        else:
-            quantity = int(r[6] or 0)
+        quantity = int(r[6] or 0)
         if quantity <= 0:
             continue
-        rows.append(_row(tuple(r), quantity))
+        rows.append(
+            DrillRow(
+                code=r[0],
+                title=r[1],
+                plan_year=int(r[2]),
+                activity=r[3],
+                commune=r[4] or "",
+                status=str(r[5]),
+                quantity=quantity,
+                approved_support=int(r[7] or 0),
+                disbursed=int(r[8] or 0),
+            )
+        )
     return rows
 
 
@@ -139,7 +155,11 @@ def proposals_for(
         p.status,
         p.approved_support,
         p.disbursed,
-    ).where(p.plan_year.between(first, last), p.status.in_(statuses))
+    ).where(
+        p.programme == programme.code,
+        p.plan_year.between(first, last),
+        p.status.in_(statuses),
+    )
     if activity is not None:
         query = query.where(p.activity == activity)
     if commune is not None:
@@ -163,17 +183,3 @@ def proposals_for(
         )
         for r in session.execute(query.order_by(p.plan_year, p.code))
     ]
-
-
-def _row(row: Sequence[Any], quantity: int) -> DrillRow:
-    return DrillRow(
-        code=row[0],
-        title=row[1],
-        plan_year=int(row[2]),
-        activity=row[3],
-        commune=row[4] or "",
-        status=str(row[5]),
-        quantity=quantity,
-        approved_support=int(row[9] or 0),
-        disbursed=int(row[10] or 0),
-    )

@@ -19,17 +19,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from kcdesk.models import OutputMeasure, Proposal, ProposalFacility, StatusChange
+from kcdesk.models import OutputMeasure, Proposal, StatusChange
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.dashboard.board import Totals, is_tracked
 from kcdesk.services.dashboard.sql import (
-    FACILITIES,
     IMPLEMENTED_STATUSES,
-    PROPOSALS,
     output_groups,
     proposal_groups,
 )
@@ -51,6 +49,11 @@ class PeriodTarget:
     plan: int | None  # in the approved catalogues of the period's plan years
     done: int | None  # accepted within the period
     cumulative: int | None  # accepted since the programme began, up to the end date
+    note: str = ""  # the decision's note on the target
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name} (ghi chú: {self.note})" if self.note else self.name
 
     @property
     def percent(self) -> float | None:
@@ -132,39 +135,35 @@ def _accepted_at() -> Subquery:
 
 
 def _done_groups(
-    session: Session, first_year: int, last_year: int, start: datetime, end: datetime
-) -> tuple[dict[tuple[str, str, str], int], dict[tuple[str, str], list[int]]]:
-    """Achieved outputs and proposals/money accepted before or within [start, end)."""
+    session: Session,
+    programme: str,
+    first_year: int,
+    last_year: int,
+    start: datetime,
+    end: datetime,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list[int]]]:
+    """Achieved outputs per (target, bucket) and proposals/money per (activity, bucket)
+    of ``programme``'s proposals accepted before or within [start, end)."""
     p = Proposal.__table__.c
     o = OutputMeasure.__table__.c
-    f = ProposalFacility.__table__.c
     acc = _accepted_at()
     bucket = case((acc.c.at >= start, literal(IN_PERIOD)), else_=literal(BEFORE))
     where = and_(
+        p.programme == programme,
         p.plan_year.between(first_year, last_year),
         p.status.in_(sorted(IMPLEMENTED_STATUSES)),
         acc.c.at < end,
     )
     base = Proposal.__table__.join(acc, acc.c.proposal_id == p.id)
-    outputs: dict[tuple[str, str, str], int] = defaultdict(int)
+    outputs: dict[tuple[str, str], int] = defaultdict(int)
     query = (
-        select(p.activity, o.measure, bucket, func.coalesce(func.sum(o.achieved), 0))
+        select(o.target, bucket, func.coalesce(func.sum(o.achieved), 0))
         .select_from(base.join(OutputMeasure.__table__, o.proposal_id == p.id))
-        .where(where)
-        .group_by(p.activity, o.measure, bucket)
+        .where(where, o.target != "")
+        .group_by(o.target, bucket)
     )
-    for activity, measure, b, value in session.execute(query):
-        if measure != PROPOSALS:
-            outputs[(activity, measure, b)] += int(value)
-    no_facility_output = ~exists().where(o.proposal_id == p.id, o.measure == FACILITIES)
-    linked = (
-        select(p.activity, bucket, func.count())
-        .select_from(base.join(ProposalFacility.__table__, f.proposal_id == p.id))
-        .where(where, no_facility_output)
-        .group_by(p.activity, bucket)
-    )
-    for activity, b, value in session.execute(linked):
-        outputs[(activity, FACILITIES, b)] += int(value)
+    for target, b, value in session.execute(query):
+        outputs[(str(target), str(b))] += int(value)
     money: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     counts = (
         select(p.activity, bucket, func.count(), func.coalesce(func.sum(p.approved_support), 0))
@@ -175,7 +174,6 @@ def _done_groups(
     for activity, b, n, support in session.execute(counts):
         money[(activity, b)][0] += int(n)
         money[(activity, b)][1] += int(support)
-        outputs[(activity, PROPOSALS, b)] += int(n)
     return outputs, money
 
 
@@ -192,27 +190,30 @@ def compute_period(
     first = max(programme.start_year, date_from.year)
     last = min(programme.end_year, date_to.year)
     plan_years = tuple(range(first, last + 1))
+    all_targets = list(programme.targets)
     if first <= last:
-        groups = proposal_groups(session, first, last)
-        plan = Totals(groups, output_groups(session, first, last))
+        groups = proposal_groups(session, first, last, programme.code)
+        plan = Totals(output_groups(session, first, last, programme=programme.code), all_targets)
     else:  # the period lies outside the programme: nothing planned in it
         groups = []
-        plan = Totals([], [])
+        plan = Totals([], all_targets)
     start = datetime.combine(date_from, time.min)
     end = datetime.combine(date_to + timedelta(days=1), time.min)
-    outputs, money = _done_groups(session, programme.start_year, programme.end_year, start, end)
+    outputs, money = _done_groups(
+        session, programme.code, programme.start_year, programme.end_year, start, end
+    )
+    parts = {t.code: list(t.parts or []) for t in all_targets}
 
-    def done(target_activities: list[str], measure: str, buckets: tuple[str, ...]) -> int:
-        return sum(
-            outputs.get((a, measure, b), 0)
-            for a in dict.fromkeys(target_activities)
-            for b in buckets
-        )
+    def done(code: str, buckets: tuple[str, ...], seen: frozenset[str] = frozenset()) -> int:
+        total = sum(outputs.get((code, b), 0) for b in buckets)
+        for part in parts.get(code, []):
+            if part not in seen and part != code:
+                total += done(part, buckets, seen | {code})
+        return total
 
     targets = []
-    for t in programme.targets:
+    for t in all_targets:
         tracked = is_tracked(t)
-        acts = list(t.activities or [])
         targets.append(
             PeriodTarget(
                 code=t.code,
@@ -220,13 +221,10 @@ def compute_period(
                 unit=t.unit,
                 planned=t.quantity,
                 tracked=tracked,
-                plan=sum(
-                    plan.get(a, y, t.measure)[0] for a in dict.fromkeys(acts) for y in plan_years
-                )
-                if tracked
-                else None,
-                done=done(acts, t.measure, (IN_PERIOD,)) if tracked else None,
-                cumulative=done(acts, t.measure, (IN_PERIOD, BEFORE)) if tracked else None,
+                plan=sum(plan.get(t.code, y)[0] for y in plan_years) if tracked else None,
+                done=done(t.code, (IN_PERIOD,)) if tracked else None,
+                cumulative=done(t.code, (IN_PERIOD, BEFORE)) if tracked else None,
+                note=t.note or "",
             )
         )
     specs = load_activities()

@@ -7,14 +7,16 @@ query a single pass over the rows, whatever the number of targets.
 
 Counting rules (quy tắc đếm), used by the dashboard, the reports and the CLI:
 
+- only the proposals of the programme count (``Proposal.programme``), and a target
+  counts only the outputs recorded against it (``OutputMeasure.target``): two
+  targets sharing an activity and a measure each have their own figure;
 - *in the catalogue* (đã phê duyệt): status in ``APPROVED_OR_LATER`` (approved,
   implementing, accepted, settled), quantity from ``OutputMeasure.planned``;
 - *implemented* (đã thực hiện, nghiệm thu): status accepted or settled, quantity
   from ``OutputMeasure.achieved`` (an accepted proposal without a recorded result
   adds nothing until its result is entered);
-- measure ``proposals``: each proposal counts 1;
-- measure ``facilities`` (cơ sở được hỗ trợ): the proposal's ``facilities`` output
-  when it records one, otherwise the number of beneficiary facilities linked to it;
+- measure ``proposals``: a proposal records 1 against such a target;
+- a target made of ``parts`` adds up its parts;
 - disbursed money (đã giải ngân) also counts proposals stopped after approval,
   because money paid before the stop was really spent.
 """
@@ -24,14 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from kcdesk.models import (
     APPROVED_OR_LATER,
     OutputMeasure,
     Proposal,
-    ProposalFacility,
     ProposalStatus,
 )
 from kcdesk.services.dashboard import summary_table as dashboard_summary
@@ -45,7 +47,6 @@ SPENDING_STATUSES: frozenset[str] = APPROVED_STATUSES | {ProposalStatus.STOPPED.
 
 _P = Proposal.__table__
 _O = OutputMeasure.__table__
-_F = ProposalFacility.__table__
 
 PROPOSALS = "proposals"
 FACILITIES = "facilities"
@@ -74,8 +75,9 @@ class ProposalGroup:
 
 @dataclass(frozen=True)
 class OutputGroup:
-    """Sum of one measure over proposals sharing activity, plan year and status."""
+    """Sum of one target's outputs over proposals sharing activity, plan year and status."""
 
+    target: str
     activity: str
     year: int
     status: str
@@ -88,12 +90,21 @@ def _status_values(statuses: Iterable[str]) -> list[str]:
     return sorted(statuses)
 
 
-def proposal_groups(session: Session, first_year: int, last_year: int) -> list[ProposalGroup]:
-    """Counts and money of the approved (or stopped) proposals of ``first..last`` year."""
+def proposal_groups(
+    session: Session, first_year: int, last_year: int, programme: str | None = None
+) -> list[ProposalGroup]:
+    """Counts and money of the approved (or stopped) proposals of ``first..last`` year
+    that count toward ``programme`` (None: every proposal, whatever its programme)."""
     p = Proposal.__table__.c
     # One group per official commune code, however its name was typed; a commune
     # not matched to the list yet groups by its text (issue 20).
     commune = func.coalesce(p.commune_code, p.commune)
+    conditions: list[ColumnElement[bool]] = [
+        p.plan_year.between(first_year, last_year),
+        p.status.in_(_status_values(SPENDING_STATUSES)),
+    ]
+    if programme is not None:
+        conditions.append(p.programme == programme)
     query = (
         select(
             p.activity,
@@ -105,10 +116,7 @@ def proposal_groups(session: Session, first_year: int, last_year: int) -> list[P
             func.coalesce(func.sum(p.approved_support), 0),
             func.coalesce(func.sum(p.disbursed), 0),
         )
-        .where(
-            p.plan_year.between(first_year, last_year),
-            p.status.in_(_status_values(SPENDING_STATUSES)),
-        )
+        .where(*conditions)
         .group_by(p.activity, p.plan_year, commune, p.funding_source, p.status)
     )
     groups = []
@@ -138,97 +146,63 @@ def output_groups(
     first_year: int,
     last_year: int,
     *,
-    wanted: Iterable[tuple[str, str]] | None = None,
+    programme: str,
+    targets: Iterable[str] | None = None,
 ) -> list[OutputGroup]:
-    """Planned and achieved outputs of approved proposals, by activity, year, status, measure.
+    """Planned and achieved outputs recorded against ``programme``'s targets, by target,
+    activity, year and status, over its approved proposals of ``first..last`` year.
 
-    The ``facilities`` measure is completed with the count of linked beneficiaries
-    for proposals that record no ``facilities`` output (see the module docstring).
-    ``wanted`` — (activity, measure) pairs the programme's targets count — narrows
-    the rows read to those pairs' activities and measures (None: everything).
+    Every target is counted on its own: only outputs recorded against it add up
+    (an output recorded against no target counts toward none). ``targets`` narrows the
+    rows to those target codes (None: every target).
     """
     p = Proposal.__table__.c
     o = OutputMeasure.__table__.c
-    f = ProposalFacility.__table__.c
-    in_range = and_(
-        p.plan_year.between(first_year, last_year),
-        p.status.in_(_status_values(APPROVED_STATUSES)),
-    )
-    pairs = None if wanted is None else set(wanted)
-    output_filter = in_range
-    facility_filter = in_range
-    if pairs is not None:
-        measures = sorted({m for _a, m in pairs} - {PROPOSALS})
-        output_filter = and_(
-            in_range,
-            p.activity.in_(sorted({a for a, m in pairs if m != PROPOSALS})),
-            o.measure.in_(measures),
-        )
-        facility_filter = and_(
-            in_range, p.activity.in_(sorted({a for a, m in pairs if m == FACILITIES}))
-        )
-    implemented = p.status.in_(_status_values(IMPLEMENTED_STATUSES))
-    outputs = (
-        select(
-            p.activity,
-            p.plan_year,
-            p.status,
-            o.measure,
-            func.coalesce(func.sum(o.planned), 0),
-            func.coalesce(func.sum(case((implemented, o.achieved), else_=0)), 0),
-        )
-        .select_from(_P.join(_O, o.proposal_id == p.id))
-        .where(output_filter)
-        .group_by(p.activity, p.plan_year, p.status, o.measure)
-    )
-    has_facility_output = exists().where(o.proposal_id == p.id, o.measure == FACILITIES)
-    linked = (
-        select(
-            p.activity,
-            p.plan_year,
-            p.status,
-            literal(FACILITIES),
-            func.count(),
-            func.count(),
-        )
-        .select_from(_P.join(_F, f.proposal_id == p.id))
-        .where(facility_filter, ~has_facility_output)
-        .group_by(p.activity, p.plan_year, p.status)
-    )
+    wanted = None if targets is None else set(targets)
+    statuses = _status_values(APPROVED_STATUSES)
     groups: list[OutputGroup] = []
-    queries = [linked] if pairs is None or any(m == FACILITIES for _a, m in pairs) else []
     if dashboard_summary.available(session):
-        # The trigger-kept summary holds exactly what ``outputs`` would compute.
-        statuses = _status_values(APPROVED_STATUSES)
-        for activity, year, status, measure, planned, achieved in dashboard_summary.output_cells(
-            session, first_year, last_year, statuses
-        ):
-            if pairs is not None and (activity, measure) not in pairs:
-                continue
-            groups.append(
-                OutputGroup(
-                    activity=activity,
-                    year=year,
-                    status=status,
-                    measure=measure,
-                    planned=planned,
-                    achieved=achieved if status in IMPLEMENTED_STATUSES else 0,
-                )
-            )
+        # The trigger-kept summary holds exactly what the live query would compute.
+        cells = dashboard_summary.output_cells(
+            session, first_year, last_year, statuses, programme=programme
+        )
     else:
-        queries.insert(0, outputs)
-    for query in queries:
-        for row in session.execute(query):
-            status = str(row[2])
-            groups.append(
-                OutputGroup(
-                    activity=row[0],
-                    year=int(row[1]),
-                    status=status,
-                    measure=str(row[3]),
-                    planned=int(row[4]),
-                    # Linked facilities of an accepted proposal are its achieved count.
-                    achieved=int(row[5]) if status in IMPLEMENTED_STATUSES else 0,
-                )
+        implemented = p.status.in_(_status_values(IMPLEMENTED_STATUSES))
+        query = (
+            select(
+                o.target,
+                p.activity,
+                p.plan_year,
+                p.status,
+                o.measure,
+                func.coalesce(func.sum(o.planned), 0),
+                func.coalesce(func.sum(case((implemented, o.achieved), else_=0)), 0),
             )
+            .select_from(_P.join(_O, o.proposal_id == p.id))
+            .where(
+                p.programme == programme,
+                p.plan_year.between(first_year, last_year),
+                p.status.in_(statuses),
+                o.target != "",
+            )
+            .group_by(o.target, p.activity, p.plan_year, p.status, o.measure)
+        )
+        cells = [
+            (str(t), str(a), int(y), str(st), str(m), int(pl), int(ac))
+            for t, a, y, st, m, pl, ac in session.execute(query)
+        ]
+    for target, activity, year, status, measure, planned, achieved in cells:
+        if wanted is not None and target not in wanted:
+            continue
+        groups.append(
+            OutputGroup(
+                target=target,
+                activity=activity,
+                year=year,
+                status=status,
+                measure=measure,
+                planned=planned,
+                achieved=achieved if status in IMPLEMENTED_STATUSES else 0,
+            )
+        )
     return groups

@@ -1,7 +1,7 @@
 """The trigger-kept output summary (bảng tổng hợp kết quả) — SQLite only.
 
 :func:`available` says whether this database keeps ``dashboard_output_sum`` in
-step (the five triggers of migration 0005 exist); :func:`output_cells` reads it;
+step (the five triggers of migration 0010 exist); :func:`output_cells` reads it;
 :func:`install` adds table, triggers and a fresh rebuild to a database that lacks
 them (a development copy stamped past 0005 before it was filled in). Everything
 else — PostgreSQL, a database without triggers — aggregates live, with the same
@@ -33,16 +33,22 @@ def available(session: Session) -> bool:
 
 
 def output_cells(
-    session: Session, first_year: int, last_year: int, statuses: list[str]
-) -> list[tuple[str, int, str, str, int, int]]:
-    """(activity, year, status, measure, planned, achieved) cells of the summary."""
+    session: Session, first_year: int, last_year: int, statuses: list[str], *, programme: str
+) -> list[tuple[str, str, int, str, str, int, int]]:
+    """(target, activity, year, status, measure, planned, achieved) cells of the summary
+    for ``programme``'s targets (outputs recorded against no target are left out)."""
     t = DashboardOutputSum.__table__.c
-    query = select(t.activity, t.plan_year, t.status, t.measure, t.planned, t.achieved).where(
-        t.plan_year.between(first_year, last_year), t.status.in_(statuses)
+    query = select(
+        t.target, t.activity, t.plan_year, t.status, t.measure, t.planned, t.achieved
+    ).where(
+        t.programme == programme,
+        t.target != "",
+        t.plan_year.between(first_year, last_year),
+        t.status.in_(statuses),
     )
     return [
-        (str(a), int(y), str(s), str(m), int(p), int(x))
-        for a, y, s, m, p, x in session.execute(query)
+        (str(g), str(a), int(y), str(s), str(m), int(p), int(x))
+        for g, a, y, s, m, p, x in session.execute(query)
     ]
 
 

@@ -38,6 +38,7 @@ from kcdesk.services.demo import appraisal as demo_appraisal
 from kcdesk.services.demo import implementation as demo_implementation
 from kcdesk.services.demo import names as demo_names
 from kcdesk.services.demo.context import DemoContext
+from kcdesk.services.demo.targets import DemoTargets
 from kcdesk.services.forms.load import ActivitySpec, load_activities
 from kcdesk.services.proposals.lookup import format_code, next_code
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
@@ -139,7 +140,9 @@ def _ensure_offices(session: Session, rng: random.Random) -> list[Office]:
 
 def _facility(rng: random.Random, province: str, index: int) -> Facility:
     trade, _product, _machine, sector = rng.choice(demo_names.TRADES)
-    kind = rng.choice(list(FacilityKind))
+    # The five kinds of rural industrial facility (the demo predates the cleaner-production
+    # kind; a fixed list keeps the same seed giving the same demo).
+    kind = rng.choice(list(FacilityKind)[:5])
     owner = f"{rng.choice(demo_names.SURNAMES)} {rng.choice(demo_names.GIVEN)}"
     brand = rng.choice(demo_names.COMPANY_WORDS)
     name = {
@@ -280,6 +283,7 @@ def generate(
     session.add_all(ctx.facilities)
     session.flush()
     counters: dict[int, int] = {}
+    targets = DemoTargets(session, seed, _OUTPUT_RANGES)
     for i in range(proposals):
         age = rng.choices((0, 1, 2), weights=(45, 40, 15))[0]
         plan_year = year - age
@@ -298,6 +302,7 @@ def generate(
                 final,
                 ctx.facilities,
                 offices,
+                targets,
             )
         )
         if len(ctx.proposals) % 500 == 0:
@@ -325,6 +330,7 @@ def _proposal(
     final: S,
     facilities: list[Facility],
     offices: list[Office],
+    targets: DemoTargets,
 ) -> Proposal:
     trade, product, machine, _sector = rng.choice(demo_names.TRADES)
     chosen = (
@@ -402,6 +408,13 @@ def _proposal(
         planned = len(chosen) if measure == "facilities" and chosen else rng.randint(low, high)
         achieved = max(0, planned - rng.choice((0, 0, 0, 1))) if implemented else None
         outputs.append(OutputMeasure(measure=measure, planned=planned, achieved=achieved))
+    # Outputs per target of the proposal's programme (what the dashboard counts); the
+    # measure outputs above stay as printed on the proposal.
+    programme = targets.programme_for(
+        plan_year, spec.code, final in (S.APPROVED, S.IMPLEMENTING, S.ACCEPTED, S.SETTLED)
+    )
+    proposal.programme = programme.code if programme is not None else ""
+    outputs += targets.outputs(programme, spec, len(chosen), implemented)
     proposal.outputs = outputs
     complete = final not in (S.RECEIVED, S.FORWARDED, S.RETURNED)
     proposal.documents = [

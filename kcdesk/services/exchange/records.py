@@ -92,6 +92,10 @@ PROPOSAL_FIELDS: tuple[Codec, ...] = (
     ("plan_year", *_INT),
     ("activity", *_TEXT),
     ("funding_source", *_TEXT),
+    # Issue 18: the programme counted toward, whole technology line, cap choice.
+    ("programme", *_TEXT),
+    ("whole_line", _same, bool),
+    ("cap_kind", *_TEXT),
     ("status", _enum_value, ProposalStatus),
     ("status_changed_at", _datetime, _parse_datetime),
     ("office_code", *_TEXT),
@@ -154,6 +158,7 @@ SCHEDULE_FIELDS: tuple[Codec, ...] = (
 )
 OUTPUT_FIELDS: tuple[Codec, ...] = (
     ("measure", *_TEXT),
+    ("target", *_TEXT),
     ("planned", *_INT),
     ("achieved", _same, _int_or_none),
 )
@@ -219,8 +224,8 @@ def proposal_record(p: Proposal) -> dict[str, Any]:
     }
 
 
-def _measure_key(item: dict[str, Any]) -> str:
-    return str(item["measure"])
+def _measure_key(item: dict[str, Any]) -> tuple[str, str]:
+    return (str(item["measure"]), str(item.get("target") or ""))
 
 
 def _status_key(item: dict[str, Any]) -> tuple[str, str]:

@@ -167,14 +167,15 @@ def load_funding_sources() -> dict[str, FundingSource]:
 def load_activities() -> dict[str, ActivitySpec]:
     """Nội dung hoạt động khuyến công, ordered by ``group_order``.
 
-    Outputs are checked against the measures in force, so the cache also keys on
-    the measures file.
+    Outputs are checked against the measures in force and caps against the funding
+    sources, so the cache also keys on those files.
     """
     path = forms_file(ACTIVITIES)
     measures_path = forms_file(MEASURES)
+    sources_path = forms_file(FUNDING_SOURCES)
     specs = _cached(
         ACTIVITIES,
-        [path, measures_path],
-        lambda: parse_activities(_read(path), path, load_measures()),
+        [path, measures_path, sources_path],
+        lambda: parse_activities(_read(path), path, load_measures(), load_funding_sources()),
     )
     return dict(specs)

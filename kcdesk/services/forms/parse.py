@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kcdesk.services.forms.spec import (
+    CAP_UNITS,
     ActivitySpec,
     ChecklistItem,
     FormsError,
@@ -38,7 +39,17 @@ _ACTIVITY_KEYS = {
     "document",
     "evidence",
 }
-_CAP_KEYS = {"percent", "amount", "line_multiplier", "source"}
+_CAP_KEYS = {
+    "percent",
+    "amount",
+    "line_multiplier",
+    "source",
+    "funding",
+    "kind",
+    "kind_label",
+    "per",
+    "verified",
+}
 _ITEM_KEYS = {"code", "label", "required", "source"}
 _ITEM_NAMES = {"document": "giấy tờ hồ sơ", "evidence": "tài liệu nghiệm thu"}
 
@@ -138,25 +149,83 @@ def _multiplier(raw: Mapping[str, Any], where: _Where) -> Fraction | None:
 
 def _cap(raw: object, where: _Where) -> SupportCap:
     if not isinstance(raw, Mapping):
-        raise where.error("«cap» phải là một bảng", "Viết [activity.cap] rồi các dòng bên dưới.")
+        raise where.error("«cap» phải là một bảng", "Viết [[activity.cap]] rồi các dòng bên dưới.")
     _check_keys(raw, _CAP_KEYS, where)
     percent = _whole(raw, "percent", where)
     amount = _whole(raw, "amount", where, money=True)
-    if percent is None and amount is None:
+    verified = _flag(raw, "verified", where, default=True)
+    kind = _text(raw, "kind", where, default="")
+    if kind and not _CODE.match(kind):
+        raise where.error(
+            f"mã «kind» = «{kind}» không hợp lệ",
+            "Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới.",
+        )
+    # A choice whose figure could not be checked may be declared without one: the UI
+    # then says the cap is unset ("chưa đối chiếu") rather than enforcing a guess.
+    if percent is None and amount is None and verified:
         raise where.error(
             "mức hỗ trợ không có «percent» lẫn «amount»",
-            "Điền ít nhất một trong hai, hoặc xoá cả bảng [activity.cap] khi chưa có mức.",
+            "Điền ít nhất một trong hai; nếu chưa đối chiếu được mức thì ghi verified = false, "
+            "hoặc xoá cả bảng khi chưa có mức.",
         )
     if percent is not None and not 0 < percent <= 100:
         raise where.error(f"«percent» = {percent} nằm ngoài 1–100", "Hãy sửa tỷ lệ phần trăm.")
     if amount is not None and amount <= 0:
         raise where.error(f"«amount» = {amount} phải lớn hơn 0", "Hãy sửa số tiền.")
+    per = _text(raw, "per", where, default="de_an") or "de_an"
+    if per not in CAP_UNITS:
+        raise where.error(
+            f"đơn vị «per» = «{per}» không hợp lệ", f"Chọn một trong: {', '.join(CAP_UNITS)}."
+        )
+    funding = raw.get("funding", [])
+    if not isinstance(funding, list) or not all(isinstance(c, str) for c in funding):
+        raise where.error(
+            "«funding» phải là danh sách mã nguồn kinh phí", 'Ví dụ funding = ["quoc_gia"].'
+        )
     return SupportCap(
         percent=percent,
         amount=amount,
         line_multiplier=_multiplier(raw, where),
         source=_text(raw, "source", where),
+        funding=tuple(funding),
+        kind=kind,
+        kind_label=_text(raw, "kind_label", where, default=""),
+        per=per,
+        verified=verified,
     )
+
+
+def _caps(
+    raw: object, where: _Where, sources: Mapping[str, object] | None
+) -> tuple[SupportCap, ...]:
+    """One ``[activity.cap]`` table (older copies) or a list of ``[[activity.cap]]``."""
+    if raw is None:
+        return ()
+    entries = [raw] if isinstance(raw, Mapping) else raw
+    if not isinstance(entries, list):
+        raise where.error("«cap» phải là bảng", "Viết mỗi mức bắt đầu bằng [[activity.cap]].")
+    caps = []
+    for index, entry in enumerate(entries, start=1):
+        here = where.at(f"mức thứ {index}") if len(entries) > 1 else where
+        cap = _cap(entry, here)
+        unknown = [c for c in cap.funding if sources is not None and c not in sources]
+        if unknown:
+            raise here.error(
+                f"«funding» dùng mã nguồn «{unknown[0]}» không có trong funding_sources.toml",
+                f"Chọn trong các mã: {', '.join(sources or {})}.",
+            )
+        caps.append(cap)
+    keys = [(c.kind, source) for c in caps for source in (c.funding or ("*",))]
+    _unique((f"{k or 'chính'}/{s}" for k, s in keys), "mức cho nguồn", where)
+    return tuple(caps)
+
+
+def _main_cap(caps: tuple[SupportCap, ...]) -> SupportCap | None:
+    """The activity's main cap for khuyến công quốc gia (None when not set)."""
+    for cap in caps:
+        if not cap.kind and cap.applies_to("quoc_gia") and (cap.percent or cap.amount):
+            return cap
+    return None
 
 
 def _table_list(raw: object, key: str, where: _Where) -> list[Mapping[str, Any]]:
@@ -213,7 +282,10 @@ def _outputs(
 
 
 def parse_activities(
-    data: Mapping[str, Any], path: Path, measures: Mapping[str, MeasureSpec]
+    data: Mapping[str, Any],
+    path: Path,
+    measures: Mapping[str, MeasureSpec],
+    sources: Mapping[str, object] | None = None,
 ) -> dict[str, ActivitySpec]:
     """Build the activity specs, ordered by ``group_order``."""
     where = _Where(path)
@@ -229,7 +301,7 @@ def parse_activities(
         order = _whole(raw, "group_order", here)
         if order is None:
             raise here.error("thiếu trường «group_order»", "Hãy thêm group_order = <số thứ tự>.")
-        cap_raw = raw.get("cap")
+        caps = _caps(raw.get("cap"), here.at("mức hỗ trợ"), sources)
         specs.append(
             ActivitySpec(
                 code=_code(raw, here),
@@ -240,9 +312,10 @@ def parse_activities(
                 requires_beneficiary=_flag(raw, "requires_beneficiary", here, default=None),
                 multi_year=_flag(raw, "multi_year", here, default=False),
                 outputs=_outputs(raw, measures, here),
-                cap=None if cap_raw is None else _cap(cap_raw, here.at("mức hỗ trợ")),
+                cap=_main_cap(caps),
                 documents=_items(raw.get("document"), "document", here),
                 evidence=_items(raw.get("evidence"), "evidence", here),
+                caps=caps,
             )
         )
     _unique((spec.code for spec in specs), "mã hoạt động", where)

@@ -21,15 +21,50 @@ class FormsError(UserError, ValueError):
     """
 
 
+# What one ``amount`` of a cap is for (``per`` in forms/activities.toml): its label,
+# printed after the figure ("300.000.000 đồng/cơ sở").
+CAP_UNITS: dict[str, str] = {
+    "co_so": "cơ sở",
+    "mo_hinh": "mô hình",
+    "de_an": "đề án",
+    "lop": "lớp",
+    "cum_cong_nghiep": "cụm công nghiệp",
+    "thuong_hieu": "thương hiệu",
+    "doanh_nghiep": "doanh nghiệp",
+    "lan": "lần",
+}
+
+
 @dataclass(frozen=True)
 class SupportCap:
-    """Mức hỗ trợ tối đa: a percent of the total cost and/or a ceiling in đồng."""
+    """Mức hỗ trợ tối đa: a percent of the total cost and/or a ceiling in đồng.
+
+    ``funding`` lists the funding sources (funding_sources.toml) the figure is for;
+    empty means every source (a province copy written before caps had sources).
+    ``kind`` is "" for the activity's cap, or the code of a separate choice with its
+    own cap (e.g. a model at a facility already operating well, to be spread).
+    ``per`` is the unit one ``amount`` is for (CAP_UNITS). ``verified`` is false when
+    the figure (or the very absence of one) could not be checked against the current
+    text: the UI says "chưa đối chiếu" instead of presenting it as verified.
+    """
 
     percent: int | None
     amount: int | None
     # A whole technology line (dây chuyền) may reach this multiple of ``amount``.
     line_multiplier: Fraction | None
     source: str
+    funding: tuple[str, ...] = ()
+    kind: str = ""
+    kind_label: str = ""
+    per: str = "de_an"
+    verified: bool = True
+
+    @property
+    def unit_label(self) -> str:
+        return CAP_UNITS.get(self.per, self.per)
+
+    def applies_to(self, funding_source: str) -> bool:
+        return not self.funding or funding_source in self.funding
 
 
 @dataclass(frozen=True)
@@ -55,9 +90,23 @@ class ActivitySpec:
     requires_beneficiary: bool
     multi_year: bool
     outputs: tuple[str, ...]
+    # The activity's main cap for khuyến công quốc gia (kept for callers that print
+    # the national figure); ``caps`` holds every cap, by funding source and kind.
     cap: SupportCap | None
     documents: tuple[ChecklistItem, ...]
     evidence: tuple[ChecklistItem, ...]
+    caps: tuple[SupportCap, ...] = ()
+
+    @property
+    def all_caps(self) -> tuple[SupportCap, ...]:
+        if self.caps:
+            return self.caps
+        return (self.cap,) if self.cap is not None else ()
+
+    @property
+    def cap_kinds(self) -> dict[str, str]:
+        """The separate cap choices of this activity: code -> label (not the main one)."""
+        return {c.kind: c.kind_label or c.kind for c in self.all_caps if c.kind}
 
     @property
     def required_documents(self) -> tuple[ChecklistItem, ...]:

@@ -34,12 +34,26 @@ def measure_label(code: str) -> str:
     return f"{spec.label} ({spec.unit})" if spec else code
 
 
+def output_key(output: OutputMeasure) -> str:
+    """How acceptance names an output: its target's code, else its measure's code."""
+    return output.target or output.measure
+
+
+def output_label(output: OutputMeasure) -> str:
+    """ "Chỉ tiêu II.2-6: Sản phẩm (sản phẩm)" for a target's output, else the measure."""
+    if output.target:
+        return f"Chỉ tiêu {output.target}: {measure_label(output.measure)}"
+    return measure_label(output.measure)
+
+
 def _achieved_values(
     proposal: Proposal, achieved: Mapping[str, int] | None
 ) -> dict[OutputMeasure, int]:
-    """Map each planned output to its achieved count; refuse unknown or missing ones."""
+    """Map each planned output to its achieved count; refuse unknown or missing ones.
+
+    Keys are :func:`output_key`: achieved figures are recorded per target."""
     given = dict(achieved or {})
-    by_code = {o.measure: o for o in proposal.outputs}
+    by_code = {output_key(o): o for o in proposal.outputs}
     unknown = sorted(set(given) - set(by_code))
     if unknown:
         planned = ", ".join(by_code) or "không có"
@@ -53,7 +67,7 @@ def _achieved_values(
     for code, output in by_code.items():
         value = given.get(code, output.achieved)
         if value is None:
-            missing.append(f"{code} — {measure_label(code)}, dự kiến {output.planned}")
+            missing.append(f"{code} — {output_label(output)}, dự kiến {output.planned}")
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationError(
@@ -121,7 +135,7 @@ def record_acceptance(
             {"evidence": "Thiếu tài liệu nghiệm thu bắt buộc"},
         )
     values = _achieved_values(proposal, achieved)
-    old_outputs = {o.measure: o.achieved for o in values}
+    old_outputs = {output_key(o): o.achieved for o in values}
     for output, value in values.items():
         output.achieved = value
     row = Acceptance(
@@ -155,7 +169,7 @@ def record_acceptance(
             ),
             **audit.diff(
                 {f"achieved.{k}": v for k, v in old_outputs.items()},
-                {f"achieved.{o.measure}": v for o, v in values.items()},
+                {f"achieved.{output_key(o)}": v for o, v in values.items()},
             ),
         },
     )

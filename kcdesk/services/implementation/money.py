@@ -24,7 +24,7 @@ from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.implementation import Acceptance, Disbursement, DisbursementKind, Settlement
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import ValidationError
-from kcdesk.services.implementation.progress import BEFORE_ACCEPTANCE
+from kcdesk.services.implementation.progress import BEFORE_ACCEPTANCE, latest_progress
 from kcdesk.services.implementation.rules import DisbursementRules, load_rules
 from kcdesk.services.proposals import workflow
 from kcdesk.services.security.actor import Actor
@@ -98,8 +98,11 @@ def check_disbursement(
     rules: DisbursementRules,
     *,
     accepted: bool,
+    progress: int | None = None,
 ) -> list[tuple[str, str]]:
-    """Broken rules as ``(rule, message)``; empty when the payment is allowed."""
+    """Broken rules as ``(rule, message)``; empty when the payment is allowed.
+
+    ``progress`` is the percent of the latest progress report (None: none yet)."""
     broken: list[tuple[str, str]] = []
     approved = state.approved
     after = state.disbursed + amount
@@ -114,6 +117,17 @@ def check_disbursement(
                 )
             )
         else:
+            needed = rules.progress_needed_for(proposal.activity)
+            if needed is not None and (progress is None or progress <= needed):
+                shown = "chưa có báo cáo tiến độ" if progress is None else f"mới {progress} %"
+                broken.append(
+                    (
+                        "advance_progress",
+                        f"Quy tắc tạm ứng{_cite(rules.advance_progress_source)}: đề án "
+                        f"{proposal.code} chỉ được tạm ứng khi báo cáo tiến độ xác định đã "
+                        f"thực hiện trên {needed} % ({shown}). Hãy ghi báo cáo tiến độ trước.",
+                    )
+                )
             percent = rules.advance_percent_for(proposal.activity)
             advanced_after = state.advanced + amount
             if advanced_after * 100 > approved * percent:
@@ -213,7 +227,16 @@ def add_disbursement(
     rules = rules or load_rules()
     state = money_state(session, proposal)
     accepted = proposal.status is S.ACCEPTED and get_acceptance(session, proposal) is not None
-    broken = check_disbursement(proposal, state, kind, amount, rules, accepted=accepted)
+    reported = latest_progress(session, [proposal.id]).get(proposal.id)
+    broken = check_disbursement(
+        proposal,
+        state,
+        kind,
+        amount,
+        rules,
+        accepted=accepted,
+        progress=reported[1] if reported else None,
+    )
     if broken:
         label = kind.label.lower()
         raise RuleRefused(

@@ -15,7 +15,7 @@ from kcdesk.services.forms.load import FormsError, forms_file, load_toml_form
 RULES_FORM = "disbursement_rules"
 
 _SECTIONS = {
-    "advance": {"max_percent", "source", "by_activity"},
+    "advance": {"max_percent", "source", "by_activity", "after_progress", "progress_source"},
     "settlement": {"requires_acceptance", "source"},
     "total": {"source"},
 }
@@ -31,9 +31,16 @@ class DisbursementRules:
     settlement_source: str
     total_source: str
     advance_by_activity: dict[str, int] = field(default_factory=dict)
+    # Khoản 1, điểm d khoản 2 Điều 13 TT 36/2013: for these activities an advance needs a
+    # progress report showing MORE than this % of the work (investment) done.
+    advance_after_progress: dict[str, int] = field(default_factory=dict)
+    advance_progress_source: str = ""
 
     def advance_percent_for(self, activity: str) -> int:
         return self.advance_by_activity.get(activity, self.advance_percent)
+
+    def progress_needed_for(self, activity: str) -> int | None:
+        return self.advance_after_progress.get(activity)
 
 
 def _percent(value: Any, where: str, path: str) -> int:
@@ -81,6 +88,13 @@ def parse_rules(data: dict[str, Any], path: str = RULES_FORM) -> DisbursementRul
         str(code): _percent(value, f"[advance.by_activity] {code}", path)
         for code, value in by_activity_raw.items()
     }
+    after_raw = advance.get("after_progress", {})
+    if not isinstance(after_raw, dict):
+        raise FormsError(f"Tệp «{path}»: [advance.after_progress] phải là bảng mã = phần trăm.")
+    after_progress = {
+        str(code): _percent(value, f"[advance.after_progress] {code}", path)
+        for code, value in after_raw.items()
+    }
     requires = settlement.get("requires_acceptance", True)
     if not isinstance(requires, bool):
         raise FormsError(f"Tệp «{path}»: [settlement] requires_acceptance phải là true hoặc false.")
@@ -91,6 +105,10 @@ def parse_rules(data: dict[str, Any], path: str = RULES_FORM) -> DisbursementRul
         settlement_source=_text(settlement.get("source", ""), "[settlement] source", path),
         total_source=_text(total.get("source", ""), "[total] source", path),
         advance_by_activity=by_activity,
+        advance_after_progress=after_progress,
+        advance_progress_source=_text(
+            advance.get("progress_source", ""), "[advance] progress_source", path
+        ),
     )
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal, ProposalStatus
+from kcdesk.models.implementation import Acceptance
 from kcdesk.services.core import settings
+from kcdesk.services.implementation.acceptance import output_key, output_label
 from kcdesk.services.implementation.money import (
     advance_ceiling,
     disbursements,
@@ -50,17 +52,46 @@ class ImplementationRow:
         return 100 * self.disbursed / self.approved if self.approved else 0.0
 
 
-def settlement_due(session: Session, plan_year: int) -> date:
-    """Settlement papers are due on deadline.settlement ("22-01") of the following year.
+# Khoản 1 Điều 18 Thông tư 36/2013/TT-BCT: the settlement dossier is made at the latest
+# 15 days after the (last) acceptance.
+DAYS_AFTER_ACCEPTANCE = 15
 
-    Khoản 2 Điều 18 Thông tư 36/2013/TT-BCT: not later than 22 January of the next year.
+
+def settlement_due(
+    session: Session,
+    plan_year: int,
+    end_month: date | None = None,
+    accepted_on: date | None = None,
+) -> date:
+    """When the settlement papers are due.
+
+    Khoản 2 Điều 18 Thông tư 36/2013/TT-BCT: not later than deadline.settlement ("22-01")
+    of the year after the proposal ends — its plan year, or the year of its end month
+    for a multi-year proposal (not plan year + 1). Khoản 1: at the latest 15 days after
+    the last acceptance, when that comes first.
     """
     day, month = settings.day_month(str(settings.get(session, "deadline.settlement")))
-    year = plan_year + 1
+    last_year = max(plan_year, end_month.year if end_month is not None else plan_year)
+    year = last_year + 1
     try:
-        return date(year, month, day)
+        due = date(year, month, day)
     except ValueError:  # e.g. 29-02 in a common year: the last day of that month
-        return date(year, month, 28)
+        due = date(year, month, 28)
+    if accepted_on is not None:
+        due = min(due, accepted_on + timedelta(days=DAYS_AFTER_ACCEPTANCE))
+    return due
+
+
+def acceptance_dates(session: Session, proposal_ids: list[int]) -> dict[int, date]:
+    """proposal id -> date of its acceptance minutes (the last acceptance)."""
+    if not proposal_ids:
+        return {}
+    rows = session.execute(
+        select(Acceptance.proposal_id, func.max(Acceptance.accepted_on))
+        .where(Acceptance.proposal_id.in_(proposal_ids))
+        .group_by(Acceptance.proposal_id)
+    ).all()
+    return {int(pid): on for pid, on in rows}
 
 
 def list_rows(
@@ -77,6 +108,7 @@ def list_rows(
             Proposal.code,
             Proposal.title,
             Proposal.plan_year,
+            Proposal.end_month,
             Proposal.status,
             Proposal.approved_support,
             Proposal.support,
@@ -92,11 +124,13 @@ def list_rows(
         stmt = stmt.where(Proposal.status == status)
     rows = session.execute(stmt).all()
     latest = latest_progress(session, [r.id for r in rows])
-    dues: dict[int, date] = {}
+    accepted = acceptance_dates(session, [r.id for r in rows])
+    dues: dict[tuple[int, date | None, date | None], date] = {}
     out = []
     for r in rows:
-        if r.plan_year not in dues:
-            dues[r.plan_year] = settlement_due(session, r.plan_year)
+        key = (r.plan_year, r.end_month, accepted.get(r.id))
+        if key not in dues:
+            dues[key] = settlement_due(session, *key)
         progress = latest.get(r.id)
         out.append(
             ImplementationRow(
@@ -109,7 +143,7 @@ def list_rows(
                 disbursed=r.disbursed,
                 progress_date=progress[0] if progress else None,
                 progress_percent=progress[1] if progress else None,
-                settlement_due=dues[r.plan_year],
+                settlement_due=dues[key],
             )
         )
     return out
@@ -133,7 +167,9 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
         "remaining": state.remaining,
         "advance_percent": percent,
         "advance_ceiling": advance_ceiling(state.approved, percent),
-        "settlement_due": settlement_due(session, proposal.plan_year).isoformat(),
+        "settlement_due": settlement_due(
+            session, proposal.plan_year, proposal.end_month, acc.accepted_on if acc else None
+        ).isoformat(),
         "progress": [
             {
                 "date": e.reported_on.isoformat(),
@@ -164,8 +200,15 @@ def detail_dict(session: Session, proposal: Proposal) -> dict[str, Any]:
             if acc
             else None
         ),
+        # Keyed by the target code for an output counted toward a programme target
+        # (acceptance records achieved figures per target), else by the measure code.
         "outputs": {
-            o.measure: {"planned": o.planned, "achieved": o.achieved} for o in proposal.outputs
+            output_key(o): {
+                "planned": o.planned,
+                "achieved": o.achieved,
+                "label": output_label(o),
+            }
+            for o in proposal.outputs
         },
         "disbursements": [
             {

@@ -301,6 +301,7 @@ def detail_dict(programme: Programme) -> dict[str, Any]:
                 "measure": t.measure,
                 "parts": t.parts,
                 "budget": t.budget,
+                "note": t.note,
             }
             for t in programme.targets
         ],

@@ -86,6 +86,11 @@ class ProposalInput:
     title: str = ""
     activity: str = ""
     funding_source: str = "dia_phuong"
+    # The programme counted toward ("" = the Centre's programme covering the plan year,
+    # chosen when saved), a whole technology line, the cap variant (forms/activities.toml).
+    programme: str = ""
+    whole_line: bool = False
+    cap_kind: str = ""
     implementing_unit: str = ""
     partner_unit: str = ""
     location: str = ""
@@ -106,6 +111,8 @@ class ProposalInput:
     budget_lines: list[BudgetLineInput] = field(default_factory=list)
     schedule: list[ScheduleInput] = field(default_factory=list)
     outputs: dict[str, int] = field(default_factory=dict)
+    # Planned quantity per target code of the programme (each target counted on its own).
+    target_outputs: dict[str, int] = field(default_factory=dict)
     documents: list[DocumentInput] = field(default_factory=list)
     # The wizard page the user was on when the draft was saved (not part of the
     # proposal): a recovered draft reopens there.
@@ -233,6 +240,8 @@ def from_json(raw: dict[str, Any]) -> ProposalInput:
         "budget_lines",
         "schedule",
         "outputs",
+        "target_outputs",
+        "whole_line",
         "documents",
         "start_month",
         "end_month",
@@ -286,6 +295,11 @@ def from_json(raw: dict[str, Any]) -> ProposalInput:
     data.outputs = (
         {str(k): _int(v) for k, v in outputs.items()} if isinstance(outputs, dict) else {}
     )
+    targets = raw.get("target_outputs", {})
+    data.target_outputs = (
+        {str(k): _int(v) for k, v in targets.items()} if isinstance(targets, dict) else {}
+    )
+    data.whole_line = raw.get("whole_line") is True
     data.documents = [
         DocumentInput(
             code=str(doc.get("code", "")),
@@ -314,6 +328,9 @@ def from_proposal(proposal: Proposal) -> ProposalInput:
         title=proposal.title,
         activity=proposal.activity,
         funding_source=proposal.funding_source,
+        programme=proposal.programme,
+        whole_line=proposal.whole_line,
+        cap_kind=proposal.cap_kind,
         implementing_unit=proposal.implementing_unit,
         partner_unit=proposal.partner_unit,
         location=proposal.location,
@@ -355,7 +372,8 @@ def from_proposal(proposal: Proposal) -> ProposalInput:
             ScheduleInput(task=s.task, start=s.start, end=s.end, responsible=s.responsible)
             for s in proposal.schedule
         ],
-        outputs={o.measure: o.planned for o in proposal.outputs},
+        outputs={o.measure: o.planned for o in proposal.outputs if not o.target},
+        target_outputs={o.target: o.planned for o in proposal.outputs if o.target},
         documents=[
             DocumentInput(
                 code=d.code,

@@ -134,6 +134,10 @@ def detail_dict(proposal: Proposal) -> dict[str, Any]:
         "uuid": proposal.uuid,
         "revision": proposal.revision,
         "funding_source": proposal.funding_source,
+        "programme": proposal.programme,
+        "whole_line": proposal.whole_line,
+        "cap_kind": proposal.cap_kind,
+        "received_date": proposal.received_date.isoformat() if proposal.received_date else None,
         "office": proposal.office_code,
         "implementing_unit": proposal.implementing_unit,
         "partner_unit": proposal.partner_unit,
@@ -194,7 +198,15 @@ def detail_dict(proposal: Proposal) -> dict[str, Any]:
             for item in proposal.schedule
         ],
         "outputs": {
-            o.measure: {"planned": o.planned, "achieved": o.achieved} for o in proposal.outputs
+            o.measure: {"planned": o.planned, "achieved": o.achieved}
+            for o in proposal.outputs
+            if not o.target
+        },
+        # Each target of the programme counted on its own (issue 18).
+        "target_outputs": {
+            o.target: {"measure": o.measure, "planned": o.planned, "achieved": o.achieved}
+            for o in proposal.outputs
+            if o.target
         },
         "documents": [
             {

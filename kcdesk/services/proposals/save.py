@@ -32,6 +32,7 @@ from kcdesk.services.core import audit, settings
 from kcdesk.services.core.concurrency import check_revision
 from kcdesk.services.core.errors import NotFoundError, ValidationError
 from kcdesk.services.proposals import lookup as proposals
+from kcdesk.services.proposals import target_outputs
 from kcdesk.services.proposals.draft import ProposalInput, from_proposal, to_json
 from kcdesk.services.proposals.validation import errors, validate
 from kcdesk.services.security.actor import Actor
@@ -42,6 +43,8 @@ _SCALARS = (
     "plan_year",
     "activity",
     "funding_source",
+    "whole_line",
+    "cap_kind",
     "implementing_unit",
     "partner_unit",
     "location",
@@ -84,8 +87,10 @@ def snapshot(data: ProposalInput) -> dict[str, Any]:
     return raw
 
 
-def _refuse_errors(data: ProposalInput, check_files: bool) -> None:
+def _refuse_errors(data: ProposalInput, check_files: bool, session: Session | None = None) -> None:
     problems = errors(validate(data, check_files=check_files))
+    if session is not None:
+        problems += errors(target_outputs.check(session, data))
     if problems:
         lines = "\n".join(f"- {p.message}" for p in problems[:8])
         more = f"\n… và {len(problems) - 8} lỗi khác." if len(problems) > 8 else ""
@@ -138,14 +143,20 @@ def _apply(session: Session, proposal: Proposal, data: ProposalInput) -> None:
         )
         for n, item in enumerate(data.schedule)
     ]
+    programme = target_outputs.resolve_programme(session, data)
+    proposal.programme = programme.code if programme is not None else ""
     # Achieved figures belong to implementation (issue 10): keep them on an edit.
-    achieved = {o.measure: o.achieved for o in proposal.outputs}
-    old_outputs = {o.measure: o for o in proposal.outputs}
+    old_outputs = {(o.measure, o.target): o for o in proposal.outputs}
+    wanted: list[tuple[str, str, int]] = [(m, "", v) for m, v in data.outputs.items()]
+    if programme is not None:
+        measure_of = {t.code: t.measure for t in programme.targets}
+        wanted += [(measure_of[c], c, v) for c, v in data.target_outputs.items() if c in measure_of]
     outputs = []
-    for measure, planned in data.outputs.items():
-        if planned <= 0 and achieved.get(measure) is None:
+    for measure, target, planned in wanted:
+        old = old_outputs.get((measure, target))
+        if planned <= 0 and (old is None or old.achieved is None):
             continue
-        output = old_outputs.get(measure) or OutputMeasure(measure=measure)
+        output = old or OutputMeasure(measure=measure, target=target)
         output.planned = planned
         outputs.append(output)
     proposal.outputs = outputs
@@ -175,7 +186,7 @@ def create_proposal(
     """Save a new đề án (status "received") with its code; one audit event."""
     require(actor, PROPOSAL_EDIT)
     data = data.normalised()
-    _refuse_errors(data, check_files)
+    _refuse_errors(data, check_files, session)
     code = proposals.next_code(session, data.plan_year)
     now = utcnow()
     # Headless commands act without an office: the PC's own office is the origin.
@@ -231,7 +242,7 @@ def update_proposal(
     if (message := locked_message(proposal)) is not None:
         raise ValidationError(message, {"status": message})
     data = data.normalised()
-    _refuse_errors(data, check_files)
+    _refuse_errors(data, check_files, session)
     before = snapshot(from_proposal(proposal))
     _apply(session, proposal, data)
     after = snapshot(from_proposal(proposal))

@@ -103,7 +103,19 @@ class ProposalTemplate:
         """The wizard page of a problem's field key (``budget_lines[2].support`` → budget)."""
         base = field_key.split("[", 1)[0].split(".", 1)[0]
         spec = self.fields.get(base)
+        if spec is None and base in _EXTRA_PAGES:
+            return _EXTRA_PAGES[base]
         return spec.page if spec is not None else "review"
+
+
+# Fields of the cap and target rules (issue 18) that the template does not list: the
+# wizard page that edits each.
+_EXTRA_PAGES = {
+    "whole_line": "budget",
+    "cap_kind": "budget",
+    "programme": "outcomes",
+    "target_outputs": "outcomes",
+}
 
 
 def _text(entry: dict[str, Any], name: str, where: str, *, default: str | None = None) -> str:

@@ -14,8 +14,10 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kcdesk.formatting import format_money
+from kcdesk.formatting import format_date, format_money
 from kcdesk.models import Facility
+from kcdesk.services.core import settings
+from kcdesk.services.forms import caps
 from kcdesk.services.forms import load as forms
 from kcdesk.services.forms.spec import ActivitySpec
 from kcdesk.services.proposals import attachments
@@ -48,6 +50,9 @@ class Problem:
     field: str
     message: str
     severity: Severity = "error"
+    # The rule's citation (article, clause of the text, or the form it comes from);
+    # "" when the message already names it or it is the proposal template's own rule.
+    source: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -56,6 +61,10 @@ class Problem:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
+
+
+def _first(value: date) -> date:
+    return value.replace(day=1)
 
 
 def _month(value: object) -> str:
@@ -97,9 +106,12 @@ def validate(
 
     # ---- beneficiaries
     if activity is not None and activity.requires_beneficiary and not data.facilities:
-        err(
-            "facilities",
-            f"Nội dung «{activity.short_label}» phải có ít nhất một đơn vị thụ hưởng.",
+        out.append(
+            Problem(
+                "facilities",
+                f"Nội dung «{activity.short_label}» phải có ít nhất một đơn vị thụ hưởng.",
+                source=activity.legal_basis,
+            )
         )
     elif template.fields["facilities"].required and not data.facilities:
         err("facilities", f"Chưa chọn «{label('facilities')}».")
@@ -113,6 +125,22 @@ def validate(
             err(f"{key}.task", f"Tiến độ, dòng {row}: chưa nhập nội dung công việc.")
         if item.start and item.end and item.end < item.start:
             err(f"{key}.end", f"Tiến độ, dòng {row}: tháng kết thúc trước tháng bắt đầu.")
+        # Every task lies within the proposal's own start–end months.
+        for part, month in (("start", item.start), ("end", item.end)):
+            if month is None:
+                continue
+            if data.start_month and _first(month) < _first(data.start_month):
+                err(
+                    f"{key}.{part}",
+                    f"Tiến độ, dòng {row}: tháng {_month(month)} trước tháng bắt đầu của đề án "
+                    f"{_month(data.start_month)}.",
+                )
+            elif data.end_month and _first(month) > _first(data.end_month):
+                err(
+                    f"{key}.{part}",
+                    f"Tiến độ, dòng {row}: tháng {_month(month)} sau tháng kết thúc của đề án "
+                    f"{_month(data.end_month)}.",
+                )
 
     # ---- budget
     out.extend(_check_budget(data, activity, template))
@@ -221,12 +249,59 @@ def _check_budget(
                     f"{format_money(line.amount)} đồng.",
                 )
             )
-    total, support = data.total_cost, data.support
-    if activity is not None and total >= 0 and support >= 0:
-        for message in forms.cap_check(activity, total, support):
-            out.append(Problem("budget_lines", message))
-    if data.budget_lines and support == 0:
+    out.extend(_check_cap(data, activity))
+    if data.budget_lines and data.support == 0:
         out.append(Problem("budget_lines", "Kinh phí khuyến công hỗ trợ đang bằng 0.", "warning"))
+    return out
+
+
+def _check_cap(data: ProposalInput, activity: ActivitySpec | None) -> list[Problem]:
+    """The cap for the proposal's funding source and cap choice (forms/activities.toml)."""
+    out: list[Problem] = []
+    if activity is None:
+        return out
+    if data.cap_kind and data.cap_kind not in activity.cap_kinds:
+        out.append(
+            Problem(
+                "cap_kind",
+                f"Nội dung «{activity.short_label}» không có lựa chọn mức hỗ trợ «{data.cap_kind}».",
+            )
+        )
+        return out
+    cap = caps.select_cap(activity, data.funding_source, data.cap_kind)
+    if data.whole_line and (cap is None or cap.line_multiplier is None):
+        out.append(
+            Problem(
+                "whole_line",
+                f"Nội dung «{activity.short_label}» không có mức riêng cho cả dây chuyền công "
+                "nghệ với nguồn kinh phí này: bỏ chọn «cả dây chuyền».",
+            )
+        )
+    total, support = data.total_cost, data.support
+    if total >= 0 and support >= 0:
+        for message in forms.cap_check(
+            activity,
+            total,
+            support,
+            whole_line=data.whole_line,
+            funding_source=data.funding_source,
+            cap_kind=data.cap_kind,
+            facilities=len(data.facilities),
+            classes=data.outputs.get("classes", 0),
+        ):
+            out.append(Problem("budget_lines", message, source=cap.source if cap else ""))
+    notice = caps.cap_notice(activity, data.funding_source, data.cap_kind)
+    if notice is not None:
+        out.append(
+            Problem(
+                "funding_source",
+                notice,
+                "warning",
+                source=caps.PROVINCE_POWER
+                if cap is None and data.funding_source != caps.NATIONAL
+                else (cap.source if cap is not None else ""),
+            )
+        )
     return out
 
 
@@ -262,5 +337,37 @@ def duplicate_warnings(session: Session, data: ProposalInput) -> list[Problem]:
 
 
 def validate_all(session: Session, data: ProposalInput) -> list[Problem]:
-    """:func:`validate` plus the checks that read the database."""
-    return validate(data) + duplicate_warnings(session, data)
+    """:func:`validate` plus the checks that read the database (what the wizard runs)."""
+    # Imported here: target_outputs builds on this module's Problem.
+    from kcdesk.services.proposals import target_outputs
+
+    return (
+        validate(data)
+        + target_outputs.check(session, data)
+        + dossier_deadline_warning(session, data)
+        + duplicate_warnings(session, data)
+    )
+
+
+def dossier_deadline_warning(
+    session: Session, data: ProposalInput, today: date | None = None
+) -> list[Problem]:
+    """A warning (never an error) for a dossier filed after the deadline of its plan
+    year (setting ``deadline.dossier``, 30/6 of the year before by default)."""
+    if not 2000 <= data.plan_year <= 2100:
+        return []
+    day, month = settings.day_month(str(settings.get(session, "deadline.dossier")))
+    deadline = date(data.plan_year - 1, month, day)
+    filed = data.received_date or today or date.today()
+    if filed <= deadline:
+        return []
+    return [
+        Problem(
+            "received_date",
+            f"Hồ sơ nộp ngày {format_date(filed)}, sau hạn {format_date(deadline)} của năm kế "
+            f"hoạch {data.plan_year} ({(filed - deadline).days} ngày): đề án vẫn được lưu, "
+            "cần nêu lý do khi trình.",
+            "warning",
+            source="Hạn nộp hồ sơ theo quy trình của tỉnh (cài đặt «Hạn nộp hồ sơ»)",
+        )
+    ]

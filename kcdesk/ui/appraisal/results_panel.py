@@ -73,7 +73,8 @@ class ResultsPanel(QWidget):
         rules = QLabel(
             "Điểm bình quân tính trên các thành viên chấm đủ mọi tiêu chí. Kết luận theo đa số; "
             "bằng nhau thì theo ý kiến Chủ tịch Hội đồng, nếu Chủ tịch không thuộc các ý kiến "
-            "bằng nhau thì lấy kết luận thận trọng hơn."
+            "bằng nhau thì lấy kết luận thận trọng hơn (quy tắc làm việc của Hội đồng, không "
+            "phải quy định của văn bản pháp luật)."
         )
         rules.setWordWrap(True)
         layout = QVBoxLayout(self)

@@ -32,6 +32,7 @@ from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
+from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.core import settings
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
@@ -132,6 +133,12 @@ class CataloguePanel(QWidget):
         self.totals_label = QLabel()
         self.totals_label.setObjectName("totals_label")
         self.totals_label.setWordWrap(True)
+        # The 30/10 deadline (setting deadline.catalogue) while the catalogue is undecided.
+        self.deadline_label = QLabel()
+        self.deadline_label.setObjectName("deadline_label")
+        self.deadline_label.setWordWrap(True)
+        self.deadline_label.setStyleSheet("color: #b00020;")
+        self.deadline_label.hide()
 
         self.submit_button = QPushButton("Trình danh mục…")
         self.approve_button = QPushButton("Ghi quyết định phê duyệt…")
@@ -176,6 +183,7 @@ class CataloguePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(actions)
+        layout.addWidget(self.deadline_label)
         # Beside the catalogue: every proposal of the year, in it or not, and why.
         self.selection = SelectionTable()
         self.tabs = QTabWidget()
@@ -254,6 +262,14 @@ class CataloguePanel(QWidget):
         if view.version_number:
             state += f" (phiên bản {view.version_number})"
         self.state_label.setText(f"Trạng thái: {state}")
+        warning = deadline_warning(
+            str(values.get("deadline.catalogue") or "30-10"),
+            view.plan_year,
+            view.state,
+            date.today(),
+        )
+        self.deadline_label.setText(warning[0] if warning else "")
+        self.deadline_label.setVisible(warning is not None)
         support = view.total("support")
         self.totals_label.setText(
             f"{view.count} đề án; tổng kinh phí {format_money(view.total('total_cost'))} đồng; "

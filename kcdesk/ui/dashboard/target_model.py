@@ -33,7 +33,7 @@ def _progress(t: TargetProgress) -> str:
 
 
 def _tooltip(t: TargetProgress) -> str:
-    tip = f"{t.code}: {t.name}"
+    tip = f"{t.code}: {t.display_name}"
     if t.group:
         tip = f"{t.group}\n{tip}"
     return f"{tip}\n{PACE_LABELS[t.pace]}" + (
@@ -43,7 +43,7 @@ def _tooltip(t: TargetProgress) -> str:
 
 COLUMNS = (
     Column("Mã", lambda t: t.code),
-    Column("Chỉ tiêu", lambda t: t.name),
+    Column("Chỉ tiêu", lambda t: t.display_name),
     Column("ĐVT", lambda t: t.unit),
     Column("Kế hoạch", lambda t: "" if t.planned is None else format_money(t.planned), True),
     Column("Đã phê duyệt", lambda t: _count(t.approved), True),

@@ -148,7 +148,9 @@ class AcceptanceTab(QWidget):
             label.setCheckState(Qt.CheckState.Checked if e["received"] else Qt.CheckState.Unchecked)
             label.setToolTip(e["label"] + (f"\n{e['source']}" if e["source"] else ""))
             self.evidence.setItem(row, 0, label)
-            self.evidence.setItem(row, 1, QTableWidgetItem("Có" if e["required"] else "Nếu có"))
+            self.evidence.setItem(
+                row, 1, QTableWidgetItem("Bắt buộc" if e["required"] else "Nên có")
+            )
             self.evidence.setItem(row, 2, QTableWidgetItem(e["file"] or ""))
         self.evidence.resizeRowsToContents()
         self._missing = [e["label"] for e in items if e["required"] and not e["received"]]
@@ -157,7 +159,7 @@ class AcceptanceTab(QWidget):
         outputs = data["outputs"]
         self.outputs.setRowCount(len(outputs))
         for row, (code, values) in enumerate(outputs.items()):
-            name = QTableWidgetItem(acceptance.measure_label(code))
+            name = QTableWidgetItem(values.get("label") or acceptance.measure_label(code))
             name.setData(CODE_ROLE, code)
             self.outputs.setItem(row, 0, name)
             self.outputs.setItem(row, 1, QTableWidgetItem(str(values["planned"])))

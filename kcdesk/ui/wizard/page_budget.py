@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money, parse_money
+from kcdesk.services.forms import caps
 from kcdesk.services.forms import load as forms
 from kcdesk.services.proposals.draft import BudgetLineInput, ProposalInput
 from kcdesk.services.proposals.validation import Problem
@@ -47,22 +50,20 @@ MONEY = ("unit_price", "support", "counterpart", "other_funds")
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def cap_text(spec: forms.ActivitySpec | None) -> str:
-    """The cap in words with its legal source, or a plain note that none is set."""
+def cap_text(spec: forms.ActivitySpec | None, data: ProposalInput | None = None) -> str:
+    """The cap for the proposal's funding source and choice, with its legal source, or
+    a plain note that none is enforced (e.g. no provincial figure for local funds)."""
     if spec is None:
         return "Chưa chọn nội dung hoạt động: chưa kiểm tra được mức hỗ trợ tối đa."
-    cap = spec.cap
-    if cap is None:
-        return (
-            f"Nội dung «{spec.short_label}» chưa có mức hỗ trợ tối đa trong biểu mẫu của tỉnh "
-            "(forms/activities.toml): chương trình không kiểm tra mức trần."
-        )
-    parts = []
-    if cap.percent is not None:
-        parts.append(f"{cap.percent}% tổng chi phí")
-    if cap.amount is not None:
-        parts.append(f"{format_money(cap.amount)} đồng")
-    return f"Mức hỗ trợ tối đa: {', không quá '.join(parts)} — căn cứ: {cap.source}."
+    source = data.funding_source if data is not None else caps.NATIONAL
+    text = caps.cap_text(
+        spec,
+        source,
+        whole_line=data.whole_line if data is not None else False,
+        cap_kind=data.cap_kind if data is not None else "",
+        facilities=len(data.facilities) if data is not None else 1,
+    )
+    return f"Mức hỗ trợ tối đa: {text}"
 
 
 def share_text(part: int, whole: int) -> str:
@@ -122,6 +123,23 @@ class BudgetPage(WizardPageBase):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.totals)
+        # Cap choices (forms/activities.toml): a whole technology line raises the
+        # ceiling; some activities have a separate, lower cap (e.g. a model to spread).
+        choices = QHBoxLayout()
+        self.whole_line = QCheckBox("Hỗ trợ cả &dây chuyền công nghệ")
+        self.whole_line.setObjectName("whole_line")
+        self.whole_line.toggled.connect(self._changed)
+        self.cap_kind = QComboBox()
+        self.cap_kind.setObjectName("cap_kind")
+        self.cap_kind.currentIndexChanged.connect(self._changed)
+        self.cap_kind_label = QLabel("&Loại mức hỗ trợ:")
+        self.cap_kind_label.setBuddy(self.cap_kind)
+        choices.addWidget(self.whole_line)
+        choices.addWidget(self.cap_kind_label)
+        choices.addWidget(self.cap_kind, 1)
+        layout.addLayout(choices)
+        self.field_widgets["whole_line"] = self.whole_line
+        self.field_widgets["cap_kind"] = self.cap_kind
         layout.addWidget(self.cap)
         layout.addWidget(self.cap_problems)
         layout.addWidget(self.error)
@@ -248,8 +266,24 @@ class BudgetPage(WizardPageBase):
             f"{format_money(counterpart)} đồng — nguồn khác {format_money(other)} đồng."
         )
         spec = self.wiz.activities.get(self.wiz.data.activity)
-        self.cap.setText(cap_text(spec))
-        problems = forms.cap_check(spec, total, support) if spec is not None else []
+        data = self.wiz.data
+        data.whole_line = self.whole_line.isChecked() and self.whole_line.isEnabled()
+        data.cap_kind = str(self.cap_kind.currentData() or "")
+        self.cap.setText(cap_text(spec, data))
+        problems = (
+            forms.cap_check(
+                spec,
+                total,
+                support,
+                whole_line=data.whole_line,
+                funding_source=data.funding_source,
+                cap_kind=data.cap_kind,
+                facilities=len(data.facilities),
+                classes=data.outputs.get("classes", 0),
+            )
+            if spec is not None
+            else []
+        )
         mismatched = [
             f"Dòng {n + 1}: hỗ trợ + đối ứng + khác = {format_money(line.split_total)}, "
             f"thành tiền {format_money(line.amount)}."
@@ -260,7 +294,27 @@ class BudgetPage(WizardPageBase):
         self.cap_problems.setVisible(bool(problems or mismatched))
 
     # ------------------------------------------------------------ protocol
+    def _load_choices(self, data: ProposalInput) -> None:
+        spec = self.wiz.activities.get(data.activity)
+        cap = caps.select_cap(spec, data.funding_source) if spec is not None else None
+        for widget in (self.whole_line, self.cap_kind):
+            widget.blockSignals(True)
+        self.whole_line.setEnabled(cap is not None and cap.line_multiplier is not None)
+        self.whole_line.setChecked(data.whole_line)
+        self.cap_kind.clear()
+        self.cap_kind.addItem("Mức chung của nội dung", "")
+        for code, label in (spec.cap_kinds if spec is not None else {}).items():
+            self.cap_kind.addItem(label, code)
+        index = self.cap_kind.findData(data.cap_kind)
+        self.cap_kind.setCurrentIndex(max(0, index))
+        visible = self.cap_kind.count() > 1
+        self.cap_kind.setVisible(visible)
+        self.cap_kind_label.setVisible(visible)
+        for widget in (self.whole_line, self.cap_kind):
+            widget.blockSignals(False)
+
     def load(self, data: ProposalInput) -> None:
+        self._load_choices(data)
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for line in data.budget_lines:
@@ -278,6 +332,8 @@ class BudgetPage(WizardPageBase):
         keep = [n for n, line in enumerate(lines) if line != BudgetLineInput()]
         index = {row: n for n, row in enumerate(keep)}
         data.budget_lines = [lines[n] for n in keep]
+        data.whole_line = self.whole_line.isChecked() and self.whole_line.isEnabled()
+        data.cap_kind = str(self.cap_kind.currentData() or "")
         return [
             Problem(
                 f"budget_lines[{index.get(row, row)}].{name}", f"Dự toán, dòng {row + 1}: {msg}"

@@ -21,7 +21,7 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals.draft import ProposalInput, documents_for, from_proposal
 from kcdesk.services.proposals.save import create_proposal, locked_message, update_proposal
 from kcdesk.services.proposals.template import load_template
-from kcdesk.services.proposals.validation import Problem, duplicate_warnings, validate
+from kcdesk.services.proposals.validation import Problem, validate, validate_all
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.screen_fit import fit_window
@@ -149,9 +149,9 @@ class ProposalWizard(QWizard):
         """Reading problems, then the validator's (one message per field), then warnings."""
         parse = self.collect()
         seen = {p.field for p in parse}
-        found = [p for p in validate(self.data) if p.field not in seen]
+        # The same checks as ``kcdesk proposal check`` (validate_all): one rule set.
         with self.ctx.db.session() as session:
-            found += duplicate_warnings(session, self.data)
+            found = [p for p in validate_all(session, self.data) if p.field not in seen]
         if self.locked is not None:
             found.insert(0, Problem("status", self.locked))
         return parse + found
