@@ -12,9 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
 from kcdesk import __version__
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models.db import DatabaseError
+from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
 
 EXIT_USER_ERROR = 2
@@ -98,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args, ctx) or 0)
     except (UserError, DatabaseError) as exc:
         sys.stderr.write(f"kcdesk: {exc}\n")
+        return EXIT_USER_ERROR
+    except (StaleDataError, OperationalError) as exc:
+        # A write that lost a race with another writer: one line, never a traceback.
+        message = as_user_error(exc)
+        if message is None:
+            raise
+        sys.stderr.write(f"kcdesk: {message}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("kcdesk: đã dừng theo yêu cầu.\n")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
-from kcdesk.services.core import audit, settings
+from kcdesk.services.core import audit, settings, write_serial
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
 from kcdesk.services.exchange import errors as E
@@ -205,6 +205,11 @@ def import_pack(
     require(actor, EXCHANGE)
     report = progress or (lambda d, t, s: None)
     path = Path(path)
+    # The import is the only writer from here to its commit: what it compares with
+    # cannot change under it (a Centre edit meanwhile waits, then finds the record
+    # moved on and gets the conflict message), and two imports of one pack at once
+    # run one after the other (the second finds everything unchanged).
+    write_serial.serialize(session, write_serial.EXCHANGE)
     with _open(session, path) as pack:
         manifest = pack.manifest
         result = ImportResult(manifest=manifest, items=[], dry_run=False)
