@@ -224,8 +224,11 @@ def write_pack(
         counts["events"] = writer.write_lines(EVENTS_MEMBER, event_rows())
         stored = 0
         for n, file_hash in enumerate(sorted(file_hashes), start=1):
-            source = attachments.path_for(file_hash, attachments_root)
-            if source.is_file():
+            # A hash that is not one (a path stored by an old crafted pack) names no
+            # file of the store: it travels as missing, never read from elsewhere.
+            valid = attachments.is_valid_hash(file_hash)
+            source = attachments.path_for(file_hash, attachments_root) if valid else None
+            if source is not None and source.is_file():
                 writer.write_file(ATTACHMENT_PREFIX + file_hash, source)
                 stored += 1
             else:

@@ -25,7 +25,15 @@ from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services.core import audit, settings, write_serial
 from kcdesk.services.core.errors import UserError
-from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
+from kcdesk.services.exchange import (
+    appraisals,
+    fastpath,
+    keys,
+    merge,
+    office_rights,
+    records,
+    validate,
+)
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
@@ -64,6 +72,8 @@ class ImportResult:
     dry_run: bool = True
     log_id: int | None = None
     renamed: list[str] = field(default_factory=list)
+    # Values an office may not set, ignored (one line each: record, field, why).
+    notes: list[str] = field(default_factory=list)
 
     def counts(self, kind: str = records.PROPOSAL) -> dict[str, int]:
         out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
@@ -84,6 +94,7 @@ class ImportResult:
             "pack": self.manifest.get("pack_uuid"),
             "sender": self.manifest.get("sender", {}).get("code"),
             "dry_run": self.dry_run,
+            "ignored": list(self.notes),
         }
 
 
@@ -129,22 +140,32 @@ def _open(session: Session, path: Path) -> VerifiedPack:
 
 
 def _chunks(
-    session: Session, pack: VerifiedPack
+    session: Session, pack: VerifiedPack, notes: list[str]
 ) -> Iterator[tuple[str, list[merge.PlanItem], list[dict[str, Any]], dict[str, str]]]:
-    """Per kind and chunk: lines known unchanged, the other records parsed and checked,
-    and the line hash of each parsed record by UUID."""
+    """Per kind and chunk: lines known unchanged, the other records parsed and checked
+    (validate: types, sizes, dates…; at the Centre, office_rights: what an office may
+    change), and the line hash of each parsed record by UUID. ``notes`` collects the
+    values ignored because the office may not set them."""
     office = str(pack.manifest["office"])
+    rights = office_rights.OfficeRights(session, office) if keys.is_centre(session) else None
     for kind, member in KINDS:
         for raws in chunks(pack.iter_raw(member)):
             known, rest = fastpath.split_known(session, kind, raws, member, office)
+            rest = [(d, validate.check_record(kind, row, member)) for d, row in rest]
             batch = [row for _digest, row in rest]
             _check_batch(batch, member, pack.manifest)
+            if rights is not None:
+                batch = rights.apply(kind, batch)
+                notes.extend(rights.notes)
+                rights.notes.clear()
             yield kind, known, batch, {str(row["uuid"]): d for d, row in rest}
 
 
-def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merge.PlanItem]:
+def _plan(
+    session: Session, pack: VerifiedPack, progress: Progress, notes: list[str]
+) -> list[merge.PlanItem]:
     items: list[merge.PlanItem] = []
-    for kind, known, batch, _lines in _chunks(session, pack):
+    for kind, known, batch, _lines in _chunks(session, pack, notes):
         states = load_states(session, (str(r["uuid"]) for r in batch))
         planned, _loaded = merge.plan_chunk(session, kind, batch, states)
         items.extend(known)
@@ -173,12 +194,14 @@ def preview_pack(
     """What importing would do; reads only."""
     require(actor, EXCHANGE)
     with _open(session, path) as pack:
-        items = _plan(session, pack, progress or (lambda d, t, s: None))
+        notes: list[str] = []
+        items = _plan(session, pack, progress or (lambda d, t, s: None), notes)
         events = sum(1 for _ in pack.iter_lines(EVENTS_MEMBER))
         results = sum(1 for _ in pack.iter_lines(appraisals.MEMBER))
         return ImportResult(
             manifest=pack.manifest,
             items=items,
+            notes=notes,
             events_new=events,
             appraisals=results,
             attachments_new=sum(1 for n in pack.member_names if n.startswith(ATTACHMENT_PREFIX)),
@@ -216,7 +239,7 @@ def import_pack(
         result.attachments_new = _store_attachments(pack, attachments_root, report)
         applier = Applier(session, manifest)
         result.items, result.renamed = applier.items, applier.renamed
-        for kind, known, batch, lines in _chunks(session, pack):
+        for kind, known, batch, lines in _chunks(session, pack, result.notes):
             if cancelled is not None and cancelled():
                 raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
             applier.apply_chunk(kind, batch, lines, known)
