@@ -28,6 +28,7 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import register_query
 from kcdesk.services.proposals import search as search_service
 from kcdesk.services.proposals.workflow import change_status, parse_status
+from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
 
 EXIT_CHAIN_BROKEN = 1
 
@@ -235,6 +236,7 @@ def _attention(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    require(ctx.actor, INTEGRITY_CHECK)
     with ctx.db.session() as session:
         problem = audit.verify_chain(session)
         total = audit.count_events(session)
@@ -259,6 +261,7 @@ def _audit_list(args: argparse.Namespace, ctx: CliContext) -> int:
             since=_date(args.since, "Từ ngày"),
             until=_date(args.until, "Đến ngày"),
             limit=args.limit,
+            actor=ctx.actor,
         )
         rows = [audit.event_dict(e) for e in events]
     if args.json:

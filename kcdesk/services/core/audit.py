@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, new_uuid, utcnow
 from kcdesk.services.core import write_serial
 from kcdesk.services.security.actor import Actor
+from kcdesk.services.security.permissions import AUDIT_VIEW, require
 
 
 def _jsonable(value: Any) -> Any:
@@ -213,12 +214,16 @@ def list_events(
     until: date | None = None,
     limit: int = 500,
     offset: int = 0,
+    actor: Actor | None = None,
 ) -> list[AuditEvent]:
-    """Newest first, filtered (the audit viewer, ``audit list``).
+    """Newest first, filtered (the audit viewer, ``audit list``); with ``actor``, only
+    for a role that may read the log (AUDIT_VIEW).
 
     ``entity_label`` matches the label or the proposal code inside it; ``until`` is
     inclusive (the whole day).
     """
+    if actor is not None:
+        require(actor, AUDIT_VIEW)
     stmt = select(AuditEvent).order_by(AuditEvent.id.desc())
     if entity_uuid:
         stmt = stmt.where(AuditEvent.entity_uuid == entity_uuid)

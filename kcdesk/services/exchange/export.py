@@ -31,7 +31,7 @@ from kcdesk.models import (
 )
 from kcdesk.models.exchange import ExchangeWatermark
 from kcdesk.services.core import audit, settings
-from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.core.errors import PermissionDenied, UserError, ValidationError
 from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import appraisals, keys, records
 from kcdesk.services.exchange.pack_reader import open_pack
@@ -40,6 +40,7 @@ from kcdesk.services.exchange.sync import chunks, load_states, set_state
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.scope import office_only
 
 Progress = Callable[[int, int, str], None]
 
@@ -93,6 +94,18 @@ def _route(session: Session, office_code: str | None) -> _Route:
     if office_code and office_code != centre.code:
         raise ValidationError(f"Đơn vị chỉ gửi gói cho Trung tâm ({centre.code}).")
     return _Route(sender=own, recipient=centre, signer=own, kind="office")
+
+
+def _check_clerk(actor: Actor, route: _Route) -> None:
+    """An office clerk sends and receives their own office's files only (issue 19)."""
+    if not office_only(actor):
+        return
+    office = route.recipient.code if route.kind == "return" else route.sender.code
+    if office != actor.office_code:
+        raise PermissionDenied(
+            f"Tài khoản {actor.username} ({actor.role.label}) chỉ trao đổi hồ sơ của đơn vị "
+            f"{actor.office_code or '(chưa có đơn vị)'}, không xuất gói cho đơn vị {office}."
+        )
 
 
 def _proposal_ids(session: Session, route: _Route, full: bool) -> list[int]:
@@ -153,6 +166,7 @@ def write_pack(
     require(actor, EXCHANGE)
     target = Path(target)
     route = _route(session, office_code)
+    _check_clerk(actor, route)
     secret = route.signer.exchange_secret or ""
     proposal_ids = _proposal_ids(session, route, full)
     facility_ids = _facility_ids(session, route, full, _linked_facility_ids(session, proposal_ids))

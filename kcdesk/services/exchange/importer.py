@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.services.core import audit, settings, write_serial
-from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.exchange import (
     appraisals,
     fastpath,
@@ -48,6 +48,7 @@ from kcdesk.services.exchange.sync import audit_batch, chunks, load_states
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.scope import office_only
 
 Progress = Callable[[int, int, str], None]
 
@@ -129,10 +130,16 @@ def _check_route(session: Session, manifest: dict[str, Any], name: str) -> None:
         )
 
 
-def _open(session: Session, path: Path) -> VerifiedPack:
+def _open(session: Session, path: Path, actor: Actor) -> VerifiedPack:
     pack = open_pack(Path(path), lambda code: keys.secret_for(session, code))
     try:
         _check_route(session, pack.manifest, Path(path).name)
+        if office_only(actor) and str(pack.manifest["office"]) != actor.office_code:
+            raise PermissionDenied(
+                f"Tài khoản {actor.username} ({actor.role.label}) chỉ nhận hồ sơ của đơn vị "
+                f"{actor.office_code or '(chưa có đơn vị)'}, không nhập gói của đơn vị "
+                f"{pack.manifest['office']}."
+            )
     except BaseException:
         pack.close()
         raise
@@ -193,7 +200,7 @@ def preview_pack(
 ) -> ImportResult:
     """What importing would do; reads only."""
     require(actor, EXCHANGE)
-    with _open(session, path) as pack:
+    with _open(session, path, actor) as pack:
         notes: list[str] = []
         items = _plan(session, pack, progress or (lambda d, t, s: None), notes)
         events = sum(1 for _ in pack.iter_lines(EVENTS_MEMBER))
@@ -233,7 +240,7 @@ def import_pack(
     # moved on and gets the conflict message), and two imports of one pack at once
     # run one after the other (the second finds everything unchanged).
     write_serial.serialize(session, write_serial.EXCHANGE)
-    with _open(session, path) as pack:
+    with _open(session, path, actor) as pack:
         manifest = pack.manifest
         result = ImportResult(manifest=manifest, items=[], dry_run=False)
         result.attachments_new = _store_attachments(pack, attachments_root, report)

@@ -22,7 +22,7 @@ from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.security.actor import Actor
-from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.permissions import OFFICES_ADMIN, require
 from kcdesk.text import nfc
 
 KEY_FORMAT = "kcdesk-office-key"
@@ -115,7 +115,7 @@ def add_office(
     commune: str = "",
 ) -> OfficeKey:
     """Register a local office at the Centre and issue its key (cấp khóa)."""
-    require(actor, EXCHANGE)
+    require(actor, OFFICES_ADMIN)
     code = _check_code(code)
     name = nfc(name.strip())
     if not name:
@@ -188,7 +188,7 @@ def read_key_file(path: Path) -> OfficeKey:
 
 def join_office(session: Session, actor: Actor, key: OfficeKey) -> Office:
     """On an office PC: store the office and the Centre, and work as that office."""
-    require(actor, EXCHANGE)
+    require(actor, OFFICES_ADMIN)
     centre = find_office(session, key.centre_code)
     if centre is None:
         centre = Office(code=key.centre_code, origin_office=key.centre_code)
