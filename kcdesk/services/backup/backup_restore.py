@@ -103,11 +103,17 @@ def create_backup(
     *,
     kind: str = "manual",
     note: str = "",
-    check: bool = True,
 ) -> BackupInfo:
     """Write one verified backup file at ``target`` (a folder gets a dated name)."""
-    if check:
-        require(actor, BACKUP)
+    require(actor, BACKUP)
+    return _create_backup(db, target, actor, kind=kind, note=note)
+
+
+def _create_backup(
+    db: Database, target: Path, actor: Actor, *, kind: str = "manual", note: str = ""
+) -> BackupInfo:
+    """The backup itself, without a role check: the automatic daily backup and the copy
+    taken before a restore (whose caller checked RESTORE) are the system's own acts."""
     source = _file_path(db)
     started = datetime.now()
     if target.is_dir():
@@ -235,9 +241,7 @@ def auto_backup_if_due(
     if last is not None and last.name.rsplit("-", 2)[-2] == today.strftime("%Y%m%d"):
         return None
     when = datetime.combine(today, datetime.now().time())
-    info = create_backup(
-        db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto", check=False
-    )
+    info = _create_backup(db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto")
     rotate(db, AUTO_TAG, folder=folder)
     return info
 
@@ -356,13 +360,12 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     work = _work_dir()
     try:
         checked = check_archive(source, work)
-        safety = create_backup(
+        safety = _create_backup(
             db,
             paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
             actor,
             kind="before_restore",
             note=f"trước khi khôi phục từ {source.name}",
-            check=False,
         )
         rotate(db, BEFORE_RESTORE_TAG)
         db.dispose()

@@ -205,9 +205,9 @@ def join_office(session: Session, actor: Actor, key: OfficeKey) -> Office:
     own.active = True
     session.flush()
     _demote_other_centres(session, centre)
-    settings.put(session, actor, "office.code", key.code, check=False)
+    settings.put_trusted(session, actor, "office.code", key.code)
     if key.province and settings.get(session, "org.province") != key.province:
-        settings.put(session, actor, "org.province", key.province, check=False)
+        settings.put_trusted(session, actor, "org.province", key.province)
     audit.record(
         session,
         actor,

@@ -68,7 +68,7 @@ def add_demo_data(
                     f"Cơ sở dữ liệu này đang có {existing} đề án thật: không thêm dữ liệu "
                     "trình diễn vào cơ sở dữ liệu làm việc. Hãy dùng một tệp riêng (--db)."
                 )
-            settings.put(session, actor, "app.demo", True, check=False)
+            settings.put_trusted(session, actor, "app.demo", True)
         ensure_own_office(session, actor)
         if not programmes.list_programmes(session):
             programmes.load_presets(session, actor)
