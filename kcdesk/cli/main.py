@@ -20,6 +20,7 @@ from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.output_path import check_output
 
 EXIT_USER_ERROR = 2
 
@@ -81,6 +82,18 @@ def _plain_gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+# Options that name a file a command writes (--out, --key-out, --xlsx, --pdf, --letter).
+_OUTPUT_OPTIONS = ("out", "key_out", "xlsx", "pdf", "letter")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output is a regular file (or a new one), never a device, folder or link."""
+    for name in _OUTPUT_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            check_output(value, folder_ok=args.command == "backup")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     gui = _plain_gui_args(sys.argv[1:] if argv is None else argv)
     if gui is not None:
@@ -99,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER_ERROR
     ctx = CliContext(db_arg=args.db, user=args.login_user)
     try:
+        _check_outputs(args)
         return int(handler(args, ctx) or 0)
     except (UserError, DatabaseError) as exc:
         sys.stderr.write(f"kcdesk: {exc}\n")

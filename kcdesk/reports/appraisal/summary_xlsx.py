@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import session_results
 
@@ -127,7 +128,7 @@ def write_summary(s: AppraisalSession, target: Path | BytesIO) -> None:
         ws.cell(row=row, column=6).number_format = AVERAGE_FORMAT
     xs.print_setup(ws, header)
     buffer = BytesIO()
-    wb.save(buffer)
+    secure_workbook(wb).save(buffer)
     data = buffer.getvalue()
     if isinstance(target, Path):
         from kcdesk.services.core.safe_write import atomic_write_bytes

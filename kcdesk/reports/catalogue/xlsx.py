@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from kcdesk.formatting import format_official_date
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_safe import guard_cell, secure_workbook
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -203,7 +204,7 @@ def _place_cells(values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
         if cell is not None:
             cell.column = col_idx
             cell.row = row_idx
-            yield cell
+            yield guard_cell(cell)
 
 
 def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = False) -> Cell:
@@ -336,5 +337,5 @@ def write_catalogue_xlsx(
 ) -> Layout:
     """Write the catalogue workbook to ``target`` (a path or a binary handle)."""
     wb, layout = build_workbook(view, form, authority=authority)
-    wb.save(str(target) if isinstance(target, Path) else target)
+    secure_workbook(wb).save(str(target) if isinstance(target, Path) else target)
     return layout

@@ -25,6 +25,7 @@ from kcdesk.models.implementation import Disbursement, DisbursementKind, Settlem
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.implementation.progress import CHUNK, TRACKED
@@ -232,7 +233,7 @@ def write_xlsx(summary: Summary, target: Path) -> Path:
 
     # openpyxl seeks while zipping: build in memory, then write atomically.
     buffer = BytesIO()
-    wb.save(buffer)
+    secure_workbook(wb).save(buffer)
     atomic_write_bytes(target, buffer.getvalue())
     return target
 

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kcdesk.reports.common import xlsx_style as xs
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.reports.periodic.pdf import report_subtitle
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
@@ -118,7 +119,7 @@ def write_periodic_report_xlsx(report: PeriodReport, target: Path | BinaryIO) ->
     first.title = "Theo nội dung"
     _activities(first, report)
     _targets(workbook.create_sheet("Theo chỉ tiêu"), report)
-    workbook.save(target)
+    secure_workbook(workbook).save(target)
 
 
 def save_periodic_report_xlsx(report: PeriodReport, path: Path) -> None:

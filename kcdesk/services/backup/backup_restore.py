@@ -35,7 +35,7 @@ from kcdesk.services.backup.archive import (
     remove_tree,
     write_archive,
 )
-from kcdesk.services.core import audit, safe_write
+from kcdesk.services.core import audit, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -142,7 +142,11 @@ def _create_backup(
             raise safe_write.WriteFailed(
                 f"Không tạo được thư mục {target.parent}: {safe_write.explain(exc)}."
             ) from exc
+        # A backup holds every record: readable by its owner only (issue 19).
+        output_path.check_output(target)
+        output_path.prepare_private(target)
         digest = safe_write.atomic_copy(archive, target)
+        output_path.make_private(target)
     finally:
         remove_tree(work)
     info = BackupInfo(

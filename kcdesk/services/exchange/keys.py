@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, OfficeLevel
-from kcdesk.services.core import audit, settings
+from kcdesk.services.core import audit, output_path, settings
 from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.security.actor import Actor
@@ -159,7 +159,11 @@ def add_office(
 
 def write_key_file(key: OfficeKey, target: Path) -> None:
     data = json.dumps(key.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    atomic_write_bytes(Path(target), data)
+    target = output_path.check_output(target)
+    # The key signs for the office: readable by its owner only, from the first byte.
+    output_path.prepare_private(target)
+    atomic_write_bytes(target, data)
+    output_path.make_private(target)
 
 
 def read_key_file(path: Path) -> OfficeKey:
