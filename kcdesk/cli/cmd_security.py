@@ -9,6 +9,7 @@ asked for without echo on a terminal; never taken on the command line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from kcdesk.services.backup import integrity
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import users
+from kcdesk.services.security.permissions import RESTORE, require
 
 EXIT_PROBLEMS = 1
 
@@ -161,6 +163,11 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
     source = Path(args.file)
+    if not args.check_only:
+        # The role first: whether a file exists is not for a user who may not restore.
+        # (A database that no longer opens has no roles: restore_broken_database decides.)
+        with contextlib.suppress(DatabaseError):
+            require(ctx.actor, RESTORE)
     manifest = backup.check_backup(source)
     counts = manifest.get("counts", {})
     summary = (

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kcdesk import __version__
 from kcdesk.cli.context import CliContext, CommandRegistry
+from kcdesk.cli.gate import check_role
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
@@ -113,6 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(db_arg=args.db, user=args.login_user)
     try:
         _check_outputs(args)
+        check_role(args, ctx)
         return int(handler(args, ctx) or 0)
     except (UserError, DatabaseError) as exc:
         sys.stderr.write(f"kcdesk: {exc}\n")
