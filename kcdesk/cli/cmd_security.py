@@ -198,7 +198,7 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.say(f"Cơ sở dữ liệu hiện tại không mở được ({exc}); khôi phục đè lên tệp hỏng.")
         result = backup.restore_broken_database(location, source, ctx.actor)
     else:
-        result = backup.restore_backup(db, source, ctx.actor)
+        result = backup.restore_backup(db, source, ctx.actor, accept_other=args.other_centre)
     ctx.close()
     result.database.dispose()
     ctx.say(
@@ -260,6 +260,11 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
     p.add_argument("--check-only", action="store_true", help="chỉ kiểm tra tệp, không khôi phục")
+    p.add_argument(
+        "--other-centre",
+        action="store_true",
+        help="xác nhận khôi phục bản sao lưu của Trung tâm hoặc tỉnh khác",
+    )
     p = registry.command(
         "check", "kiểm tra toàn vẹn cơ sở dữ liệu, tệp đính kèm, nhật ký thao tác", _check
     )

@@ -32,6 +32,8 @@ from kcdesk.services.backup.archive import (
     CheckedBackup,
     check_archive,
     copy_database,
+    describe_organisation,
+    organisation_of,
     remove_tree,
     write_archive,
 )
@@ -83,10 +85,33 @@ def _file_path(db: Database) -> Path:
     return path
 
 
+OWNER_FILE = "owner.pid"
+
+
 def _work_dir() -> Path:
+    """A private work folder, marked with this process's id so that a later start can
+    tell a folder left by a killed run (a full plaintext copy of the database) from
+    one another copy of kcdesk is using, and remove it."""
+    clean_work_dirs()
     base = paths.backups_dir() / ".work"
     base.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=base))
+    work = Path(tempfile.mkdtemp(dir=base))
+    (work / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return work
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap check: the age rule decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
@@ -224,10 +249,15 @@ def clean_work_dirs(max_age_hours: float = 6.0) -> int:
     removed = 0
     for folder in base.iterdir():
         try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            if not folder.is_dir():
+                continue
+            owner = folder / OWNER_FILE
+            pid = int(owner.read_text(encoding="ascii")) if owner.is_file() else None
+            dead = pid is not None and not _alive(pid)
+            if dead or folder.stat().st_mtime < cutoff:
                 remove_tree(folder)
                 removed += 1
-        except OSError:
+        except (OSError, ValueError):
             continue
     return removed
 
@@ -330,12 +360,17 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
         checked = check_archive(source, work)
         keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
         keep.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        # The restored copy is complete beside the damaged file before anything moves,
+        # and the damaged file is copied (not moved) aside: killed at any point, the
+        # path holds a database — the damaged one or the restored one — never none.
+        fresh = target.with_name(target.name + ".restoring")
+        safe_write.atomic_copy(checked.database, fresh)
+        if target.exists():
+            safe_write.atomic_copy(target, keep / target.name)
+        for suffix in ("-wal", "-shm", "-journal"):
             part = target.with_name(target.name + suffix)
             if part.exists():
                 os.replace(part, keep / part.name)
-        fresh = target.with_name(target.name + ".restoring")
-        safe_write.atomic_copy(checked.database, fresh)
         os.replace(fresh, target)
         count = _restore_attachments(checked)
     finally:
@@ -352,11 +387,32 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
     )
 
 
-def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
+class OtherCentre(BackupRefused):
+    """The backup is another Centre's (or province's): restoring needs a confirmation."""
+
+
+def check_same_centre(checked: CheckedBackup, current: Path, *, accept_other: bool) -> None:
+    """Refuse a backup of another Centre or province unless the user confirmed it,
+    naming both (restoring it replaces this Centre's data with theirs)."""
+    theirs, ours = organisation_of(checked.database), organisation_of(current)
+    if theirs == ours or accept_other:
+        return
+    raise OtherCentre(
+        f"Bản sao lưu {checked.source.name} là dữ liệu của {describe_organisation(theirs)}, "
+        f"còn cơ sở dữ liệu này của {describe_organisation(ours)}. Chỉ khôi phục khi chắc "
+        "chắn muốn thay dữ liệu này bằng dữ liệu của đơn vị kia (dòng lệnh: thêm "
+        "--other-centre). Không có gì bị thay đổi."
+    )
+
+
+def restore_backup(
+    db: Database, source: Path, actor: Actor, *, accept_other: bool = False
+) -> RestoreResult:
     """Replace the database with ``source`` after checking it and backing up the current one.
 
     ``db`` is disposed; use the returned ``RestoreResult.database`` afterwards. A file
-    that fails any check raises BackupRefused and changes nothing.
+    that fails any check raises BackupRefused and changes nothing; a backup of another
+    Centre or province needs ``accept_other`` (OtherCentre names both).
     """
     require(actor, RESTORE)
     target = _file_path(db)
@@ -364,6 +420,7 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     work = _work_dir()
     try:
         checked = check_archive(source, work)
+        check_same_centre(checked, target, accept_other=accept_other)
         safety = _create_backup(
             db,
             paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
