@@ -92,6 +92,7 @@ def database_facts(path: Path) -> dict[str, Any]:
             )
         revision_row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         proposals = conn.execute("SELECT count(*) FROM proposal").fetchone()[0]
+        head = conn.execute("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.DatabaseError as exc:
         raise BackupRefused(
             f"Tệp không phải cơ sở dữ liệu SQLite hợp lệ hoặc đã hỏng ({exc})."
@@ -104,7 +105,11 @@ def database_facts(path: Path) -> dict[str, Any]:
             f"Bản sao lưu có lược đồ '{revision}' mà phiên bản kcdesk này không biết "
             "(có thể do phiên bản kcdesk mới hơn tạo ra). Hãy cập nhật kcdesk rồi khôi phục."
         )
-    return {"schema_revision": revision, "proposals": int(proposals)}
+    return {
+        "schema_revision": revision,
+        "proposals": int(proposals),
+        "audit_head": {"event_id": int(head[0]), "hash": str(head[1])} if head else None,
+    }
 
 
 def known_revision(revision: str) -> bool:
@@ -171,6 +176,9 @@ def write_archive(
             "kind": kind,
             "note": note,
             "schema_revision": facts["schema_revision"],
+            # The audit chain's head when the copy was taken: an anchor outside the
+            # database that ``audit verify`` checks the live chain against.
+            "audit_head": facts["audit_head"],
             "counts": {"proposals": facts["proposals"], "attachments": len(members) - 1},
             "damaged_attachments": damaged,
             "members": members,

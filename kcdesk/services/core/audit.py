@@ -86,6 +86,45 @@ def chain_tail(session: Session) -> str:
     return str(last) if last is not None else ""
 
 
+def chain_head(session: Session) -> dict[str, Any] | None:
+    """``{"event_id", "hash"}`` of the last event: the anchor written into backups and
+    packs (None for an empty chain)."""
+    row = session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return {"event_id": int(row.id), "hash": str(row.hash)} if row is not None else None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain head recorded outside the database (a backup manifest, a pack sent)."""
+
+    source: str
+    event_id: int
+    hash: str
+
+
+def verify_anchors(session: Session, anchors: list[Anchor]) -> ChainProblem | None:
+    """The first anchor the live chain disagrees with, oldest first, or None.
+
+    Rewriting events and recomputing their hashes passes ``verify_chain``; it cannot
+    change the head a backup or a pack recorded before: the event with that id must
+    still carry that hash (and exist).
+    """
+    for anchor in sorted(anchors, key=lambda a: a.event_id):
+        stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
+        if stored == anchor.hash:
+            continue
+        state = "không còn" if stored is None else "đã khác"
+        return ChainProblem(
+            anchor.event_id,
+            f"Nhật ký không khớp mốc kiểm tra trong {anchor.source}: sự kiện #{anchor.event_id} "
+            f"{state} so với lúc ghi mốc; nhật ký đã bị viết lại từ sự kiện #{anchor.event_id} "
+            "trở về trước.",
+        )
+    return None
+
+
 def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Append events (``entity``, ``entity_uuid``, ``action``, optional ``changes`` and
     ``entity_label``) to the chain in the caller's transaction; returns their rows.

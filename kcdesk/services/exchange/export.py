@@ -269,6 +269,8 @@ def write_pack(
                 "counts": dict(counts),
                 "missing_attachments": list(missing),
                 "username": actor.username,
+                # The sender's audit chain head: an anchor kept outside its database.
+                "audit_head": audit.chain_head(session),
             }
         )
 
