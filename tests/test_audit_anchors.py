@@ -68,3 +68,27 @@ def test_packs_sent_carry_the_senders_anchor(tmp_path: Path) -> None:
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest["audit_head"]["event_id"] <= head["event_id"]  # type: ignore[index]
     assert isinstance(manifest["audit_head"]["hash"], str)
+
+
+def test_a_submitted_catalogue_prints_the_check_code(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.pdftext import pdf_text
+
+    with db.session() as s:
+        p = add_proposal(s, "TTKC", 1)
+        p.status = ProposalStatus.APPROVED
+        p.approved_support = p.support
+        p.funding_source = "dia_phuong"
+    base = ["--db", str(db.path), "catalogue"]
+    draft = tmp_path / "dự thảo.pdf"
+    assert main([*base, "export", "--year", "2027", "--pdf", str(draft)]) == 0
+    assert "Mã kiểm tra nhật ký" not in pdf_text(draft)
+    assert main([*base, "submit", "--year", "2027", "--letter-no", "1/TTr-TTKC"]) == 0
+    with db.session() as s:
+        code = audit.check_code(audit.chain_head(s))
+    submitted = tmp_path / "đã trình.pdf"
+    assert main([*base, "export", "--year", "2027", "--pdf", str(submitted)]) == 0
+    text = " ".join(pdf_text(submitted).split())
+    assert code is not None and f"Mã kiểm tra nhật ký: {code}" in text
+    capsys.readouterr()

@@ -144,8 +144,13 @@ def write_catalogue_pdf(
     target: Path | BinaryIO | BytesIO,
     *,
     authority: str = "Chủ tịch Ủy ban nhân dân tỉnh",
+    audit_check: str | None = None,
 ) -> None:
-    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``)."""
+    """Write the catalogue PDF; ``agency`` issues and signs it (see ``default_issuer``).
+
+    ``audit_check``: the "mã kiểm tra nhật ký" printed on a submitted catalogue (the
+    audit chain's head, ``audit.check_code``), an anchor on paper outside the database.
+    """
     title = form.title_for(view.plan_year)
     doc = op.document(target, title_text=title, landscape_page=True)
     # The frame keeps 6 pt of padding on each side: a table as wide as the page's
@@ -169,6 +174,11 @@ def write_catalogue_pdf(
             st["body_left"],
         ),
         op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]),
+        *(
+            [op.p(f"Mã kiểm tra nhật ký: {audit_check}.", st["small_italic"])]
+            if audit_check
+            else []
+        ),
         op.signature_block(
             caption="",
             post=agency.signer_post,

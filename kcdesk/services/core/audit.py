@@ -95,6 +95,16 @@ def chain_head(session: Session) -> dict[str, Any] | None:
     return {"event_id": int(row.id), "hash": str(row.hash)} if row is not None else None
 
 
+def check_code(head: dict[str, Any] | None) -> str | None:
+    """The printed form of a chain head: ``#152 · 8C37-40CB-A7C0-4CDA`` (the event and
+    the first 64 bits of its hash), to compare by eye with ``audit list``."""
+    if head is None:
+        return None
+    digest = str(head["hash"])[:16].upper()
+    groups = "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+    return f"#{head['event_id']} · {groups}"
+
+
 @dataclass(frozen=True)
 class Anchor:
     """A chain head recorded outside the database (a backup manifest, a pack sent)."""
