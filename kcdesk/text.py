@@ -11,13 +11,24 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Control characters that break a terminal or a spreadsheet cell and never belong in a
+# typed text: C0 except tab and line feed, DEL, C1, and the bidirectional overrides
+# that make text display in another order than it is stored.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` in NFC without control characters (line breaks kept as ``\\n``)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text)
 
 
 def nfc(text: str | None) -> str:
-    """Return ``text`` in NFC with surrounding whitespace removed ('' for None)."""
+    """Return ``text`` in NFC with surrounding whitespace and control characters removed
+    ('' for None)."""
     if text is None:
         return ""
-    return unicodedata.normalize("NFC", text).strip()
+    return strip_controls(text).strip()
 
 
 def fold(text: str | None) -> str:

@@ -99,7 +99,9 @@ def test_round_trip_restores_every_row_and_the_attachments(
     attachments.path_for(file_hash).unlink()
     assert domain(snapshot(db)) != domain(before)
 
-    result = backup.restore_backup(db, info.path, SYSTEM)
+    # The province changed since the backup: restoring it is confirmed (issue 19 asks for
+    # an explicit confirmation when the backup is another Centre's or province's).
+    result = backup.restore_backup(db, info.path, SYSTEM, accept_other=True)
     try:
         after = snapshot(result.database)
         assert domain(after) == domain(before)
@@ -110,7 +112,7 @@ def test_round_trip_restores_every_row_and_the_attachments(
         # The state just before the restore was saved first, and can itself be restored.
         safety = result.safety_backup.path
         assert safety.parent == paths.backups_dir() and "truoc-khoi-phuc" in safety.name
-        again = backup.restore_backup(result.database, safety, SYSTEM)
+        again = backup.restore_backup(result.database, safety, SYSTEM, accept_other=True)
         with again.database.session() as s:
             assert settings.get(s, "org.province") == "Lạng Sơn"
             assert users.get_user(s, "moi").role is Role.LEADER
@@ -217,7 +219,7 @@ def test_plain_kcdesk_sqlite_copy_can_be_restored(demo_db: Database, tmp_path: P
     backup_sqlite(demo_db.path, plain)
     with demo_db.session() as s:
         settings.put(s, SYSTEM, "org.province", "Hà Giang")
-    result = backup.restore_backup(demo_db, plain, SYSTEM)
+    result = backup.restore_backup(demo_db, plain, SYSTEM, accept_other=True)
     try:
         assert domain(snapshot(result.database)) == domain(before)
     finally:

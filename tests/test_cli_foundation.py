@@ -97,7 +97,7 @@ def test_demo_data_refuses_a_working_database(inited: str, tmp_path: Path, capsy
     assert run(capsys, "--db", inited, "demo-data", "--proposals", "3")[0] == 0
     db = open_database(inited)
     with db.session() as session:
-        settings.put(session, settings_actor(), "app.demo", False, check=False)
+        settings.put_trusted(session, settings_actor(), "app.demo", False)
     db.dispose()
     code, _, err = run(capsys, "--db", inited, "demo-data", "--proposals", "3")
     assert code == 2 and "đề án thật" in err

@@ -11,7 +11,6 @@ import pytest
 from kcdesk.cli.main import main
 from kcdesk.models.db import open_database
 from kcdesk.services.core import settings
-from kcdesk.services.security.actor import SYSTEM
 
 
 def run(capsys, monkeypatch, *argv: str, stdin: str = "") -> tuple[int, str, str]:
@@ -26,11 +25,16 @@ def locked_db(tmp_path: Path, capsys, monkeypatch) -> str:
     db = str(tmp_path / "centre.sqlite")
     assert run(capsys, monkeypatch, "--db", db, "init")[0] == 0
     for name, role in (("quantri", "admin"), ("canbo", "leader")):
+        # The first administrator turns single-user mode off (issue 19): the second
+        # account is added by that administrator, logged in.
+        login = ["--login", "quantri"] if name != "quantri" else []
+        monkeypatch.setenv("KCDESK_PASSWORD", "mật khẩu dài 123")
         code, _, err = run(
             capsys,
             monkeypatch,
             "--db",
             db,
+            *login,
             "user",
             "add",
             name,
@@ -42,9 +46,10 @@ def locked_db(tmp_path: Path, capsys, monkeypatch) -> str:
             stdin="mật khẩu dài 123\n",
         )
         assert code == 0, err
+    monkeypatch.delenv("KCDESK_PASSWORD")
     database = open_database(db)
     with database.session() as session:
-        settings.put(session, SYSTEM, "app.single_user", False)
+        assert settings.get(session, "app.single_user") is False
     database.dispose()
     return db
 

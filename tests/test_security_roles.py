@@ -225,6 +225,7 @@ def test_every_permission_is_granted_as_designed() -> None:
             permissions.CATALOGUE_EDIT,
             permissions.AMENDMENT_EDIT,
             permissions.EXCHANGE,
+            permissions.OFFICES_ADMIN,  # issuing keys: Centre staff, never office clerks
             permissions.IMPLEMENTATION_EDIT,
             permissions.BACKUP,
             permissions.INTEGRITY_CHECK,

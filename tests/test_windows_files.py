@@ -358,12 +358,12 @@ def test_cli_refuses_a_network_database_in_one_line(
 # -- the read-only URI -------------------------------------------------------------------
 def test_backup_check_works_with_a_hash_in_the_data_path(tmp_path: Path, db: Any) -> None:
     from kcdesk.services.backup.archive import database_facts
-    from kcdesk.services.backup.backup_restore import create_backup
+    from kcdesk.services.backup.backup_restore import _create_backup
     from kcdesk.services.security.actor import SYSTEM
 
     folder = tmp_path / "C#Dev ?x%41" / "backups"
     folder.mkdir(parents=True)
-    info = create_backup(db, folder, SYSTEM, check=False)
+    info = _create_backup(db, folder, SYSTEM)
     assert info.path.parent == folder
     copy = tmp_path / "C#Dev ?x%41" / "db.sqlite"
     from kcdesk.models.db import backup_sqlite, sqlite_readonly_uri

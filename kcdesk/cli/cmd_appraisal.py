@@ -136,7 +136,9 @@ def _agenda_add(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.all_awaiting:
             targets = appraisal.available_proposals(session, s)
         else:
-            targets = [proposals.get_proposal(session, code) for code in args.codes]
+            targets = [
+                proposals.get_proposal(session, code, actor=ctx.actor) for code in args.codes
+            ]
         if not targets:
             raise UserError("Không có đề án nào để đưa vào chương trình họp.")
         for p in targets:

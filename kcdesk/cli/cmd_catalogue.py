@@ -16,6 +16,7 @@ from typing import BinaryIO
 from kcdesk.cli.context import CliContext, CommandRegistry, cli_date, cli_required_date
 from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
+from kcdesk.models.catalogue import CatalogueState
 from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
 from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
 from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
@@ -25,7 +26,7 @@ from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import diff_dict
-from kcdesk.services.core import settings
+from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.imports import old_lists as xlsx_import
@@ -181,7 +182,17 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         written.append(args.xlsx)
     if args.pdf:
         agency = agency_from_settings(values, issuer)
-        _write(Path(args.pdf), lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
+        check = None
+        if view.state is not CatalogueState.DRAFT:
+            # Printed on a catalogue once submitted: the audit chain's head (issue 19).
+            with ctx.db.session() as session:
+                check = audit.check_code(audit.chain_head(session))
+        _write(
+            Path(args.pdf),
+            lambda h: write_catalogue_pdf(
+                view, form, agency, h, issuer=issuer, audit_check=str(check) if check else None
+            ),
+        )
         written.append(args.pdf)
     if args.letter:
         sender = agency_from_settings(values, issuer)

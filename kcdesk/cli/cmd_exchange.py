@@ -100,6 +100,8 @@ def _pack_import(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         for line in result.renamed:
             ctx.say(f"  Đổi mã trùng: {line}")
+        for line in result.notes:
+            ctx.say(f"  {line}")
     return 0
 
 

@@ -85,7 +85,7 @@ def _proposal_list(args: argparse.Namespace, ctx: CliContext) -> int:
         rows = [
             proposals.summary_dict(p)
             for p in proposals.list_proposals(
-                session, year=args.year, status=status, search=args.search
+                session, year=args.year, status=status, search=args.search, actor=ctx.actor
             )
         ]
     if args.json:
@@ -102,7 +102,7 @@ def _proposal_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _proposal_show(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        data = proposals.detail_dict(proposals.get_proposal(session, args.code))
+        data = proposals.detail_dict(proposals.get_proposal(session, args.code, actor=ctx.actor))
     if args.json:
         ctx.print_json(data)
     else:

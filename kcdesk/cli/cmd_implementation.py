@@ -49,7 +49,7 @@ def _money_line(data: dict[str, Any]) -> str:
 
 def _start(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         impl.start(session, ctx.actor, proposal, reason=args.reason or "")
         ctx.say(f"{proposal.code}: {proposal.status.label}.")
     return 0
@@ -88,7 +88,7 @@ def _list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _show(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        data = view.detail_dict(session, get_proposal(session, args.code))
+        data = view.detail_dict(session, get_proposal(session, args.code, actor=ctx.actor))
     if args.json:
         ctx.print_json(data)
         return 0
@@ -104,7 +104,7 @@ def _show(args: argparse.Namespace, ctx: CliContext) -> int:
 def _progress_add(args: argparse.Namespace, ctx: CliContext) -> int:
     stored = _file(ctx, args.file)
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         impl.add_progress(
             session,
             ctx.actor,
@@ -120,7 +120,9 @@ def _progress_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _evidence_list(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        checklist = impl.evidence_checklist(session, get_proposal(session, args.code))
+        checklist = impl.evidence_checklist(
+            session, get_proposal(session, args.code, actor=ctx.actor)
+        )
     if args.json:
         ctx.print_json(
             [
@@ -149,7 +151,7 @@ def _evidence_set(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     stored = _file(ctx, args.file)
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         items = args.item or [e.code for e in impl.evidence_checklist(session, proposal)]
         for code in items:
             impl.set_evidence(
@@ -181,7 +183,7 @@ def _acceptance_record(args: argparse.Namespace, ctx: CliContext) -> int:
             raise UserError("--outputs phải là một đối tượng JSON {mã kết quả: số}.")
         outputs = parsed
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         acceptance.record_acceptance(
             session,
             ctx.actor,
@@ -200,7 +202,9 @@ def _acceptance_pdf(args: argparse.Namespace, ctx: CliContext) -> int:
     from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
 
     with ctx.db.session() as session:
-        path = write_acceptance_minutes(session, get_proposal(session, args.code), Path(args.out))
+        path = write_acceptance_minutes(
+            session, get_proposal(session, args.code, actor=ctx.actor), Path(args.out)
+        )
     ctx.say(f"Đã ghi biên bản nghiệm thu: {path}")
     return 0
 
@@ -209,7 +213,7 @@ def _disbursement_add(args: argparse.Namespace, ctx: CliContext) -> int:
     kind = DisbursementKind(args.kind)
     amount = _amount(args.amount)
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         money.add_disbursement(
             session,
             ctx.actor,
@@ -231,7 +235,7 @@ def _disbursement_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _disbursement_list(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
-        data = view.detail_dict(session, get_proposal(session, args.code))
+        data = view.detail_dict(session, get_proposal(session, args.code, actor=ctx.actor))
     if args.json:
         ctx.print_json(data["disbursements"])
         return 0
@@ -245,7 +249,7 @@ def _disbursement_list(args: argparse.Namespace, ctx: CliContext) -> int:
 def _settlement_record(args: argparse.Namespace, ctx: CliContext) -> int:
     amount = _amount(args.amount)
     with ctx.db.session() as session:
-        proposal = get_proposal(session, args.code)
+        proposal = get_proposal(session, args.code, actor=ctx.actor)
         row = money.record_settlement(
             session,
             ctx.actor,

@@ -22,6 +22,7 @@ from kcdesk.formatting import parse_money
 from kcdesk.models import Facility
 from kcdesk.services.amendments import record as amendments
 from kcdesk.services.attention import collect as attention
+from kcdesk.services.backup import anchors
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.core.id_lists import batches
@@ -31,6 +32,7 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.proposals import register_query
 from kcdesk.services.proposals import search as search_service
 from kcdesk.services.proposals.workflow import change_status, parse_status
+from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
 
 EXIT_CHAIN_BROKEN = 1
 
@@ -256,11 +258,17 @@ def _attention(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    require(ctx.actor, INTEGRITY_CHECK)
     with ctx.db.session() as session:
         problem = audit.verify_chain(session)
         total = audit.count_events(session)
+        own = str(settings.get(session, "office.code"))
+        known = anchors.known_anchors([Path(f) for f in args.anchor or []], own_office=own)
+        if problem is None:
+            problem = audit.verify_anchors(session, known)
     if problem is None:
-        ctx.say(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng.")
+        extra = f"; khớp {len(known)} mốc kiểm tra ngoài cơ sở dữ liệu" if known else ""
+        ctx.say(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}.")
         return 0
     import sys
 
@@ -280,6 +288,7 @@ def _audit_list(args: argparse.Namespace, ctx: CliContext) -> int:
             since=cli_date(args.since, "Từ ngày"),
             until=cli_date(args.until, "Đến ngày"),
             limit=args.limit,
+            actor=ctx.actor,
         )
         rows = [audit.event_dict(e) for e in events]
     if args.json:
@@ -361,7 +370,13 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("--json", action="store_true")
 
     registry.group("audit", "nhật ký thao tác")
-    registry.subcommand("audit", "verify", "kiểm tra chuỗi nhật ký toàn vẹn", _audit_verify)
+    p = registry.subcommand("audit", "verify", "kiểm tra chuỗi nhật ký toàn vẹn", _audit_verify)
+    p.add_argument(
+        "--anchor",
+        action="append",
+        metavar="FILE",
+        help="bản sao lưu hoặc gói đã gửi có mốc kiểm tra nhật ký (mặc định: các bản sao lưu)",
+    )
     p = registry.subcommand("audit", "list", "xem nhật ký thao tác", _audit_list)
     p.add_argument("--proposal", metavar="CODE")
     p.add_argument("--user")

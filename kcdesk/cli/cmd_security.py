@@ -9,17 +9,21 @@ asked for without echo on a terminal; never taken on the command line.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 from pathlib import Path
 
-from kcdesk.cli.context import CliContext, CommandRegistry, Handler
+from kcdesk.cli.context import PASSWORD_ENV, CliContext, CommandRegistry, Handler
 from kcdesk.formatting.units import format_seconds, format_size
+from kcdesk.models import Role
 from kcdesk.models.db import DatabaseError
 from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.backup import integrity
+from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import users
+from kcdesk.services.security.permissions import RESTORE, require
 
 EXIT_PROBLEMS = 1
 
@@ -45,10 +49,26 @@ def _read_passwords(args: argparse.Namespace, count: int, prompts: list[str]) ->
     return values
 
 
+def _accounts_need_login(ctx: CliContext) -> None:
+    """Accounts are managed by a logged-in administrator once one exists, even on a
+    database left in single-user mode (else anyone could add an administrator)."""
+    if ctx.user:
+        return
+    with ctx.db.session() as session:
+        if users.has_admin(session):
+            raise UserError(
+                "Đã có quản trị viên: quản lý người dùng cần đăng nhập "
+                f"(--login TÊN, mật khẩu trong biến {PASSWORD_ENV} hoặc nhập khi được hỏi)."
+            )
+
+
 def _user_add(args: argparse.Namespace, ctx: CliContext) -> int:
     role = users.parse_role(args.role)
+    _accounts_need_login(ctx)
     (password,) = _read_passwords(args, 1, ["Mật khẩu mới"])
     with ctx.db.session() as session:
+        single = bool(settings.get(session, "app.single_user"))
+        first_admin = role is Role.ADMIN and not users.has_admin(session)
         user = users.add_user(
             session,
             ctx.actor,
@@ -59,6 +79,19 @@ def _user_add(args: argparse.Namespace, ctx: CliContext) -> int:
             office_code=args.office,
         )
         ctx.say(f"Đã tạo người dùng {user.username} ({role.label}).")
+        if single and first_admin:
+            # The first administrator ends single-user mode: from now on every command
+            # (and the app) asks who is working.
+            settings.put_trusted(session, ctx.actor, "app.single_user", False)
+            ctx.say(
+                "Đã tắt chế độ một người dùng: từ nay mọi lệnh cần --login TÊN "
+                "và ứng dụng hỏi đăng nhập."
+            )
+        elif single:
+            ctx.say(
+                "Cơ sở dữ liệu vẫn ở chế độ một người dùng (không đăng nhập): hãy tạo một "
+                "quản trị viên (--role admin) để bật đăng nhập."
+            )
     return 0
 
 
@@ -86,6 +119,7 @@ def _user_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _user_reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    _accounts_need_login(ctx)
     (new,) = _read_passwords(args, 1, ["Mật khẩu mới"])
     with ctx.db.session() as session:
         users.reset_password(session, ctx.actor, args.name, new)
@@ -95,6 +129,7 @@ def _user_reset(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _user_active(active: bool) -> Handler:
     def handler(args: argparse.Namespace, ctx: CliContext) -> int:
+        _accounts_need_login(ctx)
         with ctx.db.session() as session:
             users.set_active(session, ctx.actor, args.name, active)
         ctx.say(f"Tài khoản {args.name} {'đã hoạt động lại' if active else 'đã bị vô hiệu'}.")
@@ -128,6 +163,11 @@ def _backup(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
     source = Path(args.file)
+    if not args.check_only:
+        # The role first: whether a file exists is not for a user who may not restore.
+        # (A database that no longer opens has no roles: restore_broken_database decides.)
+        with contextlib.suppress(DatabaseError):
+            require(ctx.actor, RESTORE)
     manifest = backup.check_backup(source)
     counts = manifest.get("counts", {})
     summary = (
@@ -158,7 +198,7 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.say(f"Cơ sở dữ liệu hiện tại không mở được ({exc}); khôi phục đè lên tệp hỏng.")
         result = backup.restore_broken_database(location, source, ctx.actor)
     else:
-        result = backup.restore_backup(db, source, ctx.actor)
+        result = backup.restore_backup(db, source, ctx.actor, accept_other=args.other_centre)
     ctx.close()
     result.database.dispose()
     ctx.say(
@@ -220,6 +260,11 @@ def register(registry: CommandRegistry) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
     p.add_argument("--check-only", action="store_true", help="chỉ kiểm tra tệp, không khôi phục")
+    p.add_argument(
+        "--other-centre",
+        action="store_true",
+        help="xác nhận khôi phục bản sao lưu của Trung tâm hoặc tỉnh khác",
+    )
     p = registry.command(
         "check", "kiểm tra toàn vẹn cơ sở dữ liệu, tệp đính kèm, nhật ký thao tác", _check
     )

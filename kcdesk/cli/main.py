@@ -12,11 +12,17 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
 from kcdesk import __version__
 from kcdesk.cli import help_vi, streams
 from kcdesk.cli.context import CliContext, CommandRegistry
+from kcdesk.cli.gate import check_role
 from kcdesk.models.db import DatabaseError
+from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.output_path import check_output
 
 EXIT_USER_ERROR = 2
 
@@ -84,6 +90,18 @@ def _plain_gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+# Options that name a file a command writes (--out, --key-out, --xlsx, --pdf, --letter).
+_OUTPUT_OPTIONS = ("out", "key_out", "xlsx", "pdf", "letter")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Every output is a regular file (or a new one), never a device, folder or link."""
+    for name in _OUTPUT_OPTIONS:
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            check_output(value, folder_ok=args.command == "backup")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     windowed = streams.prepare_streams()
     try:
@@ -122,9 +140,18 @@ def _main(argv: Sequence[str] | None, windowed: bool) -> int:
         return EXIT_USER_ERROR
     ctx = CliContext(db_arg=args.db, user=args.login_user)
     try:
+        _check_outputs(args)
+        check_role(args, ctx)
         return int(handler(args, ctx) or 0)
     except (UserError, DatabaseError) as exc:
         sys.stderr.write(f"kcdesk: {exc}\n")
+        return EXIT_USER_ERROR
+    except (StaleDataError, OperationalError) as exc:
+        # A write that lost a race with another writer: one line, never a traceback.
+        message = as_user_error(exc)
+        if message is None:
+            raise
+        sys.stderr.write(f"kcdesk: {message}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("kcdesk: đã dừng theo yêu cầu.\n")

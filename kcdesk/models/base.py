@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names keep Alembic batch migrations on SQLite deterministic.
 NAMING = {
@@ -45,3 +46,11 @@ class SyncedMixin:
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        # Every UPDATE of a synced record says "WHERE revision = <the revision read>":
+        # a second writer that saved meanwhile makes it match no row, and SQLAlchemy
+        # raises StaleDataError instead of overwriting that save (no lost update).
+        # The services set the new revision themselves (imports keep the sender's).
+        return {"version_id_col": cls.revision, "version_id_generator": False}

@@ -13,6 +13,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kcdesk.models.db import DatabaseError
+from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def show_error(parent: QWidget | None, exc: BaseException, details: str = "") ->
     """Show ``exc`` non-modally; returns the box (tests inspect it, never exec it)."""
     box = QMessageBox(parent)
     box.setObjectName("error_box")
+    exc = as_user_error(exc) or exc
     if isinstance(exc, UserError | DatabaseError):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("kcdesk")

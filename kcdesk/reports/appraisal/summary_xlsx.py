@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.xlsx_print import finish_workbook
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import session_results
 
@@ -134,7 +135,7 @@ def write_summary(s: AppraisalSession, target: Path | BytesIO) -> None:
     xs.print_setup(ws, header)
     finish_workbook(wb)
     buffer = BytesIO()
-    wb.save(buffer)
+    secure_workbook(wb).save(buffer)
     data = buffer.getvalue()
     if isinstance(target, Path):
         from kcdesk.services.core.safe_write import atomic_write_bytes

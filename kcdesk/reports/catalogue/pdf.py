@@ -176,8 +176,13 @@ def write_catalogue_pdf(
     target: Path | BinaryIO | BytesIO,
     *,
     issuer: Issuer | None = None,
+    audit_check: str | None = None,
 ) -> None:
-    """Write the catalogue PDF; ``agency`` of ``issuer`` issues and signs it."""
+    """Write the catalogue PDF; ``agency`` of ``issuer`` issues and signs it.
+
+    ``audit_check``: the "mã kiểm tra nhật ký" printed on a submitted catalogue (the
+    audit chain's head, ``audit.check_code``), an anchor on paper outside the database.
+    """
     issuer = issuer or default_issuer(view)
     title = form.title_for(view.plan_year)
     doc = op.document(target, title_text=title, landscape_page=True, author=agency)
@@ -213,6 +218,11 @@ def write_catalogue_pdf(
             st["body_left"],
         ),
         op.p(f"Bằng chữ: {amount_in_words(support)}.", st["small_italic"]),
+        *(
+            [op.p(f"Mã kiểm tra nhật ký: {audit_check}.", st["small_italic"])]
+            if audit_check
+            else []
+        ),
         op.signature_block(
             caption="",
             post=agency.signer_post,

@@ -29,6 +29,7 @@ from kcdesk.reports.common import xlsx_fast as fast
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.official_pdf import MOTTO_1, MOTTO_2
 from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.reports.common.xlsx_safe import guard_cell, needs_guard, secure_workbook
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -117,7 +118,9 @@ def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:
 
 def _styled(ws: Any, values: Sequence[object], styles: tuple[_Style, ...]) -> list[Cell]:
     """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups)."""
-    return fast.styled_cells(ws, values, styles)
+    # User text that a spreadsheet would run (=, +, -, @ …) is stored as text
+    # (reports.common.xlsx_safe); such a cell does not share a prepared style.
+    return [guard_cell(c) for c in fast.styled_cells(ws, values, styles, plain_for=needs_guard)]
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ def _cell(ws: Any, value: object, font: Font, align: Alignment, border: bool = F
     cell.alignment = align
     if border:
         cell.border = xs.BORDER
-    return cell
+    return guard_cell(cell)
 
 
 def build_workbook(
@@ -177,7 +180,7 @@ def build_workbook(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
     # Rows appended to this sheet are lists of Cells (or None).
-    fast.accept_ready_cells(ws)
+    fast.accept_ready_cells(ws, guard=guard_cell)
     lines: list[tuple[str, Font]] = [(form.title_for(view.plan_year).upper(), xs.TITLE_FONT)]
     subtitle = form.subtitle_for(view.source_label)
     if subtitle:
@@ -359,5 +362,5 @@ def write_catalogue_xlsx(
     ``agency``, the agency block, the totals in words and the signature area as in
     the PDF."""
     wb, layout = build_workbook(view, form, authority=authority, agency=agency, issuer=issuer)
-    wb.save(str(target) if isinstance(target, Path) else target)
+    secure_workbook(wb).save(str(target) if isinstance(target, Path) else target)
     return layout

@@ -16,7 +16,7 @@ on an upgrade that breaks the fast path, so the fallback is never silent in CI.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
@@ -95,13 +95,21 @@ def prepare(
     return PreparedStyle(font, alignment, border, number_format, cell._style, cell.style_id)
 
 
-def styled_cells(ws: Any, values: Sequence[object], styles: Sequence[PreparedStyle]) -> list[Cell]:
+def styled_cells(
+    ws: Any,
+    values: Sequence[object],
+    styles: Sequence[PreparedStyle],
+    *,
+    plain_for: Callable[[object], bool] | None = None,
+) -> list[Cell]:
     """Cells carrying their prepared style, for ``ws.append``.
 
-    A date sets its own number format, so it gets a cell of its own style."""
+    A date sets its own number format, and a value for which ``plain_for`` is true will
+    have its own style changed (e.g. made text): both get a cell of their own style."""
     out: list[Cell] = []
     for value, style in zip(values, styles, strict=True):
-        if FAST and not isinstance(value, date | time | timedelta):
+        own = isinstance(value, date | time | timedelta) or (plain_for and plain_for(value))
+        if FAST and not own:
             out.append(_StyledCell(ws, value, style))
         else:
             cell = _dress(Cell(ws, row=1, column=1), style)
@@ -120,9 +128,16 @@ def _place_cells(values: Sequence[Cell | None], row_idx: int) -> Iterator[Cell]:
             yield cell
 
 
-def accept_ready_cells(ws: Any) -> None:
-    """Let ``ws`` (a streamed sheet) take rows of ready-made Cells quickly.
+def accept_ready_cells(ws: Any, guard: Callable[[Cell], Cell] | None = None) -> None:
+    """Let ``ws`` (a streamed sheet) take rows of ready-made Cells quickly; ``guard``
+    sees every cell as it is placed (reports.common.xlsx_safe.guard_cell).
 
     Only for sheets whose every appended row is a list of Cells or None."""
-    if FAST:
+    if not FAST:
+        return
+    if guard is None:
         ws._values_to_row = _place_cells
+    else:
+        ws._values_to_row = lambda values, row_idx: (
+            guard(cell) for cell in _place_cells(values, row_idx)
+        )

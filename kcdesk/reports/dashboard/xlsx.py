@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kcdesk.formatting import format_date
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.xlsx_print import finish_workbook
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.board import PACE_LABELS, Dashboard, MoneyRow
 
@@ -182,7 +183,7 @@ def write_dashboard_xlsx(dashboard: Dashboard, path: Path | BinaryIO) -> None:
     )
     _warnings(workbook.create_sheet("Cảnh báo"), dashboard)
     finish_workbook(workbook)
-    workbook.save(path)
+    secure_workbook(workbook).save(path)
 
 
 def save_dashboard_xlsx(dashboard: Dashboard, path: Path) -> None:

@@ -27,6 +27,7 @@ from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.reports.common.xlsx_print import finish_workbook
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.core import settings
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -234,7 +235,7 @@ def write_xlsx(summary: Summary, target: Path) -> Path:
 
     # openpyxl seeks while zipping: build in memory, then write atomically.
     buffer = BytesIO()
-    wb.save(buffer)
+    secure_workbook(wb).save(buffer)
     atomic_write_bytes(target, buffer.getvalue())
     return target
 

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.xlsx_print import finish_workbook
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.reports.periodic.pdf import report_subtitle
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
@@ -137,7 +138,7 @@ def write_periodic_report_xlsx(
     _targets(workbook.create_sheet("Theo chỉ tiêu"), report)
     _assessment(workbook.create_sheet("Đánh giá, kiến nghị"), report, texts or {})
     finish_workbook(workbook)
-    workbook.save(target)
+    secure_workbook(workbook).save(target)
 
 
 def save_periodic_report_xlsx(

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.xlsx_print import finish_workbook
+from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.proposals.register_query import RegisterRow
 
@@ -92,6 +93,6 @@ def build_workbook(
 def write_register_xlsx(path: Path, rows: Sequence[RegisterRow], **kwargs: object) -> Path:
     """Write atomically (temp file, fsync, rename, verify) and return ``path``."""
     buffer = BytesIO()
-    build_workbook(rows, **kwargs).save(buffer)  # type: ignore[arg-type]
+    secure_workbook(build_workbook(rows, **kwargs)).save(buffer)  # type: ignore[arg-type]
     atomic_write_bytes(path, buffer.getvalue())
     return path

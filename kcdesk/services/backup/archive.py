@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -91,6 +92,7 @@ def database_facts(path: Path) -> dict[str, Any]:
             )
         revision_row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         proposals = conn.execute("SELECT count(*) FROM proposal").fetchone()[0]
+        head = conn.execute("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.DatabaseError as exc:
         raise BackupRefused(
             f"Tệp không phải cơ sở dữ liệu SQLite hợp lệ hoặc đã hỏng ({exc})."
@@ -103,7 +105,11 @@ def database_facts(path: Path) -> dict[str, Any]:
             f"Bản sao lưu có lược đồ '{revision}' mà phiên bản kcdesk này không biết "
             "(có thể do phiên bản kcdesk mới hơn tạo ra). Hãy cập nhật kcdesk rồi khôi phục."
         )
-    return {"schema_revision": revision, "proposals": int(proposals)}
+    return {
+        "schema_revision": revision,
+        "proposals": int(proposals),
+        "audit_head": {"event_id": int(head[0]), "hash": str(head[1])} if head else None,
+    }
 
 
 def known_revision(revision: str) -> bool:
@@ -170,6 +176,9 @@ def write_archive(
             "kind": kind,
             "note": note,
             "schema_revision": facts["schema_revision"],
+            # The audit chain's head when the copy was taken: an anchor outside the
+            # database that ``audit verify`` checks the live chain against.
+            "audit_head": facts["audit_head"],
             "counts": {"proposals": facts["proposals"], "attachments": len(members) - 1},
             "damaged_attachments": damaged,
             "members": members,
@@ -199,6 +208,37 @@ def _extract_checked(zf: zipfile.ZipFile, name: str, expected: str, target: Path
         )
 
 
+_ATTACHMENT_NAME = re.compile(r"^attachments/([0-9a-f]{2})/([0-9a-f]{64})\.bin$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_members(source: Path, zf: zipfile.ZipFile, members: Any) -> None:
+    """The archive's structure, before anything is unpacked: only member names of the
+    stored form (``database.sqlite``, ``attachments/ab/ab….bin``), each once, each with a
+    SHA-256 in the manifest, nothing else in the zip. A crafted name such as
+    ``attachments/../../x`` can then never become a path outside the work folder."""
+
+    def refuse(detail: str) -> BackupRefused:
+        return BackupRefused(
+            f"Bản sao lưu {source.name} không hợp lệ: {detail}. Không có gì bị thay đổi."
+        )
+
+    if not isinstance(members, dict):
+        raise refuse("bản kê sai dạng")
+    for name, info in members.items():
+        match = _ATTACHMENT_NAME.match(name) if isinstance(name, str) else None
+        if name != DATABASE_MEMBER and (match is None or match.group(1) != match.group(2)[:2]):
+            raise refuse(f"thành phần tên lạ {str(name)[:80]!r}")
+        if not isinstance(info, dict) or not _HEX64.match(str(info.get("sha256", ""))):
+            raise refuse(f"thành phần {name} thiếu mã SHA-256")
+    names = zf.namelist()
+    if len(names) != len(set(names)):
+        raise refuse("có thành phần xuất hiện hai lần")
+    extra = sorted(set(names) - set(members) - {MANIFEST})
+    if extra:
+        raise refuse(f"có thành phần ngoài bản kê ({extra[0][:80]!r})")
+
+
 def check_archive(source: Path, work: Path) -> CheckedBackup:
     """Check ``source`` fully and unpack it into ``work`` (raises BackupRefused)."""
     if not source.is_file():
@@ -226,12 +266,16 @@ def check_archive(source: Path, work: Path) -> CheckedBackup:
             ) from exc
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise _refuse_foreign(source, "bản kê không phải của kcdesk")
-        if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
+        version = manifest.get("format_version", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise _refuse_foreign(source, "không rõ phiên bản định dạng")
+        if version > FORMAT_VERSION:
             raise BackupRefused(
                 f"Bản sao lưu {source.name} do phiên bản kcdesk mới hơn tạo ra; "
                 "hãy cập nhật kcdesk rồi khôi phục."
             )
         members: dict[str, dict[str, Any]] = manifest.get("members", {})
+        _check_members(source, zf, members)
         if DATABASE_MEMBER not in members:
             raise _refuse_foreign(source, "không có cơ sở dữ liệu")
         names = set(zf.namelist())
@@ -287,3 +331,33 @@ def _check_plain_database(source: Path, work: Path) -> CheckedBackup:
 def remove_tree(path: Path) -> None:
     with contextlib.suppress(OSError):
         shutil.rmtree(path)
+
+
+# -- whose data ------------------------------------------------------------------------
+ORGANISATION_KEYS = ("org.centre_name", "org.province")
+
+
+def organisation_of(path: Path) -> dict[str, str]:
+    """The Centre's name and province recorded in a kcdesk SQLite file (its settings;
+    the defaults where a key was never changed)."""
+    from kcdesk.services.core.settings import DEFAULTS
+
+    out = {key: str(DEFAULTS.get(key, "")) for key in ORGANISATION_KEYS}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT key, value FROM setting WHERE key IN (?, ?)", ORGANISATION_KEYS
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return out
+    for key, value in rows:
+        with contextlib.suppress(ValueError, TypeError):
+            out[key] = str(json.loads(value))
+    return out
+
+
+def describe_organisation(org: dict[str, str]) -> str:
+    return f"{org['org.centre_name']} (tỉnh {org['org.province']})"

@@ -32,10 +32,12 @@ from kcdesk.services.backup.archive import (
     CheckedBackup,
     check_archive,
     copy_database,
+    describe_organisation,
+    organisation_of,
     remove_tree,
     write_archive,
 )
-from kcdesk.services.core import audit, os_errors, safe_write
+from kcdesk.services.core import audit, os_errors, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -83,10 +85,33 @@ def _file_path(db: Database) -> Path:
     return path
 
 
+OWNER_FILE = "owner.pid"
+
+
 def _work_dir() -> Path:
+    """A private work folder, marked with this process's id so that a later start can
+    tell a folder left by a killed run (a full plaintext copy of the database) from
+    one another copy of kcdesk is using, and remove it."""
+    clean_work_dirs()
     base = paths.backups_dir() / ".work"
     base.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=base))
+    work = Path(tempfile.mkdtemp(dir=base))
+    (work / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
+    return work
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap check: the age rule decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
@@ -103,11 +128,17 @@ def create_backup(
     *,
     kind: str = "manual",
     note: str = "",
-    check: bool = True,
 ) -> BackupInfo:
     """Write one verified backup file at ``target`` (a folder gets a dated name)."""
-    if check:
-        require(actor, BACKUP)
+    require(actor, BACKUP)
+    return _create_backup(db, target, actor, kind=kind, note=note)
+
+
+def _create_backup(
+    db: Database, target: Path, actor: Actor, *, kind: str = "manual", note: str = ""
+) -> BackupInfo:
+    """The backup itself, without a role check: the automatic daily backup and the copy
+    taken before a restore (whose caller checked RESTORE) are the system's own acts."""
     source = _file_path(db)
     started = datetime.now()
     if target.is_dir():
@@ -136,7 +167,11 @@ def create_backup(
             raise safe_write.WriteFailed(
                 f"Không tạo được thư mục {target.parent}: {safe_write.explain(exc)}."
             ) from exc
+        # A backup holds every record: readable by its owner only (issue 19).
+        output_path.check_output(target)
+        output_path.prepare_private(target)
         digest = safe_write.atomic_copy(archive, target)
+        output_path.make_private(target)
     finally:
         remove_tree(work)
     info = BackupInfo(
@@ -214,10 +249,15 @@ def clean_work_dirs(max_age_hours: float = 6.0) -> int:
     removed = 0
     for folder in base.iterdir():
         try:
-            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            if not folder.is_dir():
+                continue
+            owner = folder / OWNER_FILE
+            pid = int(owner.read_text(encoding="ascii")) if owner.is_file() else None
+            dead = pid is not None and not _alive(pid)
+            if dead or folder.stat().st_mtime < cutoff:
                 remove_tree(folder)
                 removed += 1
-        except OSError:
+        except (OSError, ValueError):
             continue
     return removed
 
@@ -235,9 +275,7 @@ def auto_backup_if_due(
     if last is not None and last.name.rsplit("-", 2)[-2] == today.strftime("%Y%m%d"):
         return None
     when = datetime.combine(today, datetime.now().time())
-    info = create_backup(
-        db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto", check=False
-    )
+    info = _create_backup(db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto")
     rotate(db, AUTO_TAG, folder=folder)
     return info
 
@@ -322,13 +360,18 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
         checked = check_archive(source, work)
         keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
         keep.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm", "-journal"):
+        # The restored copy is complete beside the damaged file before anything moves,
+        # and the damaged file is copied (not moved) aside: killed at any point, the
+        # path holds a database — the damaged one or the restored one — never none.
+        fresh = target.with_name(target.name + ".restoring")
+        safe_write.atomic_copy(checked.database, fresh)
+        if target.exists():
+            safe_write.atomic_copy(target, keep / target.name)
+        for suffix in ("-wal", "-shm", "-journal"):
             part = target.with_name(target.name + suffix)
             if part.exists():
                 os.replace(part, keep / part.name)
-        fresh = target.with_name(target.name + ".restoring")
-        safe_write.atomic_copy(checked.database, fresh)
-        os_errors.replace(fresh, target)
+        os_errors.replace(fresh, target)  # retried while Windows holds the file
         count = _restore_attachments(checked)
     finally:
         remove_tree(work)
@@ -344,11 +387,32 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
     )
 
 
-def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
+class OtherCentre(BackupRefused):
+    """The backup is another Centre's (or province's): restoring needs a confirmation."""
+
+
+def check_same_centre(checked: CheckedBackup, current: Path, *, accept_other: bool) -> None:
+    """Refuse a backup of another Centre or province unless the user confirmed it,
+    naming both (restoring it replaces this Centre's data with theirs)."""
+    theirs, ours = organisation_of(checked.database), organisation_of(current)
+    if theirs == ours or accept_other:
+        return
+    raise OtherCentre(
+        f"Bản sao lưu {checked.source.name} là dữ liệu của {describe_organisation(theirs)}, "
+        f"còn cơ sở dữ liệu này của {describe_organisation(ours)}. Chỉ khôi phục khi chắc "
+        "chắn muốn thay dữ liệu này bằng dữ liệu của đơn vị kia (dòng lệnh: thêm "
+        "--other-centre). Không có gì bị thay đổi."
+    )
+
+
+def restore_backup(
+    db: Database, source: Path, actor: Actor, *, accept_other: bool = False
+) -> RestoreResult:
     """Replace the database with ``source`` after checking it and backing up the current one.
 
     ``db`` is disposed; use the returned ``RestoreResult.database`` afterwards. A file
-    that fails any check raises BackupRefused and changes nothing.
+    that fails any check raises BackupRefused and changes nothing; a backup of another
+    Centre or province needs ``accept_other`` (OtherCentre names both).
     """
     require(actor, RESTORE)
     target = _file_path(db)
@@ -356,13 +420,13 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     work = _work_dir()
     try:
         checked = check_archive(source, work)
-        safety = create_backup(
+        check_same_centre(checked, target, accept_other=accept_other)
+        safety = _create_backup(
             db,
             paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
             actor,
             kind="before_restore",
             note=f"trước khi khôi phục từ {source.name}",
-            check=False,
         )
         rotate(db, BEFORE_RESTORE_TAG)
         db.dispose()

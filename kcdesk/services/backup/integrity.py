@@ -62,7 +62,11 @@ def attachment_problems(session: Session) -> list[Problem]:
             checked[file_hash] = attachments.verify(file_hash)
         if checked[file_hash]:
             continue
-        state = "bị sửa hoặc hỏng" if attachments.path_for(file_hash).exists() else "bị mất"
+        state = (
+            "bị sửa hoặc hỏng"
+            if attachments.is_valid_hash(file_hash) and attachments.path_for(file_hash).exists()
+            else "bị mất"
+        )
         problems.append(
             Problem(
                 "attachment",

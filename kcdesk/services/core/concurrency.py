@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kcdesk.models import AuditEvent
-from kcdesk.services.core.errors import ConflictError
+from kcdesk.services.core.errors import ConflictError, UserError
 
 
 def check_revision(
@@ -37,3 +39,32 @@ def check_revision(
         f"bạn đang sửa phiên bản {expected}). Hãy tải lại để xem thay đổi của họ; "
         "thay đổi của bạn chưa được lưu."
     )
+
+
+STALE_MESSAGE = (
+    "Bản ghi vừa được người khác (hoặc một cửa sổ kcdesk khác) lưu trong lúc bạn sửa. "
+    "Thay đổi của bạn chưa được lưu; hãy tải lại để xem thay đổi của họ rồi làm lại."
+)
+BUSY_MESSAGE = (
+    "Cơ sở dữ liệu đang bận vì một máy hoặc cửa sổ kcdesk khác đang ghi. "
+    "Thay đổi của bạn chưa được lưu; hãy thử lại sau ít phút."
+)
+
+
+def as_user_error(exc: BaseException) -> UserError | None:
+    """The user's message for a write that lost a race, or None for other errors.
+
+    - StaleDataError: the UPDATE's ``WHERE revision = …`` (``SyncedMixin``) matched no
+      row because someone saved meanwhile — the conflict message, never an overwrite;
+    - a lock wait that ran out ("database is locked", a lock timeout on a server).
+    """
+    if isinstance(exc, StaleDataError):
+        return ConflictError(STALE_MESSAGE)
+    if isinstance(exc, OperationalError):
+        text = str(getattr(exc, "orig", exc)).lower()
+        if any(
+            s in text
+            for s in ("database is locked", "database is busy", "table is locked", "lock timeout")
+        ):
+            return UserError(BUSY_MESSAGE)
+    return None

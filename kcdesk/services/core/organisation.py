@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
+from kcdesk.services.security import permissions
 from kcdesk.services.security.actor import Actor
 
 Issuer = Literal["centre", "department", "committee"]
@@ -105,12 +106,19 @@ def is_configured(session: Session) -> bool:
     return not any(missing(values, issuer) for issuer in REQUIRED)
 
 
-def apply(session: Session, actor: Actor, values: Mapping[str, str], *, check: bool = True) -> int:
-    """Store the given organisation settings (audited); returns how many changed."""
+def apply(session: Session, actor: Actor, values: Mapping[str, str]) -> int:
+    """Store the given organisation settings (audited), for a role that may edit
+    settings; returns how many changed."""
+    permissions.require(actor, permissions.SETTINGS_EDIT)
+    return apply_trusted(session, actor, values)
+
+
+def apply_trusted(session: Session, actor: Actor, values: Mapping[str, str]) -> int:
+    """The same without a role check: only the demo database's set-up calls it."""
     current = settings.get_all(session)
     changed = 0
     for key, value in values.items():
         if current.get(key) != value:
-            settings.put(session, actor, key, value, check=check)
+            settings.put_trusted(session, actor, key, value)
             changed += 1
     return changed

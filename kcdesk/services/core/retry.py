@@ -14,9 +14,11 @@ from typing import TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kcdesk.models.db import Database
-from kcdesk.services.core.errors import UserError
+from kcdesk.services.core.concurrency import STALE_MESSAGE
+from kcdesk.services.core.errors import ConflictError, UserError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,6 +51,8 @@ def with_retry(
     for attempt in range(1, attempts + 1):
         try:
             return action()
+        except StaleDataError as exc:
+            raise ConflictError(STALE_MESSAGE) from exc
         except OperationalError as exc:
             if not is_busy(exc):
                 raise

@@ -124,10 +124,16 @@ def get(session: Session, key: str) -> Any:
     return DEFAULTS[key]
 
 
-def put(session: Session, actor: Actor, key: str, value: Any, *, check: bool = True) -> None:
-    """Store one setting (audited). ``check=False`` is for first-run set-up only."""
-    if check:
-        require(actor, SETTINGS_EDIT)
+def put(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Store one setting (audited), for a role that may edit settings."""
+    require(actor, SETTINGS_EDIT)
+    put_trusted(session, actor, key, value)
+
+
+def put_trusted(session: Session, actor: Actor, key: str, value: Any) -> None:
+    """Store one setting without a role check: only for callers that are themselves the
+    check — first-run set-up, joining an office (OFFICES_ADMIN), the first
+    administrator turning single-user mode off. Never reached from user input alone."""
     spec = _SPEC_BY_KEY.get(key)
     if spec is not None and spec.default is not None and not isinstance(value, type(spec.default)):
         raise ValidationError(

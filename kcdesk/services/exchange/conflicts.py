@@ -116,6 +116,21 @@ def resolve_conflict(
     bad = {k: v for k, v in choices.items() if v not in (LOCAL, INCOMING)}
     if bad:
         raise ValidationError("Mỗi trường chỉ chọn 'local' (máy này) hoặc 'incoming' (gói).")
+    known = {d.field for d in differences(conflict)} | set(records.content_fields(conflict.local))
+    unknown = sorted(name for name in choices if name not in known)
+    if unknown:
+        names = ", ".join(sorted(d.field for d in differences(conflict)))
+        raise ValidationError(
+            f"Xung đột {conflict.label} không có trường {', '.join(unknown)}. "
+            f"Các trường khác nhau: {names or 'không có'}."
+        )
+    missing = sorted(
+        n for n, side in choices.items() if side == INCOMING and n not in conflict.incoming
+    )
+    if missing:
+        raise ValidationError(
+            f"Gói không có giá trị cho trường {', '.join(missing)}: chỉ giữ được giá trị máy này."
+        )
     choices = dict(choices)
     for lead, followers in LINKED.items():
         if lead in choices:

@@ -31,7 +31,7 @@ from kcdesk.models import (
 )
 from kcdesk.models.exchange import ExchangeWatermark
 from kcdesk.services.core import audit, settings
-from kcdesk.services.core.errors import UserError, ValidationError
+from kcdesk.services.core.errors import PermissionDenied, UserError, ValidationError
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.core.safe_write import atomic_write
 from kcdesk.services.exchange import appraisals, keys, records
@@ -41,6 +41,7 @@ from kcdesk.services.exchange.sync import load_states, set_state
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.scope import office_only
 
 Progress = Callable[[int, int, str], None]
 
@@ -96,6 +97,18 @@ def _route(session: Session, office_code: str | None) -> _Route:
     return _Route(sender=own, recipient=centre, signer=own, kind="office")
 
 
+def _check_clerk(actor: Actor, route: _Route) -> None:
+    """An office clerk sends and receives their own office's files only (issue 19)."""
+    if not office_only(actor):
+        return
+    office = route.recipient.code if route.kind == "return" else route.sender.code
+    if office != actor.office_code:
+        raise PermissionDenied(
+            f"Tài khoản {actor.username} ({actor.role.label}) chỉ trao đổi hồ sơ của đơn vị "
+            f"{actor.office_code or '(chưa có đơn vị)'}, không xuất gói cho đơn vị {office}."
+        )
+
+
 def _proposal_ids(session: Session, route: _Route, full: bool) -> list[int]:
     office = route.recipient.code if route.kind == "return" else route.sender.code
     rows = session.execute(
@@ -136,6 +149,73 @@ def _linked_facility_ids(session: Session, proposal_ids: list[int]) -> set[int]:
     return out
 
 
+@dataclass
+class _Tally:
+    """What the record generators wrote, passed to them explicitly (they run inside the
+    pack writer, one after the other): the records as (uuid, kind, revision, content
+    hash) and the attachment hashes their documents name."""
+
+    exported: list[tuple[str, str, int, str]] = field(default_factory=list)
+    file_hashes: set[str] = field(default_factory=set)
+
+    def uuids(self) -> list[str]:
+        return [u for u, _k, _r, _h in self.exported]
+
+
+def _facility_rows(
+    session: Session, ids: list[int], tally: _Tally, report: Progress, total: int
+) -> Iterator[dict[str, Any]]:
+    for batch in batches(ids):
+        for f in session.scalars(select(Facility).where(Facility.id.in_(batch))):
+            rec = records.facility_record(f)
+            tally.exported.append((f.uuid, records.FACILITY, f.revision, records.content_hash(rec)))
+            yield rec
+        report(len(tally.exported), total, "Đang ghi cơ sở thụ hưởng")
+
+
+def _proposal_rows(
+    session: Session, ids: list[int], tally: _Tally, report: Progress, total: int
+) -> Iterator[dict[str, Any]]:
+    for batch in batches(ids, 200):
+        stmt = (
+            select(Proposal)
+            .where(Proposal.id.in_(batch))
+            .order_by(Proposal.id)
+            .options(
+                selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility),
+                selectinload(Proposal.budget_lines),
+                selectinload(Proposal.schedule),
+                selectinload(Proposal.outputs),
+                selectinload(Proposal.documents),
+                selectinload(Proposal.status_changes),
+            )
+        )
+        for p in session.scalars(stmt):
+            rec = records.proposal_record(p)
+            tally.exported.append((p.uuid, records.PROPOSAL, p.revision, records.content_hash(rec)))
+            tally.file_hashes.update(d.file_hash for d in p.documents if d.file_hash)
+            yield rec
+        report(len(tally.exported), total, "Đang ghi đề án")
+
+
+def _event_rows(session: Session, uuids: list[str]) -> Iterator[dict[str, Any]]:
+    for batch in batches(uuids):
+        stmt = select(AuditEvent).where(AuditEvent.entity_uuid.in_(batch))
+        for e in session.scalars(stmt.order_by(AuditEvent.id)):
+            yield {
+                "uuid": e.uuid,
+                "at": e.at.isoformat(timespec="microseconds"),
+                "username": e.username,
+                "office_code": e.office_code,
+                "entity": e.entity,
+                "entity_uuid": e.entity_uuid,
+                "entity_label": e.entity_label,
+                "action": e.action,
+                "changes": e.changes,
+                "hash": e.hash,
+            }
+
+
 def write_pack(
     session: Session,
     actor: Actor,
@@ -154,84 +234,42 @@ def write_pack(
     require(actor, EXCHANGE)
     target = Path(target)
     route = _route(session, office_code)
+    _check_clerk(actor, route)
     secret = route.signer.exchange_secret or ""
     proposal_ids = _proposal_ids(session, route, full)
     facility_ids = _facility_ids(session, route, full, _linked_facility_ids(session, proposal_ids))
     total = len(proposal_ids) + len(facility_ids)
-    exported: list[tuple[str, str, int, str]] = []  # uuid, kind, revision, hash
-    file_hashes: set[str] = set()
+    tally = _Tally()
     report = progress or (lambda d, t, s: None)
-
-    def facility_rows() -> Iterator[dict[str, Any]]:
-        for batch in batches(facility_ids):
-            for f in session.scalars(select(Facility).where(Facility.id.in_(batch))):
-                rec = records.facility_record(f)
-                exported.append((f.uuid, records.FACILITY, f.revision, records.content_hash(rec)))
-                yield rec
-            report(len(exported), total, "Đang ghi cơ sở thụ hưởng")
-
-    def proposal_rows() -> Iterator[dict[str, Any]]:
-        for batch in batches(proposal_ids, 200):
-            stmt = (
-                select(Proposal)
-                .where(Proposal.id.in_(batch))
-                .order_by(Proposal.id)
-                .options(
-                    selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility),
-                    selectinload(Proposal.budget_lines),
-                    selectinload(Proposal.schedule),
-                    selectinload(Proposal.outputs),
-                    selectinload(Proposal.documents),
-                    selectinload(Proposal.status_changes),
-                )
-            )
-            for p in session.scalars(stmt):
-                rec = records.proposal_record(p)
-                exported.append((p.uuid, records.PROPOSAL, p.revision, records.content_hash(rec)))
-                file_hashes.update(d.file_hash for d in p.documents if d.file_hash)
-                yield rec
-            report(len(exported), total, "Đang ghi đề án")
-
-    def event_rows() -> Iterator[dict[str, Any]]:
-        uuids = [u for u, _k, _r, _h in exported]
-        for batch in batches(uuids):
-            stmt = select(AuditEvent).where(AuditEvent.entity_uuid.in_(batch))
-            for e in session.scalars(stmt.order_by(AuditEvent.id)):
-                yield {
-                    "uuid": e.uuid,
-                    "at": e.at.isoformat(timespec="microseconds"),
-                    "username": e.username,
-                    "office_code": e.office_code,
-                    "entity": e.entity,
-                    "entity_uuid": e.entity_uuid,
-                    "entity_label": e.entity_label,
-                    "action": e.action,
-                    "changes": e.changes,
-                    "hash": e.hash,
-                }
-
     pack_uuid = new_uuid()
     counts: dict[str, int] = {}
     missing: list[str] = []
 
     def write(handle: BinaryIO) -> None:
         writer = PackWriter(handle, secret)
-        counts["facilities"] = writer.write_lines(FACILITIES_MEMBER, facility_rows())
-        counts["proposals"] = writer.write_lines(PROPOSALS_MEMBER, proposal_rows())
+        counts["facilities"] = writer.write_lines(
+            FACILITIES_MEMBER, _facility_rows(session, facility_ids, tally, report, total)
+        )
+        counts["proposals"] = writer.write_lines(
+            PROPOSALS_MEMBER, _proposal_rows(session, proposal_ids, tally, report, total)
+        )
         if route.kind == "return":
             counts["appraisals"] = writer.write_lines(
                 appraisals.MEMBER, appraisals.rows_for_office(session, route.recipient.code)
             )
-        counts["events"] = writer.write_lines(EVENTS_MEMBER, event_rows())
+        counts["events"] = writer.write_lines(EVENTS_MEMBER, _event_rows(session, tally.uuids()))
         stored = 0
-        for n, file_hash in enumerate(sorted(file_hashes), start=1):
-            source = attachments.path_for(file_hash, attachments_root)
-            if source.is_file():
+        for n, file_hash in enumerate(sorted(tally.file_hashes), start=1):
+            # A hash that is not one (a path stored by an old crafted pack) names no
+            # file of the store: it travels as missing, never read from elsewhere.
+            valid = attachments.is_valid_hash(file_hash)
+            source = attachments.path_for(file_hash, attachments_root) if valid else None
+            if source is not None and source.is_file():
                 writer.write_file(ATTACHMENT_PREFIX + file_hash, source)
                 stored += 1
             else:
                 missing.append(file_hash)
-            report(n, len(file_hashes), "Đang chép tệp đính kèm")
+            report(n, len(tally.file_hashes), "Đang chép tệp đính kèm")
         counts["attachments"] = stored
         writer.close(
             {
@@ -253,6 +291,8 @@ def write_pack(
                 "counts": dict(counts),
                 "missing_attachments": list(missing),
                 "username": actor.username,
+                # The sender's audit chain head: an anchor kept outside its database.
+                "audit_head": audit.chain_head(session),
             }
         )
 
@@ -261,7 +301,7 @@ def write_pack(
     with open_pack(target, lambda code: secret if code == route.signer.code else None):
         pass
     return ExportResult(
-        target, pack_uuid, sha, counts, route.recipient.code, missing, exported=exported
+        target, pack_uuid, sha, counts, route.recipient.code, missing, exported=tally.exported
     )
 
 

@@ -19,14 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
-from kcdesk.services.core import audit, os_errors, settings
-from kcdesk.services.core.errors import UserError
+from kcdesk.services.core import audit, os_errors, settings, write_serial
+from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.exchange import appraisals, fastpath, keys, merge, records
+from kcdesk.services.exchange import (
+    appraisals,
+    fastpath,
+    keys,
+    merge,
+    office_rights,
+    records,
+    validate,
+)
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
@@ -41,6 +50,7 @@ from kcdesk.services.exchange.sync import audit_batch, load_states
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.scope import office_only
 
 Progress = Callable[[int, int, str], None]
 
@@ -65,6 +75,8 @@ class ImportResult:
     dry_run: bool = True
     log_id: int | None = None
     renamed: list[str] = field(default_factory=list)
+    # Values an office may not set, ignored (one line each: record, field, why).
+    notes: list[str] = field(default_factory=list)
 
     def counts(self, kind: str = records.PROPOSAL) -> dict[str, int]:
         out = {"new": 0, "updated": 0, "unchanged": 0, "conflicts": 0}
@@ -85,6 +97,7 @@ class ImportResult:
             "pack": self.manifest.get("pack_uuid"),
             "sender": self.manifest.get("sender", {}).get("code"),
             "dry_run": self.dry_run,
+            "ignored": list(self.notes),
         }
 
 
@@ -119,10 +132,16 @@ def _check_route(session: Session, manifest: dict[str, Any], name: str) -> None:
         )
 
 
-def _open(session: Session, path: Path) -> VerifiedPack:
+def _open(session: Session, path: Path, actor: Actor) -> VerifiedPack:
     pack = open_pack(Path(path), lambda code: keys.secret_for(session, code))
     try:
         _check_route(session, pack.manifest, Path(path).name)
+        if office_only(actor) and str(pack.manifest["office"]) != actor.office_code:
+            raise PermissionDenied(
+                f"Tài khoản {actor.username} ({actor.role.label}) chỉ nhận hồ sơ của đơn vị "
+                f"{actor.office_code or '(chưa có đơn vị)'}, không nhập gói của đơn vị "
+                f"{pack.manifest['office']}."
+            )
     except BaseException:
         pack.close()
         raise
@@ -130,22 +149,32 @@ def _open(session: Session, path: Path) -> VerifiedPack:
 
 
 def _chunks(
-    session: Session, pack: VerifiedPack
+    session: Session, pack: VerifiedPack, notes: list[str]
 ) -> Iterator[tuple[str, list[merge.PlanItem], list[dict[str, Any]], dict[str, str]]]:
-    """Per kind and chunk: lines known unchanged, the other records parsed and checked,
-    and the line hash of each parsed record by UUID."""
+    """Per kind and chunk: lines known unchanged, the other records parsed and checked
+    (validate: types, sizes, dates…; at the Centre, office_rights: what an office may
+    change), and the line hash of each parsed record by UUID. ``notes`` collects the
+    values ignored because the office may not set them."""
     office = str(pack.manifest["office"])
+    rights = office_rights.OfficeRights(session, office) if keys.is_centre(session) else None
     for kind, member in KINDS:
         for raws in batches(pack.iter_raw(member)):
             known, rest = fastpath.split_known(session, kind, raws, member, office)
+            rest = [(d, validate.check_record(kind, row, member)) for d, row in rest]
             batch = [row for _digest, row in rest]
             _check_batch(batch, member, pack.manifest)
+            if rights is not None:
+                batch = rights.apply(kind, batch)
+                notes.extend(rights.notes)
+                rights.notes.clear()
             yield kind, known, batch, {str(row["uuid"]): d for d, row in rest}
 
 
-def _plan(session: Session, pack: VerifiedPack, progress: Progress) -> list[merge.PlanItem]:
+def _plan(
+    session: Session, pack: VerifiedPack, progress: Progress, notes: list[str]
+) -> list[merge.PlanItem]:
     items: list[merge.PlanItem] = []
-    for kind, known, batch, _lines in _chunks(session, pack):
+    for kind, known, batch, _lines in _chunks(session, pack, notes):
         states = load_states(session, (str(r["uuid"]) for r in batch))
         planned, _loaded = merge.plan_chunk(session, kind, batch, states)
         items.extend(known)
@@ -173,13 +202,15 @@ def preview_pack(
 ) -> ImportResult:
     """What importing would do; reads only."""
     require(actor, EXCHANGE)
-    with _open(session, path) as pack:
-        items = _plan(session, pack, progress or (lambda d, t, s: None))
+    with _open(session, path, actor) as pack:
+        notes: list[str] = []
+        items = _plan(session, pack, progress or (lambda d, t, s: None), notes)
         events = sum(1 for _ in pack.iter_lines(EVENTS_MEMBER))
         results = sum(1 for _ in pack.iter_lines(appraisals.MEMBER))
         return ImportResult(
             manifest=pack.manifest,
             items=items,
+            notes=notes,
             events_new=events,
             appraisals=results,
             attachments_new=sum(1 for n in pack.member_names if n.startswith(ATTACHMENT_PREFIX)),
@@ -206,46 +237,61 @@ def import_pack(
     require(actor, EXCHANGE)
     report = progress or (lambda d, t, s: None)
     path = Path(path)
-    with _open(session, path) as pack:
-        manifest = pack.manifest
-        result = ImportResult(manifest=manifest, items=[], dry_run=False)
-        result.attachments_new = _store_attachments(pack, attachments_root, report)
-        applier = Applier(session, manifest)
-        result.items, result.renamed = applier.items, applier.renamed
-        for kind, known, batch, lines in _chunks(session, pack):
-            if cancelled is not None and cancelled():
-                raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
-            applier.apply_chunk(kind, batch, lines, known)
-            report(len(result.items), 0, "Đang nhập dữ liệu")
-        result.events_new = _store_events(session, pack, manifest)
-        if manifest.get("kind") == "return":
-            result.appraisals = appraisals.store(
-                session, pack.iter_lines(appraisals.MEMBER), str(manifest.get("pack_uuid", ""))
+    # The import is the only writer from here to its commit: what it compares with
+    # cannot change under it (a Centre edit meanwhile waits, then finds the record
+    # moved on and gets the conflict message), and two imports of one pack at once
+    # run one after the other (the second finds everything unchanged).
+    write_serial.serialize(session, write_serial.EXCHANGE)
+    try:
+        with _open(session, path, actor) as pack:
+            manifest = pack.manifest
+            result = ImportResult(manifest=manifest, items=[], dry_run=False)
+            result.attachments_new = _store_attachments(pack, attachments_root, report)
+            applier = Applier(session, manifest)
+            result.items, result.renamed = applier.items, applier.renamed
+            for kind, known, batch, lines in _chunks(session, pack, result.notes):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
+                applier.apply_chunk(kind, batch, lines, known)
+                report(len(result.items), 0, "Đang nhập dữ liệu")
+            result.events_new = _store_events(session, pack, manifest)
+            if manifest.get("kind") == "return":
+                result.appraisals = appraisals.store(
+                    session, pack.iter_lines(appraisals.MEMBER), str(manifest.get("pack_uuid", ""))
+                )
+            audit_batch(session, actor, applier.audit_entries)
+            log = ImportLog(
+                pack_uuid=str(manifest.get("pack_uuid", "")),
+                file_name=path.name[:255],
+                sender_code=str(manifest.get("sender", {}).get("code", "")),
+                office_code=str(manifest["office"]),
+                pack_kind=str(manifest.get("kind", "")),
+                pack_created_at=_parse_time(manifest.get("created_at")),
+                imported_at=utcnow(),
+                username=actor.username,
+                counts=result.summary(),
             )
-        audit_batch(session, actor, applier.audit_entries)
-        log = ImportLog(
-            pack_uuid=str(manifest.get("pack_uuid", "")),
-            file_name=path.name[:255],
-            sender_code=str(manifest.get("sender", {}).get("code", "")),
-            office_code=str(manifest["office"]),
-            pack_kind=str(manifest.get("kind", "")),
-            pack_created_at=_parse_time(manifest.get("created_at")),
-            imported_at=utcnow(),
-            username=actor.username,
-            counts=result.summary(),
-        )
-        session.add(log)
-        session.flush()
-        result.log_id = log.id
-        audit.record(
-            session,
-            actor,
-            entity="exchange_pack",
-            entity_uuid=log.pack_uuid,
-            entity_label=path.name,
-            action="import",
-            changes={"counts": {"old": None, "new": result.summary()}},
-        )
+            session.add(log)
+            session.flush()
+            result.log_id = log.id
+            audit.record(
+                session,
+                actor,
+                entity="exchange_pack",
+                entity_uuid=log.pack_uuid,
+                entity_label=path.name,
+                action="import",
+                changes={"counts": {"old": None, "new": result.summary()}},
+            )
+    except IntegrityError:
+        # A record of the pack reuses an identifier (UUID) the database already holds
+        # for another record (a forged or damaged pack): refused, nothing written —
+        # the caller's transaction rolls back.
+        raise PackRefused(
+            E.BAD_RECORD,
+            "Gói có bản ghi trùng mã định danh (UUID) với một bản ghi khác đã có; "
+            "không nhập gói này.",
+        ) from None
     return result
 
 

@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, OfficeLevel
-from kcdesk.services.core import audit, settings
+from kcdesk.services.core import audit, output_path, settings
 from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.security.actor import Actor
-from kcdesk.services.security.permissions import EXCHANGE, require
+from kcdesk.services.security.permissions import OFFICES_ADMIN, require
 from kcdesk.text import nfc
 
 KEY_FORMAT = "kcdesk-office-key"
@@ -115,7 +115,7 @@ def add_office(
     commune: str = "",
 ) -> OfficeKey:
     """Register a local office at the Centre and issue its key (cấp khóa)."""
-    require(actor, EXCHANGE)
+    require(actor, OFFICES_ADMIN)
     code = _check_code(code)
     name = nfc(name.strip())
     if not name:
@@ -159,7 +159,11 @@ def add_office(
 
 def write_key_file(key: OfficeKey, target: Path) -> None:
     data = json.dumps(key.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
-    atomic_write_bytes(Path(target), data)
+    target = output_path.check_output(target)
+    # The key signs for the office: readable by its owner only, from the first byte.
+    output_path.prepare_private(target)
+    atomic_write_bytes(target, data)
+    output_path.make_private(target)
 
 
 def read_key_file(path: Path) -> OfficeKey:
@@ -188,7 +192,7 @@ def read_key_file(path: Path) -> OfficeKey:
 
 def join_office(session: Session, actor: Actor, key: OfficeKey) -> Office:
     """On an office PC: store the office and the Centre, and work as that office."""
-    require(actor, EXCHANGE)
+    require(actor, OFFICES_ADMIN)
     centre = find_office(session, key.centre_code)
     if centre is None:
         centre = Office(code=key.centre_code, origin_office=key.centre_code)
@@ -205,9 +209,9 @@ def join_office(session: Session, actor: Actor, key: OfficeKey) -> Office:
     own.active = True
     session.flush()
     _demote_other_centres(session, centre)
-    settings.put(session, actor, "office.code", key.code, check=False)
+    settings.put_trusted(session, actor, "office.code", key.code)
     if key.province and settings.get(session, "org.province") != key.province:
-        settings.put(session, actor, "org.province", key.province, check=False)
+        settings.put_trusted(session, actor, "org.province", key.province)
     audit.record(
         session,
         actor,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import struct
 import zipfile
 import zlib
@@ -32,6 +33,16 @@ from kcdesk.services.exchange.pack_writer import (
 )
 
 MAX_MANIFEST = 64 << 20
+# One member's size (a scan is capped at attachment.max_mb when stored; a records
+# member of 100,000 proposals is well under this): a bigger one is refused unread.
+MAX_MEMBER = 2 << 30
+RECORD_MEMBERS = (
+    "records/facilities.jsonl",
+    "records/proposals.jsonl",
+    "records/appraisals.jsonl",
+    "records/events.jsonl",
+)
+_ATTACHMENT = re.compile(r"^attachments/[0-9a-f]{64}$")
 # Everything zipfile or json may raise on a damaged archive.
 _DAMAGE = (
     zipfile.BadZipFile,
@@ -233,7 +244,40 @@ def _check_signature(path: Path, archive: zipfile.ZipFile, key: bytes, data: byt
         raise PackRefused(E.BAD_SIGNATURE, f"Chữ ký bản kê khai của gói {path.name} không khớp.")
 
 
+def _check_listing(path: Path, manifest: dict[str, Any]) -> None:
+    """The manifest's member list: each entry well-formed, of the stored name forms
+    (``records/<known>.jsonl``, ``attachments/<sha256>``), none twice, none too big."""
+    seen: set[str] = set()
+    for entry in manifest["members"]:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if (
+            not isinstance(name, str)
+            or isinstance(entry.get("size"), bool)
+            or not isinstance(entry.get("size"), int)
+            or not isinstance(entry.get("sha256"), str)
+        ):
+            raise PackRefused(E.MEMBERS, f"Bản kê khai của gói {path.name} có mục sai dạng.")
+        if name not in RECORD_MEMBERS and not _ATTACHMENT.match(name):
+            raise PackRefused(E.MEMBERS, f"Gói {path.name} có thành phần tên lạ: {name[:80]!r}.")
+        if name in seen:
+            raise PackRefused(E.MEMBERS, f"Gói {path.name} có thành phần {name} hai lần.")
+        seen.add(name)
+        if not 0 <= entry["size"] <= MAX_MEMBER:
+            raise PackRefused(
+                E.MEMBERS,
+                f"Thành phần {name} của gói {path.name} quá lớn (tối đa {MAX_MEMBER >> 20} MB).",
+            )
+    for field in ("sender", "recipient"):
+        value = manifest.get(field, {})
+        if not isinstance(value, dict) or not isinstance(value.get("code", ""), str):
+            raise _corrupt(path.name, f"bản kê khai: «{field}» sai dạng")
+    for field in ("kind", "province", "pack_uuid", "created_at", "scope"):
+        if not isinstance(manifest.get(field, ""), str):
+            raise _corrupt(path.name, f"bản kê khai: «{field}» sai dạng")
+
+
 def _check_members(path: Path, archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
+    _check_listing(path, manifest)
     listed = manifest["members"]
     expected = [str(m.get("name")) for m in listed] + [MANIFEST, SIGNATURE]
     actual = archive.namelist()

@@ -232,6 +232,15 @@ def _status_key(item: dict[str, Any]) -> tuple[str, str]:
     return (str(item["at"] or ""), str(item["uuid"]))
 
 
+def status_change_record(change: StatusChange) -> dict[str, Any]:
+    """One status-history row as it travels."""
+    return _dump(change, STATUS_FIELDS)
+
+
+status_key = _status_key
+proposal_record_time = _datetime
+
+
 def facility_record(f: Facility) -> dict[str, Any]:
     return {**_synced(f), **_dump(f, FACILITY_FIELDS)}
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from kcdesk.models import AuditEvent, new_uuid, utcnow
+from kcdesk.models import utcnow
 from kcdesk.models.exchange import SyncState
-from kcdesk.services.core.audit import _jsonable, event_digest
+from kcdesk.services.core import audit
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.security.actor import Actor
 
@@ -61,31 +60,5 @@ def set_state(
 
 
 def audit_batch(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> None:
-    """Append many audit events to the local chain at once (same rules as audit.record).
-
-    One query for the chain's tail instead of one per event keeps a 5,000-record
-    import fast; each event still chains to the previous one by hash.
-    """
-    if not entries:
-        return
-    session.flush()
-    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
-    prev = last.hash if last is not None else ""
-    rows = []
-    for entry in entries:
-        row = {
-            "uuid": new_uuid(),
-            "at": utcnow(),
-            "username": actor.username,
-            "office_code": actor.office_code,
-            "entity": entry["entity"],
-            "entity_uuid": entry["entity_uuid"],
-            "entity_label": entry.get("entity_label", "")[:255],
-            "action": entry["action"],
-            "changes": _jsonable(entry.get("changes") or {}),
-            "prev_hash": prev,
-        }
-        # event_digest reads attributes; a namespace of the row is the same event.
-        row["hash"] = prev = event_digest(cast(AuditEvent, SimpleNamespace(**row)))
-        rows.append(row)
-    session.execute(insert(table(AuditEvent)), rows)
+    """Append many audit events to the local chain at once (``audit.append``)."""
+    audit.append(session, actor, entries)

@@ -22,6 +22,12 @@ from kcdesk.services.core.errors import UserError
 # A list never needs more; this keeps a stray formatted cell far below from
 # making the grid huge.
 MAX_COLUMNS = 60
+# An old list of proposals has hundreds of rows, a province's whole history a few
+# thousand; one stray cell at row 1,048,576 once made the grid a million rows (4 GB).
+MAX_ROWS = 20_000
+# This many empty rows after the data: the list has ended (a stray cell far below is
+# not part of it).
+END_GAP = 500
 
 
 @dataclass(frozen=True)
@@ -67,15 +73,38 @@ def _open(path: Path) -> Any:
             "và lưu lại dạng .xlsx rồi nhập."
         )
     try:
-        return load_workbook(path, data_only=True)
+        # Our own handle: closed even when openpyxl gives up half-way through the zip.
+        with path.open("rb") as handle:
+            return load_workbook(handle, data_only=True)
     except FileNotFoundError as exc:
         raise UserError(f"Không tìm thấy tệp {path}.") from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # ValueError covers defusedxml's refusals (entity expansion, external entities);
+        # SyntaxError is malformed XML (xml.etree's ParseError).
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise UserError(
-            f"Tệp {path.name} không phải bảng tính Excel .xlsx đọc được ({exc})."
+            f"Tệp {path.name} không phải bảng tính Excel .xlsx đọc được (nội dung hỏng "
+            f"hoặc có cấu trúc bị chặn: {detail})."
         ) from exc
     except OSError as exc:
         raise UserError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}.") from exc
+
+
+def _data_end(ws: Any, path: Path) -> int:
+    """The last row of the list: rows holding a value, up to the first gap of END_GAP
+    empty rows; more than MAX_ROWS rows of data is refused in one line."""
+    filled = sorted({row for (row, _col), cell in ws._cells.items() if cell.value is not None})
+    end = 0
+    for row in filled:
+        if end and row - end > END_GAP:
+            break
+        end = row
+    if end > MAX_ROWS:
+        raise UserError(
+            f"Tệp {path.name} có hơn {MAX_ROWS:,} dòng dữ liệu: không phải một danh sách đề "
+            "án; hãy tách tệp hoặc kiểm tra lại trang tính.".replace(",", ".")
+        )
+    return max(end, 1)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -97,7 +126,8 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
             break
     assert ws is not None
     width = min(ws.max_column, MAX_COLUMNS)
-    rows = [list(r) for r in ws.iter_rows(min_row=1, max_col=width, values_only=True)]
+    end = _data_end(ws, path)
+    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=end, max_col=width, values_only=True)]
     merges = [
         Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
         for r in ws.merged_cells.ranges

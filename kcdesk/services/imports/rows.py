@@ -200,7 +200,10 @@ def parse_rows(
         item.commune = commune_of(item.address) or commune_of(item.location)
         period_cell = _cell(sheet, index, mapping, "period")
         item.period = text_value(period_cell)
-        item.start_month, item.end_month = read_period(period_cell)
+        try:
+            item.start_month, item.end_month = read_period(period_cell)
+        except ValueError as exc:
+            item.errors.append(f"thời gian thực hiện «{item.period}» sai: {exc}")
         item.note = text_value(_cell(sheet, index, mapping, "note"))
         _amounts(item, sheet, index, mapping, multiplier)
         if item.title and item.plan_year is not None:

@@ -98,18 +98,37 @@ def read_amount(value: object, multiplier: int = 1) -> int | None:
     return int(amount)
 
 
+_FULL_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+
+
 def _month(year: int, month: int) -> date | None:
-    return date(year, month, 1) if 1 <= month <= 12 and 1900 < year < 2200 else None
+    """The first day of that month; a month that does not exist is an error at the row
+    ("Tháng 3-13/2027"), never silently dropped or read as another month."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"không có tháng {month}")
+    return date(year, month, 1) if 1900 < year < 2200 else None
+
+
+def _check_full_dates(folded: str) -> None:
+    """A day/month/year that does not exist ("31/02/2027") is an error, not February."""
+    for day, month, year in _FULL_DATE.findall(folded):
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValueError(f"ngày {day}/{month}/{year} không có thật") from exc
 
 
 def read_period(value: object) -> tuple[date | None, date | None]:
-    """'Tháng 3-10/2026', '03/2026 - 10/2026', 'Quý II/2026', a date cell → first months."""
+    """'Tháng 3-10/2026', '03/2026 - 10/2026', 'Quý II/2026', a date cell → first months.
+
+    Raises ValueError (the row's error) for a month or a day that does not exist."""
     if isinstance(value, datetime | date):
         d = value.date() if isinstance(value, datetime) else value
         return date(d.year, d.month, 1), date(d.year, d.month, 1)
     folded = fold(text_value(value))
     if not folded:
         return None, None
+    _check_full_dates(folded)
     ranged = _MONTH_RANGE.search(folded)
     if ranged:
         year = int(ranged.group(3))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from kcdesk.services.core import os_errors
 from kcdesk.services.core.errors import ValidationError
 
 CHUNK = 1 << 20
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,16 @@ def store_root(root: Path | None = None) -> Path:
     return root if root is not None else paths.attachments_dir()
 
 
+def is_valid_hash(file_hash: str | None) -> bool:
+    return isinstance(file_hash, str) and bool(_HEX64.match(file_hash))
+
+
 def path_for(file_hash: str, root: Path | None = None) -> Path:
+    """Where a file of that hash is stored. Only a SHA-256 in hex names a file here:
+    anything else (``../x``, an absolute path from a crafted pack) is refused before
+    it can become a path outside the store."""
+    if not _HEX64.match(file_hash or ""):
+        raise ValidationError(f"Mã tệp đính kèm không hợp lệ: {str(file_hash)[:80]!r}.")
     return store_root(root) / file_hash[:2] / f"{file_hash}.bin"
 
 
@@ -97,7 +108,10 @@ def store_bytes(data: bytes, name: str, root: Path | None = None) -> StoredFile:
 
 
 def verify(file_hash: str, root: Path | None = None) -> bool:
-    """True when the stored file exists and still has its hash."""
+    """True when the stored file exists and still has its hash (False for a hash that
+    is not a SHA-256 in hex: no such file can be in the store)."""
+    if not is_valid_hash(file_hash):
+        return False
     target = path_for(file_hash, root)
     return target.is_file() and sha256_file(target) == file_hash
 

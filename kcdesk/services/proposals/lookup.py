@@ -14,6 +14,7 @@ from kcdesk.models import (
     ProposalFacility,
     ProposalStatus,
 )
+from kcdesk.services.core import write_serial
 from kcdesk.services.core.errors import NotFoundError
 from kcdesk.services.proposals.search import proposal_search_clause, proposal_search_text
 from kcdesk.services.security.actor import Actor
@@ -28,7 +29,12 @@ def format_code(year: int, number: int) -> str:
 
 
 def next_code(session: Session, year: int) -> str:
-    """The next free code of the plan year, e.g. ``ĐA-2027-014``."""
+    """The next free code of the plan year, e.g. ``ĐA-2027-014``.
+
+    Read as the only writer of the codes (``write_serial``): two PCs saving a new
+    proposal at once cannot both take the same number.
+    """
+    write_serial.serialize(session, write_serial.PROPOSAL_CODES)
     codes = session.scalars(
         select(Proposal.code).where(Proposal.code.like(f"{CODE_PREFIX}-{year}-%"))
     )

@@ -31,6 +31,9 @@ CATALOGUE_APPROVE = "catalogue.approve"
 AMENDMENT_EDIT = "amendment.edit"
 AMENDMENT_APPROVE = "amendment.approve"
 EXCHANGE = "exchange"
+# Registering offices and issuing or installing their exchange keys: a key signs for a
+# whole office, so an office clerk (who has EXCHANGE) never handles one.
+OFFICES_ADMIN = "offices.admin"
 IMPLEMENTATION_EDIT = "implementation.edit"
 SETTINGS_EDIT = "settings.edit"
 USERS_ADMIN = "users.admin"
@@ -51,6 +54,7 @@ ALL_PERMISSIONS = frozenset(
         AMENDMENT_EDIT,
         AMENDMENT_APPROVE,
         EXCHANGE,
+        OFFICES_ADMIN,
         IMPLEMENTATION_EDIT,
         SETTINGS_EDIT,
         USERS_ADMIN,
@@ -73,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             CATALOGUE_EDIT,
             AMENDMENT_EDIT,
             EXCHANGE,
+            OFFICES_ADMIN,
             IMPLEMENTATION_EDIT,
             BACKUP,
             INTEGRITY_CHECK,
@@ -97,6 +102,7 @@ PERMISSION_LABELS = {
     AMENDMENT_EDIT: "lập đề nghị điều chỉnh",
     AMENDMENT_APPROVE: "phê duyệt điều chỉnh",
     EXCHANGE: "trao đổi dữ liệu",
+    OFFICES_ADMIN: "đăng ký đơn vị và cấp khóa trao đổi",
     IMPLEMENTATION_EDIT: "theo dõi thực hiện",
     SETTINGS_EDIT: "sửa cài đặt",
     USERS_ADMIN: "quản lý người dùng",

@@ -29,6 +29,12 @@ _USERNAME_RE = re.compile(r"^[\w.\-]{3,64}$")
 _DUMMY_SALT_AND_KEY = "AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 43 + "="
 
 
+LOGIN_FAILED = (
+    f"Tên đăng nhập hoặc mật khẩu không đúng. Nhập sai {MAX_FAILURES} lần liên tiếp thì "
+    f"tài khoản bị tạm khóa {LOCK_MINUTES} phút."
+)
+
+
 class AuthenticationFailed(UserError):
     """Wrong name or password, or a locked or disabled account."""
 
@@ -154,11 +160,31 @@ def add_user(
     role: Role,
     password: str,
     office_code: str | None = None,
-    check: bool = True,
 ) -> User:
-    """Create an account. ``check=False`` only for the first administrator."""
-    if check:
-        require(actor, USERS_ADMIN)
+    """Create an account (an administrator's act)."""
+    require(actor, USERS_ADMIN)
+    return _add_user(
+        session,
+        actor,
+        username=username,
+        full_name=full_name,
+        role=role,
+        password=password,
+        office_code=office_code,
+    )
+
+
+def _add_user(
+    session: Session,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    office_code: str | None = None,
+) -> User:
+    """Create an account without a role check (``add_user``, ``create_first_admin``)."""
     name = normalise_username(username)
     if not _USERNAME_RE.match(name):
         raise ValidationError(
@@ -201,14 +227,8 @@ def create_first_admin(session: Session, *, username: str, full_name: str, passw
     if session.scalar(select(func.count(User.id))):
         raise UserError("Đã có người dùng: hãy nhờ quản trị viên tạo tài khoản cho bạn.")
     actor = Actor(username=normalise_username(username), role=Role.ADMIN, full_name=full_name)
-    return add_user(
-        session,
-        actor,
-        username=username,
-        full_name=full_name,
-        role=Role.ADMIN,
-        password=password,
-        check=False,
+    return _add_user(
+        session, actor, username=username, full_name=full_name, role=Role.ADMIN, password=password
     )
 
 
@@ -311,31 +331,30 @@ def authenticate(
             f"{passwords.SCHEME}${passwords.N}${passwords.R}${passwords.P}${_DUMMY_SALT_AND_KEY}"
         )
         passwords.verify_password(password, dummy)
-        raise AuthenticationFailed("Tên đăng nhập hoặc mật khẩu không đúng.")
-    if not user.active:
+        raise AuthenticationFailed(LOGIN_FAILED)
+    right = passwords.verify_password(password, user.password_hash)
+    # Whether the account is disabled or locked is told only to whoever gives its right
+    # password: a wrong guess gets the same words as an unknown name (issue 19).
+    if right and not user.active:
         raise AuthenticationFailed(
-            f"Tài khoản {user.username} đã bị khóa bởi quản trị viên. Hãy liên hệ quản trị viên."
+            f"Tài khoản {user.username} đã bị vô hiệu bởi quản trị viên. Hãy liên hệ quản trị viên."
         )
-    if user.locked_until is not None and user.locked_until > now:
+    if right and user.locked_until is not None and user.locked_until > now:
         raise AuthenticationFailed(_locked_message(user))
     system = Actor(username=user.username, role=user.role, full_name=user.full_name)
-    if not passwords.verify_password(password, user.password_hash):
-        user.failed_logins += 1
-        changes: dict[str, Any] = {
-            "failed_logins": {"old": user.failed_logins - 1, "new": user.failed_logins}
-        }
-        message = "Tên đăng nhập hoặc mật khẩu không đúng."
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            changes["locked_until"] = {"old": None, "new": user.locked_until.isoformat()}
-            message = _locked_message(user)
-        else:
-            left = MAX_FAILURES - user.failed_logins
-            message += f" Còn {left} lần thử trước khi tài khoản bị tạm khóa."
-        _audit(session, system, user, "login_failed", changes)
-        session.commit()
-        raise AuthenticationFailed(message)
+    if not right or not user.active or (user.locked_until is not None and user.locked_until > now):
+        if user.active and not (user.locked_until is not None and user.locked_until > now):
+            user.failed_logins += 1
+            changes: dict[str, Any] = {
+                "failed_logins": {"old": user.failed_logins - 1, "new": user.failed_logins}
+            }
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+                changes["locked_until"] = {"old": None, "new": user.locked_until.isoformat()}
+            _audit(session, system, user, "login_failed", changes)
+            session.commit()
+        raise AuthenticationFailed(LOGIN_FAILED)
     if user.failed_logins or user.locked_until is not None:
         user.failed_logins = 0
         user.locked_until = None

@@ -76,10 +76,10 @@ def add_demo_data(
                     f"Cơ sở dữ liệu này đang có {existing} đề án thật: không thêm dữ liệu "
                     "trình diễn vào cơ sở dữ liệu làm việc. Hãy dùng một tệp riêng (--db)."
                 )
-            settings.put(session, actor, "app.demo", True, check=False)
+            settings.put_trusted(session, actor, "app.demo", True)
         # The demo prints as the Centre of its seed province, consistently (issue 17).
         if not organisation.is_configured(session):
-            organisation.apply(session, actor, organisation.DEMO_ORGANISATION, check=False)
+            organisation.apply_trusted(session, actor, organisation.DEMO_ORGANISATION)
         ensure_own_office(session, actor)
         if not programmes.list_programmes(session):
             programmes.load_presets(session, actor)
@@ -89,4 +89,4 @@ def add_demo_data(
 def set_demo_organisation(db: Database, actor: Actor = SYSTEM) -> None:
     """The demo's Cao Bằng organisation on any database (tests, a look at the app)."""
     with db.session() as session:
-        organisation.apply(session, actor, organisation.DEMO_ORGANISATION, check=False)
+        organisation.apply_trusted(session, actor, organisation.DEMO_ORGANISATION)

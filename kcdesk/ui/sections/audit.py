@@ -113,6 +113,7 @@ class AuditView(QWidget):
                 events = audit.list_events(
                     session,
                     entity_uuid=uuid,
+                    actor=self.ctx.actor,
                     username=self.user.currentData(),
                     since=_qdate(self.since.date()) if self.use_dates.isChecked() else None,
                     until=_qdate(self.until.date()) if self.use_dates.isChecked() else None,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -170,9 +171,33 @@ class BackupPanel(QWidget):
             lambda _job: backup.create_backup(db, folder, actor), done, self._failed
         )
 
-    def restore_from(self, source: Path) -> None:
+    def confirm_other_centre(self, text: str) -> bool:
+        """Ask before another Centre's or province's backup replaces this data (the
+        question names both). Tests replace this method."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Bản sao lưu của đơn vị khác")
+        box.setText(
+            text.split(" Chỉ khôi phục")[0] + "\n\nVẫn thay dữ liệu này bằng bản sao lưu đó?"
+        )
+        yes = box.addButton("Vẫn khôi phục", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Hủy", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def restore_from(self, source: Path, *, accept_other: bool = False) -> None:
         db, actor = self.ctx.db, self.ctx.actor
         self._busy("Đang kiểm tra bản sao lưu rồi khôi phục…")
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, backup.OtherCentre) and not accept_other:
+                self._idle()
+                if self.confirm_other_centre(str(exc)):
+                    self.restore_from(source, accept_other=True)
+                else:
+                    self.message.refused("Đã hủy khôi phục; không có gì thay đổi.")
+                return
+            self._failed(exc)
 
         def done(result: backup.RestoreResult) -> None:
             self._idle()
@@ -190,7 +215,9 @@ class BackupPanel(QWidget):
             self.refresh_history()
 
         self.ctx.worker.run(
-            lambda _job: backup.restore_backup(db, source, actor), done, self._failed
+            lambda _job: backup.restore_backup(db, source, actor, accept_other=accept_other),
+            done,
+            failed,
         )
 
     def run_check(self) -> None:
