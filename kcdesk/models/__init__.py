@@ -11,6 +11,7 @@ from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     drafts,
     exchange,
     implementation,
+    merge,
     security,
 )
 from kcdesk.models.audit import AuditEvent
