@@ -144,7 +144,7 @@ def _read(conn: Connection, name: str) -> list[dict[str, Any]]:
 def _target_uuids(session: Session, table: Table) -> dict[str, int]:
     if "uuid" not in table.c:
         return {}
-    return {u: i for i, u in session.execute(select(table.c.uuid, table.c.id)) if u}
+    return {u: i for u, i in session.execute(select(table.c.uuid, table.c.id)) if u}
 
 
 def _fk_target(table: Table, column: str) -> str:

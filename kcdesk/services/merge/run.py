@@ -48,14 +48,15 @@ def merge(
 ) -> MergeResult | None:
     """Preview, ask ``confirm`` (None = yes), then merge in one transaction.
 
-    Returns None when the user said no; nothing is written then.
+    Returns None when the user said no or nothing is new; nothing is written then.
     """
     require(actor, RESTORE)
     source = open_source(path)
     try:
         with db.session() as session:
             plan = build_plan(session, source, code_prefix=code_prefix)
-            if confirm is not None and not confirm(plan):
+            if (confirm is not None and not confirm(plan)) or plan.nothing_new:
+                # Cancelled, or the same Centre again with nothing new: write nothing.
                 session.rollback()
                 return None
             record = apply_plan(session, actor, plan)
