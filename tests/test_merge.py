@@ -224,6 +224,10 @@ def test_a_tampered_kept_segment_is_found(centres: ms.Centres) -> None:
     assert "tỉnh Hải Dương (cũ)" in problems[0].message
     assert f"#{first.original_id}" in problems[0].message
     db.dispose()
+    # `kcdesk audit verify` says so too.
+    from kcdesk.cli.main import main
+
+    assert main(["--db", str(centres.target), "audit", "verify"]) == 1
 
 
 def test_a_bad_prefix_is_one_clear_message(centres: ms.Centres) -> None:
