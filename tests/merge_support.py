@@ -24,8 +24,10 @@ from kcdesk.models import (
     Office,
     OfficeLevel,
     Proposal,
+    Programme,
     ProposalFacility,
     Role,
+    Target,
 )
 from kcdesk.models.db import Database, open_database
 from kcdesk.services.backup import backup_restore
@@ -41,6 +43,7 @@ SHARED_LOGIN = "lan"
 WARD_OF_NEW_PROVINCE = "Phường Hải Dương"
 KEY_OFFICE = "UB-HD-TP"
 SECRET = "5e" * 32
+PROGRAMME_CODE = "KC-2026-2030"
 SCAN = b"%PDF-1.4 bien ban nghiem thu (ban scan) " * 50
 
 _CACHE: dict[str, bytes] = {}
@@ -68,12 +71,25 @@ def _build(path: Path, province: str, proposals: int, seed: int) -> Database:
     return db
 
 
+def _programme(province: str, decision: str) -> Programme:
+    return Programme(
+        code=PROGRAMME_CODE,
+        name=f"Chương trình khuyến công tỉnh {province} 2026–2030",
+        province=province,
+        start_year=2026,
+        end_year=2030,
+        decision_no=decision,
+        targets=[Target(code="1", name="Đào tạo nghề", unit="lớp", quantity=10)],
+    )
+
+
 def _target(path: Path) -> None:
     db = _build(path, "Hải Phòng", 40, 1)
     with db.session() as s:
         first = s.scalars(select(Facility).order_by(Facility.id)).first()
         assert first is not None
         first.tax_code = SHARED_TAX
+        s.add(_programme("Hải Phòng", "QĐ 11/QĐ-UBND"))
         users.add_user(
             s,
             SYSTEM,
@@ -122,6 +138,8 @@ def _source(path: Path) -> None:
             role=Role.ADMIN,
             password="mat-khau-hd-2",
         )
+        # Its own programme under a code Hải Phòng uses too (→ HD-KC-2026-2030).
+        s.add(_programme("Hải Dương", "QĐ 22/QĐ-UBND"))
         stored = attachments.store_bytes(SCAN, "bien-ban.pdf")
         doc = s.scalars(select(Document).order_by(Document.id)).first()
         assert doc is not None

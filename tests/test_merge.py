@@ -107,8 +107,13 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
         )
         assert merged == 30
         assert s.scalar(select(func.count(Proposal.id)).where(Proposal.origin == "")) == 40
-        labelled = set(s.scalars(select(Programme.origin)))
-        assert labelled == {"", "tỉnh Hải Dương (cũ)"}
+        # The presets both Centres loaded stay one; the old province's own programme
+        # comes in labelled, its colliding code prefixed.
+        assert plan.programme_code_changes == [(ms.PROGRAMME_CODE, f"HD-{ms.PROGRAMME_CODE}")]
+        labelled = dict(list(s.execute(select(Programme.code, Programme.origin)).tuples()))
+        assert labelled[f"HD-{ms.PROGRAMME_CODE}"] == "tỉnh Hải Dương (cũ)"
+        assert labelled[ms.PROGRAMME_CODE] == ""
+        assert sorted(labelled.values()).count("tỉnh Hải Dương (cũ)") == 1
         # One facility for the tax code, used by both Centres' proposals.
         shared = list(s.scalars(select(Facility).where(Facility.tax_code == ms.SHARED_TAX)))
         assert len(shared) == 1

@@ -26,6 +26,7 @@ from kcdesk.services.proposals import attachments
 from kcdesk.text import fold
 
 _PREFIX = re.compile(r"^[A-Za-zĐđ0-9]{1,8}$")
+_PROGRAMME_IDENTITY = ("code", "province", "start_year", "end_year", "decision_no")
 
 
 @dataclass
@@ -258,8 +259,23 @@ class _Planner:
         t = _table(spec.name)
         used = set(self.session.scalars(select(t.c.code)))
         width = t.c.code.type.length or 32  # type: ignore[attr-defined]
+        same: dict[tuple[Any, ...], int] = {}
+        if spec.name == "programme":
+            # The same programme (code, province, period and decision) loaded in both
+            # Centres — the shipped presets — is one programme, not a prefixed copy.
+            same = {
+                tuple(r[1:]): r[0]
+                for r in self.session.execute(
+                    select(t.c.id, *(t.c[c] for c in _PROGRAMME_IDENTITY))
+                )
+            }
 
         def decide(row: dict[str, Any], out: TablePlan) -> bool:
+            if same:
+                here = same.get(tuple(row[c] for c in _PROGRAMME_IDENTITY))
+                if here is not None:
+                    out.existing[row["id"]] = here
+                    return False
             row["origin"] = row.get("origin") or self.plan.origin_label
             code = row["code"]
             if code in used:
