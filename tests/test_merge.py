@@ -25,6 +25,7 @@ from kcdesk.services.merge.describe import describe
 from kcdesk.services.merge.segment import verify_segments
 from kcdesk.services.merge.source import MergeRefused
 from kcdesk.services.proposals import attachments
+from kcdesk.services.proposals import register_query as rq
 from tests import merge_support as ms
 
 
@@ -139,6 +140,10 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
             )
             == 1
         )
+        # A renamed code is found by the register's search, like any code.
+        found = rq.matching_ids(s, rq.RegisterFilter(search="HD-ĐA-2025-001"))
+        codes = set(s.scalars(select(Proposal.code).where(Proposal.id.in_(found))))
+        assert "HD-ĐA-2025-001" in codes and "ĐA-2025-001" not in codes
         record = s.scalars(select(MergeRecord)).one()
         assert record.segment_events == counts["audit_events"]
         assert verify_segments(s) == []
