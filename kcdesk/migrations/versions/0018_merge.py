@@ -76,10 +76,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_proposal_origin"), table_name="proposal")
-    with op.batch_alter_table("proposal") as batch_op:
-        batch_op.drop_column("origin")
-    with op.batch_alter_table("programme") as batch_op:
-        batch_op.drop_column("origin")
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch copy: with foreign keys on, a
+    # batch rebuild cannot drop ``proposal``, which other tables reference.
+    op.drop_column("proposal", "origin")
+    op.drop_column("programme", "origin")
     op.drop_index(op.f("ix_merged_audit_event_merge_id"), table_name="merged_audit_event")
     op.drop_table("merged_audit_event")
     op.drop_table("merge_record")
