@@ -43,7 +43,7 @@ SHARED_LOGIN = "lan"
 WARD_OF_NEW_PROVINCE = "Phường Hải Dương"
 KEY_OFFICE = "UB-HD-TP"
 SECRET = "5e" * 32
-PROGRAMME_CODE = "KC-2026-2030"
+PROGRAMME_CODE = "KC-2023-2025"
 SCAN = b"%PDF-1.4 bien ban nghiem thu (ban scan) " * 50
 
 _CACHE: dict[str, bytes] = {}
@@ -74,10 +74,10 @@ def _build(path: Path, province: str, proposals: int, seed: int) -> Database:
 def _programme(province: str, decision: str) -> Programme:
     return Programme(
         code=PROGRAMME_CODE,
-        name=f"Chương trình khuyến công tỉnh {province} 2026–2030",
+        name=f"Chương trình khuyến công tỉnh {province} 2023–2025",
         province=province,
-        start_year=2026,
-        end_year=2030,
+        start_year=2023,
+        end_year=2025,
         decision_no=decision,
         targets=[Target(code="1", name="Đào tạo nghề", unit="lớp", quantity=10)],
     )
@@ -138,7 +138,7 @@ def _source(path: Path) -> None:
             role=Role.ADMIN,
             password="mat-khau-hd-2",
         )
-        # Its own programme under a code Hải Phòng uses too (→ HD-KC-2026-2030).
+        # Its own programme under a code Hải Phòng uses too (→ HD-KC-2023-2025).
         s.add(_programme("Hải Dương", "QĐ 22/QĐ-UBND"))
         stored = attachments.store_bytes(SCAN, "bien-ban.pdf")
         doc = s.scalars(select(Document).order_by(Document.id)).first()

@@ -247,3 +247,39 @@ def test_a_bad_prefix_is_one_clear_message(centres: ms.Centres) -> None:
         run.preview(db, centres.source_backup, ms.ADMIN, code_prefix="H D!")
     assert ms.row_counts(db) == before
     db.dispose()
+
+
+def test_the_old_province_programme_counts_its_own_proposals(centres: ms.Centres) -> None:
+    from kcdesk.services.dashboard import board
+    from kcdesk.services.dashboard.sql import APPROVED_STATUSES
+
+    db = open_database(centres.target)
+    run.merge(db, centres.source_backup, ms.ADMIN)
+    origin = "tỉnh Hải Dương (cũ)"
+    with db.session() as s:
+
+        def approved(where: object) -> tuple[int, int]:
+            row = s.execute(
+                select(
+                    func.count(Proposal.id), func.coalesce(func.sum(Proposal.approved_support), 0)
+                )
+                .where(Proposal.plan_year.between(2023, 2025))
+                .where(Proposal.status.in_(sorted(APPROVED_STATUSES)))
+                .where(where)  # type: ignore[arg-type]
+            ).one()
+            return int(row[0]), int(row[1])
+
+        old = board.compute(s, f"HD-{ms.PROGRAMME_CODE}")
+        own = board.compute(s, ms.PROGRAMME_CODE)
+        mine = (
+            sum(r.approved_count for r in old.by_year),
+            sum(r.approved_support for r in old.by_year),
+        )
+        assert mine == approved(Proposal.origin == origin) and mine[0] > 0
+        everything = (
+            sum(r.approved_count for r in own.by_year),
+            sum(r.approved_support for r in own.by_year),
+        )
+        # This Centre's programme counts as before: every proposal of its years.
+        assert everything == approved(Proposal.id > 0)
+    db.dispose()

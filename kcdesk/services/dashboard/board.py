@@ -335,9 +335,12 @@ def compute(
     first, last = scope_years(programme, year)
     today = today or date.today()
     share = expected_share(programme.start_year, programme.end_year, today)
-    groups = proposal_groups(session, first, last)
+    # A merged old province's programme counts that province's proposals only
+    # (services/merge); this Centre's programmes count as before.
+    origin = programme.origin or None
+    groups = proposal_groups(session, first, last, origin=origin)
     wanted = {(a, t.measure) for t in programme.targets if is_tracked(t) for a in t.activities}
-    totals = Totals(groups, output_groups(session, first, last, wanted=wanted))
+    totals = Totals(groups, output_groups(session, first, last, wanted=wanted, origin=origin))
     years = list(range(first, last + 1))
     activities = load_activities()
     order = {code: n for n, code in enumerate(activities)}

@@ -88,8 +88,14 @@ def _status_values(statuses: Iterable[str]) -> list[str]:
     return sorted(statuses)
 
 
-def proposal_groups(session: Session, first_year: int, last_year: int) -> list[ProposalGroup]:
-    """Counts and money of the approved (or stopped) proposals of ``first..last`` year."""
+def proposal_groups(
+    session: Session, first_year: int, last_year: int, *, origin: str | None = None
+) -> list[ProposalGroup]:
+    """Counts and money of the approved (or stopped) proposals of ``first..last`` year.
+
+    ``origin``: only the proposals merged from that old province (services/merge), for
+    its own programme, counted on its own dashboard to its end.
+    """
     p = Proposal.__table__.c
     query = (
         select(
@@ -108,6 +114,8 @@ def proposal_groups(session: Session, first_year: int, last_year: int) -> list[P
         )
         .group_by(p.activity, p.plan_year, p.commune, p.funding_source, p.status)
     )
+    if origin:
+        query = query.where(p.origin == origin)
     groups = []
     for activity, year, commune, source, status, count, support, disbursed in session.execute(
         query
@@ -136,6 +144,7 @@ def output_groups(
     last_year: int,
     *,
     wanted: Iterable[tuple[str, str]] | None = None,
+    origin: str | None = None,
 ) -> list[OutputGroup]:
     """Planned and achieved outputs of approved proposals, by activity, year, status, measure.
 
@@ -151,6 +160,8 @@ def output_groups(
         p.plan_year.between(first_year, last_year),
         p.status.in_(_status_values(APPROVED_STATUSES)),
     )
+    if origin:
+        in_range = and_(in_range, p.origin == origin)
     pairs = None if wanted is None else set(wanted)
     output_filter = in_range
     facility_filter = in_range
@@ -194,7 +205,8 @@ def output_groups(
     )
     groups: list[OutputGroup] = []
     queries = [linked] if pairs is None or any(m == FACILITIES for _a, m in pairs) else []
-    if dashboard_summary.available(session):
+    # The summary has no origin: one old province's figures are aggregated live.
+    if not origin and dashboard_summary.available(session):
         # The trigger-kept summary holds exactly what ``outputs`` would compute.
         statuses = _status_values(APPROVED_STATUSES)
         for activity, year, status, measure, planned, achieved in dashboard_summary.output_cells(
