@@ -137,6 +137,7 @@ def _source(path: Path) -> None:
             full_name="Phạm Văn Hùng",
             role=Role.ADMIN,
             password="mat-khau-hd-2",
+            office_code="TTKC",  # the old Centre: its code is used here too
         )
         # Its own programme under a code Hải Phòng uses too (→ HD-KC-2023-2025).
         s.add(_programme("Hải Dương", "QĐ 22/QĐ-UBND"))

@@ -71,6 +71,7 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
     assert [f["tax_code"] for f in plan.shared_facilities] == [ms.SHARED_TAX]
     assert [u["username"] for u in plan.user_conflicts] == [ms.SHARED_LOGIN]
     assert "TTKC" in {o["code"] for o in plan.offices_rejoin}
+    assert plan.users_without_office == [{"username": "hd.quantri", "office": "TTKC"}]
     ward = next(m for m in plan.communes if m.old_name == ms.WARD_OF_NEW_PROVINCE)
     assert (ward.new_name, ward.new_code) == (ms.WARD_OF_NEW_PROVINCE, 10525)
     unmapped = [m for m in plan.communes if m.new_name is None]
@@ -129,7 +130,8 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
         # The login in both is not merged: Hải Phòng's account is untouched.
         lan = s.scalars(select(User).where(User.username == ms.SHARED_LOGIN)).one()
         assert lan.full_name == "Nguyễn Thị Lan (Hải Phòng)"
-        assert s.scalars(select(User).where(User.username == "hd.quantri")).one().active
+        hd_admin = s.scalars(select(User).where(User.username == "hd.quantri")).one()
+        assert hd_admin.active and hd_admin.office_id is None  # listed: to be given one
         # The old office comes with its exchange key: its packs still verify.
         office = s.scalars(select(Office).where(Office.code == ms.KEY_OFFICE)).one()
         assert office.exchange_secret == ms.SECRET

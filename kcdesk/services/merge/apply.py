@@ -110,6 +110,7 @@ def apply_plan(session: Session, actor: Actor, plan: MergePlan) -> MergeRecord:
         "communes": [m.as_dict() for m in plan.communes],
         "offices_rejoin": plan.offices_rejoin,
         "user_conflicts": plan.user_conflicts,
+        "users_without_office": plan.users_without_office,
         "catalogue_conflicts": plan.catalogue_conflicts,
         "attachments_missing": plan.attachments_missing,
     }

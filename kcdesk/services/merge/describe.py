@@ -76,6 +76,11 @@ def describe(plan: MergePlan) -> list[str]:
                 for u in plan.user_conflicts
             ]
         )
+    if plan.users_without_office:
+        out.append("Người dùng đến mà chưa có đơn vị (đơn vị của họ cần tham gia lại):")
+        out += _limited(
+            [f"  {u['username']} (trước thuộc {u['office']})" for u in plan.users_without_office]
+        )
     if plan.catalogue_conflicts:
         out.append(
             "Danh mục cùng năm và nguồn kinh phí với danh mục ở đây — không gộp, "

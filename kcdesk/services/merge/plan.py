@@ -55,6 +55,8 @@ class MergePlan:
     communes: list[CommuneMapping] = field(default_factory=list)
     offices_rejoin: list[dict[str, str]] = field(default_factory=list)
     user_conflicts: list[dict[str, str]] = field(default_factory=list)
+    # Users who come in without their office (it must re-join): to be given one.
+    users_without_office: list[dict[str, str]] = field(default_factory=list)
     catalogue_conflicts: list[dict[str, Any]] = field(default_factory=list)
     attachments_to_copy: dict[str, str] = field(default_factory=dict)
     attachments_missing: list[str] = field(default_factory=list)
@@ -111,6 +113,7 @@ class MergePlan:
             "communes": [m.as_dict() for m in self.communes],
             "offices_rejoin": self.offices_rejoin,
             "user_conflicts": self.user_conflicts,
+            "users_without_office": self.users_without_office,
             "catalogue_conflicts": self.catalogue_conflicts,
             "attachments_missing": self.attachments_missing,
             "audit_chain_head": self.chain_head,
@@ -158,6 +161,7 @@ class _Planner:
         self.session = session
         self.source = source
         self.plan = plan
+        self.rejoining: dict[int, str] = {}
 
     # -- generic ---------------------------------------------------------------
     def _parent(self, table: Table, column: str, value: Any) -> tuple[str, int | None]:
@@ -209,6 +213,7 @@ class _Planner:
                 self.plan.offices_rejoin.append(
                     {"code": row["code"], "name": row["name"], "name_here": here[row["code"]]}
                 )
+                self.rejoining[row["id"]] = row["code"]
                 out.skipped += 1
                 return False
             return True
@@ -230,6 +235,10 @@ class _Planner:
                 )
                 out.skipped += 1
                 return False
+            if row["office_id"] in self.rejoining:
+                self.plan.users_without_office.append(
+                    {"username": row["username"], "office": self.rejoining[row["office_id"]]}
+                )
             return True
 
         self.table(TABLES[1], decide)
