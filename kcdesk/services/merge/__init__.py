@@ -9,5 +9,7 @@ the plan in one transaction, recorded in the audit; ``segment`` verifies the mer
 Centres' audit trails kept here.
 
 May import: ``services.core``, ``services.security``, ``services.backup``,
-``services.proposals.attachments``, ``kcdesk.models``, ``kcdesk.text``.
+``services.proposals.attachments``, ``services.forms`` (labels of funding sources),
+``kcdesk.models``, ``kcdesk.text``, ``kcdesk.formatting``, and the ``vietnam_provinces``
+package (the official list of communes since 1 July 2025).
 """
