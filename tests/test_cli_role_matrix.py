@@ -52,6 +52,7 @@ MATRIX: dict[str, tuple[list[str], str | None]] = {
     "proposal add": (["--json", "{tmp}/không có.json"], P.PROPOSAL_EDIT),
     "programme assign": ([CODE, "machines", "IV.3.c"], P.PROPOSAL_EDIT),
     "commune set": (["proposal", "1", "04351"], P.PROPOSAL_EDIT),
+    "merge": (["{tmp}/không có.zip", "--dry-run"], P.RESTORE),
     "proposal show": ([CODE], None),
     "proposal pdf": ([CODE, "--out", "{tmp}/đề án.pdf"], None),
     "proposal status": ([CODE, "--to", "forwarded"], P.PROPOSAL_STATUS),

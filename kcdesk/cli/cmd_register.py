@@ -258,6 +258,8 @@ def _attention(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    from kcdesk.services.merge.segment import verify_segments
+
     require(ctx.actor, INTEGRITY_CHECK)
     with ctx.db.session() as session:
         problem = audit.verify_chain(session)
@@ -266,13 +268,16 @@ def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
         known = anchors.known_anchors([Path(f) for f in args.anchor or []], own_office=own)
         if problem is None:
             problem = audit.verify_anchors(session, known)
-    if problem is None:
+        # The audit trails of old provinces' Centres merged here (services/merge).
+        segments = verify_segments(session)
+    if problem is None and not segments:
         extra = f"; khớp {len(known)} mốc kiểm tra ngoài cơ sở dữ liệu" if known else ""
         ctx.say(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}.")
         return 0
     import sys
 
-    sys.stderr.write(f"kcdesk: nhật ký KHÔNG toàn vẹn — {problem.message}\n")
+    message = problem.message if problem is not None else segments[0].message
+    sys.stderr.write(f"kcdesk: nhật ký KHÔNG toàn vẹn — {message}\n")
     return EXIT_CHAIN_BROKEN
 
 

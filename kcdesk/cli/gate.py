@@ -46,6 +46,7 @@ COMMAND_PERMISSIONS: dict[str, str] = {
     "proposal add": P.PROPOSAL_EDIT,
     "programme assign": P.PROPOSAL_EDIT,
     "commune set": P.PROPOSAL_EDIT,
+    "merge": P.RESTORE,
 }
 
 

@@ -11,6 +11,7 @@ from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     drafts,
     exchange,
     implementation,
+    merge,
     reports,
     security,
     signed_document,

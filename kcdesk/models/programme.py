@@ -34,6 +34,8 @@ class Programme(SyncedMixin, Base):
     # {"2026": int, …} and {"activity_code": int, …}, as stated in the decision.
     budget_by_year: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     budget_by_activity: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The old province of a merged Centre's programme, kept to its end (issue 25).
+    origin: Mapped[str] = mapped_column(String(96), default="")
 
     targets: Mapped[list[Target]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Target.position"

@@ -85,6 +85,9 @@ class Proposal(SyncedMixin, Base):
     disbursed: Mapped[int] = mapped_column(Money, default=0)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(64), default="")
+    # The old province a merged Centre's proposal came from ("tỉnh Hải Dương (cũ)"),
+    # empty for this Centre's own (services/merge, issue 25).
+    origin: Mapped[str] = mapped_column(String(96), default="", index=True)
 
     facility_links: Mapped[list[ProposalFacility]] = relationship(
         back_populates="proposal",

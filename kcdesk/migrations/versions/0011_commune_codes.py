@@ -30,7 +30,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch copy: with foreign keys on, copying
+    # ``proposal`` and dropping the original fails (or cascades to its child rows).
     for table in reversed(_TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_index(batch_op.f(f"ix_{table}_commune_code"))
-            batch_op.drop_column("commune_code")
+        op.drop_index(op.f(f"ix_{table}_commune_code"), table_name=table)
+        op.drop_column(table, "commune_code")

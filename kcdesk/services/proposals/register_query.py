@@ -42,6 +42,9 @@ class RegisterFilter:
     office_code: str | None = None
     commune: str | None = None
     search: str = ""
+    # The old province a merged proposal came from (services/merge); OWN_ORIGIN for
+    # this Centre's own proposals.
+    origin: str | None = None
 
     def with_search(self, text: str) -> RegisterFilter:
         return replace(self, search=text)
@@ -66,6 +69,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("support", "Kinh phí hỗ trợ", numeric=True),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+# The origin filter's value for this Centre's own proposals (their origin is empty).
+OWN_ORIGIN = "(this centre)"
 # Ids per IN (...) query: well under SQLite's limit on bound parameters.
 _CHUNK = 5000
 # A search matching more proposals than this is ordered by walking the narrow
@@ -142,6 +147,8 @@ def where_clause(
         parts.append(Proposal.office_code == flt.office_code)
     if flt.commune:
         parts.append(commune_clause(flt.commune))
+    if flt.origin:
+        parts.append(Proposal.origin == ("" if flt.origin == OWN_ORIGIN else flt.origin))
     return and_(*parts)
 
 
@@ -294,6 +301,7 @@ def choices(session: Session, column: str) -> list[Any]:
         "office_code": Proposal.office_code,
         "activity": Proposal.activity,
         "funding_source": Proposal.funding_source,
+        "origin": Proposal.origin,
     }[column]
     values = [v for v in session.scalars(select(attr).distinct()) if v not in (None, "")]
     return sorted(values, reverse=column == "plan_year")

@@ -112,6 +112,7 @@ class RegisterWidget(QWidget):
             years = rq.choices(session, "plan_year")
             communes = rq.commune_choices(session)
             offices = rq.choices(session, "office_code")
+            origins = rq.choices(session, "origin")
         try:
             activities = [(s.short_label, c) for c, s in load_activities().items()]
             sources = [(s.label, c) for c, s in load_funding_sources().items()]
@@ -123,6 +124,10 @@ class RegisterWidget(QWidget):
         self.source = _combo("source", sources)
         self.office = _combo("office", [(o, o) for o in offices])
         self.commune = _combo("commune", communes)
+        # Only after another province's Centre was merged here (services/merge).
+        self.origin = _combo(
+            "origin", [("Trung tâm này", rq.OWN_ORIGIN)] + [(o, o) for o in origins]
+        )
         filters = QGridLayout()
         for n, (label, combo) in enumerate(
             (
@@ -138,6 +143,12 @@ class RegisterWidget(QWidget):
             filters.addWidget(QLabel(label), n // 3, (n % 3) * 2)
             filters.addWidget(combo, n // 3, (n % 3) * 2 + 1)
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.origin.currentIndexChanged.connect(self.apply_filter)
+        if origins:
+            filters.addWidget(QLabel("Nguồn gốc"), 2, 0)
+            filters.addWidget(self.origin, 2, 1)
+        else:
+            self.origin.hide()
         for column in (1, 3, 5):
             filters.setColumnStretch(column, 1)
 
@@ -264,6 +275,7 @@ class RegisterWidget(QWidget):
             office_code=self.office.currentData(),
             commune=self.commune.currentData(),
             search=self.search_box.text(),
+            origin=self.origin.currentData(),
         )
 
     def apply_filter(self) -> None:

@@ -1,4 +1,5 @@
-"""The settings section (cài đặt): organisation, users and roles, my password, backup."""
+"""The settings section (cài đặt): organisation, users and roles, my password, backup,
+merging an old province's Centre."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.settings.backup_panel import BackupPanel
+from kcdesk.ui.settings.merge_panel import MergePanel
 from kcdesk.ui.settings.organisation import OrganisationEditor
 from kcdesk.ui.settings.password_panel import PasswordPanel
 from kcdesk.ui.settings.signing_panel import SigningPanel
@@ -30,6 +32,8 @@ class SettingsSection(QTabWidget):
         self.addTab(self.backup, "Sao lưu và kiểm tra")
         self.signing = SigningPanel(ctx)
         self.addTab(self.signing, "Ký số")
+        self.merge = MergePanel(ctx)
+        self.addTab(self.merge, "Hợp nhất dữ liệu")
 
 
 def create(ctx: AppContext) -> QWidget:

@@ -1,0 +1,101 @@
+"""The preview in words (bản xem trước), for the CLI and the GUI alike."""
+
+from __future__ import annotations
+
+from kcdesk.formatting import format_money
+from kcdesk.services.forms.load import load_funding_sources
+from kcdesk.services.merge.plan import MergePlan
+from kcdesk.services.merge.tables import GROUP_LABELS
+
+_LIST_LIMIT = 50
+
+
+def _source_label(code: str) -> str:
+    source = load_funding_sources().get(code)
+    return source.label if source is not None else code
+
+
+def _limited(lines: list[str]) -> list[str]:
+    if len(lines) <= _LIST_LIMIT:
+        return lines
+    return [*lines[:_LIST_LIMIT], f"  … và {len(lines) - _LIST_LIMIT} dòng nữa (xem --json)."]
+
+
+def describe(plan: MergePlan) -> list[str]:
+    out = [
+        f"Hợp nhất dữ liệu của {plan.origin_label} (tệp {plan.source_name}) "
+        f"vào dữ liệu tỉnh {plan.new_province}.",
+        "Sẽ đưa vào:",
+    ]
+    for group, label in GROUP_LABELS.items():
+        out.append(f"  {label}: {format_money(plan.count(group))}")
+    out.append(
+        f"  Kinh phí hỗ trợ của các đề án: {format_money(plan.support)} đồng; "
+        f"đã tạm ứng, thanh toán: {format_money(plan.money_disbursed)} đồng."
+    )
+    here = plan.already_here()
+    if here:
+        out.append(
+            "Đã có ở đây (không chép lại): "
+            + "; ".join(f"{GROUP_LABELS.get(g, g)}: {n}" for g, n in here.items())
+            + "."
+        )
+    if plan.code_changes:
+        out.append(f"Mã đề án trùng với mã ở đây, sẽ đổi thành (tiền tố {plan.code_prefix}):")
+        out += _limited([f"  {old} → {new}" for old, new in plan.code_changes])
+    if plan.programme_code_changes:
+        out.append("Mã chương trình trùng, sẽ đổi thành:")
+        out += _limited([f"  {old} → {new}" for old, new in plan.programme_code_changes])
+    if plan.shared_facilities:
+        out.append("Cơ sở đã có ở đây (cùng mã số thuế), dùng chung một cơ sở:")
+        out += _limited(
+            [
+                f"  MST {f['tax_code']}: {f['name']} → {f['name_here']}"
+                for f in plan.shared_facilities
+            ]
+        )
+    unmapped = [m for m in plan.communes if m.new_name is None]
+    mapped = [m for m in plan.communes if m.new_name is not None]
+    if mapped:
+        out.append(f"Tên xã, phường là đơn vị của tỉnh {plan.new_province}:")
+        out += _limited([f"  {m.old_name} → {m.new_name} (mã {m.new_code})" for m in mapped])
+    if unmapped:
+        out.append(
+            f"Tên xã, phường không phải đơn vị hiện nay của tỉnh {plan.new_province} — "
+            "giữ nguyên tên cũ, cần người dùng xác định đơn vị mới (không tự đoán):"
+        )
+        out += _limited([f"  {m.old_name} ({m.uses} bản ghi)" for m in unmapped])
+    if plan.offices_rejoin:
+        out.append("Đơn vị trùng mã với đơn vị ở đây — không chép, đơn vị đó cần tham gia lại:")
+        out += _limited([f"  {o['code']}: {o['name']}" for o in plan.offices_rejoin])
+    if plan.user_conflicts:
+        out.append("Tên đăng nhập đã có ở đây — không gộp, quản trị viên cần giải quyết:")
+        out += _limited(
+            [
+                f"  {u['username']}: ở đây {u['full_name_here']}, bên kia {u['full_name_there']}"
+                for u in plan.user_conflicts
+            ]
+        )
+    if plan.users_without_office:
+        out.append("Người dùng đến mà chưa có đơn vị (đơn vị của họ cần tham gia lại):")
+        out += _limited(
+            [f"  {u['username']} (trước thuộc {u['office']})" for u in plan.users_without_office]
+        )
+    if plan.catalogue_conflicts:
+        out.append(
+            "Danh mục cùng năm và nguồn kinh phí với danh mục ở đây — không gộp, "
+            "giữ trong tệp gốc và nhật ký:"
+        )
+        out += [
+            f"  Năm {c['plan_year']}, nguồn {_source_label(c['funding_source'])}"
+            + (f", quyết định {c['decision_no']}" if c["decision_no"] else "")
+            for c in plan.catalogue_conflicts
+        ]
+    if plan.attachments_missing:
+        out.append(
+            f"{len(plan.attachments_missing)} tệp đính kèm không có trong tệp nguồn "
+            "(chỉ có bản ghi; hãy dùng bản sao lưu .zip để mang theo tệp)."
+        )
+    if plan.nothing_new:
+        out.append("Không có gì mới để hợp nhất.")
+    return out
