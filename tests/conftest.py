@@ -150,9 +150,7 @@ _DEMO_CACHE: dict[str, bytes] = {}
 
 
 @pytest.fixture
-def demo_db(
-    tmp_path: Path, db_engine: str, request: pytest.FixtureRequest
-) -> Iterator[Database]:
+def demo_db(tmp_path: Path, db_engine: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A database with presets and 120 demo proposals (built once, copied per test)."""
     from kcdesk.models.db import backup_sqlite, open_database
     from kcdesk.services.setup import first_run as setup

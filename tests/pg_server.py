@@ -111,7 +111,11 @@ class PgServer:
         extra: dict[str, Any] = {}
         if self.ids is not None:
             extra = {"user": self.ids[0], "group": self.ids[1], "extra_groups": []}
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LC_ALL": "C.UTF-8",
+            "LANG": "C.UTF-8",
+        }
         return subprocess.run(
             args, capture_output=True, text=True, env=env, cwd=self.base, **extra, **kw
         )
@@ -144,8 +148,19 @@ class PgServer:
             "-c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB"
         )
         result = self._run(
-            [str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options,
-             "-w", "-t", "120", "start"]
+            [
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "120",
+                "start",
+            ]
         )
         if result.returncode != 0:
             tail = self.log.read_text(errors="replace")[-800:] if self.log.exists() else ""
@@ -153,8 +168,9 @@ class PgServer:
 
     def stop(self) -> None:
         if self.data.exists():
-            self._run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w",
-                       "stop"])
+            self._run(
+                [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
+            )
         shutil.rmtree(self.base, ignore_errors=True)
 
     def url(self, dbname: str = "postgres", *, password: bool = True) -> str:
@@ -174,8 +190,12 @@ class PgServer:
         import psycopg
 
         with psycopg.connect(
-            host="127.0.0.1", port=self.port, user=SUPERUSER, password=PASSWORD,
-            dbname="postgres", autocommit=True,
+            host="127.0.0.1",
+            port=self.port,
+            user=SUPERUSER,
+            password=PASSWORD,
+            dbname="postgres",
+            autocommit=True,
         ) as conn:
             conn.execute(sql)  # type: ignore[arg-type]
 
@@ -191,7 +211,7 @@ class PgServer:
         """A new empty (or template-copied) database; returns its name."""
         self._counter += 1
         name = f"t{self._counter}"
-        suffix = f' TEMPLATE "{template}"' if template else ""
+        suffix = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         # Another connection left on the template would make the copy fail; retry briefly.
         for attempt in range(20):
             try:

@@ -75,10 +75,12 @@ class CliContext:
     def db_location(self) -> str | Path:
         return self.db_arg if self.db_arg else paths.default_database_path()
 
-    def open_db(self, *, create: bool = False) -> Database:
+    def open_db(self, *, create: bool = False, upgrade: bool = False) -> Database:
         if self._db is None:
             # The default database is the user's own: create it on first use.
-            self._db = open_database(self.db_location, create=create or self.db_arg is None)
+            self._db = open_database(
+                self.db_location, create=create or self.db_arg is None, upgrade_server=upgrade
+            )
             try:
                 # Every command on a database that is not single-user needs a log-in.
                 _ = self.actor

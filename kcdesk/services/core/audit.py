@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, new_uuid, utcnow
+from kcdesk.services.core.write_serial import AUDIT_CHAIN, serialize
 from kcdesk.services.security.actor import Actor
 
 
@@ -74,6 +75,8 @@ def record(
     entity_label: str = "",
 ) -> AuditEvent:
     """Append one event in the caller's transaction (so it commits with the change)."""
+    # Two writers reading the same tail would fork the chain: hold it until commit.
+    serialize(session, AUDIT_CHAIN)
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     event = AuditEvent(
         uuid=new_uuid(),

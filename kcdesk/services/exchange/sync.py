@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, new_uuid, utcnow
 from kcdesk.models.exchange import SyncState
 from kcdesk.services.core.audit import _jsonable, event_digest
+from kcdesk.services.core.write_serial import AUDIT_CHAIN, serialize
 from kcdesk.services.security.actor import Actor
 
 T = TypeVar("T")
@@ -82,6 +83,7 @@ def audit_batch(session: Session, actor: Actor, entries: list[dict[str, Any]]) -
     if not entries:
         return
     session.flush()
+    serialize(session, AUDIT_CHAIN)
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
     prev = last.hash if last is not None else ""
     rows = []

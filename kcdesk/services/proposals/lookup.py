@@ -15,6 +15,7 @@ from kcdesk.models import (
     ProposalStatus,
 )
 from kcdesk.services.core.errors import NotFoundError
+from kcdesk.services.core.write_serial import PROPOSAL_CODES, serialize
 from kcdesk.services.proposals.search import proposal_search_clause, proposal_search_text
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.scope import require_visible, visible_proposals_clause
@@ -28,7 +29,12 @@ def format_code(year: int, number: int) -> str:
 
 
 def next_code(session: Session, year: int) -> str:
-    """The next free code of the plan year, e.g. ``ĐA-2027-014``."""
+    """The next free code of the plan year, e.g. ``ĐA-2027-014``.
+
+    The caller's transaction holds the code lock from here to its commit, so a second
+    workstation creating a proposal of the same year waits and then counts this one.
+    """
+    serialize(session, PROPOSAL_CODES)
     codes = session.scalars(
         select(Proposal.code).where(Proposal.code.like(f"{CODE_PREFIX}-{year}-%"))
     )
