@@ -341,7 +341,7 @@ def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:  # noqa: ANN001
 
 
 def test_cli_amend_decide_and_pdf(adb, capsys, tmp_path: Path) -> None:  # noqa: ANN001
-    path = str(adb.path)
+    path = adb.url
     rc = main(
         [
             "--db",

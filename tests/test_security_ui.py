@@ -188,6 +188,7 @@ def test_password_panel_changes_my_password(qtbot, db: Database) -> None:  # noq
         assert users.authenticate(s, "lan", "mat-khau-moi-2").username == "lan"
 
 
+@pytest.mark.sqlite_only  # SQLite file backup
 def test_backup_panel_backs_up_checks_and_restores(qtbot, db: Database, tmp_path: Path) -> None:  # noqa: ANN001
     view = section(qtbot, db, SYSTEM)
     panel = view.backup

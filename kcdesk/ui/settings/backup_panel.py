@@ -55,7 +55,7 @@ class BackupPanel(QWidget):
         self.ctx = ctx
         self.setObjectName("backup_panel")
         actor = ctx.actor
-        location = ctx.db.path or ctx.db.url
+        location = ctx.db.display
         intro = QLabel(
             f"Cơ sở dữ liệu: {location}<br>Bản sao lưu tự động hằng ngày giữ trong "
             f"{paths.backups_dir()} (giữ {backup.KEEP[backup.AUTO_TAG]} bản gần nhất). "
