@@ -74,6 +74,8 @@ def pg_server() -> Iterator[PgServer]:
     """The throwaway PostgreSQL cluster (started on first use, removed at the end)."""
     from tests.pg_server import PgServer
 
+    if "postgresql" not in ENGINES:
+        pytest.skip("KCDESK_TEST_ENGINES leaves out the PostgreSQL server")
     server = PgServer()
     try:
         server.start()
