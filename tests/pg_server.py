@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,8 @@ class PgServer:
         self.log = self.base / "server.log"
         self._counter = 0
         self._templates: dict[str, str] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._next: dict[str | None, Future[str]] = {}
 
     def _make_base(self) -> Path:
         build = ROOT / ".pgtest"
@@ -167,6 +170,7 @@ class PgServer:
             raise ServerUnavailable(f"pg_ctl start failed: {result.stderr.strip()} {tail}")
 
     def stop(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
         if self.data.exists():
             self._run(
                 [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]
@@ -207,10 +211,7 @@ class PgServer:
             self._templates[name] = name
         return name
 
-    def fresh(self, template: str | None = None) -> str:
-        """A new empty (or template-copied) database; returns its name."""
-        self._counter += 1
-        name = f"t{self._counter}"
+    def _create(self, name: str, template: str | None) -> str:
         suffix = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         # Another connection left on the template would make the copy fail; retry briefly.
         for attempt in range(20):
@@ -222,6 +223,22 @@ class PgServer:
                     raise
                 time.sleep(0.1)
         raise AssertionError("unreachable")
+
+    def fresh(self, template: str | None = None) -> str:
+        """A new empty (or template-copied) database; returns its name.
+
+        Copying a template costs about a second under load (the copy waits for a
+        checkpoint), so the next copy of the same template is made in the background
+        while the current test runs.
+        """
+        pending = self._next.pop(template, None)
+        name = pending.result() if pending is not None else None
+        if name is None:
+            self._counter += 1
+            name = self._create(f"t{self._counter}", template)
+        self._counter += 1
+        self._next[template] = self._pool.submit(self._create, f"t{self._counter}", template)
+        return name
 
     def drop(self, name: str) -> None:
         with contextlib.suppress(Exception):
