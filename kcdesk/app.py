@@ -62,9 +62,13 @@ def _first_run_choice() -> str:
 
 
 def _log_in(db: Database, default: Actor) -> Actor | None:
-    """Single-user mode (a personal PC) keeps ``default``; otherwise the log-in dialog."""
+    """Single-user mode (a personal PC) keeps ``default``; otherwise the log-in dialog.
+
+    A server database is never single-user: everyone logs in, and the first person
+    to open a new one creates its administrator (docs/server.md).
+    """
     with db.session() as session:
-        single_user = bool(settings.get(session, "app.single_user"))
+        single_user = bool(settings.get(session, "app.single_user")) and db.is_sqlite
     if single_user:
         return default
     from kcdesk.ui.login_dialog import log_in

@@ -78,11 +78,24 @@ def main(argv: list[str]) -> int:
             for i in range(int(arg)):
                 retry.write(db, lambda s, i=i: settings.put(s, admin, f"test.{name}{i}", i))
             out["result"] = "appended"
-        elif action == "attach":
+        elif action == "attach":  # arg = "CODE:FILE": a progress report with a file
+            from datetime import date
+
+            from kcdesk.services.implementation import progress
             from kcdesk.services.proposals import attachments
 
+            code, file = arg.split(":", 1)
             _rendezvous(folder, name)
-            stored = attachments.store_file(Path(arg))
+            admin = Actor(name, Role.ADMIN)
+            stored = attachments.store_file(Path(file), db=db)
+
+            def report(s):  # noqa: ANN001, ANN202
+                proposal = lookup.get_proposal(s, code)
+                return progress.add_progress(
+                    s, admin, proposal, on=date(2027, 5, 4), percent=40, file=stored
+                )
+
+            retry.write(db, report)
             out["hash"] = stored.hash
         else:
             raise SystemExit(f"unknown action {action}")

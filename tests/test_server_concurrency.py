@@ -27,10 +27,12 @@ from tests.proposal_factory import machine_input, make_facility
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _together(db: Database, folder: Path, jobs: list[tuple[str, str, str]]) -> list[dict]:
+def _together(
+    db: Database, folder: Path, jobs: list[tuple[str, str, str]], **env_extra: str
+) -> list[dict]:
     """Run one worker per (name, action, arg), release them together, return their JSON."""
     folder.mkdir(exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env_extra)
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.server_worker", db.url, str(folder), name, action, arg],
@@ -110,3 +112,57 @@ def test_two_writers_of_audit_events_keep_one_chain(db: Database, tmp_path: Path
         assert len(set(prevs)) == len(prevs)
         assert audit.verify_chain(s) is None
     assert integrity.check(db) == []
+
+
+def test_a_file_attached_at_one_workstation_is_found_by_anothers_check(
+    db: Database, tmp_path: Path
+) -> None:
+    from kcdesk.models import ProposalStatus
+    from kcdesk.services.proposals import attachments
+
+    code = _one_proposal(db)
+    with db.session() as s:
+        lookup.get_proposal(s, code).status = ProposalStatus.APPROVED
+    scan = tmp_path / "Báo cáo tiến độ tháng 5.pdf"
+    scan.write_bytes(b"%PDF-1.4 tien do 40 phan tram " * 200)
+    # On a server the other workstation has its own data folder (nothing shared but
+    # the database); on SQLite both are this PC's copies of kcdesk.
+    other = {"KCDESK_DATA_DIR": str(tmp_path / "Máy khác")} if db.is_server else {}
+    (result,) = _together(db, tmp_path / "meet", [("hoa", "attach", f"{code}:{scan}")], **other)
+    assert not attachments.path_for(result["hash"]).exists() or not db.is_server
+    assert integrity.check(db) == []
+    with db.session() as s:
+        copy = attachments.local_path(result["hash"], s)
+    assert copy.read_bytes() == scan.read_bytes()
+
+
+def test_check_names_missing_evidence_and_progress_files(db: Database) -> None:
+    from datetime import date
+
+    from kcdesk.models import ProposalStatus
+    from kcdesk.models.implementation import EvidenceItem, ProgressEntry
+
+    code = _one_proposal(db)
+    with db.session() as s:
+        proposal = lookup.get_proposal(s, code)
+        proposal.status = ProposalStatus.IMPLEMENTING
+        s.add(
+            ProgressEntry(
+                proposal_id=proposal.id,
+                reported_on=date(2027, 6, 1),
+                percent=50,
+                file_hash="a" * 64,
+                file_name="tien-do.pdf",
+                origin_office="TTKC",
+            )
+        )
+        s.add(
+            EvidenceItem(
+                proposal_id=proposal.id, code="bien_ban", file_hash="b" * 64, file_name="bb.pdf"
+            )
+        )
+    messages = [p.message for p in integrity.check(db) if p.kind == "attachment"]
+    assert any(
+        "báo cáo tiến độ ngày 01/06/2027" in m and "tien-do.pdf bị mất" in m for m in messages
+    )
+    assert any("hồ sơ nghiệm thu 'bien_ban'" in m and "bb.pdf bị mất" in m for m in messages)

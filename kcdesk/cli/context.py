@@ -64,7 +64,11 @@ class CliContext:
             # A database that no longer opens can only be restored; nobody can log in.
             return SYSTEM
         with db.session() as session:
-            if settings.get(session, "app.single_user"):
+            # A server database is never single-user (docs/server.md): only before its
+            # first account exists may the administrator act without one, to add it.
+            if settings.get(session, "app.single_user") and (
+                db.is_sqlite or not users.has_users(session)
+            ):
                 return SYSTEM
         raise UserError(
             "Cơ sở dữ liệu này yêu cầu đăng nhập: thêm --login TÊN (mật khẩu trong biến "

@@ -224,7 +224,7 @@ def write_pack(
         counts["events"] = writer.write_lines(EVENTS_MEMBER, event_rows())
         stored = 0
         for n, file_hash in enumerate(sorted(file_hashes), start=1):
-            source = attachments.path_for(file_hash, attachments_root)
+            source = attachments.local_path(file_hash, session, attachments_root)
             if source.is_file():
                 writer.write_file(ATTACHMENT_PREFIX + file_hash, source)
                 stored += 1

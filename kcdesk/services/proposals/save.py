@@ -83,8 +83,8 @@ def snapshot(data: ProposalInput) -> dict[str, Any]:
     return raw
 
 
-def _refuse_errors(data: ProposalInput, check_files: bool) -> None:
-    problems = errors(validate(data, check_files=check_files))
+def _refuse_errors(data: ProposalInput, check_files: bool, session: Session | None = None) -> None:
+    problems = errors(validate(data, check_files=check_files, session=session))
     if problems:
         lines = "\n".join(f"- {p.message}" for p in problems[:8])
         more = f"\n… và {len(problems) - 8} lỗi khác." if len(problems) > 8 else ""
@@ -173,7 +173,7 @@ def create_proposal(
     """Save a new đề án (status "received") with its code; one audit event."""
     require(actor, PROPOSAL_EDIT)
     data = data.normalised()
-    _refuse_errors(data, check_files)
+    _refuse_errors(data, check_files, session)
     code = proposals.next_code(session, data.plan_year)
     now = utcnow()
     # Headless commands act without an office: the PC's own office is the origin.
@@ -229,7 +229,7 @@ def update_proposal(
     if (message := locked_message(proposal)) is not None:
         raise ValidationError(message, {"status": message})
     data = data.normalised()
-    _refuse_errors(data, check_files)
+    _refuse_errors(data, check_files, session)
     before = snapshot(from_proposal(proposal))
     _apply(session, proposal, data)
     after = snapshot(from_proposal(proposal))
