@@ -147,7 +147,9 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
 
     try:
         if db_arg:
-            db = open_database(db_arg)
+            from kcdesk.services.setup.server_password import with_stored_password
+
+            db = open_database(with_stored_password(db_arg))
         elif demo:
             db = open_demo_database()
         else:

@@ -219,3 +219,62 @@ def test_status_bar_and_about_never_show_the_password(qtbot, db: Database) -> No
     _no_secret(shown)
     assert db.display in shown
     ctx.worker.wait()
+
+
+class _MemoryKeyring:
+    """An in-memory keyring backend (the OS one is not there in CI)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, name: str) -> str | None:
+        return self.store.get((service, name))
+
+    def set_password(self, service: str, name: str, password: str) -> None:
+        self.store[(service, name)] = password
+
+    def delete_password(self, service: str, name: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        if self.store.pop((service, name), None) is None:
+            raise PasswordDeleteError(name)
+
+
+def test_password_kept_in_the_keyring_not_in_the_url(
+    pg_server: PgServer,
+    pg_database,
+    capsys,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    import io
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    backend = type("Memory", (_MemoryKeyring, KeyringBackend), {})()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: backend)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend, raising=False)
+    url = pg_database()
+    assert main(["--db", url, "init"]) == 0
+    bare = make_url(url)._replace(password=None).render_as_string(hide_password=False)
+    capsys.readouterr()
+    # Without a stored password (and no pgpass) the server refuses, in one line.
+    monkeypatch.setenv("PGPASSFILE", "/nonexistent")
+    assert main(["--db", bare, "programme", "list"]) == 2
+    assert "Không kết nối được" in capsys.readouterr().err
+    # A wrong password is refused and not stored.
+    monkeypatch.setattr("sys.stdin", io.StringIO("sai\n"))
+    assert main(["--db", bare, "server-password", "--password-stdin"]) == 2
+    assert backend.store == {}
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", bare, "server-password", "--password-stdin"]) == 0
+    out, err = capsys.readouterr()
+    assert "Đã lưu mật khẩu của kcdesk_test@127.0.0.1" in out
+    _no_secret(out + err)
+    assert list(backend.store.values()) == [PASSWORD]
+    assert main(["--db", bare, "programme", "list"]) == 0
+    _no_secret("".join(capsys.readouterr()))
+    assert main(["--db", bare, "server-password", "--forget"]) == 0
+    assert backend.store == {}

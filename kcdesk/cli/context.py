@@ -82,8 +82,13 @@ class CliContext:
     def open_db(self, *, create: bool = False, upgrade: bool = False) -> Database:
         if self._db is None:
             # The default database is the user's own: create it on first use.
+            from kcdesk.services.setup.server_password import with_stored_password
+
+            # A server URL without a password takes the one kept in the OS keyring.
             self._db = open_database(
-                self.db_location, create=create or self.db_arg is None, upgrade_server=upgrade
+                with_stored_password(str(self.db_location)),
+                create=create or self.db_arg is None,
+                upgrade_server=upgrade,
             )
             try:
                 # Every command on a database that is not single-user needs a log-in.

@@ -20,13 +20,17 @@ import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from kcdesk import paths
+from kcdesk.models import Role
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
+from kcdesk.services.backup import logical_dump
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -83,6 +87,11 @@ def _file_path(db: Database) -> Path:
     return path
 
 
+def _stem(db: Database) -> str:
+    """The name backups of ``db`` start with: the file's, or "kcdesk" for a server."""
+    return db.path.stem if db.path is not None else "kcdesk"
+
+
 def _work_dir() -> Path:
     base = paths.backups_dir() / ".work"
     base.mkdir(parents=True, exist_ok=True)
@@ -91,7 +100,7 @@ def _work_dir() -> Path:
 
 def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
     """``kcdesk-20261121-215000.zip`` (ASCII: FAT-formatted sticks take any name)."""
-    stem = db.path.stem if db.path is not None else "kcdesk"
+    stem = _stem(db)
     middle = f"-{tag}" if tag else ""
     return f"{stem}{middle}-{(when or datetime.now()).strftime(_STAMP)}.zip"
 
@@ -108,7 +117,7 @@ def create_backup(
     """Write one verified backup file at ``target`` (a folder gets a dated name)."""
     if check:
         require(actor, BACKUP)
-    source = _file_path(db)
+    source = None if db.is_server else _file_path(db)
     started = datetime.now()
     if target.is_dir():
         target = target / default_name(db)
@@ -117,14 +126,21 @@ def create_backup(
     work = _work_dir()
     try:
         copy = work / "database.sqlite"
-        try:
-            copy_database(source, copy)
-        except sqlite3.Error as exc:
-            raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
+        files_root = attachments.store_root()
+        if source is None:
+            # A server: the same archive, from a logical dump (logical_dump.py).
+            files_root = work / "attachments"
+            logical_dump.dump_to_sqlite(db, copy)
+            logical_dump.export_blobs(db, files_root)
+        else:
+            try:
+                copy_database(source, copy)
+            except sqlite3.Error as exc:
+                raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
         archive = work / "backup.zip"
         manifest = write_archive(
             copy,
-            attachments.store_root(),
+            files_root,
             archive,
             created_by=actor.username,
             kind=kind,
@@ -188,7 +204,7 @@ def rotate(
 ) -> list[Path]:
     """Delete the oldest ``tag`` backups of this database beyond ``keep``; returns them."""
     folder = folder or paths.backups_dir()
-    stem = _file_path(db).stem
+    stem = _stem(db)
     keep = KEEP[tag] if keep is None else keep
     files = _tagged(folder, stem, tag)
     removed = files[: max(0, len(files) - keep)]
@@ -201,7 +217,7 @@ def rotate(
 
 
 def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
-    files = _tagged(folder or paths.backups_dir(), _file_path(db).stem, AUTO_TAG)
+    files = _tagged(folder or paths.backups_dir(), _stem(db), AUTO_TAG)
     return files[-1] if files else None
 
 
@@ -225,8 +241,15 @@ def clean_work_dirs(max_age_hours: float = 6.0) -> int:
 def auto_backup_if_due(
     db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
 ) -> BackupInfo | None:
-    """The daily automatic backup: once per calendar day the app is used."""
-    if db.path is None:
+    """The daily automatic backup: once per calendar day the app is used.
+
+    On a server it is not skipped: it is made once a day for the whole server, on
+    the PC of the first administrator who opens kcdesk that day (the backup log is
+    in the database), into that PC's backups folder. Other users' PCs leave it to
+    them; the backup panel says so (docs/server.md: the server's own pg_dump
+    schedule is the administrator's too).
+    """
+    if db.is_server and not _server_auto_backup_due(db, actor, today or date.today()):
         return None
     clean_work_dirs()
     folder = folder or paths.backups_dir()
@@ -240,6 +263,31 @@ def auto_backup_if_due(
     )
     rotate(db, AUTO_TAG, folder=folder)
     return info
+
+
+def _server_auto_backup_due(db: Database, actor: Actor, today: date) -> bool:
+    if actor.role is not Role.ADMIN:
+        return False
+    # The log's times are UTC (models.utcnow); the day is the user's local day.
+    start = datetime.combine(today, datetime.min.time()).astimezone(UTC).replace(tzinfo=None)
+    with db.session() as session:
+        done = session.scalar(
+            select(BackupRecord.id)
+            .where(BackupRecord.kind == "auto", BackupRecord.at >= start)
+            .limit(1)
+        )
+    return done is None
+
+
+def server_backup_notice(db: Database) -> str:
+    """What the backup panel says on a server (empty on a PC's own database)."""
+    if not db.is_server:
+        return ""
+    return (
+        "Cơ sở dữ liệu trên máy chủ: bản sao lưu tự động hằng ngày được làm trên máy "
+        "của quản trị viên đầu tiên mở kcdesk trong ngày (vào thư mục sao lưu của máy "
+        "đó). Quản trị viên cũng cần lập lịch pg_dump trên máy chủ (docs/server.md)."
+    )
 
 
 # -- restore -----------------------------------------------------------------------
@@ -351,6 +399,8 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     that fails any check raises BackupRefused and changes nothing.
     """
     require(actor, RESTORE)
+    if db.is_server:
+        return _restore_server(db, source, actor)
     target = _file_path(db)
     started = datetime.now()
     work = _work_dir()
@@ -381,6 +431,35 @@ def restore_backup(db: Database, source: Path, actor: Actor) -> RestoreResult:
     _record_restore(restored, source, actor, checked, str(safety.path), count)
     return RestoreResult(
         database=restored,
+        restored_from=source,
+        safety_backup=safety,
+        manifest=checked.manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+
+
+def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
+    """Restore a backup (of a PC or of a server) into a server database: checked,
+    a safety backup of the server taken, then every table replaced in one transaction."""
+    started = datetime.now()
+    work = _work_dir()
+    try:
+        checked = check_archive(source, work)
+        safety = create_backup(
+            db,
+            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
+            actor,
+            kind="before_restore",
+            note=f"trước khi khôi phục từ {source.name}",
+            check=False,
+        )
+        rotate(db, BEFORE_RESTORE_TAG)
+        count = logical_dump.load_from_sqlite(checked.database, db, checked.attachments)
+    finally:
+        remove_tree(work)
+    _record_restore(db, source, actor, checked, str(safety.path), count)
+    return RestoreResult(
+        database=db,
         restored_from=source,
         safety_backup=safety,
         manifest=checked.manifest,
