@@ -98,9 +98,21 @@ class PgServer:
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._next: dict[str | None, Future[str]] = {}
 
+    def _remove_stale(self, build: Path) -> None:
+        """Clusters left by a test run that was killed (its pid is gone): stop, delete."""
+        for old in build.iterdir():
+            pid = old.name.split("-", 1)[0]
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                continue
+            if (old / "data" / "postmaster.pid").exists():
+                self._run([str(self.bin / "pg_ctl"), "-D", str(old / "data"), "-m", "immediate",
+                           "-w", "stop"])  # fmt: skip
+            shutil.rmtree(old, ignore_errors=True)
+
     def _make_base(self) -> Path:
         build = ROOT / ".pgtest"
         build.mkdir(exist_ok=True)
+        self._remove_stale(build)
         base = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=build))
         if self.ids is not None:
             os.chown(base, *self.ids)
@@ -119,9 +131,7 @@ class PgServer:
             "LC_ALL": "C.UTF-8",
             "LANG": "C.UTF-8",
         }
-        return subprocess.run(
-            args, capture_output=True, text=True, env=env, cwd=self.base, **extra, **kw
-        )
+        return subprocess.run(args, capture_output=True, text=True, env=env, cwd="/", **extra, **kw)
 
     def start(self) -> None:
         pwfile = self.base / "pw"

@@ -13,6 +13,11 @@ for pair in $wanted; do
   lib=${pair%%:*}; pkg=${pair#*:}
   ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$pkg")
 done
+# The test suite also runs against a throwaway PostgreSQL server (docs/server.md).
+if [ "$kind" = test ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+   && ! command -v initdb >/dev/null; then
+  missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system libraries: ${missing[*]}"
