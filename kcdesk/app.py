@@ -174,6 +174,11 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
     window.show()
+    if db.is_server:
+        from kcdesk.ui.remote_changes import RemoteChangeWatcher
+
+        # Other workstations' saves appear within a few seconds (docs/server.md).
+        RemoteChangeWatcher(ctx).start()
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.worker)
     if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):

@@ -221,7 +221,8 @@ class RegisterWidget(QWidget):
         self.count_label.setText(f"{count:,} đề án".replace(",", "."))
 
     def _data_changed(self, kind: str) -> None:
-        if kind in ("proposal", "catalogue", "implementation", "appraisal", "exchange"):
+        # "remote": another workstation saved (ui/remote_changes.py, server mode).
+        if kind in ("proposal", "catalogue", "implementation", "appraisal", "exchange", "remote"):
             self.model.reload()
             self.attention.refresh()
 
