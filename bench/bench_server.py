@@ -32,8 +32,9 @@ QUERIES = ("may", "det may", "tre", "ha noi", "che bien")
 def _codes(url: str, count: int) -> list[str]:
     from sqlalchemy import select
 
-    from kcdesk.models import Proposal, ProposalStatus
+    from kcdesk.models import Proposal
     from kcdesk.models.db import open_database
+    from kcdesk.services.proposals.save import EDIT_LOCKED
 
     db = open_database(url)
     try:
@@ -41,7 +42,7 @@ def _codes(url: str, count: int) -> list[str]:
             return list(
                 s.scalars(
                     select(Proposal.code)
-                    .where(Proposal.status == ProposalStatus.RECEIVED)
+                    .where(Proposal.status.not_in(list(EDIT_LOCKED)))
                     .order_by(Proposal.id)
                     .limit(count)
                 )
@@ -50,7 +51,7 @@ def _codes(url: str, count: int) -> list[str]:
         db.dispose()
 
 
-def _client(url: str, codes: list[str], out: Any) -> None:
+def _client(url: str, codes: list[str], out: Any, ready: Any) -> None:
     from kcdesk.models import Role
     from kcdesk.models.db import open_database
     from kcdesk.services.core import retry
@@ -61,6 +62,7 @@ def _client(url: str, codes: list[str], out: Any) -> None:
     actor = Actor("bench", Role.ADMIN, "TTKC")
     db = open_database(url)
     latencies = []
+    ready.wait()  # imports and connection done: every client starts saving together
     for n, code in enumerate(codes):
 
         def work(s: Any, code: str = code, n: int = n) -> None:
@@ -102,18 +104,20 @@ def measure(url: str, clients: int, saves: int) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     codes = _codes(url, clients * saves)
     if len(codes) < clients * saves:
-        raise SystemExit(f"only {len(codes)} received proposals to edit")
+        raise SystemExit(f"only {len(codes)} editable proposals")
     out, stop = ctx.Queue(), ctx.Event()
     searcher = ctx.Process(target=_searcher, args=(url, stop, out))
     searcher.start()
     time.sleep(2.0)  # the searcher is warm before the writers start
+    ready = ctx.Barrier(clients + 1)
     procs = [
-        ctx.Process(target=_client, args=(url, codes[i * saves : (i + 1) * saves], out))
+        ctx.Process(target=_client, args=(url, codes[i * saves : (i + 1) * saves], out, ready))
         for i in range(clients)
     ]
-    started = time.perf_counter()
     for p in procs:
         p.start()
+    ready.wait()
+    started = time.perf_counter()
     results: dict[str, list[float]] = {"save": [], "search": []}
     for _ in procs:
         kind, values = out.get()
@@ -147,11 +151,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import tempfile
 
-    from bench.common import open_cached
+    from bench.common import cached_db
     from kcdesk.models.db import backup_sqlite, open_database
     from kcdesk.services.backup import logical_dump
 
-    source = open_cached(args.proposals)
+    source = open_database(cached_db(args.proposals, log=print))
     # The SQLite run edits proposals: on a copy, never on the shared bench cache.
     scratch = Path(tempfile.mkdtemp(prefix="kcdesk-bench-server-"))
     assert source.path is not None
