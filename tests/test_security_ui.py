@@ -83,6 +83,7 @@ def test_first_run_creates_the_administrator(qtbot, db: Database) -> None:  # no
     assert not needs_first_admin(db)
 
 
+@pytest.mark.sqlite_only  # a server database is never single-user (docs/server.md)
 def test_single_user_mode_skips_the_login(db: Database) -> None:
     assert _log_in(db, SYSTEM) is SYSTEM  # the shipped default: a personal PC
 

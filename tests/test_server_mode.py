@@ -278,3 +278,17 @@ def test_password_kept_in_the_keyring_not_in_the_url(
     _no_secret("".join(capsys.readouterr()))
     assert main(["--db", bare, "server-password", "--forget"]) == 0
     assert backend.store == {}
+
+
+def test_a_server_database_always_asks_to_log_in(db: Database, monkeypatch) -> None:  # noqa: ANN001
+    from kcdesk import app
+    from kcdesk.services.security.actor import SYSTEM
+    from kcdesk.ui import login_dialog
+
+    asked: list[Database] = []
+    monkeypatch.setattr(login_dialog, "log_in", lambda d: asked.append(d) or None)
+    result = app._log_in(db, SYSTEM)  # the shipped default is single-user
+    if db.is_sqlite:
+        assert result is SYSTEM and asked == []
+    else:
+        assert result is None and asked == [db]
