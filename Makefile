@@ -36,7 +36,7 @@ bench: $(STAMP)
 
 ## dist: PyInstaller one-folder bundle in dist/kcdesk, then its self-test with no system fonts
 dist: $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[dist]'
+	$(BIN)/python -m pip install -q -e '.[dist,postgres]'
 	bash tools/sysdeps.sh test
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN installer.spec
 	bash tools/frozen_selftest.sh dist/kcdesk/kcdesk

@@ -65,9 +65,13 @@ def _first_run_choice() -> str:
 
 
 def _log_in(db: Database, default: Actor) -> Actor | None:
-    """Single-user mode (a personal PC) keeps ``default``; otherwise the log-in dialog."""
+    """Single-user mode (a personal PC) keeps ``default``; otherwise the log-in dialog.
+
+    A server database is never single-user: everyone logs in, and the first person
+    to open a new one creates its administrator (docs/server.md).
+    """
     with db.session() as session:
-        single_user = bool(settings.get(session, "app.single_user"))
+        single_user = bool(settings.get(session, "app.single_user")) and db.is_sqlite
     if single_user:
         return default
     from kcdesk.ui.login_dialog import log_in
@@ -208,7 +212,9 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
         return 2
     try:
         if db_arg:
-            db = open_database(db_arg)
+            from kcdesk.services.setup.server_password import with_stored_password
+
+            db = open_database(with_stored_password(db_arg))
         elif demo:
             db = open_demo_database()
         else:
@@ -234,6 +240,11 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     window = MainWindow(ctx, demo=demo)
     window.show_initial()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
+    if db.is_server:
+        from kcdesk.ui.remote_changes import RemoteChangeWatcher
+
+        # Other workstations' saves appear within a few seconds (docs/server.md).
+        RemoteChangeWatcher(ctx).start()
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _ask_organisation(ctx, window)
     if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):

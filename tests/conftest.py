@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ import pytest
 
 if TYPE_CHECKING:
     from kcdesk.models.db import Database
+    from tests.pg_server import PgServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Fontconfig must not look for a user's configuration: the bundled fonts are enough.
@@ -30,13 +31,120 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "kcdesk.sqlite"
 
 
+# --- Two engines -------------------------------------------------------------------
+# Every test that uses the ``db`` or ``demo_db`` fixture runs twice: on an SQLite file
+# and on a fresh database of a real PostgreSQL server that the suite starts itself
+# (tests/pg_server.py; docs/server.md). KCDESK_TEST_ENGINES=sqlite limits a local run
+# to one engine; CI runs both, and a server that cannot start fails the run.
+# Runs on SQLite only: a test marked ``sqlite_only`` (FTS5 index, file backup, PRAGMA),
+# and a test that also asks for ``db_path`` — it works on the SQLite file itself.
+ENGINES = tuple(
+    name.strip()
+    for name in os.environ.get("KCDESK_TEST_ENGINES", "sqlite,postgresql").split(",")
+    if name.strip()
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: uses an SQLite-only feature; not run on PostgreSQL"
+    )
+    config.addinivalue_line("markers", "postgresql_only: needs the PostgreSQL server")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    engines = list(ENGINES)
+    if metafunc.definition.get_closest_marker("sqlite_only") or "db_path" in metafunc.fixturenames:
+        engines = [e for e in engines if e == "sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = [e for e in engines if e == "postgresql"]
+    metafunc.parametrize("db_engine", engines)
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
+def db_engine() -> str:
+    """Overridden by the parametrisation above; "sqlite" for a fixture used alone."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The throwaway PostgreSQL cluster (started on first use, removed at the end)."""
+    from tests.pg_server import PgServer
+
+    if "postgresql" not in ENGINES:
+        pytest.skip("KCDESK_TEST_ENGINES leaves out the PostgreSQL server")
+    server = PgServer()
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+    yield server
+    server.stop()
+
+
+def _pg_base(url: str) -> None:
+    from kcdesk.models.db import open_database
+    from kcdesk.services.setup import first_run as setup
+
+    database = open_database(url, create=True)
+    setup.init_database(database)
+    # Documents print only for a set organisation (issue 17): the demo's Cao Bằng one.
+    setup.set_demo_organisation(database)
+    database.dispose()
+
+
+def _pg_demo(url: str) -> None:
+    from kcdesk.models.db import open_database
+    from kcdesk.services.setup import first_run as setup
+
+    database = open_database(url, create=True)
+    setup.init_database(database)
+    setup.add_demo_data(database, proposals=120, seed=7, year=2027)
+    database.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server: PgServer) -> Iterator[Callable[[str | None], str]]:
+    """``make(template)`` → URL of a fresh database on the test server (dropped after)."""
+    made: list[str] = []
+
+    def make(template: str | None = None) -> str:
+        name = pg_server.fresh(template)
+        made.append(name)
+        return pg_server.url(name)
+
+    yield make
+    for name in made:
+        pg_server.drop(name)
+
+
+def _server_db(request: pytest.FixtureRequest, kind: str) -> Iterator[Database]:
+    from kcdesk.models.db import open_database
+
+    server: PgServer = request.getfixturevalue("pg_server")
+    make = request.getfixturevalue("pg_database")
+    build = _pg_demo if kind == "demo" else _pg_base
+    database = open_database(make(server.template(f"kcdesk_{kind}", build)))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def db(db_engine: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A migrated database with the presets loaded (no demo proposals)."""
     from kcdesk.models.db import open_database
     from kcdesk.services.setup import first_run as setup
 
-    database = open_database(db_path, create=True)
+    if db_engine == "postgresql":
+        yield from _server_db(request, "base")
+        return
+    # db_path is asked for here, not in the signature, so that a test naming it
+    # itself can be told apart (see pytest_generate_tests).
+    database = open_database(request.getfixturevalue("db_path"), create=True)
     setup.init_database(database)
     # Documents print only for a set organisation (issue 17): the demo's Cao Bằng one.
     setup.set_demo_organisation(database)
@@ -48,11 +156,14 @@ _DEMO_CACHE: dict[str, bytes] = {}
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path) -> Iterator[Database]:
+def demo_db(tmp_path: Path, db_engine: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A database with presets and 120 demo proposals (built once, copied per test)."""
     from kcdesk.models.db import backup_sqlite, open_database
     from kcdesk.services.setup import first_run as setup
 
+    if db_engine == "postgresql":
+        yield from _server_db(request, "demo")
+        return
     path = tmp_path / "demo.sqlite"
     if "demo" not in _DEMO_CACHE:
         database = open_database(path, create=True)

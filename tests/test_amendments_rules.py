@@ -341,7 +341,7 @@ def test_catalogue_gets_a_new_version(adb, monkeypatch) -> None:
 
 
 def test_cli_amend_decide_and_pdf(adb, capsys, tmp_path: Path) -> None:
-    path = str(adb.path)
+    path = adb.url
     rc = main(
         [
             "--db",

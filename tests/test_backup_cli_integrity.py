@@ -21,6 +21,9 @@ from kcdesk.services.proposals import attachments
 from kcdesk.services.security import passwords
 from kcdesk.services.security.actor import SYSTEM
 
+# SQLite file backup and file-level damage (server backups: test_server_backup.py)
+pytestmark = pytest.mark.sqlite_only
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))

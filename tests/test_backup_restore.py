@@ -34,6 +34,9 @@ from kcdesk.services.proposals.workflow import change_status
 from kcdesk.services.security import users
 from kcdesk.services.security.actor import SYSTEM
 
+# SQLite file backup (server backups: test_server_backup.py)
+pytestmark = pytest.mark.sqlite_only
+
 KEEP_OUT = {"backup_log", "audit_event"}  # grow with the backup itself, checked apart
 
 

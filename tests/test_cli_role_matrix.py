@@ -94,7 +94,10 @@ MATRIX: dict[str, tuple[list[str], str | None]] = {
 # Commands whose output lists or shows proposals: a clerk never sees OTHER_CODE there.
 READS_PROPOSALS = ("proposal list", "proposal show", "proposal history", "audit list")
 # Commands with no database or no role question (version, arithmetic, the self-test).
-NOT_ROLE_COMMANDS = {"words", "self-test", "init", "demo-data"}
+# Outside the roles: no database user acts (words, self-test), or the database's own
+# credentials do (init, upgrade of a server's schema, the server password in the OS
+# keyring: the IT officer's steps, docs/server.md).
+NOT_ROLE_COMMANDS = {"words", "self-test", "init", "demo-data", "upgrade", "server-password"}
 
 
 def _all_commands() -> set[str]:

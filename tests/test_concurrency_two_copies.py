@@ -30,9 +30,8 @@ HOA = Actor("hoa", Role.CENTRE_STAFF, "TTKC", "Trần Văn Hoa")
 
 @pytest.fixture
 def two_copies(demo_db: Database) -> Iterator[tuple[Database, Database]]:
-    """The same file opened twice, as by two windows or two PCs on a shared folder."""
-    assert demo_db.path is not None
-    other = open_database(demo_db.path)
+    """The same database opened twice, as by two windows or two PCs (file or server)."""
+    other = open_database(demo_db.url)
     yield demo_db, other
     other.dispose()
 
@@ -99,6 +98,7 @@ def test_check_revision_names_who_changed_it(two_copies: tuple[Database, Databas
             check_revision(s, p, rev, what="Đề án", label=code)
 
 
+@pytest.mark.sqlite_only  # holds SQLite's own write lock with sqlite3
 def test_writer_waits_for_the_other_copys_transaction(
     two_copies: tuple[Database, Database],
 ) -> None:
@@ -120,6 +120,7 @@ def test_writer_waits_for_the_other_copys_transaction(
         assert settings.get(s, "org.province") == "Lạng Sơn"
 
 
+@pytest.mark.sqlite_only  # an SQLite busy timeout; the server case is in test_server_mode
 def test_retry_wrapper_retries_whole_transactions_until_free(tmp_path: Path, db: Database) -> None:
     assert db.path is not None
     # An engine that gives up on a lock almost at once, so the retry does the waiting.

@@ -34,10 +34,10 @@ HOA = Actor("hoa", Role.CENTRE_STAFF, "TTKC")
 
 @pytest.fixture
 def two(db: Database) -> Iterator[tuple[Database, Database]]:
-    assert db.path is not None
     with db.session() as s:
         add_proposal(s, "TTKC", 1)
-    other = open_database(db.path)
+    # A second copy of the app on the same file, or a second workstation on the server.
+    other = open_database(db.path if db.path is not None else db.url)
     yield db, other
     other.dispose()
 
@@ -127,6 +127,7 @@ def test_an_import_during_an_edit_never_overwrites_it_silently(tmp_path: Path) -
         assert p.title == "Đơn vị sửa" and p.necessity != "Trung tâm sửa"
 
 
+@pytest.mark.sqlite_only  # SQLite's busy timeout; the server's lock waits: test_server_concurrency.py
 def test_serialize_makes_other_writers_wait(two: tuple[Database, Database]) -> None:
     first, second = two
     holder = first.session_factory()
@@ -175,6 +176,7 @@ def test_concurrent_appends_never_fork_the_chain(two: tuple[Database, Database])
         assert audit.count_events(s) >= 50
 
 
+@pytest.mark.sqlite_only  # SQLite's busy timeout; two workstations creating proposals: test_server_concurrency.py
 def test_new_codes_are_allocated_one_writer_at_a_time(two: tuple[Database, Database]) -> None:
     first, second = two
     holder = first.session_factory()
@@ -190,6 +192,7 @@ def test_new_codes_are_allocated_one_writer_at_a_time(two: tuple[Database, Datab
         holder.close()
 
 
+@pytest.mark.sqlite_only  # a second copy holding SQLite's write lock on the file
 def test_a_busy_database_is_one_line_on_the_cli(
     two: tuple[Database, Database],
     monkeypatch: pytest.MonkeyPatch,

@@ -25,7 +25,11 @@ from kcdesk.services.backup import integrity
 from kcdesk.services.proposals import draft_store as drafts
 from kcdesk.services.security.actor import Actor
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX"),
+    # a killed writer on an SQLite file (the server keeps its own journal)
+    pytest.mark.sqlite_only,
+]
 
 WRITER = r"""
 import sys

@@ -19,7 +19,7 @@ S = ProposalStatus
 
 
 @pytest.fixture
-def counted(db: Database) -> Path:
+def counted(db: Database) -> str:
     """Khánh Hòa's III.1-2 (100 facilities, machinery) with 3 approved and 1 accepted."""
     with db.session() as s:
         add_proposal(
@@ -49,8 +49,8 @@ def counted(db: Database) -> Path:
             status=S.RECEIVED,
             outputs={"facilities": (5, None)},
         )
-    assert db.path is not None
-    return Path(db.path)
+    # The CLI takes the database's URL: the same test runs on the server too.
+    return db.url
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -181,7 +181,7 @@ def test_programme_xlsx_round_trip_through_the_cli(
 ) -> None:
     path = tmp_path / "Chương trình.xlsx"
     code, _out, _err = run(
-        capsys, "--db", str(db.path), "programme", "export-xlsx", "CB-2026-2030", str(path)
+        capsys, "--db", db.url, "programme", "export-xlsx", "CB-2026-2030", str(path)
     )
     assert code == 0
     wb = load_workbook(path)
@@ -191,7 +191,7 @@ def test_programme_xlsx_round_trip_through_the_cli(
     row[4].value = 21  # the province revises the target
     wb["Chương trình"]["B1"] = "CB-XLSX"  # and imports it as a new programme
     wb.save(path)
-    code, out, _err = run(capsys, "--db", str(db.path), "programme", "import", str(path))
+    code, out, _err = run(capsys, "--db", db.url, "programme", "import", str(path))
     assert code == 0 and "CB-XLSX" in out
     # 4 + 21 + 2 + 3 + 4 = 34 ≠ 32: the import reports it.
     assert "34" in out
@@ -213,18 +213,18 @@ def test_programme_import_toml_and_bad_file(
         'quantity = 4\nactivities = ["dao_tao_nghe"]\nmeasure = "classes"\n',
         encoding="utf-8",
     )
-    code, out, _err = run(capsys, "--db", str(db.path), "programme", "import", str(good))
+    code, out, _err = run(capsys, "--db", db.url, "programme", "import", str(good))
     assert code == 0 and "Đã nạp chương trình TN-2026-2030 (1 chỉ tiêu)" in out
-    code, out, _err = run(capsys, "--db", str(db.path), "programme", "import", str(good))
+    code, out, _err = run(capsys, "--db", db.url, "programme", "import", str(good))
     assert "Đã cập nhật" in out
     bad = tmp_path / "sai.toml"
     bad.write_text(good.read_text("utf-8").replace('"classes"', '"lớp"'), encoding="utf-8")
-    code, _out, err = run(capsys, "--db", str(db.path), "programme", "import", str(bad))
+    code, _out, err = run(capsys, "--db", db.url, "programme", "import", str(bad))
     assert code == 2 and "measure" in err and err.count("\n") == 1
 
 
 def test_edit_target_is_audited(db: Database, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["--db", str(db.path), "programme", "edit-target", "KH-2026-2030", "III.3-2"]
+    argv = ["--db", db.url, "programme", "edit-target", "KH-2026-2030", "III.3-2"]
     code, _out, _err = run(
         capsys,
         *argv,

@@ -43,6 +43,7 @@ def _boards(db: Database) -> list[dashboard.Dashboard]:
         ]
 
 
+@pytest.mark.sqlite_only  # summary kept by SQLite triggers
 def test_demo_summary_matches_live(demo_db: Database) -> None:
     with demo_db.session() as s:
         assert dashboard_summary.available(s)
@@ -50,6 +51,7 @@ def test_demo_summary_matches_live(demo_db: Database) -> None:
     assert _cells(demo_db, LIVE)
 
 
+@pytest.mark.sqlite_only  # summary kept by SQLite triggers
 def test_summary_follows_every_kind_of_write(
     demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,6 +93,7 @@ def test_summary_follows_every_kind_of_write(
     assert _boards(demo_db) == with_summary
 
 
+@pytest.mark.sqlite_only  # SQLite triggers
 def test_install_restores_a_database_without_triggers(demo_db: Database) -> None:
     with demo_db.engine.begin() as conn:
         for name in SUMMARY_TRIGGER_NAMES:

@@ -23,7 +23,7 @@ def window(qtbot, db):
 
 def test_title_and_status_bar_show_demo_and_database(window, db) -> None:
     assert window.windowTitle().startswith("[DEMO]")
-    assert str(db.path) in window.db_label.text()
+    assert db.display in window.db_label.text()
     assert "TTKC" in window.office_label.text()
 
 

@@ -67,6 +67,7 @@ def test_each_migration_upgrade_keeps_rows(tmp_path: Path) -> None:
         assert conn.execute("SELECT name FROM facility").fetchone()[0] == "Hợp tác xã Miến dong"
 
 
+@pytest.mark.sqlite_only  # PRAGMA checks
 def test_sqlite_pragmas(db) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -106,6 +106,7 @@ def _service_codes(ctx, flt: rq.RegisterFilter, sort: str, descending: bool) -> 
         return rq.codes_for_ids(session, rq.matching_ids(session, flt, sort, descending))
 
 
+@pytest.mark.sqlite_only  # narrowing through the FTS5 index
 def test_typing_narrows_the_kept_list_without_reading_it_again(ctx, monkeypatch) -> None:
     from kcdesk.services.proposals import search
 

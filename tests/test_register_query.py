@@ -201,7 +201,7 @@ def test_every_attention_kind_has_a_vietnamese_label() -> None:
 def test_attention_cli_json(db, capsys) -> None:
     with db.session() as session:
         proposal(session, "ĐA-2027-001", received=date(2026, 7, 2))
-    assert main(["--db", str(db.path), "attention", "--today", "2026-11-21", "--json"]) == 0
+    assert main(["--db", db.url, "attention", "--today", "2026-11-21", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     # The 2027 catalogue is also overdue on 21/11/2026 (issue 18): it comes first.
     assert items[0]["kind"] == "catalogue_deadline" and items[0]["code"] == ""
@@ -214,7 +214,7 @@ def test_xlsx_export_of_a_selection(demo_db, capsys, tmp_path: Path) -> None:
     rc = main(
         [
             "--db",
-            str(demo_db.path),
+            demo_db.url,
             "proposal",
             "export",
             "--xlsx",

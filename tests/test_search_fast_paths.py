@@ -14,6 +14,9 @@ from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
 
+# the FTS5 index's fast paths
+pytestmark = pytest.mark.sqlite_only
+
 # One, two and three letters and more; words of the demo titles, communes and codes.
 WORDS = ["a", "x", "d", "h", "do", "go", "da", "xa", "ha", "may", "say", "hop", "tac", "2027"]
 SETTINGS = settings(

@@ -88,6 +88,7 @@ def test_fold_handles_d_bar_both_cases() -> None:
     assert fold_words("ĐA-2027-014") == ["da", "2027", "014"]
 
 
+@pytest.mark.sqlite_only  # the FTS5 index
 def test_index_is_used_and_kept_in_step(sdb) -> None:
     with sdb.session() as session:
         assert search.index_ready(session)
@@ -114,6 +115,7 @@ def test_index_is_used_and_kept_in_step(sdb) -> None:
     assert _codes(sdb, "gach khong nung") == {"ĐA-2027-010"}
 
 
+@pytest.mark.sqlite_only  # the FTS5 index
 def test_missing_triggers_rebuild_the_index(sdb) -> None:
     # A later migration that copies the proposal table drops the triggers with it.
     with sdb.engine.begin() as conn:
@@ -157,7 +159,7 @@ def test_index_agrees_with_like(demo_db, words: list[str], upper: bool) -> None:
 def test_register_and_cli_use_the_same_search(sdb, capsys) -> None:
     with sdb.session() as session:
         assert rq.count(session, rq.RegisterFilter(search="ĐỒ GỖ")) == 1
-    assert main(["--db", str(sdb.path), "proposal", "list", "--search", "do go", "--json"]) == 0
+    assert main(["--db", sdb.url, "proposal", "list", "--search", "do go", "--json"]) == 0
     import json
 
     assert [r["code"] for r in json.loads(capsys.readouterr().out)] == ["ĐA-2027-002"]

@@ -170,6 +170,7 @@ def test_session_services_follow_the_matrix(demo_db: Database, action: str) -> N
     assert allowed == EXPECTED[action]
 
 
+@pytest.mark.sqlite_only  # SQLite file backup
 def test_backup_and_restore_follow_the_matrix(demo_db: Database, tmp_path: Path) -> None:
     assert demo_db.path is not None
     made: set[Role] = set()

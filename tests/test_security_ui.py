@@ -83,6 +83,7 @@ def test_first_run_creates_the_administrator(qtbot, db: Database) -> None:
     assert not needs_first_admin(db)
 
 
+@pytest.mark.sqlite_only  # a server database is never single-user (docs/server.md)
 def test_single_user_mode_skips_the_login(db: Database) -> None:
     assert _log_in(db, SYSTEM) is SYSTEM  # the shipped default: a personal PC
 
@@ -188,6 +189,7 @@ def test_password_panel_changes_my_password(qtbot, db: Database) -> None:
         assert users.authenticate(s, "lan", "mat-khau-moi-2").username == "lan"
 
 
+@pytest.mark.sqlite_only  # SQLite file backup
 def test_backup_panel_backs_up_checks_and_restores(qtbot, db: Database, tmp_path: Path) -> None:
     view = section(qtbot, db, SYSTEM)
     panel = view.backup

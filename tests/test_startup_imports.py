@@ -39,9 +39,8 @@ def test_head_from_files_matches_alembic() -> None:
 
 
 def test_gui_start_path_does_not_load_heavy_modules(db: Database) -> None:
-    assert db.path is not None
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(db.path)],
+        [sys.executable, "-c", PROBE, db.url],
         capture_output=True,
         text=True,
         check=True,

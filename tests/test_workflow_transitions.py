@@ -211,7 +211,7 @@ def test_bulk_change_keeps_going_past_refusals(db) -> None:
 def test_cli_status_and_history(db, capsys) -> None:
     with db.session() as session:
         code = proposal(session, "ĐA-2027-900", status=S.SUBMITTED).code
-    path = str(db.path)
+    path = db.url
     assert main(["--db", path, "proposal", "status", code, "--to", "approved"]) == 2
     assert "số và ngày" in capsys.readouterr().err
     rc = main(

@@ -20,6 +20,15 @@ if [ "$kind" = test ]; then
     tool=${pair%%:*}; pkg=${pair#*:}
     command -v "$tool" >/dev/null 2>&1 || missing+=("$pkg")
   done
+  # LibreOffice Calc recalculates an exported workbook to compare its totals with ours.
+  if ! ls /usr/lib/libreoffice/program/libsclo.so >/dev/null 2>&1; then
+    missing+=(libreoffice-calc-nogui)
+  fi
+fi
+# The test suite also runs against a throwaway PostgreSQL server (docs/server.md).
+if [ "$kind" = test ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+   && ! command -v initdb >/dev/null; then
+  missing+=(postgresql)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

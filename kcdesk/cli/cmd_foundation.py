@@ -19,7 +19,7 @@ def _init(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.open_db(create=True)
     result = setup.init_database(db, ctx.actor)
     loaded = ", ".join(result.programmes_loaded) or "không có chương trình mới"
-    ctx.say(f"Cơ sở dữ liệu sẵn sàng: {db.url}. Đã nạp: {loaded}.")
+    ctx.say(f"Cơ sở dữ liệu sẵn sàng: {db.display}. Đã nạp: {loaded}.")
     return 0
 
 

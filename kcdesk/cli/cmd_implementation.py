@@ -37,7 +37,7 @@ def _file(ctx: CliContext, text: str | None) -> StoredFile | None:
         return None
     with ctx.db.session() as session:
         max_mb = int(settings.get(session, "attachment.max_mb"))
-    return store_file(Path(text), max_bytes=max_mb * 1_048_576)
+    return store_file(Path(text), max_bytes=max_mb * 1_048_576, db=ctx.db)
 
 
 def _money_line(data: dict[str, Any]) -> str:

@@ -92,7 +92,11 @@ class CliContext:
             # A database that no longer opens can only be restored; nobody can log in.
             return SYSTEM
         with db.session() as session:
-            if settings.get(session, "app.single_user"):
+            # A server database is never single-user (docs/server.md): only before its
+            # first account exists may the administrator act without one, to add it.
+            if settings.get(session, "app.single_user") and (
+                db.is_sqlite or not users.has_users(session)
+            ):
                 return SYSTEM
         raise UserError(
             "Cơ sở dữ liệu này yêu cầu đăng nhập: thêm --login TÊN (mật khẩu trong biến "
@@ -103,7 +107,7 @@ class CliContext:
     def db_location(self) -> str | Path:
         return self.db_arg if self.db_arg else paths.default_database_path()
 
-    def open_db(self, *, create: bool = False) -> Database:
+    def open_db(self, *, create: bool = False, upgrade: bool = False) -> Database:
         if self._db is None:
             location = self.db_location
             if "://" not in str(location):
@@ -113,7 +117,14 @@ class CliContext:
                 if warning:
                     sys.stderr.write(f"kcdesk: cảnh báo: {warning}\n")
             # The default database is the user's own: create it on first use.
-            self._db = open_database(self.db_location, create=create or self.db_arg is None)
+            from kcdesk.services.setup.server_password import with_stored_password
+
+            # A server URL without a password takes the one kept in the OS keyring.
+            self._db = open_database(
+                with_stored_password(str(self.db_location)),
+                create=create or self.db_arg is None,
+                upgrade_server=upgrade,
+            )
             try:
                 # Every command on a database that is not single-user needs a log-in.
                 _ = self.actor

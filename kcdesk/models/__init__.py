@@ -6,6 +6,7 @@ Every model module is imported here so ``Base.metadata`` is complete for Alembic
 from kcdesk.models import (  # noqa: F401  (imported for their mapped classes)
     amendment,
     appraisal,
+    blobs,
     catalogue,
     dashboard,
     drafts,

@@ -25,6 +25,8 @@ class ProposalDraft(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     proposal_code: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     username: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # On a server several PCs share the table: a draft belongs to a user on one PC.
+    workstation: Mapped[str] = mapped_column(String(255), default="", server_default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -25,6 +25,7 @@ class DataKind(StrEnum):
     EXCHANGE = "exchange"
     SETTINGS = "settings"
     AMENDMENT = "amendment"
+    REMOTE = "remote"  # another workstation saved something (server mode)
 
 
 class AppContext(QObject):

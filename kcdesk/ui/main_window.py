@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         office = self.ctx.setting("office.code")
-        location = self.ctx.db.path or self.ctx.db.url
+        location = self.ctx.db.display
         self.db_label = QLabel(f"CSDL: {location}")
         self.db_label.setObjectName("status_db")
         self.office_label = QLabel(f"Đơn vị: {office} · Người dùng: {self.ctx.actor.display_name}")
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
             f"<h3>kcdesk {__version__}</h3>"
             "<p>Bàn làm việc của Trung tâm Khuyến công: đề án (Phụ lục II), thẩm định, "
             "danh mục đề án khuyến công, theo dõi chương trình khuyến công giai đoạn.</p>"
-            f"<p>Cơ sở dữ liệu: {self.ctx.db.path or self.ctx.db.url}</p>"
+            f"<p>Cơ sở dữ liệu: {self.ctx.db.display}</p>"
             "<p>Phông chữ Liberation (giấy phép SIL OFL).</p>"
         )
 

@@ -1,7 +1,7 @@
 """Signed documents attached to a catalogue or an amendment (issue 22).
 
 Revision ID: 0016_signed_documents
-Revises: 0013_periodic_report_text
+Revises: 0014_server_mode
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_signed_documents"
-down_revision = "0013_periodic_report_text"
+down_revision = "0014_server_mode"
 branch_labels = None
 depends_on = None
 

@@ -344,7 +344,7 @@ def organisation_of(path: Path) -> dict[str, str]:
 
     out = {key: str(DEFAULTS.get(key, "")) for key in ORGANISATION_KEYS}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
         try:
             rows = conn.execute(
                 "SELECT key, value FROM setting WHERE key IN (?, ?)", ORGANISATION_KEYS

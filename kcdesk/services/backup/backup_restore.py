@@ -20,13 +20,17 @@ import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from kcdesk import paths
+from kcdesk.models import Role
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
+from kcdesk.services.backup import logical_dump
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -88,6 +92,11 @@ def _file_path(db: Database) -> Path:
 OWNER_FILE = "owner.pid"
 
 
+def _stem(db: Database) -> str:
+    """The name backups of ``db`` start with: the file's, or "kcdesk" for a server."""
+    return db.path.stem if db.path is not None else "kcdesk"
+
+
 def _work_dir() -> Path:
     """A private work folder, marked with this process's id so that a later start can
     tell a folder left by a killed run (a full plaintext copy of the database) from
@@ -116,7 +125,7 @@ def _alive(pid: int) -> bool:
 
 def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
     """``kcdesk-20261121-215000.zip`` (ASCII: FAT-formatted sticks take any name)."""
-    stem = db.path.stem if db.path is not None else "kcdesk"
+    stem = _stem(db)
     middle = f"-{tag}" if tag else ""
     return f"{stem}{middle}-{(when or datetime.now()).strftime(_STAMP)}.zip"
 
@@ -139,7 +148,7 @@ def _create_backup(
 ) -> BackupInfo:
     """The backup itself, without a role check: the automatic daily backup and the copy
     taken before a restore (whose caller checked RESTORE) are the system's own acts."""
-    source = _file_path(db)
+    source = None if db.is_server else _file_path(db)
     started = datetime.now()
     if target.is_dir():
         target = target / default_name(db)
@@ -148,14 +157,21 @@ def _create_backup(
     work = _work_dir()
     try:
         copy = work / "database.sqlite"
-        try:
-            copy_database(source, copy)
-        except sqlite3.Error as exc:
-            raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
+        files_root = attachments.store_root()
+        if source is None:
+            # A server: the same archive, from a logical dump (logical_dump.py).
+            files_root = work / "attachments"
+            logical_dump.dump_to_sqlite(db, copy)
+            logical_dump.export_blobs(db, files_root)
+        else:
+            try:
+                copy_database(source, copy)
+            except sqlite3.Error as exc:
+                raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
         archive = work / "backup.zip"
         manifest = write_archive(
             copy,
-            attachments.store_root(),
+            files_root,
             archive,
             created_by=actor.username,
             kind=kind,
@@ -223,7 +239,7 @@ def rotate(
 ) -> list[Path]:
     """Delete the oldest ``tag`` backups of this database beyond ``keep``; returns them."""
     folder = folder or paths.backups_dir()
-    stem = _file_path(db).stem
+    stem = _stem(db)
     keep = KEEP[tag] if keep is None else keep
     files = _tagged(folder, stem, tag)
     removed = files[: max(0, len(files) - keep)]
@@ -236,7 +252,7 @@ def rotate(
 
 
 def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
-    files = _tagged(folder or paths.backups_dir(), _file_path(db).stem, AUTO_TAG)
+    files = _tagged(folder or paths.backups_dir(), _stem(db), AUTO_TAG)
     return files[-1] if files else None
 
 
@@ -265,8 +281,15 @@ def clean_work_dirs(max_age_hours: float = 6.0) -> int:
 def auto_backup_if_due(
     db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
 ) -> BackupInfo | None:
-    """The daily automatic backup: once per calendar day the app is used."""
-    if db.path is None:
+    """The daily automatic backup: once per calendar day the app is used.
+
+    On a server it is not skipped: it is made once a day for the whole server, on
+    the PC of the first administrator who opens kcdesk that day (the backup log is
+    in the database), into that PC's backups folder. Other users' PCs leave it to
+    them; the backup panel says so (docs/server.md: the server's own pg_dump
+    schedule is the administrator's too).
+    """
+    if db.is_server and not _server_auto_backup_due(db, actor, today or date.today()):
         return None
     clean_work_dirs()
     folder = folder or paths.backups_dir()
@@ -278,6 +301,31 @@ def auto_backup_if_due(
     info = _create_backup(db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto")
     rotate(db, AUTO_TAG, folder=folder)
     return info
+
+
+def _server_auto_backup_due(db: Database, actor: Actor, today: date) -> bool:
+    if actor.role is not Role.ADMIN:
+        return False
+    # The log's times are UTC (models.utcnow); the day is the user's local day.
+    start = datetime.combine(today, datetime.min.time()).astimezone(UTC).replace(tzinfo=None)
+    with db.session() as session:
+        done = session.scalar(
+            select(BackupRecord.id)
+            .where(BackupRecord.kind == "auto", BackupRecord.at >= start)
+            .limit(1)
+        )
+    return done is None
+
+
+def server_backup_notice(db: Database) -> str:
+    """What the backup panel says on a server (empty on a PC's own database)."""
+    if not db.is_server:
+        return ""
+    return (
+        "Cơ sở dữ liệu trên máy chủ: bản sao lưu tự động hằng ngày được làm trên máy "
+        "của quản trị viên đầu tiên mở kcdesk trong ngày (vào thư mục sao lưu của máy "
+        "đó). Quản trị viên cũng cần lập lịch pg_dump trên máy chủ (docs/server.md)."
+    )
 
 
 # -- restore -----------------------------------------------------------------------
@@ -395,7 +443,8 @@ def check_same_centre(checked: CheckedBackup, current: Path, *, accept_other: bo
     """Refuse a backup of another Centre or province unless the user confirmed it,
     naming both (restoring it replaces this Centre's data with theirs)."""
     theirs, ours = organisation_of(checked.database), organisation_of(current)
-    if theirs == ours or accept_other:
+    # A database whose organisation was never set (a new one) is nobody's data yet.
+    if theirs == ours or accept_other or not any(ours.values()):
         return
     raise OtherCentre(
         f"Bản sao lưu {checked.source.name} là dữ liệu của {describe_organisation(theirs)}, "
@@ -415,6 +464,8 @@ def restore_backup(
     Centre or province needs ``accept_other`` (OtherCentre names both).
     """
     require(actor, RESTORE)
+    if db.is_server:
+        return _restore_server(db, source, actor)
     target = _file_path(db)
     started = datetime.now()
     work = _work_dir()
@@ -445,6 +496,34 @@ def restore_backup(
     _record_restore(restored, source, actor, checked, str(safety.path), count)
     return RestoreResult(
         database=restored,
+        restored_from=source,
+        safety_backup=safety,
+        manifest=checked.manifest,
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+
+
+def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
+    """Restore a backup (of a PC or of a server) into a server database: checked,
+    a safety backup of the server taken, then every table replaced in one transaction."""
+    started = datetime.now()
+    work = _work_dir()
+    try:
+        checked = check_archive(source, work)
+        safety = _create_backup(
+            db,
+            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
+            actor,
+            kind="before_restore",
+            note=f"trước khi khôi phục từ {source.name}",
+        )
+        rotate(db, BEFORE_RESTORE_TAG)
+        count = logical_dump.load_from_sqlite(checked.database, db, checked.attachments)
+    finally:
+        remove_tree(work)
+    _record_restore(db, source, actor, checked, str(safety.path), count)
+    return RestoreResult(
+        database=db,
         restored_from=source,
         safety_backup=safety,
         manifest=checked.manifest,

@@ -12,7 +12,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kcdesk.models import BudgetLine, Document, Proposal
+from kcdesk.models.blobs import AttachmentBlob
 from kcdesk.models.db import Database, current_revision, head_revision
+from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.core import audit
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -47,30 +49,54 @@ def database_problems(session: Session) -> list[Problem]:
     return problems
 
 
+def _attached_files(session: Session) -> list[tuple[str, str, str, str]]:
+    """(proposal code, what, file name, hash) of every attached file of every kind:
+    dossier documents, acceptance evidence, progress files."""
+    out: list[tuple[str, str, str, str]] = []
+    for model, what in (
+        (Document, Document.label),
+        (EvidenceItem, EvidenceItem.code),
+        (ProgressEntry, ProgressEntry.reported_on),
+    ):
+        rows = session.execute(
+            select(Proposal.code, what, model.file_name, model.file_hash)
+            .join(Proposal, model.proposal_id == Proposal.id)
+            .where(model.file_hash.is_not(None), model.file_hash != "")
+            .order_by(Proposal.code, model.id)
+        )
+        for code, label, file_name, file_hash in rows:
+            if model is EvidenceItem:
+                label = f"hồ sơ nghiệm thu '{label}'"
+            elif model is ProgressEntry:
+                label = f"báo cáo tiến độ ngày {label:%d/%m/%Y}"
+            else:
+                label = f"tài liệu '{label}'"
+            out.append((code, label, file_name, file_hash))
+    return out
+
+
 def attachment_problems(session: Session) -> list[Problem]:
-    """Every attached file must be in the store with its recorded SHA-256."""
+    """Every attached file must be in the store with its recorded SHA-256 (the
+    database's blob table on a server, where every workstation reads it)."""
     problems: list[Problem] = []
-    rows = session.execute(
-        select(Proposal.code, Document.label, Document.file_name, Document.file_hash)
-        .join(Proposal, Document.proposal_id == Proposal.id)
-        .where(Document.file_hash.is_not(None), Document.file_hash != "")
-        .order_by(Proposal.code, Document.position)
-    )
+    shared = attachments.shared_in_database(session)
     checked: dict[str, bool] = {}
-    for code, label, file_name, file_hash in rows:
+    for code, label, file_name, file_hash in _attached_files(session):
         if file_hash not in checked:
-            checked[file_hash] = attachments.verify(file_hash)
+            checked[file_hash] = attachments.verify(file_hash, session=session)
         if checked[file_hash]:
             continue
-        state = (
-            "bị sửa hoặc hỏng"
-            if attachments.is_valid_hash(file_hash) and attachments.path_for(file_hash).exists()
-            else "bị mất"
-        )
+        if shared:
+            present = session.get(AttachmentBlob, file_hash) is not None
+        else:
+            present = (
+                attachments.is_valid_hash(file_hash) and attachments.path_for(file_hash).exists()
+            )
+        state = "bị sửa hoặc hỏng" if present else "bị mất"
         problems.append(
             Problem(
                 "attachment",
-                f"Đề án {code}, tài liệu '{label}': tệp {file_name or file_hash[:12]} {state}.",
+                f"Đề án {code}, {label}: tệp {file_name or file_hash[:12]} {state}.",
             )
         )
     return problems

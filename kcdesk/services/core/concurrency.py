@@ -14,13 +14,32 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kcdesk.models import AuditEvent
 from kcdesk.services.core.errors import ConflictError, UserError
+from kcdesk.services.core.write_serial import RECORD_WRITES, serialize
 
 
 def check_revision(
     session: Session, record: Any, expected: int | None, *, what: str, label: str
 ) -> None:
-    """Raise ConflictError ("changed by … at …, reload") if ``record`` moved on."""
-    if expected is None or record.revision == expected:
+    """Raise ConflictError ("changed by … at …, reload") if ``record`` moved on.
+
+    The revision is read afresh under a write lock: on a server the row is locked
+    (``FOR UPDATE``), on SQLite the database's write lock is taken first
+    (``write_serial``). A workstation that saved the same record a moment ago has
+    then either committed — and this one sees the new revision — or makes this one
+    wait until it has. Without that, both would pass the check and the second save
+    would silently undo the first (docs/server.md, "Ghi đồng thời").
+    """
+    if expected is None:
+        return
+    if getattr(record, "id", None):
+        if session.get_bind().dialect.name == "sqlite":
+            serialize(session, RECORD_WRITES)
+        current = session.execute(
+            select(type(record).revision).where(type(record).id == record.id).with_for_update()
+        ).scalar_one()
+        if current != record.revision:
+            session.refresh(record)
+    if record.revision == expected:
         return
     last = session.scalars(
         select(AuditEvent)

@@ -1,8 +1,10 @@
-"""Busy database: wait and retry instead of failing (two copies of kcdesk on one file).
+"""Busy database: wait and retry instead of failing (two copies of kcdesk, or two PCs).
 
 SQLite already waits ``busy_timeout`` (15 s) for a lock. A write that still finds the
 database locked (another PC holding a long transaction on a shared folder) is retried
-as a whole transaction a few times with growing pauses, then reported clearly.
+as a whole transaction a few times with growing pauses, then reported clearly. On a
+PostgreSQL server the same holds for a deadlock, a serialisation failure or a lock
+wait longer than ``lock_timeout`` (set per session in ``kcdesk.models.db``).
 """
 
 from __future__ import annotations
@@ -31,12 +33,22 @@ class DatabaseBusy(UserError):
     """Another copy of kcdesk kept the database locked for too long."""
 
 
+# PostgreSQL's "try the whole transaction again" errors: serialisation failure,
+# deadlock detected, lock_timeout expired (SQLSTATE; docs/server.md).
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
 def is_busy(exc: BaseException) -> bool:
-    text = str(getattr(exc, "orig", exc)).lower()
-    return isinstance(exc, OperationalError) and (
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) in RETRY_SQLSTATES:
+        return True
+    text = str(orig).lower()
+    return (
         "database is locked" in text
         or "database is busy" in text
-        or "database table is locked" in text
+        or ("database table is locked" in text)
     )
 
 

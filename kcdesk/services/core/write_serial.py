@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 AUDIT = "audit"
 PROPOSAL_CODES = "proposal_codes"
 EXCHANGE = "exchange"
+# A record's revision read afresh before it is updated (concurrency.check_revision).
+RECORD_WRITES = "record_writes"
 
 
 def lock_key(name: str) -> int:

@@ -263,7 +263,7 @@ def write_pack(
             # A hash that is not one (a path stored by an old crafted pack) names no
             # file of the store: it travels as missing, never read from elsewhere.
             valid = attachments.is_valid_hash(file_hash)
-            source = attachments.path_for(file_hash, attachments_root) if valid else None
+            source = attachments.local_path(file_hash, session, attachments_root) if valid else None
             if source is not None and source.is_file():
                 writer.write_file(ATTACHMENT_PREFIX + file_hash, source)
                 stored += 1

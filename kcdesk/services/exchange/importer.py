@@ -247,6 +247,13 @@ def import_pack(
             manifest = pack.manifest
             result = ImportResult(manifest=manifest, items=[], dry_run=False)
             result.attachments_new = _store_attachments(pack, attachments_root, report)
+            if attachments.shared_in_database(session):
+                # On a server every workstation must read them: into the blob table too.
+                for name in pack.member_names:
+                    if name.startswith(ATTACHMENT_PREFIX):
+                        attachments.upload(
+                            session, name[len(ATTACHMENT_PREFIX) :], attachments_root
+                        )
             applier = Applier(session, manifest)
             result.items, result.renamed = applier.items, applier.renamed
             for kind, known, batch, lines in _chunks(session, pack, result.notes):

@@ -1,16 +1,19 @@
 """Wizard drafts (bản nháp): autosave, restore after a crash, discard.
 
-One draft per user and proposal (``code`` None for a new proposal): saving again
-overwrites it. Drafts are working copies, not records: they are not audited and
+One draft per user, workstation and proposal (``code`` None for a new proposal):
+saving again overwrites it. On a server several PCs share the table, and the same
+user may work at two of them: each PC restores only its own drafts (docs/server.md). Drafts are working copies, not records: they are not audited and
 never travel between offices; the audit event comes when the proposal is saved.
 """
 
 from __future__ import annotations
 
+import os
+import platform
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import utcnow
@@ -28,8 +31,19 @@ class DraftInfo:
     data: ProposalInput
 
 
+def workstation() -> str:
+    """This PC's name (``KCDESK_WORKSTATION`` overrides it, for tests and terminals)."""
+    return (os.environ.get("KCDESK_WORKSTATION") or platform.node() or "?")[:255]
+
+
+def _mine(actor: Actor) -> ColumnElement[bool]:
+    # A draft saved before drafts named their PC ("") stays visible to its user.
+    here = or_(ProposalDraft.workstation == workstation(), ProposalDraft.workstation == "")
+    return (ProposalDraft.username == actor.username) & here
+
+
 def _find(session: Session, actor: Actor, code: str | None) -> ProposalDraft | None:
-    stmt = select(ProposalDraft).where(ProposalDraft.username == actor.username)
+    stmt = select(ProposalDraft).where(_mine(actor))
     stmt = stmt.where(
         ProposalDraft.proposal_code.is_(None)
         if code is None
@@ -42,7 +56,9 @@ def save_draft(session: Session, actor: Actor, data: ProposalInput) -> ProposalD
     """Store ``data`` as the user's draft for its proposal (new or ``data.code``)."""
     draft = _find(session, actor, data.code)
     if draft is None:
-        draft = ProposalDraft(username=actor.username, proposal_code=data.code)
+        draft = ProposalDraft(
+            username=actor.username, workstation=workstation(), proposal_code=data.code
+        )
         session.add(draft)
     draft.payload = to_json(data)
     draft.updated_at = utcnow()
@@ -61,9 +77,7 @@ def load_draft(session: Session, actor: Actor, code: str | None) -> DraftInfo | 
 
 def list_drafts(session: Session, actor: Actor) -> list[DraftInfo]:
     rows = session.scalars(
-        select(ProposalDraft)
-        .where(ProposalDraft.username == actor.username)
-        .order_by(ProposalDraft.updated_at.desc())
+        select(ProposalDraft).where(_mine(actor)).order_by(ProposalDraft.updated_at.desc())
     )
     out = []
     for draft in rows:
@@ -74,7 +88,7 @@ def list_drafts(session: Session, actor: Actor) -> list[DraftInfo]:
 
 def discard_draft(session: Session, actor: Actor, code: str | None) -> int:
     """Delete the user's draft(s) of that proposal; how many were deleted."""
-    stmt = delete(ProposalDraft).where(ProposalDraft.username == actor.username)
+    stmt = delete(ProposalDraft).where(_mine(actor))
     stmt = stmt.where(
         ProposalDraft.proposal_code.is_(None)
         if code is None

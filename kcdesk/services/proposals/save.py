@@ -88,7 +88,7 @@ def snapshot(data: ProposalInput) -> dict[str, Any]:
 
 
 def _refuse_errors(data: ProposalInput, check_files: bool, session: Session | None = None) -> None:
-    problems = errors(validate(data, check_files=check_files))
+    problems = errors(validate(data, check_files=check_files, session=session))
     if session is not None:
         problems += errors(target_outputs.check(session, data))
     if problems:

@@ -77,8 +77,10 @@ def validate(
     template: ProposalTemplate | None = None,
     activities: dict[str, ActivitySpec] | None = None,
     check_files: bool = True,
+    session: Session | None = None,
 ) -> list[Problem]:
-    """Every rule that needs no database, in page order."""
+    """Every rule that needs no database, in page order (``session`` only tells where
+    attached files are kept: the blob table on a server)."""
     template = template or load_template()
     activities = activities if activities is not None else forms.load_activities()
     out: list[Problem] = []
@@ -160,7 +162,7 @@ def validate(
     for n, doc in enumerate(data.documents):
         if doc.required and not doc.received:
             warn(f"documents[{n}]", f"Hồ sơ còn thiếu: {doc.label}.")
-        if check_files and doc.file_hash and not attachments.verify(doc.file_hash):
+        if check_files and doc.file_hash and not attachments.verify(doc.file_hash, session=session):
             err(
                 f"documents[{n}]",
                 f"Tệp đính kèm «{doc.file_name}» ({doc.label}) không đọc được hoặc đã hỏng: "
@@ -342,7 +344,7 @@ def validate_all(session: Session, data: ProposalInput) -> list[Problem]:
     from kcdesk.services.proposals import target_outputs
 
     return (
-        validate(data)
+        validate(data, session=session)
         + target_outputs.check(session, data)
         + dossier_deadline_warning(session, data)
         + duplicate_warnings(session, data)

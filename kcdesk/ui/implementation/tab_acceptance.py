@@ -33,7 +33,7 @@ from kcdesk.formatting import format_date
 from kcdesk.models import Proposal
 from kcdesk.services.implementation import acceptance
 from kcdesk.services.implementation import progress as impl
-from kcdesk.services.proposals.attachments import store_file
+from kcdesk.services.proposals.attachments import store_file_in
 from kcdesk.services.security.actor import Actor
 from kcdesk.ui import file_dialogs
 from kcdesk.ui.implementation.common import (
@@ -214,7 +214,7 @@ class AcceptanceTab(QWidget):
 
     def set_evidence(self, code: str, received: bool, file: Path | None = None) -> bool:
         def work(session: Session, actor: Actor, proposal: Proposal) -> object:
-            stored = store_file(file) if file else None
+            stored = store_file_in(session, file) if file else None
             return impl.set_evidence(session, actor, proposal, code, received=received, file=stored)
 
         text = "Đã ghi nhận tài liệu." if received else "Đã đánh dấu tài liệu chưa có."

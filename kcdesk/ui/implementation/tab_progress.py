@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kcdesk.formatting import format_date
 from kcdesk.models import Proposal
 from kcdesk.services.implementation import progress as impl
-from kcdesk.services.proposals.attachments import store_file
+from kcdesk.services.proposals.attachments import store_file_in
 from kcdesk.services.security.actor import Actor
 from kcdesk.ui import file_dialogs
 from kcdesk.ui.implementation.common import Write, date_edit, get_date, message_label
@@ -102,7 +102,7 @@ class ProgressTab(QWidget):
         path = self.attachment
 
         def work(session: Session, actor: Actor, proposal: Proposal) -> object:
-            stored = store_file(path) if path else None
+            stored = store_file_in(session, path) if path else None
             return impl.add_progress(
                 session, actor, proposal, on=on, percent=percent, note=note, file=stored
             )

@@ -337,12 +337,14 @@ class RegisterWidget(QWidget):
         preview_proposal(self.ctx, self, code)
 
     def _data_changed(self, kind: str) -> None:
+        # REMOTE: another workstation saved (ui/remote_changes.py, server mode).
         if kind in (
             DataKind.PROPOSAL,
             DataKind.CATALOGUE,
             DataKind.IMPLEMENTATION,
             DataKind.APPRAISAL,
             DataKind.EXCHANGE,
+            DataKind.REMOTE,
         ):
             self.model.reload()
             self.attention.refresh()

@@ -57,11 +57,12 @@ class BackupPanel(QWidget):
         self.ctx = ctx
         self.setObjectName("backup_panel")
         actor = ctx.actor
-        location = ctx.db.path or ctx.db.url
+        location = ctx.db.display
         intro = QLabel(
             f"Cơ sở dữ liệu: {location}<br>Bản sao lưu tự động hằng ngày giữ trong "
             f"{paths.backups_dir()} (giữ {backup.KEEP[backup.AUTO_TAG]} bản gần nhất). "
             "Mỗi bản sao lưu là một tệp .zip gồm cơ sở dữ liệu và mọi tệp đính kèm."
+            + (f"<br>{notice}" if (notice := backup.server_backup_notice(ctx.db)) else "")
         )
         intro.setWordWrap(True)
 

@@ -125,7 +125,7 @@ class DossierPage(WizardPageBase):
     def attach(self, row: int, path: Path) -> bool:
         """Copy ``path`` into the store for document ``row``; False with a message if refused."""
         try:
-            stored = attachments.store_file(path, max_bytes=self.max_bytes())
+            stored = attachments.store_file(path, max_bytes=self.max_bytes(), db=self.wiz.ctx.db)
         except UserError as exc:
             self.error.setText(str(exc))
             self.error.show()
