@@ -43,6 +43,7 @@ class PdfPreview(QDialog):
     def __init__(self, parent: QWidget | None, path: Path) -> None:
         super().__init__(parent)
         self.setObjectName("pdf_preview")
+        self.setProperty("help_key", "pdf_preview")  # F1: signing and Word copies
         self.path = path
         self.setWindowTitle(f"Xem trước — {path.name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

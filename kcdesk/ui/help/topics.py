@@ -24,6 +24,7 @@ WINDOW_PAGES: dict[str, str] = {
     "proposal_wizard": "02-ho-so-va-de-an.md",
     "proposal_view": "02-ho-so-va-de-an.md",
     "backup": "09-sao-luu-khoi-phuc.md",
+    "pdf_preview": "13-ky-so-va-ban-word.md",
 }
 
 
