@@ -48,7 +48,9 @@ def test_cap_printed_is_the_one_of_the_funding_source(demo_db: Database, tmp_pat
     assert main(["--db", db, "proposal", "pdf", local, "--out", str(a)]) == 0
     assert main(["--db", db, "proposal", "pdf", national, "--out", str(b)]) == 0
     local_text, national_text = pdf_text(a), pdf_text(b)
-    assert "«Khuyến công địa phương (ngân sách tỉnh)»: chưa đối chiếu" in local_text
+    # No provincial figure for local funds is known: said so, never the national one
+    # (issue 18 §1; forms/activities.toml).
+    assert "Chưa có mức tối đa của tỉnh cho nguồn này" in local_text
     assert "khuyến công quốc gia" not in local_text.split("Mức hỗ trợ tối đa")[-1]
     with demo_db.session() as s:
         activity = s.scalars(select(Proposal.activity).where(Proposal.code == national)).one()
@@ -106,10 +108,12 @@ def _accept(db: Database, *, achieved_delta: int, result: str, later_payment: bo
 
     with db.session() as s:
         p = make_proposal(s, code="ĐA-2026-001", approved=120_000_000)
+        impl.start(s, SYSTEM, p)
+        # Machinery is advanced after a report of more than 70 % done (Art 13, issue 18).
+        impl.add_progress(s, SYSTEM, p, on=date(2026, 3, 31), percent=80)
         money.add_disbursement(
             s, SYSTEM, p, kind=DisbursementKind.ADVANCE, amount=50_000_000, paid_on=date(2026, 4, 1)
         )
-        impl.start(s, SYSTEM, p)
         all_evidence(s, p)
         acceptance.record_acceptance(
             s,

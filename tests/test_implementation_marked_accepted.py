@@ -21,7 +21,7 @@ from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
 from kcdesk.models.implementation import Disbursement, DisbursementKind
 from kcdesk.services.implementation import acceptance, money
-from kcdesk.services.implementation.progress import start
+from kcdesk.services.implementation.progress import add_progress, start
 from kcdesk.services.security.actor import SYSTEM
 from tests.implementation_support import all_evidence, make_proposal, outputs_for
 
@@ -58,6 +58,8 @@ def marked_accepted(session: Session, *, advanced: int) -> Proposal:
     """Implementing, ``advanced`` paid, then marked accepted with no minutes."""
     p = make_proposal(session, approved=100_000_000)
     start(session, SYSTEM, p)
+    # Machinery is advanced only after a report of more than 70 % done (Art 13, issue 18).
+    add_progress(session, SYSTEM, p, on=date(2026, 9, 30), percent=80)
     if advanced:
         pay(session, p, ADV, advanced)
     p.status = S.ACCEPTED  # as the register or a pack sets it: no Acceptance row
@@ -70,6 +72,7 @@ def test_the_same_advance_is_paid_while_implementing(session: Session) -> None:
     """Control: one đồng inside the 70 % ceiling is an allowed advance before acceptance."""
     p = make_proposal(session, approved=100_000_000)
     start(session, SYSTEM, p)
+    add_progress(session, SYSTEM, p, on=date(2026, 9, 30), percent=80)
     pay(session, p, ADV, 69_999_999)
     pay(session, p, ADV, 1)
     assert stored(session, p) == [(ADV, 69_999_999), (ADV, 1)]

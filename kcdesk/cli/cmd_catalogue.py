@@ -180,13 +180,13 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
 
         _write(Path(args.xlsx), xlsx)
         written.append(args.xlsx)
+    check = None
+    if view.state is not CatalogueState.DRAFT:
+        # Printed on a catalogue once submitted: the audit chain's head (issue 19).
+        with ctx.db.session() as session:
+            check = audit.check_code(audit.chain_head(session))
     if args.pdf:
         agency = agency_from_settings(values, issuer)
-        check = None
-        if view.state is not CatalogueState.DRAFT:
-            # Printed on a catalogue once submitted: the audit chain's head (issue 19).
-            with ctx.db.session() as session:
-                check = audit.check_code(audit.chain_head(session))
         _write(
             Path(args.pdf),
             lambda h: write_catalogue_pdf(
@@ -208,7 +208,9 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
             agency = agency_from_settings(values, issuer)
             write_docx(
                 Path(args.docx),
-                lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer),
+                lambda h: write_catalogue_pdf(
+                    view, form, agency, h, issuer=issuer, audit_check=str(check) if check else None
+                ),
             )
             written.append(args.docx)
         if args.letter_docx:

@@ -126,13 +126,13 @@ class BudgetPage(WizardPageBase):
         # Cap choices (forms/activities.toml): a whole technology line raises the
         # ceiling; some activities have a separate, lower cap (e.g. a model to spread).
         choices = QHBoxLayout()
-        self.whole_line = QCheckBox("Hỗ trợ cả &dây chuyền công nghệ")
+        self.whole_line = QCheckBox("&Hỗ trợ cả dây chuyền công nghệ")
         self.whole_line.setObjectName("whole_line")
         self.whole_line.toggled.connect(self._changed)
         self.cap_kind = QComboBox()
         self.cap_kind.setObjectName("cap_kind")
         self.cap_kind.currentIndexChanged.connect(self._changed)
-        self.cap_kind_label = QLabel("&Loại mức hỗ trợ:")
+        self.cap_kind_label = QLabel("Loại &mức hỗ trợ:")
         self.cap_kind_label.setBuddy(self.cap_kind)
         choices.addWidget(self.whole_line)
         choices.addWidget(self.cap_kind_label)
