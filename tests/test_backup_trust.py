@@ -14,6 +14,7 @@ from kcdesk import paths
 from kcdesk.cli.main import main
 from kcdesk.models.db import Database, open_database
 from kcdesk.services.backup import backup_restore as backup
+from kcdesk.services.backup import work_dirs
 from kcdesk.services.backup.archive import MANIFEST, BackupRefused
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import SYSTEM
@@ -84,10 +85,10 @@ def test_work_copies_of_killed_runs_are_removed(db: Database, tmp_path: Path) ->
     dead = base / "tmp-chet"
     dead.mkdir(parents=True)
     (dead / "database.sqlite").write_bytes(b"SQLite format 3\x00" + b"x" * 100)
-    (dead / backup.OWNER_FILE).write_text("999999999")  # no such process
+    (dead / work_dirs.OWNER_FILE).write_text("999999999")  # no such process
     alive = base / "tmp-song"
     alive.mkdir()
-    (alive / backup.OWNER_FILE).write_text(str(os.getpid()))
+    (alive / work_dirs.OWNER_FILE).write_text(str(os.getpid()))
     backup.create_backup(db, tmp_path / "mới.zip", SYSTEM)
     assert not dead.exists() and alive.exists()
     assert sorted(p.name for p in base.iterdir()) == ["tmp-song"]

@@ -18,7 +18,6 @@ import logging
 import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,6 +40,7 @@ from kcdesk.services.backup.archive import (
     remove_tree,
     write_archive,
 )
+from kcdesk.services.backup.work_dirs import clean_work_dirs, work_dir
 from kcdesk.services.core import audit, os_errors, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
@@ -89,38 +89,9 @@ def _file_path(db: Database) -> Path:
     return path
 
 
-OWNER_FILE = "owner.pid"
-
-
 def _stem(db: Database) -> str:
     """The name backups of ``db`` start with: the file's, or "kcdesk" for a server."""
     return db.path.stem if db.path is not None else "kcdesk"
-
-
-def _work_dir() -> Path:
-    """A private work folder, marked with this process's id so that a later start can
-    tell a folder left by a killed run (a full plaintext copy of the database) from
-    one another copy of kcdesk is using, and remove it."""
-    clean_work_dirs()
-    base = paths.backups_dir() / ".work"
-    base.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(dir=base))
-    (work / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
-    return work
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if os.name != "posix":
-        return True  # no cheap check: the age rule decides
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
@@ -154,7 +125,7 @@ def _create_backup(
         target = target / default_name(db)
     if target.suffix.lower() != ".zip":
         target = target.with_name(target.name + ".zip")
-    work = _work_dir()
+    work = work_dir()
     try:
         copy = work / "database.sqlite"
         files_root = attachments.store_root()
@@ -256,28 +227,6 @@ def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
     return files[-1] if files else None
 
 
-def clean_work_dirs(max_age_hours: float = 6.0) -> int:
-    """Remove work folders left by a backup that was killed mid-way (they can be large)."""
-    base = paths.backups_dir() / ".work"
-    if not base.is_dir():
-        return 0
-    cutoff = datetime.now().timestamp() - max_age_hours * 3600
-    removed = 0
-    for folder in base.iterdir():
-        try:
-            if not folder.is_dir():
-                continue
-            owner = folder / OWNER_FILE
-            pid = int(owner.read_text(encoding="ascii")) if owner.is_file() else None
-            dead = pid is not None and not _alive(pid)
-            if dead or folder.stat().st_mtime < cutoff:
-                remove_tree(folder)
-                removed += 1
-        except (OSError, ValueError):
-            continue
-    return removed
-
-
 def auto_backup_if_due(
     db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
 ) -> BackupInfo | None:
@@ -331,7 +280,7 @@ def server_backup_notice(db: Database) -> str:
 # -- restore -----------------------------------------------------------------------
 def check_backup(source: Path) -> dict[str, Any]:
     """Check a backup file without restoring it; returns its manifest."""
-    work = _work_dir()
+    work = work_dir()
     try:
         return check_archive(source, work).manifest
     finally:
@@ -403,7 +352,7 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
     """
     require(actor, RESTORE)
     started = datetime.now()
-    work = _work_dir()
+    work = work_dir()
     try:
         checked = check_archive(source, work)
         keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
@@ -468,7 +417,7 @@ def restore_backup(
         return _restore_server(db, source, actor)
     target = _file_path(db)
     started = datetime.now()
-    work = _work_dir()
+    work = work_dir()
     try:
         checked = check_archive(source, work)
         check_same_centre(checked, target, accept_other=accept_other)
@@ -507,7 +456,7 @@ def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
     """Restore a backup (of a PC or of a server) into a server database: checked,
     a safety backup of the server taken, then every table replaced in one transaction."""
     started = datetime.now()
-    work = _work_dir()
+    work = work_dir()
     try:
         checked = check_archive(source, work)
         safety = _create_backup(

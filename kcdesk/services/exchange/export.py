@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -51,6 +51,10 @@ EVENTS_MEMBER = "records/events.jsonl"
 ATTACHMENT_PREFIX = "attachments/"
 
 
+# Which way a pack goes: an office's pack to the Centre, or the Centre's return pack.
+RouteKind = Literal["office", "return"]
+
+
 @dataclass
 class ExportResult:
     path: Path
@@ -70,7 +74,7 @@ class _Route:
     sender: Office
     recipient: Office
     signer: Office  # the local office whose key is shared with the Centre
-    kind: str  # "office" or "return"
+    kind: RouteKind
 
 
 def _route(session: Session, office_code: str | None) -> _Route:
