@@ -44,12 +44,12 @@ def test_a_rewritten_chain_disagrees_with_the_backup_anchor(
         head = audit.chain_head(s)
     info = backup.create_backup(db, tmp_path / "sao lưu.zip", SYSTEM)
     assert info.manifest["audit_head"] == head and head is not None
-    assert main(["--db", str(db.path), "audit", "verify", "--anchor", str(info.path)]) == 0
+    assert main(["--db", db.url, "audit", "verify", "--anchor", str(info.path)]) == 0
     assert "khớp 1 mốc" in capsys.readouterr().out
     _forge_everything(db)
     with db.session() as s:
         assert audit.verify_chain(s) is None  # the forgery passes the chain itself…
-    code = main(["--db", str(db.path), "audit", "verify", "--anchor", str(info.path)])
+    code = main(["--db", db.url, "audit", "verify", "--anchor", str(info.path)])
     err = capsys.readouterr().err
     assert code != 0 and "sao lưu.zip" in err and f"#{head['event_id']}" in err
 
@@ -80,7 +80,7 @@ def test_a_submitted_catalogue_prints_the_check_code(
         p.status = ProposalStatus.APPROVED
         p.approved_support = p.support
         p.funding_source = "dia_phuong"
-    base = ["--db", str(db.path), "catalogue"]
+    base = ["--db", db.url, "catalogue"]
     draft = tmp_path / "dự thảo.pdf"
     assert main([*base, "export", "--year", "2027", "--pdf", str(draft)]) == 0
     assert "Mã kiểm tra nhật ký" not in pdf_text(draft)

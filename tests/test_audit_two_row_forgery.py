@@ -88,6 +88,7 @@ def _forge(db: Database, tmp_path: Path, index: int) -> int:
     return after
 
 
+@pytest.mark.sqlite_only  # a forged copy made from the SQLite file
 @pytest.mark.parametrize("which", ["the administrator's event", "the last but one"])
 def test_rewriting_one_event_and_patching_the_next_link_is_detected(
     chained: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str

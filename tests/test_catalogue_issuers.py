@@ -26,7 +26,7 @@ def _export(db: Path, out: Path, year: str, issuer: str | None) -> tuple[str, st
 def test_three_issuers_three_documents(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "demo.sqlite"
+    db = demo_db.url
     capsys.readouterr()
     assert main(["--db", str(db), "catalogue", "show", "--year", "2027", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
@@ -81,7 +81,7 @@ def test_three_issuers_three_documents(
 
 
 def test_approved_catalogue_is_the_decisions_appendix(demo_db: Database, tmp_path: Path) -> None:
-    db = tmp_path / "demo.sqlite"
+    db = demo_db.url
     base = ["--db", str(db), "catalogue"]
     assert main([*base, "submit", "--year", "2027", "--letter-no", "45/TTr-TTKC&XTTM"]) == 0
     decision = ["--decision-no", "1875/QĐ-UBND", "--decision-date", "28/10/2026"]
@@ -106,7 +106,7 @@ def test_amended_catalogue_shows_what_changed(
 
     from kcdesk.models import Proposal, ProposalStatus
 
-    db = tmp_path / "demo.sqlite"
+    db = demo_db.url
     base = ["--db", str(db)]
     assert main([*base, "catalogue", "submit", "--year", "2026"]) == 0
     decision = ["--decision-no", "1875/QĐ-UBND", "--decision-date", "28/10/2025"]

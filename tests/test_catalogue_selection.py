@@ -23,7 +23,7 @@ from kcdesk.ui.catalogue.view import CataloguePanel
 S = ProposalStatus
 
 
-def _show(db_file: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
+def _show(db_file: Path | str, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:
     capsys.readouterr()
     assert (
         main(["--db", str(db_file), "catalogue", "show", "--year", "2027", "--json", *extra]) == 0
@@ -34,7 +34,7 @@ def _show(db_file: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dic
 def test_draft_holds_what_passed_appraisal_and_says_why_not(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = _show(tmp_path / "demo.sqlite", capsys)
+    data = _show(demo_db.url, capsys)
     judged = {p["code"]: p for p in data["proposals"]}
     with demo_db.session() as s:
         year = list(s.scalars(select(Proposal).where(Proposal.plan_year == 2027)))
@@ -86,7 +86,7 @@ def test_frozen_version_holds_its_rows(
         assert late is not None
         late.status = S.SUBMITTED
         late_code = late.code
-    data = _show(tmp_path / "demo.sqlite", capsys)
+    data = _show(demo_db.url, capsys)
     judged = {p["code"]: p for p in data["proposals"]}
     assert {c for c, p in judged.items() if p["in"]} == frozen
     assert not judged[late_code]["in"]

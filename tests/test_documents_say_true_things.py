@@ -29,10 +29,7 @@ def test_proposal_without_beneficiary_does_not_contradict_itself(
 ) -> None:
     code = _proposal(demo_db, with_facility=False)
     out = tmp_path / "de-an.pdf"
-    assert (
-        main(["--db", str(tmp_path / "demo.sqlite"), "proposal", "pdf", code, "--out", str(out)])
-        == 0
-    )
+    assert main(["--db", demo_db.url, "proposal", "pdf", code, "--out", str(out)]) == 0
     text = pdf_text(out)
     assert "không có đơn vị thụ hưởng cụ thể" in text
     assert "Đơn vị thụ hưởng: không có" not in text
@@ -41,7 +38,7 @@ def test_proposal_without_beneficiary_does_not_contradict_itself(
 
 
 def test_cap_printed_is_the_one_of_the_funding_source(demo_db: Database, tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.sqlite")
+    db = demo_db.url
     local = _proposal(demo_db, with_facility=True, source="dia_phuong")
     national = _proposal(demo_db, with_facility=True, source="quoc_gia")
     a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
@@ -61,7 +58,7 @@ def test_cap_printed_is_the_one_of_the_funding_source(demo_db: Database, tmp_pat
 
 
 def test_amendment_list_months_request_and_authority(demo_db: Database, tmp_path: Path) -> None:
-    db = str(tmp_path / "demo.sqlite")
+    db = demo_db.url
     with demo_db.session() as s:
         p = s.scalars(
             select(Proposal).where(
@@ -84,7 +81,7 @@ def test_amendment_list_months_request_and_authority(demo_db: Database, tmp_path
 
 def test_appraisal_sheets_carry_no_internal_note(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "phieu.pdf"
-    db = str(tmp_path / "demo.sqlite")
+    db = demo_db.url
     assert main(["--db", db, "appraisal", "sheets", "--year", "2027", "--pdf", str(out)]) == 0
     text = pdf_text(out)
     assert "chưa có thang điểm chính thức" not in text
@@ -168,7 +165,7 @@ def test_acceptance_below_plan_with_the_councils_reason(db: Database) -> None:
 
 def test_programme_total_is_the_sum_of_its_rows(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "tien-do.pdf"
-    args = ["--db", str(tmp_path / "demo.sqlite"), "dashboard", "--programme", "KH-2026-2030"]
+    args = ["--db", demo_db.url, "dashboard", "--programme", "KH-2026-2030"]
     assert main([*args, "--pdf", str(out), "--today", "2026-12-31"]) == 0
     text = pdf_text(out)
     assert "Tổng cộng 36.383.300.000" in text
@@ -179,6 +176,6 @@ def test_programme_total_is_the_sum_of_its_rows(demo_db: Database, tmp_path: Pat
 
 def test_one_year_view_says_what_it_compares_with(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "nam.pdf"
-    args = ["--db", str(tmp_path / "demo.sqlite"), "dashboard", "--programme", "CB-2026-2030"]
+    args = ["--db", demo_db.url, "dashboard", "--programme", "CB-2026-2030"]
     assert main([*args, "--year", "2026", "--pdf", str(out), "--today", "2026-12-31"]) == 0
     assert "so với chỉ tiêu cả giai đoạn" in pdf_text(out)

@@ -125,15 +125,13 @@ def test_key_files_and_backups_are_private(
 ) -> None:
     key = tmp_path / "khóa.json"
     assert (
-        main(
-            ["--db", str(db.path), "office", "add", "XA-A", "--name", "Xã A", "--key-out", str(key)]
-        )
+        main(["--db", db.url, "office", "add", "XA-A", "--name", "Xã A", "--key-out", str(key)])
         == 0
     )
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert json.loads(key.read_text())["office"]["code"] == "XA-A"
     out = tmp_path / "sao lưu.zip"
-    assert main(["--db", str(db.path), "backup", "--out", str(out)]) == 0
+    assert main(["--db", db.url, "backup", "--out", str(out)]) == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     with db.session() as s:
         assert s.scalars(select(Proposal)).all() == []

@@ -133,7 +133,7 @@ def test_cli_refuses_the_advance_in_one_message_and_writes_nothing(
 ) -> None:
     with db.session() as s:
         marked_accepted(s, advanced=0)
-    argv = ["--db", str(db.path), "disbursement", "add", "ĐA-2026-001"]
+    argv = ["--db", db.url, "disbursement", "add", "ĐA-2026-001"]
     code = main([*argv, "--kind", "advance", "--amount", "1000000", "--date", "2026-10-20"])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""

@@ -102,7 +102,7 @@ def test_demo_is_cao_bang_throughout(demo_db: Database, tmp_path: Path) -> None:
         main(
             [
                 "--db",
-                str(tmp_path / "demo.sqlite"),
+                demo_db.url,
                 "catalogue",
                 "export",
                 "--year",

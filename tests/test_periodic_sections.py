@@ -21,7 +21,7 @@ def _periodic(db: Path, out: Path, *extra: str) -> int:
 def test_sections_typed_once_printed_again(
     demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "demo.sqlite"
+    db = demo_db.url
     first = tmp_path / "bao-cao-1.pdf"
     typed = [
         "--text",

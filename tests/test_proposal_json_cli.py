@@ -33,8 +33,7 @@ def exported(db: Database, capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         data = machine_input(facility.uuid)
         data.target_outputs = {"IV.3.c": 1}
         code = create_proposal(s, SYSTEM, data).code
-    assert db.path is not None
-    status, out, _err = run(capsys, "--db", str(db.path), "proposal", "show", code, "--json")
+    status, out, _err = run(capsys, "--db", db.url, "proposal", "show", code, "--json")
     assert status == 0
     path = tmp_path / "đề án.json"
     path.write_text(out, encoding="utf-8")
@@ -57,18 +56,15 @@ def _count(db: Database) -> int:
 def test_exported_proposal_checks_clean_and_is_added_again(
     db: Database, exported: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert db.path is not None
-    code, out, _err = run(
-        capsys, "--db", str(db.path), "proposal", "check", "--json", str(exported)
-    )
+    code, out, _err = run(capsys, "--db", db.url, "proposal", "check", "--json", str(exported))
     assert code == 0 and "không có lỗi" in out
     # The local-funds notice is a warning with its citation, not an error.
     assert "Chưa có mức tối đa của tỉnh cho nguồn này" in out and "26/2014" in out
-    code, out, _err = run(capsys, "--db", str(db.path), "proposal", "add", "--json", str(exported))
+    code, out, _err = run(capsys, "--db", db.url, "proposal", "add", "--json", str(exported))
     assert code == 0
     new_code = out.strip().splitlines()[-1]
     assert new_code == "ĐA-2027-002"
-    _status, shown, _err = run(capsys, "--db", str(db.path), "proposal", "show", new_code, "--json")
+    _status, shown, _err = run(capsys, "--db", db.url, "proposal", "show", new_code, "--json")
     again = json.loads(shown)
     before = json.loads(exported.read_text(encoding="utf-8"))
     # System fields are set anew; the content is the same.
@@ -80,14 +76,13 @@ def test_exported_proposal_checks_clean_and_is_added_again(
 def test_errors_are_listed_with_field_and_citation_and_nothing_is_saved(
     db: Database, exported: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert db.path is not None
     raw = json.loads(exported.read_text(encoding="utf-8"))
     line = raw["budget_lines"][0]
     line["support"], line["counterpart"] = 350_000_000, line["amount"] - 350_000_000
     bad = _edit(exported, funding_source="quoc_gia", title="", budget_lines=raw["budget_lines"])
     before = _count(db)
     for command in ("check", "add"):
-        code, out, _err = run(capsys, "--db", str(db.path), "proposal", command, "--json", str(bad))
+        code, out, _err = run(capsys, "--db", db.url, "proposal", command, "--json", str(bad))
         assert code == 2
         lines = out.splitlines()
         assert any(x.startswith("LỖI title:") and "Phụ lục II" in x for x in lines)
@@ -125,9 +120,8 @@ def test_wrong_shapes_are_problems_with_their_field(db: Database, exported: Path
 def test_bad_json_gets_one_line(
     db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
 ) -> None:
-    assert db.path is not None
     path = tmp_path / "hỏng.json"
     path.write_text(content, encoding="utf-8")
-    code, out, err = run(capsys, "--db", str(db.path), "proposal", "add", "--json", str(path))
+    code, out, err = run(capsys, "--db", db.url, "proposal", "add", "--json", str(path))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

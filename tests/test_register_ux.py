@@ -103,6 +103,9 @@ def test_ctrl_n_opens_the_wizard_and_enter_opens_a_row(
     widget.table.setFocus()
     QTest.keyClick(widget.table, Qt.Key.Key_Tab)
     assert not widget.table.hasFocus()
+    for window in widget.windows:  # the proposal window opened above reads on the worker
+        window.close()
+    ctx.worker.wait()
 
 
 def test_warning_column_covers_late_and_incomplete_dossiers(db: Database) -> None:

@@ -157,11 +157,10 @@ def test_wizard_offers_only_targets_its_activity_counts(db: Database) -> None:
 def test_notes_are_shown_with_the_target(
     db: Database, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert db.path is not None
-    assert main(["--db", str(db.path), "programme", "show", KH]) == 0
+    assert main(["--db", db.url, "programme", "show", KH]) == 0
     out = capsys.readouterr().out
     assert "3 brochure" in out
-    assert main(["--db", str(db.path), "programme", "show", KH, "--json"]) == 0
+    assert main(["--db", db.url, "programme", "show", KH, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert "3 brochure" in next(t for t in data["targets"] if t["code"] == "III.5-3")["note"]
     with db.session() as s:

@@ -355,6 +355,7 @@ def test_cli_refuses_a_network_database_in_one_line(
     assert err.startswith("kcdesk: ") and "ổ mạng" in err and err.count("\n") == 1
 
 
+@pytest.mark.sqlite_only  # the SQLite file's read-only URI
 # -- the read-only URI -------------------------------------------------------------------
 def test_backup_check_works_with_a_hash_in_the_data_path(tmp_path: Path, db: Any) -> None:
     from kcdesk.services.backup.archive import database_facts
