@@ -185,41 +185,31 @@ def _export(args: argparse.Namespace, ctx: CliContext) -> int:
         # Printed on a catalogue once submitted: the audit chain's head (issue 19).
         with ctx.db.session() as session:
             check = audit.check_code(audit.chain_head(session))
-    if args.pdf:
-        agency = agency_from_settings(values, issuer)
-        _write(
-            Path(args.pdf),
-            lambda h: write_catalogue_pdf(
-                view, form, agency, h, issuer=issuer, audit_check=str(check) if check else None
-            ),
-        )
-        written.append(args.pdf)
-    if args.letter:
-        sender = agency_from_settings(values, issuer)
-        _write(
-            Path(args.letter),
-            lambda h: write_submission_letter(view, sender, values, h, issuer=issuer),
-        )
-        written.append(args.letter)
-    if args.docx or args.letter_docx:
-        from kcdesk.reports.docx.write import write_docx
+    agency = agency_from_settings(values, issuer)
+    code = str(check) if check else None
 
-        if args.docx:
-            agency = agency_from_settings(values, issuer)
-            write_docx(
-                Path(args.docx),
-                lambda h: write_catalogue_pdf(
-                    view, form, agency, h, issuer=issuer, audit_check=str(check) if check else None
-                ),
-            )
-            written.append(args.docx)
-        if args.letter_docx:
-            sender = agency_from_settings(values, issuer)
-            write_docx(
-                Path(args.letter_docx),
-                lambda h: write_submission_letter(view, sender, values, h, issuer=issuer),
-            )
-            written.append(args.letter_docx)
+    def catalogue_pdf(handle: BinaryIO) -> None:
+        write_catalogue_pdf(view, form, agency, handle, issuer=issuer, audit_check=code)
+
+    def letter(handle: BinaryIO) -> None:
+        write_submission_letter(view, agency, values, handle, issuer=issuer)
+
+    # The PDF and its Word copy come from the same writer (reports/docx).
+    for target, producer, word in (
+        (args.pdf, catalogue_pdf, False),
+        (args.letter, letter, False),
+        (args.docx, catalogue_pdf, True),
+        (args.letter_docx, letter, True),
+    ):
+        if not target:
+            continue
+        if word:
+            from kcdesk.reports.docx.write import write_docx
+
+            write_docx(Path(target), producer)
+        else:
+            _write(Path(target), producer)
+        written.append(target)
     ctx.say(f"Đã ghi {', '.join(written)} ({view.count} đề án).")
     return 0
 
