@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from kcdesk.models.db import Database
 
 
-def _run(db: Path, *args: str) -> None:
+def _run(db: Path | str, *args: str) -> None:
     code = main(["--db", str(db), *args])
     assert code == 0, f"kcdesk {' '.join(args)} → {code}"
 
@@ -44,7 +44,7 @@ def _first(db: Database, year: int, statuses: tuple[str, ...]) -> list[str]:
 
 def print_everything(demo_db: Database, tmp_path: Path) -> dict[str, Path]:
     """Print every document kind kcdesk has; returns name → file."""
-    db = tmp_path / "demo.sqlite"
+    db = demo_db.url  # the SQLite file or the test server
     out = tmp_path / "out"
     out.mkdir()
     docs: dict[str, Path] = {}
