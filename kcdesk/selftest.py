@@ -148,9 +148,24 @@ def step_main_window(t: SelfTest) -> str:
     return f"{len(window.section_keys())} sections opened, fonts {', '.join(families)}"
 
 
+def step_communes(t: SelfTest) -> str:
+    """The official list of communes ships with the bundle (a data file of a library)."""
+    from kcdesk.services.communes.matching import match
+    from kcdesk.services.communes.official import communes_by_code, find_province
+
+    province = find_province("Cao Bằng")
+    if province is None:
+        raise AssertionError("no official province Cao Bằng")
+    found = match("Trùng Khánh", province)
+    if found is None:
+        raise AssertionError("Trùng Khánh not matched in Cao Bằng")
+    return f"{len(communes_by_code())} units; {found.name} = {found.code}"
+
+
 STEPS: list[tuple[str, Callable[[SelfTest], str]]] = [
     ("database", step_database),
     ("demo data", step_demo),
+    ("official communes", step_communes),
     ("proposal PDF", step_proposal_pdf),
     ("appraisal sheets", step_appraisal_sheets),
     ("catalogue XLSX", step_catalogue_xlsx),

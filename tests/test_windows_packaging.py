@@ -169,3 +169,12 @@ def test_app_logs_the_line_the_workflow_waits_for() -> None:
     assert 'log.info("main window shown")' in (ROOT / "kcdesk" / "app.py").read_text(
         encoding="utf-8"
     )
+
+
+def test_spec_bundles_the_data_files_libraries_read() -> None:
+    """The commune list (vietnam_provinces JSON) and python-docx's template are data files:
+    without them the frozen app cannot pick a commune or write a Word copy."""
+    spec = SPEC.read_text(encoding="utf-8")
+    assert "collect_data_files" in spec
+    for package in ("vietnam_provinces", "docx", "pyhanko"):
+        assert f'"{package}"' in spec, package
