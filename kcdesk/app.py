@@ -47,7 +47,8 @@ def open_working_database(path: Path) -> Database:
 
 
 def _first_run_choice() -> str:
-    """Ask whether to start a Centre's working database or look at the demo."""
+    """Ask whether to start a Centre's working database, connect to the Centre's
+    server, or look at the demo ("work", "server" or "demo")."""
     from PySide6.QtWidgets import QMessageBox
 
     box = QMessageBox()
@@ -56,12 +57,61 @@ def _first_run_choice() -> str:
         "Chưa có cơ sở dữ liệu làm việc trên máy này.\n\n"
         "• Tạo cơ sở dữ liệu làm việc: chỉ có các chương trình khuyến công mẫu, "
         "sẵn sàng nhập đề án thật.\n"
+        "• Kết nối máy chủ: Trung tâm dùng chung một máy chủ PostgreSQL cho nhiều máy.\n"
         "• Xem dữ liệu trình diễn: một cơ sở dữ liệu riêng có đề án mẫu để tìm hiểu."
     )
     work = box.addButton("Tạo cơ sở dữ liệu làm việc", QMessageBox.ButtonRole.AcceptRole)
+    server = box.addButton("Kết nối máy chủ…", QMessageBox.ButtonRole.ActionRole)
     box.addButton("Xem dữ liệu trình diễn", QMessageBox.ButtonRole.ActionRole)
     box.exec()
-    return "work" if box.clickedButton() is work else "demo"
+    clicked = box.clickedButton()
+    return "work" if clicked is work else "server" if clicked is server else "demo"
+
+
+def open_remembered_server() -> Database | None:
+    """The server this workstation chose last time (docs/server.md), or None.
+
+    Connects with the keyring's or the pgpass file's password; when that is refused
+    (a password to type, an unreachable host, an older schema) the connection form
+    opens with the one-line reason, and cancelling it ends the start.
+    """
+    from kcdesk.services.setup import server_connection as sc
+    from kcdesk.ui.settings.server_dialog import connect_to_server
+
+    remembered = sc.remembered()
+    if remembered is None:
+        return None
+    try:
+        return sc.open_server(remembered)
+    except sc.ConnectionRefused as exc:
+        return connect_to_server(initial=remembered, message=str(exc))
+
+
+def _open_start_database(db_arg: str | None, demo: bool) -> tuple[Database, bool] | None:
+    """The database this start opens (and whether it is the demo); None: the user
+    cancelled. A ``--db`` argument wins over the remembered server."""
+    from kcdesk.services.setup import server_connection as sc
+
+    if db_arg:
+        from kcdesk.services.setup.server_password import with_stored_password
+
+        return open_database(with_stored_password(db_arg)), demo
+    if demo:
+        return open_demo_database(), True
+    if sc.remembered() is not None:
+        server_db = open_remembered_server()
+        return (server_db, False) if server_db is not None else None
+    path = paths.default_database_path()
+    if not path.exists():
+        choice = _first_run_choice()
+        if choice == "demo":
+            return open_demo_database(), True
+        if choice == "server":
+            from kcdesk.ui.settings.server_dialog import connect_to_server
+
+            server_db = connect_to_server()
+            return (server_db, False) if server_db is not None else None
+    return open_working_database(path), False
 
 
 def _log_in(db: Database, default: Actor) -> Actor | None:
@@ -203,26 +253,16 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
 
 
 def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) -> int:
-    from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.crash import install_excepthook
-    from kcdesk.ui.main_window import MainWindow
 
     install_excepthook()
     if not _check_location(db_arg, demo):
         return 2
     try:
-        if db_arg:
-            from kcdesk.services.setup.server_password import with_stored_password
-
-            db = open_database(with_stored_password(db_arg))
-        elif demo:
-            db = open_demo_database()
-        else:
-            path = paths.default_database_path()
-            if not path.exists() and _first_run_choice() == "demo":
-                db, demo = open_demo_database(), True
-            else:
-                db = open_working_database(path)
+        opened = _open_start_database(db_arg, demo)
+        if opened is None:
+            return 0
+        db, demo = opened
         with db.session() as session:
             demo = demo or setup.is_demo(session)
     except DatabaseError as exc:
@@ -232,10 +272,26 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
             return 2
         db = restored
 
+    while True:
+        code, next_db = _run_window(app, db, demo, actor)
+        if next_db is None:
+            return code
+        # Tệp → Kết nối máy chủ…: the window closed; the same process opens the server.
+        db, demo = next_db, False
+
+
+def _run_window(
+    app: QApplication, db: Database, demo: bool, actor: Actor
+) -> tuple[int, Database | None]:
+    """Log in, show the main window until it closes; returns the exit code and the
+    server database the user connected to from the File menu, if any."""
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.main_window import MainWindow
+
     logged_in = _log_in(db, actor)
     if logged_in is None:
         db.dispose()
-        return 0
+        return 0, None
     ctx = AppContext(db, logged_in)
     window = MainWindow(ctx, demo=demo)
     window.show_initial()
@@ -262,4 +318,4 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     # The window is gone: whatever the worker still does finishes out of sight.
     ctx.worker.wait()
     db.dispose()
-    return int(code)
+    return int(code), window.switch_to

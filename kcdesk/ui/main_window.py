@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk import __version__, paths
+from kcdesk.models.db import Database
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
@@ -33,6 +34,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.demo = demo
+        # Set by Tệp → Kết nối máy chủ…: the app reopens on it once this window closes.
+        self.switch_to: Database | None = None
         self.setObjectName("main_window")
         title = "kcdesk — Bàn làm việc khuyến công"
         self.setWindowTitle(f"[DEMO] {title} — dữ liệu trình diễn" if demo else title)
@@ -103,6 +106,11 @@ class MainWindow(QMainWindow):
     # -- chrome ---------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&Tệp")
+        server_action = QAction("&Kết nối máy chủ…", self)
+        server_action.setObjectName("connect_server")
+        server_action.triggered.connect(self.connect_server)
+        file_menu.addAction(server_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Thoát", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -147,6 +155,18 @@ class MainWindow(QMainWindow):
             f"<p>Cơ sở dữ liệu: {self.ctx.db.display}</p>"
             "<p>Phông chữ Liberation (giấy phép SIL OFL).</p>"
         )
+
+    def connect_server(self) -> bool:
+        """Tệp → Kết nối máy chủ…: connect, then reopen kcdesk on the server's database
+        (log-in included) in place of this window; the choice is kept for next start."""
+        from kcdesk.ui.settings.server_dialog import connect_to_server
+
+        database = connect_to_server(self)
+        if database is None:
+            return False
+        self.switch_to = database
+        self.close()
+        return True
 
     def current_section_key(self) -> str | None:
         row = self.nav.currentRow()
