@@ -34,7 +34,7 @@ from sqlalchemy import (
     and_,
     column,
     func,
-    literal,
+    or_,
     select,
     table,
     text,
@@ -84,12 +84,18 @@ def _like_words(words: list[str]) -> ColumnElement[bool]:
     """Long words anywhere; words of one or two letters at the start of a word."""
     if not words:
         return true()
-    spaced = literal(" ") + Proposal.search_text
+    stored = Proposal.search_text
     return and_(
         *(
-            Proposal.search_text.like(f"%{_escape_like(w)}%", escape="\\")
+            stored.like(f"%{_escape_like(w)}%", escape="\\")
             if len(w) >= MIN_TRIGRAM
-            else spaced.like(f"% {_escape_like(w)}%", escape="\\")
+            # Not (' ' || search_text) LIKE '% w%': PostgreSQL's trigram index covers
+            # the column, not that expression, and the search read every row (600 ms
+            # at 100,000 proposals); two LIKEs on the column use the index.
+            else or_(
+                stored.like(f"{_escape_like(w)}%", escape="\\"),
+                stored.like(f"% {_escape_like(w)}%", escape="\\"),
+            )
             for w in words
         )
     )
