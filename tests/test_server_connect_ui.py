@@ -226,3 +226,19 @@ def test_file_menu_and_first_run_reach_the_server(qtbot, db_path, monkeypatch) -
     assert app._open_start_database(None, False) == (other, False)
     local.dispose()
     other.dispose()
+
+
+def test_the_pgpass_file_is_enough(server_db, memory_keyring, tmp_path, monkeypatch) -> None:
+    """No password typed, none in the keyring: the driver reads the user's pgpass file."""
+    server, name = server_db
+    pgpass = tmp_path / "pgpass.conf"
+    escaped = PASSWORD.replace("\\", "\\\\").replace(":", "\\:")
+    pgpass.write_text(f"127.0.0.1:{server.port}:{name}:{SUPERUSER}:{escaped}\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    connection = sc.ServerConnection("127.0.0.1", server.port, name, SUPERUSER)
+    database = sc.open_server(connection)
+    assert database.is_server
+    database.dispose()
+    assert memory_keyring.store == {}  # nothing typed, nothing stored
+    assert sc.remembered() == connection
