@@ -242,3 +242,26 @@ def test_the_pgpass_file_is_enough(server_db, memory_keyring, tmp_path, monkeypa
     database.dispose()
     assert memory_keyring.store == {}  # nothing typed, nothing stored
     assert sc.remembered() == connection
+
+
+def test_after_the_file_menu_the_app_opens_the_server_in_the_same_process(
+    qapp, tmp_path, monkeypatch
+) -> None:
+    """_run_gui: a window closed by Tệp → Kết nối máy chủ… is followed by one on the server."""
+    from kcdesk import app
+    from kcdesk.services.security.actor import SYSTEM
+    from kcdesk.ui import crash
+
+    local = open_database(tmp_path / "máy này.sqlite", create=True)
+    server_side = open_database(tmp_path / "máy chủ.sqlite", create=True)
+    shown: list[Any] = []
+    answers = iter([(0, server_side), (0, None)])
+    monkeypatch.setattr(crash, "install_excepthook", lambda: None)
+    monkeypatch.setattr(app, "_open_start_database", lambda *_a: (local, False))
+    monkeypatch.setattr(
+        app, "_run_window", lambda _app, db, demo, _actor: shown.append((db, demo)) or next(answers)
+    )
+    assert app._run_gui(qapp, None, False, SYSTEM) == 0
+    assert shown == [(local, False), (server_side, False)]
+    local.dispose()
+    server_side.dispose()
