@@ -387,9 +387,7 @@ def test_proposal_typed_by_hand_is_not_imported_again(db: Database, tmp_path: Pa
     assert (result.created, result.skipped) == (2, 1)
 
 
-def test_control_characters_are_stripped_from_every_text_cell(
-    db: Database, tmp_path: Path
-) -> None:
+def test_control_characters_are_stripped_from_every_text_cell(db: Database, tmp_path: Path) -> None:
     """A crafted list: a C1 escape (CSI, ``\\x9b``), DEL, bidirectional overrides and
     NFD text in the cells reach neither the preview nor the database (issue 19, §6)."""
     wb = Workbook()
