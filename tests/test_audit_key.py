@@ -100,10 +100,15 @@ def test_record_edited_and_events_rehashed_without_the_key_fail(
 
 
 def test_dropping_the_switch_and_rehashing_everything_plain_fails(
-    chained: Database, capsys: pytest.CaptureFixture[str]
+    chained: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The forger "unkeys" the chain: deletes the switch and makes every event plain.
     The chain alone would pass; this PC's key store says the database is keyed."""
+    # The key store binds a database it created the key for, or imported it for: the
+    # test's server database is a copy of a template, so this PC imports the key.
+    key = tmp_path / "khóa.key"
+    assert main(["--db", chained.url, "audit", "key", "export", str(key)]) == 0
+    assert main(["--db", chained.url, "audit", "key", "import", str(key)]) == 0
     first = _events(chained)[0][0]
     with chained.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": first})

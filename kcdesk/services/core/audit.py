@@ -168,7 +168,7 @@ class Anchor:
     event_id: int
     hash: str
     # When the file was written (UTC), if it says: an anchor written before a restore
-    # and beyond the point restored to belongs to the abandoned history.
+    # may describe the chain the restore replaced.
     created: datetime | None = None
 
 
@@ -202,16 +202,15 @@ def verify_anchors(session: Session, anchors: list[Anchor]) -> ChainProblem | No
     that still agrees, so the rewrite lies between the two.
     """
     agreed: Anchor | None = None
-    restores = _restore_points(session)
+    restored_at = _last_restore(session)
     for anchor in sorted(anchors, key=lambda a: a.event_id):
-        if any(
-            anchor.created is not None and anchor.created < at and anchor.event_id > head
-            for at, head in restores
-        ):
-            continue
         stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
         if stored is not None and len(anchor.hash) >= 16 and stored.startswith(anchor.hash):
             agreed = anchor
+            continue
+        if anchor.created is not None and restored_at is not None and anchor.created < restored_at:
+            # Written before the last restore (the restore is a keyed event): it recorded
+            # the chain the restore replaced, which may rightly differ from this one.
             continue
         state = "không còn" if stored is None else "đã khác"
         since = (
@@ -228,22 +227,13 @@ def verify_anchors(session: Session, anchors: list[Anchor]) -> ChainProblem | No
     return None
 
 
-def _restore_points(session: Session) -> list[tuple[datetime, int]]:
-    """``(when, last event restored)`` of every restore recorded in the chain: history
-    after that event, written before the restore, was replaced by the backup's."""
-    points = []
-    restores = select(AuditEvent.id, AuditEvent.at).where(
-        AuditEvent.entity == "backup", AuditEvent.action == "restore"
-    )
-    for restore_id, at in session.execute(restores):
-        head = session.scalar(
-            select(func.max(AuditEvent.id)).where(
-                AuditEvent.id < restore_id,
-                (AuditEvent.entity != KEY_ENTITY) | (AuditEvent.action != KEY_ACTION),
-            )
+def _last_restore(session: Session) -> datetime | None:
+    """When the chain was last replaced by a restore (None: never)."""
+    return session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.entity == "backup", AuditEvent.action == "restore"
         )
-        points.append((at, int(head or 0)))
-    return points
+    )
 
 
 def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -306,6 +296,13 @@ def _current_key(session: Session) -> tuple[bytes, dict[str, Any] | None]:
     bound = audit_key.bound_key_ids(identity)
     key_id = bound[0] if bound else audit_key.create_key(identity)
     return audit_key.secret_for(key_id), key_switch_entry(key_id)
+
+
+def chain_replaced(session: Session) -> None:
+    """After a restore: the database holds another chain, so this PC's key store binds
+    it to the key that chain names (none: the next event switches a new key on)."""
+    identity = audit_key.database_identity(session.get_bind().engine.url)
+    audit_key.rebind(identity, current_key_id(session))
 
 
 def key_switch_entry(key_id: str) -> dict[str, Any]:

@@ -178,6 +178,19 @@ def bind(key_id: str, identity: str) -> None:
     _write(key, key_path(key_id))
 
 
+def rebind(identity: str, key_id: str | None) -> None:
+    """Bind ``identity`` to ``key_id`` only (a restore replaced its chain)."""
+    folder = paths.keys_dir()
+    for path in sorted(folder.glob("audit-*.key")) if folder.is_dir() else []:
+        with contextlib.suppress(UserError, OSError):
+            key = _parse(path.read_bytes(), str(path))
+            if identity in key.databases and key.key_id != key_id:
+                key.databases.remove(identity)
+                _write(key, path)
+    if key_id is not None:
+        bind(key_id, identity)
+
+
 def create_key(identity: str) -> str:
     """A new secret in the key store, bound to ``identity``; its key id."""
     key = AuditKey(secret=secrets.token_bytes(_SECRET_BYTES), databases=[identity])
