@@ -234,3 +234,23 @@ def test_identity_of_a_server_database_has_no_password() -> None:
 
     url = make_url("postgresql+psycopg://kcdesk:bí-mật@may-chu:5432/kcdesk")
     assert audit_key.database_identity(url) == "postgresql://may-chu:5432/kcdesk"
+
+
+def test_a_crafted_switch_never_reads_a_file_outside_the_key_store(
+    chained: Database, tmp_path: Path
+) -> None:
+    """A switch naming "../../key" (or any non-id) is an altered event, never a path."""
+    outside = tmp_path / "audit-x.key"
+    outside.write_text("{}", encoding="utf-8")
+    for crafted in ("../../" + str(outside.with_suffix("")), "../x", "?"):
+        assert audit_key.key_path(crafted).parent == keys_dir()
+    with chained.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_event SET changes = :c WHERE entity = 'audit'"),
+            {"c": json.dumps({"key_id": {"old": None, "new": "../../../x"}})},
+        )
+    with chained.session() as s:
+        problem = audit.verify_chain(s)
+    first = _events(chained)[0][0]
+    assert problem is not None and not problem.key_missing
+    assert problem.event_id == first and "đã bị sửa" in problem.message

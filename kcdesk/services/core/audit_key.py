@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,18 @@ def key_id_of(secret: bytes) -> str:
     return hashlib.sha256(b"kcdesk-audit-key-id:" + secret).hexdigest()[:16]
 
 
+_KEY_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def valid_key_id(key_id: str) -> bool:
+    return bool(_KEY_ID.fullmatch(key_id))
+
+
 def key_path(key_id: str) -> Path:
+    """The key file of ``key_id``; an id not of the form ``key_id_of`` gets a fixed name
+    that cannot be a path elsewhere: a crafted event never reads another file."""
+    if not _KEY_ID.fullmatch(key_id):
+        key_id = "khong-hop-le"
     return paths.keys_dir() / f"audit-{key_id}.key"
 
 
