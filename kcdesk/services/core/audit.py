@@ -313,7 +313,7 @@ def key_switch_entry(key_id: str) -> dict[str, Any]:
     return {
         "entity": KEY_ENTITY,
         "entity_uuid": key_id,
-        "entity_label": "Khóa nhật ký",
+        "entity_label": "",
         "action": KEY_ACTION,
         "changes": {"key_id": {"old": None, "new": key_id}},
     }

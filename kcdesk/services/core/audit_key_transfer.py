@@ -47,7 +47,7 @@ def import_chain_key(session: Session, actor: Actor, source: Path) -> str:
         actor,
         entity=audit.KEY_ENTITY,
         entity_uuid=key_id,
-        entity_label="Khóa nhật ký",
+        entity_label="",
         action="key_import",
         changes={"key_id": {"old": None, "new": key_id}},
     )
