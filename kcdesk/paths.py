@@ -72,6 +72,12 @@ def backups_dir() -> Path:
     return data_dir() / "backups"
 
 
+def keys_dir() -> Path:
+    """The Centre's key store (kho khóa): secrets that must not be in the database file,
+    each an owner-only file (the audit chain's key, kcdesk.services.core.audit_key)."""
+    return data_dir() / "keys"
+
+
 def logs_dir() -> Path:
     return data_dir() / "logs"
 

@@ -86,6 +86,29 @@ def pg_server() -> Iterator[PgServer]:
     server.stop()
 
 
+# The audit chain's keys of the databases built once and copied per test (the SQLite
+# demo, the server's templates): each test has its own data folder, so its key store
+# gets these files back, like a Centre's key store that moves with its database.
+_KEYS: dict[str, bytes] = {}
+
+
+def _keep_keys() -> None:
+    from kcdesk.paths import keys_dir
+
+    for path in keys_dir().glob("audit-*.key"):
+        _KEYS[path.name] = path.read_bytes()
+
+
+def _give_keys() -> None:
+    from kcdesk.paths import keys_dir
+
+    if _KEYS:
+        keys_dir().mkdir(parents=True, exist_ok=True)
+        for name, data in _KEYS.items():
+            (keys_dir() / name).write_bytes(data)
+            (keys_dir() / name).chmod(0o600)
+
+
 def _pg_base(url: str) -> None:
     from kcdesk.models.db import open_database
     from kcdesk.services.setup import first_run as setup
@@ -95,6 +118,7 @@ def _pg_base(url: str) -> None:
     # Documents print only for a set organisation (issue 17): the demo's Cao Bằng one.
     setup.set_demo_organisation(database)
     database.dispose()
+    _keep_keys()
 
 
 def _pg_demo(url: str) -> None:
@@ -105,6 +129,7 @@ def _pg_demo(url: str) -> None:
     setup.init_database(database)
     setup.add_demo_data(database, proposals=120, seed=7, year=2027)
     database.dispose()
+    _keep_keys()
 
 
 @pytest.fixture
@@ -129,6 +154,7 @@ def _server_db(request: pytest.FixtureRequest, kind: str) -> Iterator[Database]:
     make = request.getfixturevalue("pg_database")
     build = _pg_demo if kind == "demo" else _pg_base
     database = open_database(make(server.template(f"kcdesk_{kind}", build)))
+    _give_keys()
     yield database
     database.dispose()
 
@@ -174,8 +200,10 @@ def demo_db(tmp_path: Path, db_engine: str, request: pytest.FixtureRequest) -> I
         backup_sqlite(path, copy)
         _DEMO_CACHE["demo"] = copy.read_bytes()
         copy.unlink()
+        _keep_keys()
     else:
         path.write_bytes(_DEMO_CACHE["demo"])
+        _give_keys()
     database = open_database(path)
     yield database
     database.dispose()

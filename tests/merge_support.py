@@ -174,10 +174,21 @@ def build(tmp: Path) -> Centres:
         _target(work / "hp.sqlite")
         for name in ("hd.sqlite", "hd.zip", "hp.sqlite"):
             _CACHE[name] = (work / name).read_bytes()
+        # The audit chains' keys (the key stores, never in a backup): Hải Phòng's admin
+        # imported Hải Dương's key too ('kcdesk audit key import'), so the tests can
+        # keep writing to the old Centre's database here.
+        for data in ("hd-data", "hp-data"):
+            for key in sorted((work / data / "keys").glob("audit-*.key")):
+                _CACHE[f"{data}/{key.name}"] = key.read_bytes()
     centres.source_db.write_bytes(_CACHE["hd.sqlite"])
     centres.source_backup.write_bytes(_CACHE["hd.zip"])
     centres.target.write_bytes(_CACHE["hp.sqlite"])
     centres.target_data.mkdir()
+    for name, data in _CACHE.items():
+        if name.startswith(("hd-data/", "hp-data/")):
+            for folder in (centres.target_data, centres.source_data):
+                (folder / "keys").mkdir(parents=True, exist_ok=True)
+                (folder / "keys" / name.split("/")[1]).write_bytes(data)
     use_data_dir(centres.target_data)
     return centres
 

@@ -20,6 +20,7 @@ import pytest
 from kcdesk.cli.main import build_parser, main
 from kcdesk.models import Role
 from kcdesk.models.db import Database, open_database
+from kcdesk.paths import data_dir
 from kcdesk.services.core import settings
 from kcdesk.services.exchange import keys
 from kcdesk.services.security import passwords, users
@@ -79,6 +80,7 @@ MATRIX: dict[str, tuple[list[str], str | None]] = {
     "settlement record": ([CODE, "--amount", "1", "--reference", "x"], P.IMPLEMENTATION_EDIT),
     "audit verify": ([], P.INTEGRITY_CHECK),
     "audit list": ([], P.AUDIT_VIEW),
+    "audit key": (["export", "{tmp}/khóa nhật ký.key"], P.RESTORE),
     "user add": (
         ["moi", "--role", "admin", "--full-name", "Người mới", "--password-stdin"],
         P.USERS_ADMIN,
@@ -121,6 +123,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = folder / "trung tâm.sqlite"
     patch = pytest.MonkeyPatch()
     patch.setattr(passwords, "N", 2**4)  # fast hashes: this test is about roles
+    # The template's own data folder: its key store holds the audit chain's key, which
+    # each test copies into its data folder with the database.
+    patch.setenv("KCDESK_DATA_DIR", str(folder / "dữ liệu"))
     db: Database = open_database(path, create=True)
     setup.init_database(db)
     with db.session() as s:
@@ -163,6 +168,7 @@ def test_every_command_for_every_role(
     monkeypatch.setattr(passwords, "N", 2**4)
     db = tmp_path / "cơ sở dữ liệu.sqlite"
     shutil.copyfile(template, db)
+    shutil.copytree(template.parent / "dữ liệu" / "keys", data_dir() / "keys")
     monkeypatch.setenv("KCDESK_PASSWORD", PW)
     login = role.value.replace("_", "")
     assert set(MATRIX) | NOT_ROLE_COMMANDS >= _all_commands() - _read_only_extra()

@@ -111,3 +111,23 @@ def test_update_target_checks_values_and_permission(db: Database) -> None:
         # A target cannot be its own part.
         with pytest.raises(ValidationError):
             programmes.update_target(s, SYSTEM, "CB-2026-2030", "II.2-1", parts=["II.2-1"])
+
+
+def test_programme_xlsx_writes_user_text_as_text_not_formulas(tmp_path: Path) -> None:
+    """A target named like a formula is stored as a text cell (issue 19, section 6)."""
+    import dataclasses
+
+    spec = programmes.read_programme_file(preset_paths()[0])
+    link = '=HYPERLINK("http://ke-gian.example/x","Bấm vào đây")'
+    first = dataclasses.replace(spec.targets[0], name=link, note="=cmd|' /C calc'!A0")
+    spec = dataclasses.replace(spec, note="+1+2", targets=(first, *spec.targets[1:]))
+    xlsx = tmp_path / "chương trình.xlsx"
+    write_programme_xlsx(spec, xlsx)
+    wb = load_workbook(xlsx)
+    target_row = wb["Chỉ tiêu"][2]
+    name_cell, note_cell = target_row[2], target_row[9]
+    assert (name_cell.data_type, name_cell.value) == ("s", link)
+    assert (note_cell.data_type, note_cell.value) == ("s", "=cmd|' /C calc'!A0")
+    note = next(r[1] for r in wb["Chương trình"].iter_rows() if r[0].value == "note")
+    assert (note.data_type, note.value) == ("s", "+1+2")
+    assert read_programme_xlsx(xlsx).targets[0].name == link

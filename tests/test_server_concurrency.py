@@ -15,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, Proposal
 from kcdesk.models.db import Database
 from kcdesk.services.backup import integrity
@@ -115,7 +117,7 @@ def test_two_writers_of_audit_events_keep_one_chain(db: Database, tmp_path: Path
 
 
 def test_a_file_attached_at_one_workstation_is_found_by_anothers_check(
-    db: Database, tmp_path: Path
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from kcdesk.models import ProposalStatus
     from kcdesk.services.proposals import attachments
@@ -128,6 +130,13 @@ def test_a_file_attached_at_one_workstation_is_found_by_anothers_check(
     # On a server the other workstation has its own data folder (nothing shared but
     # the database); on SQLite both are this PC's copies of kcdesk.
     other = {"KCDESK_DATA_DIR": str(tmp_path / "Máy khác")} if db.is_server else {}
+    if db.is_server:
+        # The administrator gave that workstation the audit key (docs/server.md#audit-key).
+        key = tmp_path / "khóa nhật ký.key"
+        assert main(["--db", db.url, "audit", "key", "export", str(key)]) == 0
+        with monkeypatch.context() as patch:
+            patch.setenv("KCDESK_DATA_DIR", other["KCDESK_DATA_DIR"])
+            assert main(["--db", db.url, "audit", "key", "import", str(key)]) == 0
     (result,) = _together(db, tmp_path / "meet", [("hoa", "attach", f"{code}:{scan}")], **other)
     assert not attachments.path_for(result["hash"]).exists() or not db.is_server
     assert integrity.check(db) == []

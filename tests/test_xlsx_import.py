@@ -385,3 +385,41 @@ def test_proposal_typed_by_hand_is_not_imported_again(db: Database, tmp_path: Pa
         assert xlsx_import.existing_count(session, preview) == 1
         result = xlsx_import.apply_import(session, SYSTEM, preview)
     assert (result.created, result.skipped) == (2, 1)
+
+
+def test_control_characters_are_stripped_from_every_text_cell(db: Database, tmp_path: Path) -> None:
+    """A crafted list: a C1 escape (CSI, ``\\x9b``), DEL, bidirectional overrides and
+    NFD text in the cells reach neither the preview nor the database (issue 19, §6)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH MỤC ĐỀ ÁN KHUYẾN CÔNG NĂM 2026"])
+    ws.append(["STT", "Tên đề án", "Đơn vị thụ hưởng", "Địa chỉ", "Tổng số", "Hỗ trợ", "Ghi chú"])
+    ws.append(
+        [
+            1,
+            nfd("Hỗ trợ máy\x9b31m sấy chè\x7f"),
+            "HTX\u202e Chè\u2066 Phja Đén",
+            "Thôn Nà Rì,\x85 xã Phan Thanh",
+            "1.000.000",
+            "300.000",
+            nfd("Ghi chú\r\ndòng hai\x9f"),
+        ]
+    )
+    path = tmp_path / "danh sách độc.xlsx"
+    wb.save(path)
+    preview = xlsx_import.analyse(path, default_activity="may_moc_thiet_bi")
+    (row,) = preview.rows
+    texts = [row.title, row.beneficiary, row.address, row.note, row.commune]
+    for value in texts:
+        assert value == unicodedata.normalize("NFC", value)
+        assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in value), repr(value)
+        assert not any(0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in value)
+    assert row.title == "Hỗ trợ máy31m sấy chè"
+    assert row.beneficiary == "HTX Chè Phja Đén"
+    assert row.note == "Ghi chú dòng hai"
+    with db.session() as session:
+        xlsx_import.apply_import(session, SYSTEM, preview)
+    with db.session() as session:
+        stored = session.scalars(select(Proposal)).one()
+        assert stored.title == "Hỗ trợ máy31m sấy chè"
+        assert stored.facilities[0].name == "HTX Chè Phja Đén"

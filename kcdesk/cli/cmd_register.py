@@ -35,6 +35,8 @@ from kcdesk.services.proposals.workflow import change_status, parse_status
 from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
 
 EXIT_CHAIN_BROKEN = 1
+# The chain names a key this PC does not have (the same code as any other one-line error).
+EXIT_KEY_MISSING = 2
 
 
 def _status(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -262,21 +264,27 @@ def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
 
     require(ctx.actor, INTEGRITY_CHECK)
     with ctx.db.session() as session:
-        problem = audit.verify_chain(session)
-        total = audit.count_events(session)
-        own = str(settings.get(session, "office.code"))
-        known = anchors.known_anchors([Path(f) for f in args.anchor or []], own_office=own)
-        if problem is None:
-            problem = audit.verify_anchors(session, known)
+        try:
+            checked = anchors.verify_with_anchors(
+                session, [Path(f) for f in args.anchor or []], list(args.code or [])
+            )
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
         # The audit trails of old provinces' Centres merged here (services/merge).
-        segments = verify_segments(session)
-    if problem is None and not segments:
-        extra = f"; khớp {len(known)} mốc kiểm tra ngoài cơ sở dữ liệu" if known else ""
-        ctx.say(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}.")
-        return 0
+        segments = verify_segments(session) if checked.problem is None else []
     import sys
 
-    message = problem.message if problem is not None else segments[0].message
+    if checked.key_missing:
+        # Nothing is known to be wrong: this PC cannot check the keyed events.
+        sys.stderr.write(f"kcdesk: {checked.problem.message}\n")  # type: ignore[union-attr]
+        return EXIT_KEY_MISSING
+    if checked.problem is None and not segments:
+        extra = (
+            f"; khớp {checked.anchors} mốc kiểm tra ngoài cơ sở dữ liệu" if checked.anchors else ""
+        )
+        ctx.say(f"Nhật ký toàn vẹn: {checked.events} sự kiện, chuỗi liên kết đúng{extra}.")
+        return 0
+    message = checked.problem.message if checked.problem is not None else segments[0].message
     sys.stderr.write(f"kcdesk: nhật ký KHÔNG toàn vẹn — {message}\n")
     return EXIT_CHAIN_BROKEN
 
@@ -381,6 +389,12 @@ def register(registry: CommandRegistry) -> None:
         action="append",
         metavar="FILE",
         help="bản sao lưu hoặc gói đã gửi có mốc kiểm tra nhật ký (mặc định: các bản sao lưu)",
+    )
+    p.add_argument(
+        "--code",
+        action="append",
+        metavar="MÃ",
+        help="mã kiểm tra nhật ký in trên danh mục đã gửi, ví dụ «#152 · 8C37-40CB-A7C0-4CDA»",
     )
     p = registry.subcommand("audit", "list", "xem nhật ký thao tác", _audit_list)
     p.add_argument("--proposal", metavar="CODE")

@@ -73,7 +73,7 @@ class CliContext:
 
     def _log_in(self) -> Actor:
         from kcdesk.services.core import settings
-        from kcdesk.services.security import users
+        from kcdesk.services.security import lockout, users
 
         if self.user:
             password = os.environ.get(PASSWORD_ENV)
@@ -85,7 +85,9 @@ class CliContext:
                     )
                 password = getpass.getpass(f"Mật khẩu của {self.user}: ")
             with self.db.session() as session:
-                return users.authenticate(session, self.user, password)
+                # Counted apart from the GUI on this PC (services/security/lockout).
+                source = lockout.login_source("cli")
+                return users.authenticate(session, self.user, password, source=source)
         try:
             db = self.db
         except DatabaseError:

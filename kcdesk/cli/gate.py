@@ -36,6 +36,7 @@ COMMAND_PERMISSIONS: dict[str, str] = {
     "settlement record": P.IMPLEMENTATION_EDIT,
     "audit verify": P.INTEGRITY_CHECK,
     "audit list": P.AUDIT_VIEW,
+    "audit key": P.RESTORE,
     "user add": P.USERS_ADMIN,
     "user reset": P.USERS_ADMIN,
     "user disable": P.USERS_ADMIN,

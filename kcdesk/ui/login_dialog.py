@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk.models.db import Database
 from kcdesk.services.core.errors import UserError, ValidationError
-from kcdesk.services.security import users
+from kcdesk.services.security import lockout, users
 from kcdesk.services.security.actor import Actor
 
 
@@ -106,7 +106,12 @@ class LoginDialog(QDialog):
         if not self.username.text().strip():
             raise ValidationError("Hãy nhập tên đăng nhập.")
         with self.db.session() as session:
-            return users.authenticate(session, self.username.text(), self.password.text())
+            return users.authenticate(
+                session,
+                self.username.text(),
+                self.password.text(),
+                source=lockout.login_source("gui"),
+            )
 
     def _create_admin(self) -> Actor:
         if self.password.text() != self.confirm.text():

@@ -318,6 +318,8 @@ def _record_restore(
     restored: Database, source: Path, actor: Actor, checked: CheckedBackup, safety: str, count: int
 ) -> None:
     with restored.session() as session:
+        # The whole chain was replaced: bind this PC's key store to the key it names.
+        audit.chain_replaced(session)
         session.add(
             BackupRecord(
                 kind="restored",

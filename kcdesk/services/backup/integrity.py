@@ -15,7 +15,7 @@ from kcdesk.models import BudgetLine, Document, Proposal
 from kcdesk.models.blobs import AttachmentBlob
 from kcdesk.models.db import Database, current_revision, head_revision
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
-from kcdesk.services.core import audit
+from kcdesk.services.backup.anchors import verify_with_anchors
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
@@ -135,7 +135,8 @@ def check_session(session: Session) -> list[Problem]:
     problems = database_problems(session)
     problems += attachment_problems(session)
     problems += totals_problems(session)
-    broken = audit.verify_chain(session)
+    # The chain, then the anchors kept outside the database (the backups folder).
+    broken = verify_with_anchors(session).problem
     if broken is not None:
         problems.append(Problem("audit", f"Nhật ký thao tác: {broken.message}"))
     return problems

@@ -1,13 +1,20 @@
-"""Audit trail: record field-level changes, chained by SHA-256 (nhật ký thao tác).
+"""Audit trail: record field-level changes, chained by HMAC-SHA256 (nhật ký thao tác).
 
 Each event's hash covers the previous event's hash and the event's own canonical
 JSON, so altering, inserting or deleting a stored row breaks the chain from there on.
+The hash is keyed (``audit_key``: a secret in the key store, not in the database), so
+rewriting events and recomputing their hashes needs the key. A chain written before
+keys existed keeps its plain SHA-256 events; the first append with a key records a
+"key switched on" event (``KEY_ENTITY``/``KEY_ACTION``, itself keyed) and every
+event after it is keyed (docs/architecture.md#audit-key says why it cannot be undone).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,7 +26,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, new_uuid, utcnow
-from kcdesk.services.core import write_serial
+from kcdesk.services.core import audit_key, write_serial
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import AUDIT_VIEW, require
 
@@ -38,8 +45,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _digest_of(fields: Mapping[str, Any]) -> str:
-    """SHA-256 of the previous hash and the event's canonical content.
+KEY_ENTITY = "audit"
+KEY_ACTION = "key_on"
+
+
+def _digest_of(fields: Mapping[str, Any], secret: bytes | None = None) -> str:
+    """SHA-256 (no ``secret``: events before the key) or HMAC-SHA256 of the previous
+    hash and the event's canonical content.
 
     The one place an event is serialised for its hash: ``event_digest`` (stored rows,
     ``verify_chain``) and ``append`` (new rows) both come here.
@@ -58,7 +70,53 @@ def _digest_of(fields: Mapping[str, Any]) -> str:
         "prev_hash": fields["prev_hash"],
     }
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if secret is None:
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def switched_key(fields: Mapping[str, Any]) -> str | None:
+    """The key id a "key switched on" event names (None for any other event)."""
+    if fields.get("entity") != KEY_ENTITY or fields.get("action") != KEY_ACTION:
+        return None
+    change = (fields.get("changes") or {}).get("key_id")
+    new = change.get("new") if isinstance(change, dict) else None
+    return new if isinstance(new, str) and new else "?"
+
+
+class ChainKeys:
+    """Which secret each event's hash uses, walking a chain from its first event.
+
+    Plain SHA-256 until a "key switched on" event; from that event on (itself
+    included), HMAC with the key it names. A key this PC does not hold raises
+    ``audit_key.AuditKeyMissing``.
+    """
+
+    def __init__(self, *, missing_ok: bool = False) -> None:
+        self.secret: bytes | None = None
+        self.key_ids: list[str] = []
+        # Another Centre's trail (a merge) whose key was not imported here: its links
+        # are checked, its keyed hashes cannot be.
+        self.missing_ok = missing_ok
+        self.unchecked: str | None = None
+
+    def digest(self, event: AuditEvent) -> str:
+        fields = {name: getattr(event, name) for name in _FIELDS}
+        key_id = switched_key(fields)
+        if key_id is not None:
+            if not audit_key.valid_key_id(key_id):
+                # No switch the program writes names such a key: the event was altered.
+                return ""
+            self.key_ids.append(key_id)
+            try:
+                self.secret, self.unchecked = audit_key.secret_for(key_id), None
+            except audit_key.AuditKeyMissing:
+                if not self.missing_ok:
+                    raise
+                self.unchecked = key_id
+        if self.unchecked is not None:
+            return str(event.hash)
+        return _digest_of(fields, self.secret)
 
 
 _FIELDS = (
@@ -75,9 +133,9 @@ _FIELDS = (
 )
 
 
-def event_digest(event: AuditEvent) -> str:
-    """The hash a stored event must carry."""
-    return _digest_of({name: getattr(event, name) for name in _FIELDS})
+def event_digest(event: AuditEvent, secret: bytes | None = None) -> str:
+    """The hash a stored event must carry under ``secret`` (``ChainKeys`` knows which)."""
+    return _digest_of({name: getattr(event, name) for name in _FIELDS}, secret)
 
 
 def chain_tail(session: Session) -> str:
@@ -112,27 +170,73 @@ class Anchor:
     source: str
     event_id: int
     hash: str
+    # When the file was written (UTC), if it says: an anchor written before a restore
+    # may describe the chain the restore replaced.
+    created: datetime | None = None
+
+
+_CHECK_CODE = re.compile(
+    r"^\s*#?\s*(\d{1,12})\s*[·.:,;\s-]*\s*"
+    r"([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})\s*$"
+)
+
+
+def parse_check_code(text: str, source: str = "mã kiểm tra in trên giấy") -> Anchor:
+    """The anchor a printed check code gives (``#152 · 8C37-40CB-A7C0-4CDA``): the event
+    and the first 64 bits of its hash; ValueError for anything else."""
+    match = _CHECK_CODE.match(text)
+    if match is None:
+        raise ValueError(text)
+    prefix = "".join(match.groups()[1:]).lower()
+    return Anchor(
+        source=f"{source} {check_code({'event_id': int(match[1]), 'hash': prefix})}",
+        event_id=int(match[1]),
+        hash=prefix,
+    )
 
 
 def verify_anchors(session: Session, anchors: list[Anchor]) -> ChainProblem | None:
     """The first anchor the live chain disagrees with, oldest first, or None.
 
-    Rewriting events and recomputing their hashes passes ``verify_chain``; it cannot
-    change the head a backup or a pack recorded before: the event with that id must
-    still carry that hash (and exist).
+    Rewriting events and recomputing their hashes (with a stolen key) passes
+    ``verify_chain``; it cannot change the head a backup, a pack or a printed page
+    recorded before: the event with that id must still carry that hash (a printed
+    check code: its first 16 hex digits) and exist. The message names the last anchor
+    that still agrees, so the rewrite lies between the two.
     """
+    agreed: Anchor | None = None
+    restored_at = _last_restore(session)
     for anchor in sorted(anchors, key=lambda a: a.event_id):
         stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
-        if stored == anchor.hash:
+        if stored is not None and len(anchor.hash) >= 16 and stored.startswith(anchor.hash):
+            agreed = anchor
+            continue
+        if anchor.created is not None and restored_at is not None and anchor.created < restored_at:
+            # Written before the last restore (the restore is a keyed event): it recorded
+            # the chain the restore replaced, which may rightly differ from this one.
             continue
         state = "không còn" if stored is None else "đã khác"
+        since = (
+            f"nhật ký còn khớp mốc #{agreed.event_id} ({agreed.source}), nên bị viết lại "
+            f"trong khoảng sự kiện #{agreed.event_id + 1}–#{anchor.event_id}"
+            if agreed is not None
+            else f"nhật ký đã bị viết lại từ sự kiện #{anchor.event_id} trở về trước"
+        )
         return ChainProblem(
-            anchor.event_id,
+            anchor.event_id if agreed is None else agreed.event_id + 1,
             f"Nhật ký không khớp mốc kiểm tra trong {anchor.source}: sự kiện #{anchor.event_id} "
-            f"{state} so với lúc ghi mốc; nhật ký đã bị viết lại từ sự kiện #{anchor.event_id} "
-            "trở về trước.",
+            f"{state} so với lúc ghi mốc; {since}.",
         )
     return None
+
+
+def _last_restore(session: Session) -> datetime | None:
+    """When the chain was last replaced by a restore (None: never)."""
+    return session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.entity == "backup", AuditEvent.action == "restore"
+        )
+    )
 
 
 def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,6 +251,9 @@ def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> lis
     session.flush()
     write_serial.serialize(session, write_serial.AUDIT)
     prev = chain_tail(session)
+    secret, switch = _current_key(session)
+    if switch is not None:
+        entries = [switch, *entries]
     rows: list[dict[str, Any]] = []
     for entry in entries:
         row: dict[str, Any] = {
@@ -161,10 +268,55 @@ def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> lis
             "changes": _jsonable(entry.get("changes") or {}),
             "prev_hash": prev,
         }
-        row["hash"] = prev = _digest_of(row)
+        row["hash"] = prev = _digest_of(row, secret)
         rows.append(row)
     session.execute(insert(AuditEvent), rows)
-    return rows
+    return rows[1:] if switch is not None else rows
+
+
+def current_key_id(session: Session) -> str | None:
+    """The key id the chain's last "key switched on" event names (None: not keyed yet)."""
+    changes = session.scalar(
+        select(AuditEvent.changes)
+        .where(AuditEvent.entity == KEY_ENTITY, AuditEvent.action == KEY_ACTION)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if changes is None:
+        return None
+    return switched_key({"entity": KEY_ENTITY, "action": KEY_ACTION, "changes": changes})
+
+
+def _current_key(session: Session) -> tuple[bytes, dict[str, Any] | None]:
+    """The secret new events are keyed with, and the "key switched on" entry to append
+    first when the chain has none yet (a new key, or the one this PC's key store binds
+    to this database: a chain rolled back by a restore switches on the same key again).
+    """
+    key_id = current_key_id(session)
+    if key_id is not None:
+        return audit_key.secret_for(key_id), None
+    identity = audit_key.database_identity(session.get_bind().engine.url)
+    bound = audit_key.bound_key_ids(identity)
+    key_id = bound[0] if bound else audit_key.create_key(identity)
+    return audit_key.secret_for(key_id), key_switch_entry(key_id)
+
+
+def chain_replaced(session: Session) -> None:
+    """After a restore: the database holds another chain, so this PC's key store binds
+    it to the key that chain names (none: the next event switches a new key on)."""
+    identity = audit_key.database_identity(session.get_bind().engine.url)
+    audit_key.rebind(identity, current_key_id(session))
+
+
+def key_switch_entry(key_id: str) -> dict[str, Any]:
+    """The "key switched on" event naming ``key_id``."""
+    return {
+        "entity": KEY_ENTITY,
+        "entity_uuid": key_id,
+        "entity_label": "",
+        "action": KEY_ACTION,
+        "changes": {"key_id": {"old": None, "new": key_id}},
+    }
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -209,6 +361,8 @@ def record(
 class ChainProblem:
     event_id: int
     message: str
+    # The chain names a key this PC does not hold: nothing is known to be wrong.
+    key_missing: bool = False
 
 
 def _describe(event: AuditEvent) -> str:
@@ -217,7 +371,7 @@ def _describe(event: AuditEvent) -> str:
     return f"#{event.id} ({event.entity}{label}, {event.action}, {event.username}, {when})"
 
 
-def verify_chain(session: Session) -> ChainProblem | None:
+def verify_chain(session: Session, *, missing_key_ok: bool = False) -> ChainProblem | None:
     """The first broken event of the chain, or None when every event is intact.
 
     An altered row fails its own hash; a removed row breaks the link of the next
@@ -226,8 +380,11 @@ def verify_chain(session: Session) -> ChainProblem | None:
     """
     prev = ""
     expected_id: int | None = None
+    first_id: int | None = None
+    keys = ChainKeys(missing_ok=missing_key_ok)
     gaps_mean_deletion = session.get_bind().dialect.name == "sqlite"
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        first_id = event.id if first_id is None else first_id
         if gaps_mean_deletion and expected_id is not None and event.id != expected_id:
             missing = expected_id if event.id == expected_id + 1 else None
             name = f"#{missing}" if missing else f"#{expected_id}–#{event.id - 1}"
@@ -242,10 +399,31 @@ def verify_chain(session: Session) -> ChainProblem | None:
                 f"Sự kiện {_describe(event)} không nối với sự kiện trước: "
                 "có sự kiện đã bị xoá, sửa hoặc chèn thêm.",
             )
-        if event_digest(event) != event.hash:
+        try:
+            digest = keys.digest(event)
+        except audit_key.AuditKeyMissing as exc:
+            return ChainProblem(event.id, str(exc), key_missing=True)
+        if digest != event.hash:
             return ChainProblem(event.id, f"Sự kiện {_describe(event)} đã bị sửa sau khi ghi.")
         prev = event.hash
         expected_id = event.id + 1
+    return _unkeyed(session, keys.key_ids, first_id)
+
+
+def _unkeyed(session: Session, seen: list[str], first_id: int | None) -> ChainProblem | None:
+    """A chain rewritten without its key: this PC's key store says the database is keyed
+    with a key that no "key switched on" event names any more."""
+    if first_id is None:
+        return None
+    identity = audit_key.database_identity(session.get_bind().engine.url)
+    for key_id in audit_key.bound_key_ids(identity):
+        if key_id not in seen:
+            return ChainProblem(
+                first_id,
+                f"Kho khóa của máy này ghi nhật ký của cơ sở dữ liệu này được khóa bằng khóa "
+                f"{key_id}, nhưng không còn sự kiện nào bật khóa đó: nhật ký đã bị viết lại "
+                "không có khóa (từ lần bật khóa trở đi).",
+            )
     return None
 
 

@@ -43,6 +43,9 @@ ACTIONS = {
     "conflict-declare": "Ghi xung đột lợi ích trong",
     "conflict-clear": "Bỏ xung đột lợi ích trong",
     "results": "Ghi kết quả",
+    "login_failed": "Đăng nhập sai",
+    "key_on": "Bật khóa",
+    "key_import": "Nhập khóa",
 }
 ENTITIES = {
     "proposal": "đề án",
@@ -63,6 +66,7 @@ ENTITIES = {
     "demo": "dữ liệu trình diễn",
     "appraisal_session": "phiên thẩm định",
     "council": "hội đồng thẩm định",
+    "audit": "nhật ký",
 }
 # Labels of fields that are not on the proposal template.
 _FIELDS = {
@@ -98,6 +102,10 @@ _FIELDS = {
     "role": "Vai trò",
     "active": "Đang dùng",
     "full_name": "Họ tên",
+    "key_id": "Mã khóa nhật ký",
+    "source": "Máy và giao diện đăng nhập",
+    "failed_logins": "Số lần nhập sai liên tiếp",
+    "locked_until": "Tạm khóa đến",
     "proposals": "Đề án",
     "count": "Số lượng",
     "file": "Tệp",

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kcdesk.services.core.errors import UserError
+from kcdesk.text import strip_controls
 
 # A list never needs more; this keeps a stray formatted cell far below from
 # making the grid huge.
@@ -107,6 +108,16 @@ def _data_end(ws: Any, path: Path) -> int:
     return max(end, 1)
 
 
+def _clean(value: Any) -> Any:
+    """A text cell in NFC without control characters (line breaks kept as ``\\n``).
+
+    An old list is someone else's file: a C1 escape (``\\x9b31m``) or a bidirectional
+    override in a title would reach the terminal, the register export and every printed
+    page; the fields that are single-line fold the kept line breaks into spaces later.
+    """
+    return strip_controls(value) if isinstance(value, str) else value
+
+
 def sheet_names(path: Path) -> list[str]:
     return list(_open(path).sheetnames)
 
@@ -127,7 +138,10 @@ def read_sheet(path: Path, sheet: str | None = None) -> Sheet:
     assert ws is not None
     width = min(ws.max_column, MAX_COLUMNS)
     end = _data_end(ws, path)
-    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=end, max_col=width, values_only=True)]
+    rows = [
+        [_clean(v) for v in r]
+        for r in ws.iter_rows(min_row=1, max_row=end, max_col=width, values_only=True)
+    ]
     merges = [
         Merge(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1)
         for r in ws.merged_cells.ranges

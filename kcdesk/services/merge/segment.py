@@ -39,6 +39,10 @@ def verify_segment(session: Session, record: MergeRecord) -> SegmentProblem | No
     prev = ""
     expected: int | None = None
     count = 0
+    # A Centre's trail is keyed from its "key switched on" event with its own key: with
+    # that key imported here ('kcdesk audit key import') its hashes are checked too,
+    # without it the links and the head sealed by the merge still are.
+    keys = audit.ChainKeys(missing_ok=True)
     for kept in session.scalars(
         select(MergedAuditEvent)
         .where(MergedAuditEvent.merge_id == record.id)
@@ -60,7 +64,7 @@ def verify_segment(session: Session, record: MergeRecord) -> SegmentProblem | No
         )
         if expected is not None and kept.original_id != expected:
             return SegmentProblem(label, f"Nhật ký của {label}: thiếu sự kiện #{expected}.")
-        if event.prev_hash != prev or audit.event_digest(event) != event.hash:
+        if event.prev_hash != prev or keys.digest(event) != event.hash:
             return SegmentProblem(
                 label, f"Nhật ký của {label}: sự kiện #{kept.original_id} đã bị sửa sau khi ghi."
             )

@@ -8,6 +8,7 @@ row uses (the facility of a proposal, a user's office): they follow the parent t
 whatever it became here — the new copy, the record already here, or nothing.
 
 Not merged: the exchange bookkeeping and drafts (local to each PC), the backup log,
+the failed log-in counters (``login_failure``, per account and source of this Centre),
 settings (the new province's are asked for once), and the dashboard's sums (kept
 by triggers as proposals and outputs are inserted, models/dashboard.py).
 """

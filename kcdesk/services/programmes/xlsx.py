@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kcdesk.formatting import parse_date
+from kcdesk.services.core.xlsx_safe import secure_workbook
 from kcdesk.services.programmes.file import (
     FORMAT_VERSION,
     TARGET_FIELDS,
@@ -183,4 +184,6 @@ def write_programme_xlsx(spec: ProgrammeSpec, path: Path | BinaryIO) -> None:
         )
     for letter, width in zip("ABCDEFGHIJ", (10, 40, 60, 14, 10, 40, 14, 30, 16, 40), strict=True):
         targets.column_dimensions[letter].width = width
+    # Names and notes are user text: a target named "=HYPERLINK(…)" stays text.
+    secure_workbook(workbook)
     workbook.save(path)

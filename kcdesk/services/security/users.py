@@ -1,14 +1,15 @@
 """Users (người dùng): add, list, passwords, lock-out, log-in.
 
 Passwords are kept only as salted scrypt hashes (``passwords``). Five wrong
-passwords in a row lock the account for a quarter of an hour; an administrator can
-unlock it at once by resetting the password. Every change is audited.
+passwords in a row from one source (workstation and interface, ``lockout``) lock that
+source out of the account for a quarter of an hour; an administrator can unlock it at
+once by resetting the password. Every change is audited.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,13 +18,13 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Office, Role, User, utcnow
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
-from kcdesk.services.security import passwords
+from kcdesk.services.security import lockout, passwords
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import USERS_ADMIN, permissions_of, require
 from kcdesk.text import nfc
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+MAX_FAILURES = lockout.MAX_FAILURES
+LOCK_MINUTES = lockout.LOCK_MINUTES
 _USERNAME_RE = re.compile(r"^[\w.\-]{3,64}$")
 # Verified against when the username is unknown, so both cases cost the same time.
 _DUMMY_SALT_AND_KEY = "AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 43 + "="
@@ -109,11 +110,7 @@ def user_dict(session: Session, user: User, now: datetime | None = None) -> dict
         "role_label": user.role.label,
         "office": office_code_of(session, user) if user.office_id is not None else None,
         "active": user.active,
-        "locked": bool(user.locked_until and user.locked_until > now),
-        "locked_until": user.locked_until.isoformat(timespec="seconds")
-        if user.locked_until
-        else None,
-        "failed_logins": user.failed_logins,
+        **lockout.summary(session, user, now),
         "permissions": permissions_of(user.role),
     }
 
@@ -259,6 +256,7 @@ def change_password(session: Session, actor: Actor, old_password: str, new_passw
             "Mật khẩu mới phải khác mật khẩu hiện tại.", {"password": "Trùng mật khẩu cũ"}
         )
     _set_password(user, new_password)
+    lockout.clear(session, user)
     _audit(session, actor, user, "password", {"password": {"old": "***", "new": "***"}})
 
 
@@ -267,6 +265,7 @@ def reset_password(session: Session, actor: Actor, username: str, new_password: 
     require(actor, USERS_ADMIN)
     user = get_user(session, username)
     _set_password(user, new_password)
+    lockout.clear(session, user)
     _audit(session, actor, user, "reset_password", {"password": {"old": "***", "new": "***"}})
 
 
@@ -316,14 +315,21 @@ def set_role(
 
 
 def authenticate(
-    session: Session, username: str, password: str, *, now: datetime | None = None
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    source: str | None = None,
+    now: datetime | None = None,
 ) -> Actor:
-    """Log in: the Actor for a right password, else AuthenticationFailed.
+    """Log in from ``source`` (``lockout.login_source``: this PC and the interface): the
+    Actor for a right password, else AuthenticationFailed.
 
     A failure is counted and committed before raising: the caller's transaction is
     rolled back on the error, and a lock-out that rolled back would never lock.
     """
     now = now or utcnow()
+    source = source or lockout.login_source("app")
     name = normalise_username(username)
     user = session.scalars(select(User).where(User.username == name)).first()
     if user is None:
@@ -333,44 +339,38 @@ def authenticate(
         passwords.verify_password(password, dummy)
         raise AuthenticationFailed(LOGIN_FAILED)
     right = passwords.verify_password(password, user.password_hash)
+    locked = lockout.locked_until(session, user, source, now)
     # Whether the account is disabled or locked is told only to whoever gives its right
     # password: a wrong guess gets the same words as an unknown name (issue 19).
     if right and not user.active:
         raise AuthenticationFailed(
             f"Tài khoản {user.username} đã bị vô hiệu bởi quản trị viên. Hãy liên hệ quản trị viên."
         )
-    if right and user.locked_until is not None and user.locked_until > now:
-        raise AuthenticationFailed(_locked_message(user))
+    if right and locked is not None:
+        raise AuthenticationFailed(_locked_message(user, locked))
     system = Actor(username=user.username, role=user.role, full_name=user.full_name)
-    if not right or not user.active or (user.locked_until is not None and user.locked_until > now):
-        if user.active and not (user.locked_until is not None and user.locked_until > now):
-            user.failed_logins += 1
-            changes: dict[str, Any] = {
-                "failed_logins": {"old": user.failed_logins - 1, "new": user.failed_logins}
-            }
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                changes["locked_until"] = {"old": None, "new": user.locked_until.isoformat()}
+    if not right or not user.active or locked is not None:
+        if user.active and locked is None:
+            changes = lockout.record_failure(session, user, source, now)
             _audit(session, system, user, "login_failed", changes)
             session.commit()
         raise AuthenticationFailed(LOGIN_FAILED)
+    lockout.clear(session, user, source)
     if user.failed_logins or user.locked_until is not None:
+        # Counters of an older kcdesk (one per account): the sources replaced them.
         user.failed_logins = 0
         user.locked_until = None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     actor = actor_for(session, user)
-    _audit(session, actor, user, "login", {})
+    _audit(session, actor, user, "login", {"source": {"old": None, "new": source}})
     return actor
 
 
-def _locked_message(user: User) -> str:
-    until = ""
-    if user.locked_until is not None:
-        # Stored in UTC like every timestamp; shown in the PC's own time.
-        until = user.locked_until.replace(tzinfo=UTC).astimezone().strftime("%H:%M")
+def _locked_message(user: User, locked_until: datetime) -> str:
+    # Stored in UTC like every timestamp; shown in the PC's own time.
+    until = locked_until.replace(tzinfo=UTC).astimezone().strftime("%H:%M")
     return (
-        f"Tài khoản {user.username} tạm khóa đến {until} vì nhập sai mật khẩu "
+        f"Tài khoản {user.username} tạm khóa trên máy này đến {until} vì nhập sai mật khẩu "
         f"{MAX_FAILURES} lần. Hãy thử lại sau, hoặc nhờ quản trị viên đặt lại mật khẩu."
     )

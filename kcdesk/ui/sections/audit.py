@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.services.backup.anchors import AnchoredCheck, verify_with_anchors
 from kcdesk.services.core import audit
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.history.events import describe_event
@@ -143,9 +144,10 @@ class AuditView(QWidget):
     def verify(self) -> None:
         db = self.ctx.db
 
-        def work(_job: Any) -> tuple[audit.ChainProblem | None, int]:
+        def work(_job: Any) -> AnchoredCheck:
+            # The chain, then the anchors outside the database (the backups folder).
             with db.session() as session:
-                return audit.verify_chain(session), audit.count_events(session)
+                return verify_with_anchors(session)
 
         self.verify_button.setEnabled(False)
         self.result.setText("Đang kiểm tra…")
@@ -153,12 +155,20 @@ class AuditView(QWidget):
             work, on_success=if_alive(self, self._verified), on_failure=if_alive(self, self._failed)
         )
 
-    def _verified(self, result: tuple[audit.ChainProblem | None, int]) -> None:
-        problem, total = result
+    def _verified(self, result: AnchoredCheck) -> None:
+        problem, total = result.problem, result.events
         self.verify_button.setEnabled(True)
         if problem is None:
+            extra = (
+                f"; khớp {result.anchors} mốc kiểm tra ngoài cơ sở dữ liệu"
+                if result.anchors
+                else ""
+            )
             self.result.setStyleSheet("color:#1b5e20")
-            self.result.setText(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng.")
+            self.result.setText(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}.")
+        elif result.key_missing:
+            self.result.setStyleSheet("color:#8a5a00;font-weight:bold")
+            self.result.setText(f"Chưa kiểm tra được nhật ký: {problem.message}")
         else:
             self.result.setStyleSheet("color:#b00020;font-weight:bold")
             self.result.setText(f"Nhật ký KHÔNG toàn vẹn: {problem.message}")
