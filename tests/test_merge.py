@@ -73,7 +73,7 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
     assert "TTKC" in {o["code"] for o in plan.offices_rejoin}
     assert plan.users_without_office == [{"username": "hd.quantri", "office": "TTKC"}]
     ward = next(m for m in plan.communes if m.old_name == ms.WARD_OF_NEW_PROVINCE)
-    assert (ward.new_name, ward.new_code) == (ms.WARD_OF_NEW_PROVINCE, 10525)
+    assert (ward.new_name, ward.new_code) == (ms.WARD_OF_NEW_PROVINCE, "10525")
     unmapped = [m for m in plan.communes if m.new_name is None]
     assert unmapped  # Cao Bằng-era demo names: listed, never guessed
     lines = describe(plan)

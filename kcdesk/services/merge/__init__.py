@@ -10,6 +10,7 @@ Centres' audit trails kept here.
 
 May import: ``services.core``, ``services.security``, ``services.backup``,
 ``services.proposals.attachments``, ``services.forms`` (labels of funding sources),
-``kcdesk.models``, ``kcdesk.text``, ``kcdesk.formatting``, and the ``vietnam_provinces``
-package (the official list of communes since 1 July 2025).
+``services.communes`` (the conversion of district-era communes), ``kcdesk.models``,
+``kcdesk.text``, ``kcdesk.formatting``, and the ``vietnam_provinces`` package (the
+official list of communes since 1 July 2025).
 """

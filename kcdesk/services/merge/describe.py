@@ -54,11 +54,27 @@ def describe(plan: MergePlan) -> list[str]:
                 for f in plan.shared_facilities
             ]
         )
-    unmapped = [m for m in plan.communes if m.new_name is None]
     mapped = [m for m in plan.communes if m.new_name is not None]
+    to_choose = [m for m in plan.communes if m.new_name is None and m.candidates]
+    unmapped = [m for m in plan.communes if m.new_name is None and not m.candidates]
     if mapped:
-        out.append(f"Tên xã, phường là đơn vị của tỉnh {plan.new_province}:")
+        out.append(
+            f"Xã, phường cũ → đơn vị hiện nay của tỉnh {plan.new_province} "
+            "(giữ tên cũ, ghi mã mới):"
+        )
         out += _limited([f"  {m.old_name} → {m.new_name} (mã {m.new_code})" for m in mapped])
+    if to_choose:
+        out.append(
+            "Xã, phường cũ đã chia cho nhiều đơn vị mới — cần người dùng chọn "
+            "(«kcdesk commune match» sau khi hợp nhất):"
+        )
+        out += _limited(
+            [
+                f"  {m.old_name} ({m.uses} bản ghi) → cần người dùng chọn: "
+                + "; ".join(f"{n} (mã {c})" for c, n in m.candidates)
+                for m in to_choose
+            ]
+        )
     if unmapped:
         out.append(
             f"Tên xã, phường không phải đơn vị hiện nay của tỉnh {plan.new_province} — "

@@ -350,10 +350,18 @@ class _Planner:
                 self.plan.attachments_missing.append(digest)
 
     def communes(self) -> None:
-        names = [r["commune"] for r in self.plan.tables["proposal"].rows]
-        names += [r["commune"] for r in self.plan.tables["facility"].rows]
-        names += [r["commune"] for r in self.plan.tables["office"].rows]
-        self.plan.communes = map_communes(self.plan.new_province, names)
+        tables = [self.plan.tables[name].rows for name in ("proposal", "facility", "office")]
+        names = [r["commune"] for rows in tables for r in rows]
+        self.plan.communes = map_communes(
+            self.plan.new_province, names, old_province=self.plan.origin_province
+        )
+        # The record keeps its district-era name and gets the new unit's code.
+        codes = {m.old_name: m.new_code for m in self.plan.communes if m.new_code}
+        for rows in tables:
+            for row in rows:
+                text = " ".join((row["commune"] or "").split())
+                if not row.get("commune_code") and text in codes:
+                    row["commune_code"] = codes[text]
 
     def audit_events(self) -> None:
         with self.source.database.engine.connect() as conn:
