@@ -81,6 +81,13 @@ def describe(plan: MergePlan) -> list[str]:
             "giữ nguyên tên cũ, cần người dùng xác định đơn vị mới (không tự đoán):"
         )
         out += _limited([f"  {m.old_name} ({m.uses} bản ghi)" for m in unmapped])
+    keyed = [r for r in plan.tables["office"].rows if r.get("exchange_secret")]
+    if keyed:
+        out.append(
+            "Đơn vị mang theo khóa trao đổi — gói của họ (ký bằng khóa cũ, ghi tỉnh cũ) "
+            "vẫn nhập được ở đây, gói trả về vẫn đến được họ:"
+        )
+        out += _limited([f"  {r['code']}: {r['name']}" for r in keyed])
     if plan.offices_rejoin:
         out.append("Đơn vị trùng mã với đơn vị ở đây — không chép, đơn vị đó cần tham gia lại:")
         out += _limited([f"  {o['code']}: {o['name']}" for o in plan.offices_rejoin])
