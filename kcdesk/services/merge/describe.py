@@ -107,7 +107,7 @@ def describe(plan: MergePlan) -> list[str]:
     if plan.catalogue_conflicts:
         out.append(
             "Danh mục cùng năm và nguồn kinh phí với danh mục ở đây — không gộp, "
-            "giữ trong tệp gốc và nhật ký:"
+            f"giữ thành danh mục riêng ghi «{plan.origin_label}»:"
         )
         out += [
             f"  Năm {c['plan_year']}, nguồn {_source_label(c['funding_source'])}"
