@@ -107,3 +107,21 @@ def test_commune_match_converts_legacy_names(db, capsys: pytest.CaptureFixture[s
     assert main(["--db", db.url, "commune", "match"]) == 0
     text = capsys.readouterr().out
     assert "cần người dùng chọn" in text and all(n in text for n in ms.OLD_SPLIT[1])
+
+
+def test_the_commune_fix_dialog_shows_the_candidates_of_a_split_commune(db, qtbot) -> None:
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.register.commune_fix_dialog import CommuneFixDialog
+
+    with db.session() as s:
+        settings.put_trusted(s, SYSTEM, "org.province", "Hải Phòng")
+        split = make_facility(s, "HTX Tân Hồng", "0800111002")
+        split.commune, split.commune_code = ms.OLD_SPLIT[0], None
+    dialog = CommuneFixDialog(AppContext(db, SYSTEM))
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.horizontalHeaderItem(3).text() == "Cần người dùng chọn"
+    row = next(r for r in range(table.rowCount()) if table.item(r, 2).text() == ms.OLD_SPLIT[0])
+    choices = table.item(row, 3).text()
+    assert all(name in choices for name in ms.OLD_SPLIT[1]) and "(mã " in choices
+    dialog.close()
