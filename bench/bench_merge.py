@@ -32,14 +32,15 @@ CHUNK = 2000
 
 def _centre(path: Path, province: str, proposals: int, seed0: int) -> None:
     db = open_database(path, create=True)
-    with db.session() as s:
-        settings.put(s, SYSTEM, "org.province", province, check=False)
     setup.init_database(db)
     done, seed = 0, seed0
     while done < proposals:
         n = min(CHUNK, proposals - done)
         setup.add_demo_data(db, proposals=n, seed=seed, year=2025)
         done, seed = done + n, seed + 1
+    # After the demo data, which names the demo's (Cao Bằng) organisation.
+    with db.session() as s:
+        settings.put_trusted(s, SYSTEM, "org.province", province)
     db.dispose()
 
 
@@ -59,7 +60,7 @@ def main() -> None:
     if not target.exists():
         _centre(target, "Hải Phòng", args.target, 1)
     db = open_database(source)
-    backup_restore.create_backup(db, backup, SYSTEM, check=False)
+    backup_restore._create_backup(db, backup, SYSTEM)
     db.dispose()
     build_s = time.perf_counter() - t0
 

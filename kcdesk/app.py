@@ -213,14 +213,20 @@ def _check_location(db_arg: str | None, demo: bool) -> bool:
 
 
 def _ask_organisation(ctx: AppContext, parent: QWidget) -> None:
-    """First-run step: the organisation's names, while a letterhead would lack one."""
+    """First-run step: the organisation's names, while a letterhead would lack one or
+    a merge's new province was not checked yet."""
     from kcdesk.services.core import organisation
+    from kcdesk.services.merge import followup
     from kcdesk.ui.settings.first_run_dialog import OrganisationDialog
 
     with ctx.db.session() as session:
-        if organisation.is_configured(session):
-            return
-    OrganisationDialog(ctx, parent).exec()
+        configured = organisation.is_configured(session)
+        # After a merge: asked once for the new province's names and signers.
+        merged = followup.pending(session)
+        after_merge = merged.origin_label if merged is not None else None
+    if configured and after_merge is None:
+        return
+    OrganisationDialog(ctx, parent, after_merge=after_merge).exec()
 
 
 def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:

@@ -159,7 +159,19 @@ def step_communes(t: SelfTest) -> str:
     found = match("Trùng Khánh", province)
     if found is None:
         raise AssertionError("Trùng Khánh not matched in Cao Bằng")
-    return f"{len(communes_by_code())} units; {found.name} = {found.code}"
+    # The conversion table of district-era communes (another library's data file).
+    from kcdesk.services.communes.conversion import convert
+
+    new_province = find_province("Hải Phòng")
+    if new_province is None:
+        raise AssertionError("no official province Hải Phòng")
+    converted = convert("Thị trấn Kẻ Sặt, huyện Bình Giang", new_province).commune
+    if converted is None:
+        raise AssertionError("Thị trấn Kẻ Sặt (Hải Dương) not converted")
+    return (
+        f"{len(communes_by_code())} units; {found.name} = {found.code}; "
+        f"Thị trấn Kẻ Sặt (cũ) → {converted.name} = {converted.code}"
+    )
 
 
 STEPS: list[tuple[str, Callable[[SelfTest], str]]] = [

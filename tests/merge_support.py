@@ -41,6 +41,11 @@ ADMIN = Actor("quantri", Role.ADMIN, "TTKC", "Quản trị viên")
 SHARED_TAX = "0800000001"
 SHARED_LOGIN = "lan"
 WARD_OF_NEW_PROVINCE = "Phường Hải Dương"
+# District-era communes of Hải Dương (vietnamadminunits' conversion table): one that went
+# whole into one new commune, and one that was split between two.
+OLD_WHOLE = ("Thị trấn Kẻ Sặt, huyện Bình Giang", "10945", "Xã Kẻ Sặt")
+OLD_SPLIT = ("Xã Tân Hồng, huyện Bình Giang", {"Xã Đường An", "Xã Thượng Hồng"})
+OLD_OF_PROPOSAL = ("Xã Cẩm Vũ", "10909", "Xã Tuệ Tĩnh")
 KEY_OFFICE = "UB-HD-TP"
 SECRET = "5e" * 32
 PROGRAMME_CODE = "KC-2023-2025"
@@ -115,6 +120,11 @@ def _source(path: Path) -> None:
         assert link is not None
         link.facility.tax_code = SHARED_TAX
         facilities[1].commune = WARD_OF_NEW_PROVINCE
+        facilities[-1].commune, facilities[-1].commune_code = OLD_WHOLE[0], None
+        facilities[-2].commune, facilities[-2].commune_code = OLD_SPLIT[0], None
+        last = s.scalars(select(Proposal).order_by(Proposal.id.desc())).first()
+        assert last is not None
+        last.commune, last.commune_code = OLD_OF_PROPOSAL[0], None
         s.add(
             Office(
                 code=KEY_OFFICE,

@@ -138,16 +138,22 @@ def test_reconcile_matches_certain_and_lists_the_rest(db) -> None:
     with db.session() as session:
         certain = make_facility(session, "HTX A", "4800000001")
         doubtful = make_facility(session, "HTX B", "4800000002")
+        old = make_facility(session, "HTX C", "4800000003")
         # text typed before the list existed (as an old database or an Excel import holds it)
         certain.commune, certain.commune_code = "Trùng Khánh", None
-        doubtful.commune, doubtful.commune_code = "Thị trấn Trùng Khánh", None
+        doubtful.commune, doubtful.commune_code = "Xã Hòa Bình", None
+        # A district-era unit: the official conversion says it went whole into the new
+        # Xã Trùng Khánh, so it gets that code and keeps the name of its time.
+        old.commune, old.commune_code = "Thị trấn Trùng Khánh", None
         session.flush()
-        assert reconcile.match_all(session) == 1
+        assert reconcile.match_all(session) == 2
         assert (certain.commune_code, certain.commune) == ("01477", "Xã Trùng Khánh")
+        assert (old.commune_code, old.commune) == ("01477", "Thị trấn Trùng Khánh")
         rest = {(r.kind, r.id): r for r in reconcile.unmatched(session)}
         assert ("facility", doubtful.id) in rest
-        assert rest[("facility", doubtful.id)].commune_text == "Thị trấn Trùng Khánh"
-        assert ("facility", certain.id) not in rest
+        assert rest[("facility", doubtful.id)].commune_text == "Xã Hòa Bình"
+        assert rest[("facility", doubtful.id)].candidates == ()
+        assert ("facility", certain.id) not in rest and ("facility", old.id) not in rest
         assert reconcile.assign(session, SYSTEM, "facility", doubtful.id, "01477") == (
             "Xã Trùng Khánh"
         )

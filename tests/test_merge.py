@@ -73,7 +73,7 @@ def test_preview_counts_are_what_the_merge_writes(centres: ms.Centres, tmp_path:
     assert "TTKC" in {o["code"] for o in plan.offices_rejoin}
     assert plan.users_without_office == [{"username": "hd.quantri", "office": "TTKC"}]
     ward = next(m for m in plan.communes if m.old_name == ms.WARD_OF_NEW_PROVINCE)
-    assert (ward.new_name, ward.new_code) == (ms.WARD_OF_NEW_PROVINCE, 10525)
+    assert (ward.new_name, ward.new_code) == (ms.WARD_OF_NEW_PROVINCE, "10525")
     unmapped = [m for m in plan.communes if m.new_name is None]
     assert unmapped  # Cao Bằng-era demo names: listed, never guessed
     lines = describe(plan)
@@ -220,7 +220,9 @@ def test_a_later_state_of_the_same_centre_brings_only_what_is_new(
     db.dispose()
 
 
-def test_a_tampered_kept_segment_is_found(centres: ms.Centres) -> None:
+def test_a_tampered_kept_segment_is_found(
+    centres: ms.Centres, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = open_database(centres.target)
     run.merge(db, centres.source_backup, ms.ADMIN)
     with db.session() as s:
@@ -240,6 +242,14 @@ def test_a_tampered_kept_segment_is_found(centres: ms.Centres) -> None:
     from kcdesk.cli.main import main
 
     assert main(["--db", str(centres.target), "audit", "verify"]) == 1
+    # And so does `kcdesk check` (the integrity check the Centre runs).
+    capsys.readouterr()
+    assert main(["--db", str(centres.target), "check"]) != 0
+    out = capsys.readouterr().out
+    assert f"#{first.original_id}" in out and "tỉnh Hải Dương (cũ)" in out
+    db = open_database(centres.target)
+    assert [p.kind for p in integrity.check(db)] == ["audit"]
+    db.dispose()
 
 
 def test_a_bad_prefix_is_one_clear_message(centres: ms.Centres) -> None:

@@ -5,6 +5,7 @@ not kcdesk's, a Centre of the same province; and the command's one-line errors.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -119,7 +120,20 @@ def test_the_command(centres: ms.Centres, tmp_path: Path) -> None:
     assert again.returncode == 2
     assert again.stderr.strip().endswith("Không có gì bị thay đổi.")
     assert len(again.stderr.strip().splitlines()) == 1
+    # What to set for the new province: printed by the merge, reminded by `check`.
+    todo = json.loads(done.stdout)["organisation_to_check"]
+    assert any("kcdesk settings set org.centre_name" in line for line in todo)
+    assert any(
+        'org.province_committee "Ủy ban nhân dân thành phố Hải Phòng"' in line for line in todo
+    )
     check = _kcdesk("--db", db, "check")
     assert check.returncode == 0, check.stdout
+    assert "Sau khi hợp nhất dữ liệu của tỉnh Hải Dương (cũ)" in check.stdout
+    assert "kcdesk settings set signer.centre_name" in check.stdout
     verify = _kcdesk("--db", db, "audit", "verify")
     assert verify.returncode == 0, verify.stdout
+    # Done once an organisation setting is saved: the reminder stops.
+    name = "Trung tâm Khuyến công thành phố Hải Phòng"
+    assert _kcdesk("--db", db, "settings", "set", "org.centre_name", name).returncode == 0
+    check = _kcdesk("--db", db, "check")
+    assert check.returncode == 0 and "Sau khi hợp nhất" not in check.stdout

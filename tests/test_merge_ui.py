@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from kcdesk.models.db import open_database
+from kcdesk.services.core import settings
+from kcdesk.services.merge import followup
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.ui import vi
 from kcdesk.ui.app_context import AppContext
@@ -46,6 +48,34 @@ def test_merge_panel_previews_then_merges(
     panel.merge_button.click()
     qtbot.waitUntil(lambda: "Đã hợp nhất" in panel.message.text(), timeout=60_000)
     assert ms.row_counts(db)["proposal"] == before["proposal"] + 30
+
+    # The organisation step opens once, pre-filled for the new province; saving it
+    # records that it was checked, and the reminder stops.
+    dialog = panel.organisation_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.fields["org.province"].text() == "Hải Phòng"
+    # The demo's names said Cao Bằng: renamed for the new province, signers left as they are.
+    committee = "Ủy ban nhân dân thành phố Hải Phòng"
+    assert dialog.fields["org.province_committee"].text() == committee
+    with db.session() as s:
+        assert followup.pending(s) is not None
+    # Left unanswered, the next start asks again.
+    from kcdesk import app
+    from kcdesk.ui.settings.first_run_dialog import OrganisationDialog
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(OrganisationDialog, "exec", lambda d: opened.append(d.after_merge) or 0)
+    app._ask_organisation(ctx, section)
+    assert opened == ["tỉnh Hải Dương (cũ)"]
+    dialog.fields["org.centre_name"].setText("Trung tâm Khuyến công thành phố Hải Phòng")
+    dialog.fields["signer.centre_name"].setText("Nguyễn Văn Nam")
+    dialog.save_button.click()
+    with db.session() as s:
+        assert followup.pending(s) is None
+        assert settings.get(s, "org.province_committee") == committee
+    dialog.close()
+    app._ask_organisation(ctx, section)
+    assert len(opened) == 1  # checked: not asked again
 
     # The same file again: refused in one line, shown in red.
     panel.preview(centres.source_backup)

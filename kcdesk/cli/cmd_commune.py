@@ -2,7 +2,8 @@
 
 ``commune list [--province NAME_OR_CODE] [--search TEXT] [--json]`` — the official
 list since 1 July 2025, searchable without diacritics; ``commune match [--json]`` —
-give certain free-text communes their code and list the rest; ``commune set KIND ID
+give certain free-text communes their code (district-era names too, by the official
+conversion) and list the rest, with the candidates of a split commune; ``commune set KIND ID
 CODE`` — record the unit the user chose for one record.
 """
 
@@ -51,7 +52,13 @@ def _match(args: argparse.Namespace, ctx: CliContext) -> int:
             {
                 "matched": matched,
                 "unmatched": [
-                    {"kind": r.kind, "id": r.id, "record": r.record, "commune": r.commune_text}
+                    {
+                        "kind": r.kind,
+                        "id": r.id,
+                        "record": r.record,
+                        "commune": r.commune_text,
+                        "candidates": [{"code": c, "name": n} for c, n in r.candidates],
+                    }
                     for r in rest
                 ],
             }
@@ -64,6 +71,12 @@ def _match(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.say(f"Còn {len(rest)} bản ghi cần chọn xã, phường trong danh mục:")
     for r in rest:
         ctx.say(f"  {r.kind_label} {r.id}: {r.record} — đang ghi «{r.commune_text}»")
+        if r.candidates:
+            # A district-era commune split among several new ones: the user chooses.
+            ctx.say(
+                "    xã, phường cũ đã chia — cần người dùng chọn: "
+                + "; ".join(f"{n} (mã {c})" for c, n in r.candidates)
+            )
     return 0
 
 

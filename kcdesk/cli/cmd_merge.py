@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kcdesk.cli.context import CliContext, CommandRegistry
 from kcdesk.services.core.errors import UserError
-from kcdesk.services.merge import run
+from kcdesk.services.merge import followup, run
 from kcdesk.services.merge.describe import describe
 from kcdesk.services.merge.plan import MergePlan
 
@@ -68,12 +68,22 @@ def _merge(args: argparse.Namespace, ctx: CliContext) -> int:
                 else "Đã hủy, không có gì thay đổi."
             )
         return 0 if nothing else EXIT_CANCELLED
+    # The new province's letterhead and signers: asked for once (services.merge.followup).
+    with ctx.db.session() as session:
+        todo = followup.reminder(session)
     if args.json:
         ctx.print_json(
-            {"merged": True, "merge_uuid": result.merge_uuid, "preview": result.plan.as_dict()}
+            {
+                "merged": True,
+                "merge_uuid": result.merge_uuid,
+                "preview": result.plan.as_dict(),
+                "organisation_to_check": todo,
+            }
         )
     else:
         ctx.say(f"Đã hợp nhất dữ liệu của {result.plan.origin_label}.")
+        for line in todo:
+            ctx.say(line)
     return 0
 
 

@@ -40,10 +40,15 @@ _STATE_LABELS = {
 
 
 class Catalogue(SyncedMixin, Base):
-    """Danh mục đề án khuyến công of one plan year and funding source."""
+    """Danh mục đề án khuyến công of one plan year and funding source.
+
+    ``origin`` is empty for this Centre's own catalogues; a merged old province's
+    catalogue keeps its origin ("tỉnh Hải Dương (cũ)", issue 25), so both Centres'
+    catalogues of one year and source stay two, never merged.
+    """
 
     __tablename__ = "catalogue"
-    __table_args__ = (UniqueConstraint("plan_year", "funding_source"),)
+    __table_args__ = (UniqueConstraint("plan_year", "funding_source", "origin"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_year: Mapped[int] = mapped_column(Integer, index=True)
@@ -58,6 +63,7 @@ class Catalogue(SyncedMixin, Base):
     letter_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     letter_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(96), default="")
 
     versions: Mapped[list[CatalogueVersion]] = relationship(
         back_populates="catalogue",

@@ -130,6 +130,29 @@ def target_table(report: PeriodReport, width: float) -> Flowable:
     return grid(rows, [width * f for f in fractions])
 
 
+def beside_section(report: PeriodReport, width: float, number: int) -> list[Flowable]:
+    """The merged old provinces' programmes, each with its own tables (issue 25)."""
+    st = op.styles()
+    out: list[Flowable] = [
+        op.p(f"{number}. Chương trình của tỉnh cũ đã hợp nhất (báo cáo riêng)", st["heading"])
+    ]
+    for letter, other in zip("abcdefghik", report.beside, strict=False):
+        t = other.totals()
+        out += [
+            op.p(
+                f"{letter}) {other.programme_name} — {other.origin}, giai đoạn "
+                f"{other.start_year}-{other.end_year} (mã {other.programme_code}): trong kế "
+                f"hoạch {count(t.plan_count)} đề án, kinh phí hỗ trợ {money(t.plan_support)} "
+                f"đồng; trong kỳ nghiệm thu {count(t.done_count)} đề án; lũy kế "
+                f"{count(t.cumulative_count)} đề án; đã giải ngân {money(t.disbursed)} đồng.",
+                st["body"],
+            ),
+            *activity_table(other, width),
+            target_table(other, width),
+        ]
+    return out
+
+
 def write_periodic_report_pdf(
     report: PeriodReport,
     agency: Agency,
@@ -192,8 +215,12 @@ def write_periodic_report_pdf(
             st["small_italic"],
         ),
     ]
+    number = 3
+    if report.beside:
+        story += beside_section(report, width, number)
+        number += 1
     if report.warnings:
-        story.append(op.p("3. Số liệu chương trình cần rà soát", st["heading"]))
+        story.append(op.p(f"{number}. Số liệu chương trình cần rà soát", st["heading"]))
         story += [op.p(f"- {w.message}", st["body_left"]) for w in report.warnings]
     # The sections people write, typed in kcdesk and kept with the report.
     typed = texts or {}

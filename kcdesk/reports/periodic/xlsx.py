@@ -1,7 +1,9 @@
 """Báo cáo kết quả thực hiện chương trình khuyến công as XLSX (same tables as the PDF).
 
 Sheets «Theo nội dung» (counts and money per activity, SUM totals) and
-«Theo chỉ tiêu» (plan, done in the period, cumulative and the ratio as a formula).
+«Theo chỉ tiêu» (plan, done in the period, cumulative and the ratio as a formula);
+after a merge, the same two sheets for each old province's programme beside it
+(«Tỉnh cũ 1 - Theo nội dung», …), titled with its origin.
 """
 
 from __future__ import annotations
@@ -63,7 +65,12 @@ def _titles(ws: Worksheet, report: PeriodReport, columns: int) -> int:
             [
                 ("BÁO CÁO", xs.TITLE_FONT),
                 (report_subtitle(report), xs.BOLD),
-                (report.programme_name, xs.ITALIC),
+                (
+                    f"{report.programme_name} — {report.origin}"
+                    if report.origin
+                    else report.programme_name,
+                    xs.ITALIC,
+                ),
             ],
             columns,
         )
@@ -136,6 +143,10 @@ def write_periodic_report_xlsx(
     first.title = "Theo nội dung"
     _activities(first, report)
     _targets(workbook.create_sheet("Theo chỉ tiêu"), report)
+    for n, other in enumerate(report.beside, start=1):
+        # Sheet names stay under Excel's 31 characters.
+        _activities(workbook.create_sheet(f"Tỉnh cũ {n} - Theo nội dung"), other)
+        _targets(workbook.create_sheet(f"Tỉnh cũ {n} - Theo chỉ tiêu"), other)
     _assessment(workbook.create_sheet("Đánh giá, kiến nghị"), report, texts or {})
     finish_workbook(workbook)
     secure_workbook(workbook).save(target)

@@ -2,5 +2,5 @@
 database with its attachments and audit chain.
 
 May import: ``services.core``, ``services.security``, ``services.proposals.attachments``,
-``kcdesk.models``.
+``services.merge.segment`` (the merged Centres' sealed audit trails), ``kcdesk.models``.
 """

@@ -1,4 +1,5 @@
-"""Integrity check (kiểm tra toàn vẹn): the database, every attachment, the audit chain.
+"""Integrity check (kiểm tra toàn vẹn): the database, every attachment, the audit chain
+and the sealed audit trails of old provinces' Centres merged here (services.merge.segment).
 
 ``check`` returns a list of problems (empty when everything is sound). It reads
 only; nothing is repaired silently — the user restores from a backup.
@@ -16,6 +17,7 @@ from kcdesk.models.blobs import AttachmentBlob
 from kcdesk.models.db import Database, current_revision, head_revision
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.backup.anchors import verify_with_anchors
+from kcdesk.services.merge.segment import verify_segments
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import INTEGRITY_CHECK, require
@@ -139,6 +141,8 @@ def check_session(session: Session) -> list[Problem]:
     broken = verify_with_anchors(session).problem
     if broken is not None:
         problems.append(Problem("audit", f"Nhật ký thao tác: {broken.message}"))
+    # A merged Centre's trail is kept sealed: altered, cut or replaced, it is a problem.
+    problems += [Problem("audit", p.message) for p in verify_segments(session)]
     return problems
 
 

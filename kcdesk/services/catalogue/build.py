@@ -144,6 +144,8 @@ class CatalogueView:
     # the approved version's number and one line per added, removed or changed row.
     approved_version: int | None = None
     changes_since_approval: tuple[str, ...] = ()
+    # A merged old province's catalogue: its origin ("tỉnh Hải Dương (cũ)"); "" = ours.
+    origin: str = ""
 
     @property
     def entries(self) -> list[Entry]:

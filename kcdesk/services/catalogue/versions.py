@@ -43,6 +43,7 @@ __all__ = [
     "compare",
     "ensure_catalogue",
     "get_catalogue",
+    "merged_origins",
     "list_catalogues",
     "record_amendment",
     "reopen",
@@ -62,12 +63,35 @@ def _check_source(funding_source: str) -> None:
         )
 
 
-def get_catalogue(session: Session, plan_year: int, funding_source: str) -> Catalogue | None:
+def get_catalogue(
+    session: Session, plan_year: int, funding_source: str, origin: str = ""
+) -> Catalogue | None:
+    """This Centre's catalogue of the year and source (``origin`` "": ours), or that of
+    a merged old province ("tỉnh Hải Dương (cũ)") — never one for the other."""
     return session.scalars(
         select(Catalogue)
-        .where(Catalogue.plan_year == plan_year, Catalogue.funding_source == funding_source)
+        .where(
+            Catalogue.plan_year == plan_year,
+            Catalogue.funding_source == funding_source,
+            Catalogue.origin == origin,
+        )
         .options(selectinload(Catalogue.versions))
     ).first()
+
+
+def merged_origins(session: Session, plan_year: int, funding_source: str) -> list[str]:
+    """Origins of the merged old provinces' catalogues of the same year and source."""
+    return list(
+        session.scalars(
+            select(Catalogue.origin)
+            .where(
+                Catalogue.plan_year == plan_year,
+                Catalogue.funding_source == funding_source,
+                Catalogue.origin != "",
+            )
+            .order_by(Catalogue.origin)
+        )
+    )
 
 
 def list_catalogues(session: Session) -> list[Catalogue]:
@@ -113,7 +137,8 @@ def ensure_catalogue(
 
 
 def _label(catalogue: Catalogue) -> str:
-    return f"Danh mục {catalogue.plan_year} ({source_label(catalogue.funding_source)})"
+    origin = f", {catalogue.origin}" if catalogue.origin else ""
+    return f"Danh mục {catalogue.plan_year} ({source_label(catalogue.funding_source)}{origin})"
 
 
 def _latest(catalogue: Catalogue) -> CatalogueVersion | None:
@@ -341,11 +366,22 @@ def _version(catalogue: Catalogue, number: int) -> CatalogueVersion:
 
 
 def view(
-    session: Session, plan_year: int, funding_source: str, version: int | None = None
+    session: Session,
+    plan_year: int,
+    funding_source: str,
+    version: int | None = None,
+    origin: str = "",
 ) -> CatalogueView:
-    """The catalogue as printed: live for a draft (or no catalogue yet), else frozen."""
+    """The catalogue as printed: live for a draft (or no catalogue yet), else frozen.
+
+    ``origin``: a merged old province's catalogue, shown as it came (its versions only:
+    this Centre's proposals are never read into it)."""
     _check_source(funding_source)
-    catalogue = get_catalogue(session, plan_year, funding_source)
+    catalogue = get_catalogue(session, plan_year, funding_source, origin)
+    if origin and catalogue is None:
+        raise NotFoundError(
+            f"Không có danh mục năm {plan_year}, nguồn {source_label(funding_source)} của {origin}."
+        )
     state = catalogue.state if catalogue is not None else S.DRAFT
     chosen: CatalogueVersion | None = None
     if catalogue is not None:
@@ -355,13 +391,18 @@ def view(
             chosen = _latest(catalogue)
     elif version is not None:
         raise NotFoundError(f"Chưa có danh mục năm {plan_year} để xem phiên bản {version}.")
+    if chosen is None and origin and catalogue is not None and catalogue.versions:
+        chosen = _latest(catalogue)
     entries = (
         version_entries(chosen)
         if chosen is not None
+        else []
+        if origin
         else live_entries(session, plan_year, funding_source)
     )
     since = _since_approval(catalogue, chosen)
     return CatalogueView(
+        origin=origin,
         plan_year=plan_year,
         funding_source=funding_source,
         source_label=source_label(funding_source),

@@ -3,7 +3,9 @@
 The two-level administrative units in force since 1 July 2025 come from the maintained
 ``vietnam-provinces`` package (34 provinces, 3,321 units with their official codes), never
 from a hand-typed table. This package looks them up, searches them without diacritics,
-matches free-text communes where that is certain and formats addresses.
+matches free-text communes where that is certain, converts district-era communes by the
+official conversion table of the maintained ``vietnamadminunits`` package (its data file
+only) and formats addresses.
 
-May import: ``vietnam_provinces``, ``kcdesk.text``, ``kcdesk.models``, ``services.core``.
+May import: ``vietnam_provinces``, the data file of ``vietnamadminunits``, ``kcdesk.text``, ``kcdesk.models``, ``services.core``.
 """

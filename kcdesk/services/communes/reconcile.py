@@ -1,8 +1,12 @@
 """Communes typed before the official list (xã chưa khớp danh mục): match or list them.
 
-:func:`match_all` sets the code where the match is certain; :func:`unmatched` lists
-the rest (facility, proposal or office, with the text typed) for the user to pick the
-right unit; :func:`assign` records that choice, audited. Nothing is guessed.
+:func:`match_all` sets the code where the match is certain — a name of the official
+list, or a district-era commune (legacy Excel imports, merged Centres) that went whole
+into one new unit by the conversion table (services.communes.conversion; the record
+keeps its district-era name then); :func:`unmatched` lists the rest (facility, proposal
+or office, with the text typed and, for a split commune, the candidate units) for the
+user to pick the right unit; :func:`assign` records that choice, audited. Nothing is
+guessed.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Office, Proposal
-from kcdesk.services.communes import matching
+from kcdesk.services.communes import conversion, matching
 from kcdesk.services.communes.official import commune
 from kcdesk.services.communes.resolve import centre_province
 from kcdesk.services.core import audit
@@ -37,6 +41,8 @@ class Unmatched:
     kind_label: str
     record: str  # "ĐA-2026-0001 — Hỗ trợ máy…", facility or office name
     commune_text: str
+    # A district-era commune split among several units: those units, (code, name).
+    candidates: tuple[tuple[str, str], ...] = ()
 
 
 def _label(row: Any) -> str:
@@ -67,6 +73,12 @@ def match_all(session: Session) -> int:
             if found is not None:
                 row.commune_code, row.commune = found.code, found.name
                 done += 1
+                continue
+            converted = conversion.convert(row.commune, province).commune
+            if converted is not None:
+                # The district-era name stays: it is what the papers of the time say.
+                row.commune_code = converted.code
+                done += 1
     session.flush()
     return done
 
@@ -86,8 +98,16 @@ def count_unmatched(session: Session) -> int:
 
 def unmatched(session: Session) -> list[Unmatched]:
     """Records whose commune is typed text not (yet) on the official list."""
+    province = centre_province(session)
+
+    def candidates(text: str) -> tuple[tuple[str, str], ...]:
+        if province is None:
+            return ()
+        found = conversion.convert(text, province).candidates
+        return tuple((c.code, c.name) for c in found)
+
     return [
-        Unmatched(kind, row.id, label, _label(row), row.commune)
+        Unmatched(kind, row.id, label, _label(row), row.commune, candidates(row.commune))
         for kind, (model, label) in _KINDS.items()
         for row in _pending(session, model)
     ]

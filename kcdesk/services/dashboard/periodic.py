@@ -11,6 +11,11 @@ For a reporting period (6 months or a year, any two dates really):
 - *lũy kế* (cumulative): accepted from the start of the programme to the end date.
 
 The counting rules are the dashboard's (:mod:`kcdesk.services.dashboard.sql`).
+
+After a merge (issue 25) the old province's programme runs to its end beside the new
+one: the report of the Centre's own programme carries, in ``beside``, the same figures
+for every merged programme (``Programme.origin``, "tỉnh Hải Dương (cũ)") whose years
+meet the period — each counted on its own, never added into the new one's.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from kcdesk.models import OutputMeasure, Proposal, StatusChange
+from kcdesk.models import OutputMeasure, Programme, Proposal, StatusChange
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.dashboard.board import Totals, is_tracked
 from kcdesk.services.dashboard.sql import (
@@ -90,6 +95,9 @@ class PeriodReport:
     activities: list[PeriodActivity]
     budget_planned: int | None
     warnings: list[ProgrammeWarning] = field(default_factory=list)
+    origin: str = ""  # the old province of a merged programme ("tỉnh Hải Dương (cũ)")
+    # The merged old provinces' programmes over the same period, reported beside this one.
+    beside: tuple[PeriodReport, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -177,6 +185,21 @@ def _done_groups(
     return outputs, money
 
 
+def _merged_programmes(session: Session, first: int, last: int) -> list[str]:
+    """Codes of the merged old provinces' programmes running in ``first``..``last``."""
+    return list(
+        session.scalars(
+            select(Programme.code)
+            .where(
+                Programme.origin != "",
+                Programme.start_year <= last,
+                Programme.end_year >= first,
+            )
+            .order_by(Programme.origin, Programme.code)
+        )
+    )
+
+
 def compute_period(
     session: Session, programme_code: str, date_from: date, date_to: date
 ) -> PeriodReport:
@@ -248,7 +271,15 @@ def compute_period(
     by_year = programme.budget_by_year or {}
     if plan_years and all(str(y) in by_year for y in plan_years):
         budget_planned = sum(int(by_year[str(y)]) for y in plan_years)
+    beside: tuple[PeriodReport, ...] = ()
+    if not programme.origin:
+        beside = tuple(
+            compute_period(session, code, date_from, date_to)
+            for code in _merged_programmes(session, date_from.year, date_to.year)
+        )
     return PeriodReport(
+        origin=programme.origin or "",
+        beside=beside,
         programme_code=programme.code,
         programme_name=programme.name,
         province=programme.province,

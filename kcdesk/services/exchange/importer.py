@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
+from kcdesk.models.merge import MergeRecord
 from kcdesk.services.core import audit, os_errors, settings, write_serial
 from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
@@ -51,6 +52,7 @@ from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import EXCHANGE, require
 from kcdesk.services.security.scope import office_only
+from kcdesk.text import fold
 
 Progress = Callable[[int, int, str], None]
 
@@ -101,10 +103,38 @@ class ImportResult:
         }
 
 
+def _merged_office(session: Session, manifest: dict[str, Any]) -> bool:
+    """The pack comes from an office of an old province whose Centre was merged here.
+
+    Its office came with the merge, with its exchange key (services.merge): the packs it
+    still sends under its old province's name keep being accepted here.
+    """
+    old = str(manifest.get("province", ""))
+    merged = session.scalars(
+        select(MergeRecord.id).where(MergeRecord.origin_province == old)
+    ).first()
+    office = keys.find_office(session, str(manifest.get("office", "")))
+    return merged is not None and office is not None and office.province == old
+
+
+def _now_part_of(old: str, new: str) -> bool:
+    """Province ``old`` was joined into ``new`` on 1 July 2025 (an office of Hải Dương
+    receiving its merged Centre's return pack from Hải Phòng)."""
+    from kcdesk.services.communes.conversion import new_province_of
+
+    joined = new_province_of(old) if old else None
+    return joined is not None and fold(joined.bare_name) == fold(new.removeprefix("Thành phố "))
+
+
 def _check_route(session: Session, manifest: dict[str, Any], name: str) -> None:
     """The pack is for this province and this office, from the office whose key signed."""
     province = str(settings.get(session, "org.province"))
-    if str(manifest.get("province", "")) != province:
+    sent_from = str(manifest.get("province", ""))
+    if (
+        sent_from != province
+        and not _merged_office(session, manifest)
+        and not _now_part_of(province, sent_from)
+    ):
         raise PackRefused(
             E.OTHER_PROVINCE,
             f"Gói {name} là của tỉnh {manifest.get('province')}, còn máy này thuộc tỉnh "

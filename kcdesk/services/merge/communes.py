@@ -1,11 +1,14 @@
 """Old commune names onto the new province's two-level units (đơn vị hành chính cấp xã).
 
 The official list of the 3,321 communes, wards and special zones since 1 July 2025
-comes from the maintained package ``vietnam-provinces`` (pinned in pyproject.toml).
-That package ships the new units only — no conversion table from the district-era
-communes — so a name is mapped only when it is exactly the name of a unit of the
-new province (same words and diacritics, case and spacing aside). Every other name
-is listed for the user to settle; none is guessed, and the record keeps its text.
+comes from the maintained package ``vietnam-provinces``; the conversion of the old
+province's district-era communes from ``vietnamadminunits`` (services.communes.conversion).
+An old commune that went whole into one new unit is mapped to it; one that was split,
+or a name that several old communes shared with different outcomes, is listed with
+its candidates for the user to choose ("cần người dùng chọn"). A name not in the
+conversion table is mapped only when it is exactly the name of a unit of the new
+province (already written the new way). Nothing is guessed; the record keeps its
+district-era text and gets the new unit's code.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kcdesk.services.communes.conversion import convert_in
 from kcdesk.text import fold
 
 _PROVINCE_PREFIX = re.compile(r"^(tinh|thanh pho|tp\.?)\s+")
@@ -27,8 +31,10 @@ class CommuneMapping:
 
     old_name: str
     new_name: str | None
-    new_code: int | None
+    new_code: str | None  # the official code, zero-padded ("10525")
     uses: int
+    # When not certain: the units it may be in now, (code, name), for the user to choose.
+    candidates: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -36,6 +42,7 @@ class CommuneMapping:
             "new": self.new_name,
             "new_code": self.new_code,
             "uses": self.uses,
+            "candidates": [{"code": c, "name": n} for c, n in self.candidates],
         }
 
 
@@ -49,7 +56,7 @@ def _bare_province(name: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def units_of(province: str) -> dict[str, tuple[str, int]]:
+def units_of(province: str) -> dict[str, tuple[str, str]]:
     """The communes of ``province`` (by exact key): name and official code; {} if unknown."""
     # Imported here: the package loads ~1 MB of tables, needed only when merging.
     from vietnam_provinces import Province, Ward
@@ -60,14 +67,19 @@ def units_of(province: str) -> dict[str, tuple[str, int]]:
     for candidate in Province.iter_all():
         if _bare_province(candidate.name) == wanted:
             return {
-                _exact_key(w.name): (w.name, int(w.code))
+                _exact_key(w.name): (w.name, f"{int(w.code):05d}")
                 for w in Ward.iter_by_province(candidate.code)
             }
     return {}
 
 
-def map_communes(province: str, names: Iterable[str]) -> list[CommuneMapping]:
-    """Every distinct non-empty name of ``names``, mapped when certain, by name order."""
+def map_communes(
+    province: str, names: Iterable[str], old_province: str | None = None
+) -> list[CommuneMapping]:
+    """Every distinct non-empty name of ``names``, mapped when certain, by name order.
+
+    ``old_province`` ("Hải Dương") limits the conversion to that old province's communes.
+    """
     counts: dict[str, int] = {}
     for name in names:
         text = " ".join((name or "").split())
@@ -76,6 +88,19 @@ def map_communes(province: str, names: Iterable[str]) -> list[CommuneMapping]:
     units = units_of(province)
     out = []
     for name in sorted(counts, key=fold):
+        converted = convert_in(name, province, old_province)
+        if converted.known:
+            unit = converted.commune
+            out.append(
+                CommuneMapping(
+                    old_name=name,
+                    new_name=unit.name if unit else None,
+                    new_code=unit.code if unit else None,
+                    uses=counts[name],
+                    candidates=tuple((c.code, c.name) for c in converted.candidates),
+                )
+            )
+            continue
         hit = units.get(_exact_key(name))
         out.append(
             CommuneMapping(

@@ -54,17 +54,40 @@ def describe(plan: MergePlan) -> list[str]:
                 for f in plan.shared_facilities
             ]
         )
-    unmapped = [m for m in plan.communes if m.new_name is None]
     mapped = [m for m in plan.communes if m.new_name is not None]
+    to_choose = [m for m in plan.communes if m.new_name is None and m.candidates]
+    unmapped = [m for m in plan.communes if m.new_name is None and not m.candidates]
     if mapped:
-        out.append(f"Tên xã, phường là đơn vị của tỉnh {plan.new_province}:")
+        out.append(
+            f"Xã, phường cũ → đơn vị hiện nay của tỉnh {plan.new_province} "
+            "(giữ tên cũ, ghi mã mới):"
+        )
         out += _limited([f"  {m.old_name} → {m.new_name} (mã {m.new_code})" for m in mapped])
+    if to_choose:
+        out.append(
+            "Xã, phường cũ đã chia cho nhiều đơn vị mới — cần người dùng chọn "
+            "(«kcdesk commune match» sau khi hợp nhất):"
+        )
+        out += _limited(
+            [
+                f"  {m.old_name} ({m.uses} bản ghi) → cần người dùng chọn: "
+                + "; ".join(f"{n} (mã {c})" for c, n in m.candidates)
+                for m in to_choose
+            ]
+        )
     if unmapped:
         out.append(
             f"Tên xã, phường không phải đơn vị hiện nay của tỉnh {plan.new_province} — "
             "giữ nguyên tên cũ, cần người dùng xác định đơn vị mới (không tự đoán):"
         )
         out += _limited([f"  {m.old_name} ({m.uses} bản ghi)" for m in unmapped])
+    keyed = [r for r in plan.tables["office"].rows if r.get("exchange_secret")]
+    if keyed:
+        out.append(
+            "Đơn vị mang theo khóa trao đổi — gói của họ (ký bằng khóa cũ, ghi tỉnh cũ) "
+            "vẫn nhập được ở đây, gói trả về vẫn đến được họ:"
+        )
+        out += _limited([f"  {r['code']}: {r['name']}" for r in keyed])
     if plan.offices_rejoin:
         out.append("Đơn vị trùng mã với đơn vị ở đây — không chép, đơn vị đó cần tham gia lại:")
         out += _limited([f"  {o['code']}: {o['name']}" for o in plan.offices_rejoin])
@@ -84,7 +107,7 @@ def describe(plan: MergePlan) -> list[str]:
     if plan.catalogue_conflicts:
         out.append(
             "Danh mục cùng năm và nguồn kinh phí với danh mục ở đây — không gộp, "
-            "giữ trong tệp gốc và nhật ký:"
+            f"giữ thành danh mục riêng ghi «{plan.origin_label}»:"
         )
         out += [
             f"  Năm {c['plan_year']}, nguồn {_source_label(c['funding_source'])}"

@@ -309,21 +309,28 @@ class _Planner:
 
     def catalogues(self) -> None:
         t = _table("catalogue")
-        here = set(self.session.execute(select(t.c.plan_year, t.c.funding_source)).tuples())
+        here = set(
+            self.session.execute(select(t.c.plan_year, t.c.funding_source, t.c.origin)).tuples()
+        )
 
         def decide(row: dict[str, Any], out: TablePlan) -> bool:
-            if (row["plan_year"], row["funding_source"]) in here:
-                # One catalogue per year and source (models/catalogue.py): the old
-                # province's stays in its backup and is listed, never mixed into ours.
+            # The old province's catalogues stay its own, labelled with their origin: one
+            # of a year and source this Centre also has is kept beside ours, never merged.
+            row["origin"] = row.get("origin") or self.plan.origin_label
+            if (row["plan_year"], row["funding_source"], row["origin"]) in here:
+                raise MergeRefused(
+                    f"Không hợp nhất: đã có danh mục năm {row['plan_year']} của "
+                    f"{row['origin']} ở đây (hợp nhất trước đó). Không có gì bị thay đổi."
+                )
+            if (row["plan_year"], row["funding_source"], "") in here:
                 self.plan.catalogue_conflicts.append(
                     {
                         "plan_year": row["plan_year"],
                         "funding_source": row["funding_source"],
                         "decision_no": row["decision_no"] or "",
+                        "origin": row["origin"],
                     }
                 )
-                out.skipped += 1
-                return False
             return True
 
         self.table(next(s for s in TABLES if s.name == "catalogue"), decide)
@@ -350,10 +357,18 @@ class _Planner:
                 self.plan.attachments_missing.append(digest)
 
     def communes(self) -> None:
-        names = [r["commune"] for r in self.plan.tables["proposal"].rows]
-        names += [r["commune"] for r in self.plan.tables["facility"].rows]
-        names += [r["commune"] for r in self.plan.tables["office"].rows]
-        self.plan.communes = map_communes(self.plan.new_province, names)
+        tables = [self.plan.tables[name].rows for name in ("proposal", "facility", "office")]
+        names = [r["commune"] for rows in tables for r in rows]
+        self.plan.communes = map_communes(
+            self.plan.new_province, names, old_province=self.plan.origin_province
+        )
+        # The record keeps its district-era name and gets the new unit's code.
+        codes = {m.old_name: m.new_code for m in self.plan.communes if m.new_code}
+        for rows in tables:
+            for row in rows:
+                text = " ".join((row["commune"] or "").split())
+                if not row.get("commune_code") and text in codes:
+                    row["commune_code"] = codes[text]
 
     def audit_events(self) -> None:
         with self.source.database.engine.connect() as conn:

@@ -50,6 +50,10 @@ from kcdesk.ui.worker import Job
 Producer = Any
 
 
+# What the worker loads: the view, the settings, the proposals judged, merged origins.
+Loaded = tuple[CatalogueView, dict[str, Any], list[dict[str, object]], list[str]]
+
+
 def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
     """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
@@ -128,6 +132,13 @@ class CataloguePanel(QWidget):
         self.source.setCurrentIndex(max(0, self.source.findData("dia_phuong")))
         self.version = QComboBox()
         self.version.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # After a merge (issue 25): the old province's catalogue of the same year and
+        # source is a separate one, chosen here and named by its origin.
+        self.origin = QComboBox()
+        self.origin.setObjectName("catalogue_origin")
+        self.origin.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.origin.addItem("Trung tâm này", "")
+        self.origin_label = QLabel("Của:")
         self.state_label = QLabel()
         self.state_label.setObjectName("state_label")
         self.totals_label = QLabel()
@@ -167,6 +178,10 @@ class CataloguePanel(QWidget):
         ):
             top.addWidget(QLabel(label))
             top.addWidget(widget)
+        top.addWidget(self.origin_label)
+        top.addWidget(self.origin)
+        self.origin_label.hide()
+        self.origin.hide()
         top.addWidget(self.state_label, 1)
         actions = QHBoxLayout()
         for button in (
@@ -195,6 +210,7 @@ class CataloguePanel(QWidget):
         self.year.valueChanged.connect(lambda _v: self.reload(keep_version=False))
         self.source.currentIndexChanged.connect(lambda _i: self.reload(keep_version=False))
         self.version.activated.connect(lambda _i: self.reload())
+        self.origin.activated.connect(lambda _i: self.reload(keep_version=False))
         self.submit_button.clicked.connect(self.ask_submit)
         self.approve_button.clicked.connect(self.ask_approve)
         self.reopen_button.clicked.connect(self.ask_reopen)
@@ -221,24 +237,39 @@ class CataloguePanel(QWidget):
     def reload(self, keep_version: bool = True) -> None:
         year, source = self.plan_year, self.funding_source
         version = self.version.currentData() if keep_version else None
+        origin = str(self.origin.currentData() or "")
         db = self.ctx.db
 
-        def load(_job: Job) -> tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]:
+        def load(_job: Job) -> Loaded:
             with db.session() as session:
-                view = catalogue.view(session, year, source, version)
-                judged = [c.as_json() for c in selection.explain(session, view)]
-                return view, settings.get_all(session), judged
+                origins = catalogue.merged_origins(session, year, source)
+                chosen = origin if origin in origins else ""
+                view = catalogue.view(session, year, source, version, chosen)
+                judged = [] if chosen else [c.as_json() for c in selection.explain(session, view)]
+                return view, settings.get_all(session), judged, origins
 
         self.ctx.worker.run(load, self._show, self._failed)
+
+    def _set_origins(self, origins: list[str], shown: str) -> None:
+        self.origin.blockSignals(True)
+        self.origin.clear()
+        self.origin.addItem("Trung tâm này", "")
+        for origin in origins:
+            self.origin.addItem(f"Danh mục riêng của {origin}", origin)
+        self.origin.setCurrentIndex(max(0, self.origin.findData(shown)))
+        self.origin.blockSignals(False)
+        self.origin.setVisible(bool(origins))
+        self.origin_label.setVisible(bool(origins))
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
-    def _show(self, result: tuple[CatalogueView, dict[str, Any], list[dict[str, object]]]) -> None:
-        view, values, judged = result
+    def _show(self, result: Loaded) -> None:
+        view, values, judged, origins = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
+        self._set_origins(origins, view.origin)
         self.model.set_view(view)
         self.selection.set_rows(judged)
         left_out = sum(1 for row in judged if not row["in"])
@@ -261,6 +292,8 @@ class CataloguePanel(QWidget):
             state += f" — QĐ số {view.decision_no} ngày {format_date(view.decision_date)}"
         if view.version_number:
             state += f" (phiên bản {view.version_number})"
+        if view.origin:
+            state = f"{view.origin} — {state}"
         self.state_label.setText(f"Trạng thái: {state}")
         warning = deadline_warning(
             str(values.get("deadline.catalogue") or "30-10"),
@@ -290,6 +323,10 @@ class CataloguePanel(QWidget):
         )
         self.compare_button.setEnabled(len(view.versions) >= 2)
         self.export_button.setEnabled(view.count > 0)
+        if view.origin:
+            # The old province's catalogue is kept as it came: read, compare, export.
+            for button in (self.submit_button, self.approve_button, self.reopen_button):
+                button.setEnabled(False)
 
     def _span_labels(self) -> None:
         """Group and total labels span the text columns after the title, as printed."""

@@ -43,9 +43,10 @@ class CommuneFixDialog(QDialog):
             "phường đúng rồi bấm «Ghi»."
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         self.table.setObjectName("unmatched")
-        self.table.setHorizontalHeaderLabels(["Loại", "Bản ghi", "Đang ghi"])
+        # A district-era commune split among several new ones: the user picks one of them.
+        self.table.setHorizontalHeaderLabels(["Loại", "Bản ghi", "Đang ghi", "Cần người dùng chọn"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -81,7 +82,9 @@ class CommuneFixDialog(QDialog):
             rows = reconcile.unmatched(session)
         self.table.setRowCount(len(rows))
         for r, item in enumerate(rows):
-            for c, text in enumerate((item.kind_label, item.record, item.commune_text)):
+            choices = "; ".join(f"{name} (mã {code})" for code, name in item.candidates)
+            texts = (item.kind_label, item.record, item.commune_text, choices)
+            for c, text in enumerate(texts):
                 cell = QTableWidgetItem(text)
                 cell.setData(_ROLE, (item.kind, item.id))
                 self.table.setItem(r, c, cell)

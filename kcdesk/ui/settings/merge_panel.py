@@ -32,6 +32,7 @@ from kcdesk.ui import vi
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.settings.common import MessageLine
+from kcdesk.ui.settings.first_run_dialog import OrganisationDialog
 
 
 class MergePanel(QWidget):
@@ -41,6 +42,8 @@ class MergePanel(QWidget):
         self.setObjectName("merge_panel")
         self.source: Path | None = None
         self.plan: MergePlan | None = None
+        # Opened after a successful merge: the new province's organisation, once.
+        self.organisation_dialog: OrganisationDialog | None = None
         intro = QLabel(
             "Từ 01/7/2025 nhiều tỉnh được hợp nhất. Chọn bản sao lưu (hoặc tệp cơ sở dữ liệu) "
             "của Trung tâm tỉnh cũ: kcdesk kiểm tra tệp và nhật ký thao tác của nó, cho xem "
@@ -159,6 +162,11 @@ class MergePanel(QWidget):
             )
             for kind in DataKind:
                 self.ctx.notify(kind)
+            # The new province's letterhead and signers, asked for once (pre-filled).
+            self.organisation_dialog = OrganisationDialog(
+                self.ctx, self, after_merge=result.plan.origin_label
+            )
+            self.organisation_dialog.open()
 
         self.ctx.worker.run(
             lambda _job: run.merge(db, source, actor, code_prefix=prefix), done, self._failed
