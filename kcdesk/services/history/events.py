@@ -43,6 +43,7 @@ ACTIONS = {
     "conflict-declare": "Ghi xung đột lợi ích trong",
     "conflict-clear": "Bỏ xung đột lợi ích trong",
     "results": "Ghi kết quả",
+    "results-undo": "Huỷ kết quả đã ghi",
 }
 ENTITIES = {
     "proposal": "đề án",
