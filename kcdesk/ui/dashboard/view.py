@@ -418,7 +418,7 @@ class DashboardView(QWidget):
     def _open_drill(self, title: str, rows: list[DrillRow]) -> None:
         if not isValid(self):
             return  # closed while the worker was busy
-        dialog = DrillDialog(self, title, rows)
+        dialog = DrillDialog(self, title, rows, self.ctx)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_drill = dialog
         dialog.show()
