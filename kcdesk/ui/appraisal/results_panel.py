@@ -67,8 +67,14 @@ class ResultsPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(8, 200)
+        self.table.setColumnWidth(8, 160)
         self.table.setWordWrap(True)
+        # Titles wrap in rows as tall as they need, so no title is cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setToolTip(
+            "Chọn các đề án (giữ Ctrl hoặc Shift để chọn nhiều dòng) rồi bấm «Ghi kết quả» "
+            "hoặc «Huỷ kết quả đã ghi»."
+        )
         self.summary = QLabel()
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
