@@ -10,18 +10,37 @@ once a submitted or approved catalogue lists the proposal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import record_results
 from kcdesk.services.appraisal.undo import undo_results
 from kcdesk.services.core.errors import UserError
 from kcdesk.ui import vi
-from kcdesk.ui.app_context import DataKind
+from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.appraisal.common import say
+from kcdesk.ui.appraisal.results_panel import ResultsPanel
+from kcdesk.ui.appraisal.score_panel import ScorePanel
 
-if TYPE_CHECKING:
-    from kcdesk.ui.appraisal.view import AppraisalView
+
+class AppraisalView(Protocol):
+    """What these actions need of the appraisal section (kcdesk.ui.appraisal.view),
+    named here so that the section imports this module and not the reverse."""
+
+    ctx: AppContext
+    message: QLabel
+    tabs: QTabWidget
+    results: ResultsPanel
+    scores: ScorePanel
+
+    @property
+    def session_id(self) -> int | None: ...
+
+    def refresh_panels(self) -> None: ...
+
+    def window(self) -> QWidget: ...
 
 
 def chosen_codes(view: AppraisalView) -> list[str]:
@@ -95,7 +114,7 @@ def record(view: AppraisalView, *, confirm: bool = True, codes: list[str] | None
             else ""
         )
         if not vi.ask(
-            view,
+            view.window(),
             "Ghi kết quả thẩm định",
             f"{question} và chuyển sang 'Đã thẩm định'? Sau khi ghi, muốn sửa điểm phải "
             f"«Huỷ kết quả đã ghi» (được khi danh mục chưa trình).{skipped}",
@@ -131,7 +150,7 @@ def undo(view: AppraisalView, *, confirm: bool = True, codes: list[str] | None =
         )
         return False
     if confirm and not vi.ask(
-        view,
+        view.window(),
         "Huỷ kết quả đã ghi",
         f"Huỷ kết quả thẩm định đã ghi của {len(chosen)} đề án: {_names(chosen)}? Đề án trở "
         "lại 'Chờ thẩm định', phiếu điểm giữ nguyên và sửa được; lịch sử đề án ghi lại việc "
