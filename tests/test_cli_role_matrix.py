@@ -47,6 +47,7 @@ MATRIX: dict[str, tuple[list[str], str | None]] = {
     ),
     "appraisal scores": (["--session", "1", "--csv", "{tmp}/điểm.csv"], P.APPRAISAL_EDIT),
     "appraisal record": (["--session", "1", CODE], P.APPRAISAL_EDIT),
+    "appraisal undo": (["--session", "1", CODE], P.APPRAISAL_EDIT),
     "proposal import-xlsx": (["{tmp}/không có.xlsx"], P.PROPOSAL_EDIT),
     "proposal list": ([], None),
     "settings set": (["org.place", "Cao Bằng"], P.SETTINGS_EDIT),

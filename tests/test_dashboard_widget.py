@@ -105,6 +105,37 @@ def test_double_click_lists_the_proposals_behind_a_target(
     drill.close()
 
 
+def test_drill_down_rows_open_the_proposal_on_enter_and_double_click(
+    qtbot, view: DashboardView
+) -> None:
+    _double_click(qtbot, view, _row_of(view, "IV.3.c"), COL_APPROVED)
+    qtbot.waitUntil(lambda: view.last_drill is not None, timeout=10_000)
+    drill = view.last_drill
+    assert drill is not None and drill.model.rowCount() >= 2
+    table = drill.table
+    first, second = drill.model.rows[0].code, drill.model.rows[1].code
+    # Enter on the current row (the list starts on its first row, keyboard in it).
+    table.setFocus()
+    table.setCurrentIndex(drill.model.index(0, 1))
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert [w.code for w in drill.windows] == [first]  # type: ignore[attr-defined]
+    assert drill.windows[0].isVisible() and drill.isVisible()
+    assert drill.windows[0].windowTitle() == f"Đề án {first}"
+    # Double-click on another row (press, release, then the double-click, as a mouse does).
+    rect = table.visualRect(drill.model.index(1, 1))
+    QTest.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    assert len(drill.windows) == 1  # a single click only selects
+    QTest.mouseDClick(
+        table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    assert [w.code for w in drill.windows] == [first, second]  # type: ignore[attr-defined]
+    for window in list(drill.windows):
+        window.close()
+    drill.close()
+
+
 def test_implemented_column_lists_accepted_proposals(qtbot, view: DashboardView) -> None:
     done = [t for t in view.model.targets if t.implemented]
     assert done, "the demo has accepted proposals"

@@ -113,3 +113,61 @@ def test_register_main_columns_fit_a_1366_laptop(
         right = header.sectionViewportPosition(column) + header.sectionSize(column)
         assert header.sectionViewportPosition(column) >= 0, key
         assert right <= table.viewport().width(), (key, right, table.viewport().width())
+
+
+def test_dashboard_fits_a_1366_laptop_and_its_names_wrap(
+    demo_db: Database, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 §4: at 1366×768 (less a taskbar) the dashboard section needs no
+    section-level vertical scroll bar, even after a taller section was visited; target
+    names and progress texts wrap in rows tall enough to show them whole."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    from kcdesk.ui.dashboard.target_model import COL_NAME, COL_PROGRESS
+    from kcdesk.ui.main_window import MainWindow
+
+    area = SCREENS["1366x768"]
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda widget=None: area)
+    ctx = AppContext(demo_db, SYSTEM)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(
+        area.width() - screen_fit.FRAME.width(), area.height() - screen_fit.FRAME.height()
+    )
+    window.show()
+    qtbot.waitExposed(window)
+    for key in window.section_keys():  # every section built once, as in a day's work
+        window.show_section(key)
+    ctx.worker.wait()
+    section = window.show_section("dashboard")
+    view = section.dashboard  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: view.current is not None and view.model.rowCount() > 0, timeout=20_000)
+    ctx.worker.wait()
+    qtbot.wait(50)
+    scroller = window.findChild(QScrollArea, "section_scroller")
+    assert scroller is not None
+    assert scroller.verticalScrollBar().maximum() == 0, (
+        scroller.viewport().height(),
+        window.stack.heightForWidth(scroller.viewport().width()),
+    )
+    assert scroller.horizontalScrollBar().maximum() == 0
+    table = view.table
+    assert table.wordWrap() and table.textElideMode() == Qt.TextElideMode.ElideNone
+    metrics = table.fontMetrics()
+    # The item delegate's text margin: one focus-frame margin and a pixel each side.
+    style = table.style()
+    margin = 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    checked = 0
+    for row in range(view.model.rowCount()):
+        for col in (COL_NAME, COL_PROGRESS):
+            text = view.model.index(row, col).data()
+            width = table.columnWidth(col) - margin
+            needed = metrics.boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, text)
+            assert table.rowHeight(row) >= needed.height(), (row, col, text)
+            assert needed.width() <= width, (row, col, text)
+            checked += 1
+    assert checked == 2 * view.model.rowCount() >= 60
+    # Some name needs more than one line at this width: the wrap is what shows it whole.
+    assert max(table.rowHeight(r) for r in range(view.model.rowCount())) > metrics.height() * 2
+    ctx.worker.wait()

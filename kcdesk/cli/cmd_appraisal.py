@@ -8,6 +8,7 @@ kcdesk appraisal agenda-add --session 1 ĐA-2027-001 … | --all-awaiting
 kcdesk appraisal conflict --session 1 --member "…" --proposal ĐA-2027-001 --reason "…"
 kcdesk appraisal scores --session 1 --csv diem.csv
 kcdesk appraisal record --session 1
+kcdesk appraisal undo --session 1 ĐA-2027-001 [--reason "…"]
 kcdesk appraisal minutes --session 1 --pdf bien-ban.pdf
 kcdesk appraisal xlsx --session 1 --out tong-hop.xlsx
 """
@@ -26,6 +27,7 @@ from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import load_criteria_sets
 from kcdesk.services.appraisal.results import record_results, session_results
 from kcdesk.services.appraisal.scores import SheetInput, save_grid
+from kcdesk.services.appraisal.undo import undo_results
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import lookup as proposals
@@ -233,6 +235,17 @@ def _record(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _undo(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        s = appraisal.get_session(session, args.session)
+        done = undo_results(session, ctx.actor, s, args.codes, reason=args.reason or "")
+    ctx.say(
+        f"Đã huỷ kết quả thẩm định của {len(done)} đề án ({', '.join(done)}); "
+        "đề án trở lại 'Chờ thẩm định'."
+    )
+    return 0
+
+
 def _minutes(args: argparse.Namespace, ctx: CliContext) -> int:
     from kcdesk.reports.appraisal.minutes_pdf import write_minutes
 
@@ -305,6 +318,10 @@ def register(registry: CommandRegistry) -> None:
     p = registry.subcommand(GROUP, "record", "ghi kết quả, chuyển 'Đã thẩm định'", _record)
     p.add_argument("--session", type=int, required=True)
     p.add_argument("codes", nargs="*", metavar="MÃ_ĐỀ_ÁN")
+    p = registry.subcommand(GROUP, "undo", "huỷ kết quả đã ghi (khi danh mục chưa trình)", _undo)
+    p.add_argument("--session", type=int, required=True)
+    p.add_argument("codes", nargs="+", metavar="MÃ_ĐỀ_ÁN")
+    p.add_argument("--reason", help="lý do huỷ, ghi vào lịch sử đề án")
     p = registry.subcommand(GROUP, "minutes", "in biên bản thẩm định", _minutes)
     p.add_argument("--session", type=int, required=True)
     p.add_argument("--pdf", metavar="FILE")

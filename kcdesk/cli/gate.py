@@ -20,6 +20,7 @@ COMMAND_PERMISSIONS: dict[str, str] = {
     "appraisal conflict": P.APPRAISAL_EDIT,
     "appraisal scores": P.APPRAISAL_EDIT,
     "appraisal record": P.APPRAISAL_EDIT,
+    "appraisal undo": P.APPRAISAL_EDIT,
     "proposal import-xlsx": P.PROPOSAL_EDIT,
     "catalogue submit": P.CATALOGUE_EDIT,
     "catalogue reopen": P.CATALOGUE_EDIT,

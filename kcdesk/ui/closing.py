@@ -10,6 +10,7 @@ that bound (``kcdesk.ui.background_lane``).
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow
@@ -59,5 +60,9 @@ class CloseGuard:
         if self._forced:
             return
         self._forced = True
+        # The window may be gone already (deleted while its worker finished; seen in
+        # the tests, where windows are deleted at teardown): nothing left to close.
+        if not shiboken6.isValid(self.window) or not shiboken6.isValid(self._timer):
+            return
         self._timer.stop()
         self.window.close()

@@ -27,6 +27,33 @@ from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
 
 
+class SectionStack(QStackedWidget):
+    """The sections, sized by the section shown (a QStackedWidget asks every page).
+
+    The scroll area around it scrolls when the *shown* section needs more room than
+    the window has; a large section visited earlier must not make every other
+    section scroll.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.currentWidget()
+        if page is None or not page.hasHeightForWidth():
+            return -1
+        return page.heightForWidth(width)
+
+
 class MainWindow(QMainWindow):
     """Sections are built when first shown, so start-up stays fast."""
 
@@ -45,7 +72,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
-        self.stack = QStackedWidget()
+        self.stack = SectionStack()
         self._built: dict[str, QWidget] = {}
         for index, info in enumerate(SECTIONS):
             item = QListWidgetItem(info.title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,6 +56,18 @@ class ProgrammeView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # At 1366×768 group, activity and measure texts are longer than their columns:
+        # they wrap in rows as tall as they need (issue 20 §4), never cut.
+        for column, width in ((1, 170), (4, 80), (5, 170), (6, 130)):
+            header.resizeSection(column, width)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._heights = QTimer(self)
+        self._heights.setSingleShot(True)
+        self._heights.setInterval(0)
+        self._heights.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(lambda *_: self._heights.start())
         self.import_button = QPushButton("Nạp tệp chương trình…")
         self.import_button.setObjectName("programme_import")
         self.import_button.setToolTip("Tệp TOML (như chương trình mẫu) hoặc Excel cùng các cột.")
@@ -192,6 +204,7 @@ class ProgrammeView(QWidget):
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                item.setToolTip(value)
                 if col == 3:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -3,7 +3,7 @@ funding source *and origin*, so the old province's catalogue of a year and sourc
 Centre also has is kept beside it, labelled ("tỉnh Hải Dương (cũ)"), never mixed in.
 
 Revision ID: 0023_catalogue_origin
-Revises: 0018_merge
+Revises: 0020_login_failures
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_catalogue_origin"
-down_revision = "0018_merge"
+down_revision = "0020_login_failures"
 branch_labels = None
 depends_on = None
 

@@ -150,8 +150,10 @@ def cap_notice(activity: ActivitySpec, funding_source: str, cap_kind: str = "") 
     if cap is None:
         if funding_source != NATIONAL:
             return (
-                f"{_sentence(NO_PROVINCE_CAP)} (tỉnh điền mức theo nghị quyết của mình vào "
-                "forms/activities.toml): chương trình không kiểm tra mức hỗ trợ."
+                # Said to a clerk: who sets the cap, not which file (the admin guide,
+                # docs/huong-dan/quan-tri.md, names the file).
+                f"{_sentence(NO_PROVINCE_CAP)} (quản trị viên điền mức theo nghị quyết của "
+                "HĐND tỉnh vào quy định riêng của tỉnh): chương trình không kiểm tra mức hỗ trợ."
             )
         return "Chưa có mức hỗ trợ tối đa đã kiểm chứng cho nội dung này."
     if cap.percent is None and cap.amount is None:

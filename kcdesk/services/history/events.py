@@ -46,6 +46,7 @@ ACTIONS = {
     "login_failed": "Đăng nhập sai",
     "key_on": "Bật khóa",
     "key_import": "Nhập khóa",
+    "results-undo": "Huỷ kết quả đã ghi",
 }
 ENTITIES = {
     "proposal": "đề án",

@@ -59,14 +59,22 @@ class ResultsPanel(QWidget):
         self.table.setHorizontalHeaderLabels(HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # Ghi kết quả / Huỷ kết quả đã ghi act on the rows chosen here (Ctrl/Shift+click).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(8, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(8, 200)
+        self.table.setColumnWidth(8, 160)
         self.table.setWordWrap(True)
+        # Titles wrap in rows as tall as they need, so no title is cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setToolTip(
+            "Chọn các đề án (giữ Ctrl hoặc Shift để chọn nhiều dòng) rồi bấm «Ghi kết quả» "
+            "hoặc «Huỷ kết quả đã ghi»."
+        )
         self.summary = QLabel()
         self.summary.setObjectName("results_summary")
         self.summary.setWordWrap(True)
@@ -81,6 +89,24 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addWidget(rules)
+
+    def selected_codes(self) -> list[str]:
+        """Codes of the selected rows, top to bottom."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        codes = [self.table.item(row, 1) for row in rows]
+        return [cell.text() for cell in codes if cell is not None]
+
+    def select_codes(self, codes: list[str]) -> None:
+        """Select the rows of ``codes`` (the keyboard user's Ctrl+click, for tests too)."""
+        self.table.clearSelection()
+        model = self.table.selectionModel()
+        for row in range(self.table.rowCount()):
+            cell = self.table.item(row, 1)
+            if cell is not None and cell.text() in codes:
+                model.select(
+                    self.table.model().index(row, 0),
+                    model.SelectionFlag.Select | model.SelectionFlag.Rows,
+                )
 
     def set_session(self, session_id: int | None) -> None:
         self.session_id = session_id

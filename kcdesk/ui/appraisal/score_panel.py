@@ -191,6 +191,11 @@ class ScorePanel(QWidget):
         index = self.proposal.currentIndex()
         return self.item_ids[index] if 0 <= index < len(self.item_ids) else None
 
+    def current_code(self) -> str | None:
+        """Code of the proposal on screen (the combo reads "code — title")."""
+        text = self.proposal.currentText()
+        return text.split(" — ", 1)[0] if text else None
+
     def step(self, offset: int) -> None:
         index = self.proposal.currentIndex() + offset
         if 0 <= index < self.proposal.count():

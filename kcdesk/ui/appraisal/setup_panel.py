@@ -204,6 +204,11 @@ class SetupPanel(QWidget):
         self.place.setText(s.place)
         spec = appraisal.criteria_of(s)
         self.criteria.setText(f"{spec.label} — tổng {spec.total}, đạt từ {spec.pass_mark}")
+        # A long name shows from its beginning (setText leaves the cursor at the end),
+        # and reads whole in the tooltip.
+        for edit in (self.name, self.decision_no, self.place, self.criteria):
+            edit.setCursorPosition(0)
+            edit.setToolTip(edit.text())
         self.members.setRowCount(len(s.members))
         self.conflict_member.clear()
         for row, m in enumerate(s.members):

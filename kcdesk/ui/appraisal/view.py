@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from kcdesk import paths
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import load_criteria_sets
-from kcdesk.services.appraisal.results import record_results
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.appraisal import recording
 from kcdesk.ui.appraisal.common import message_label, say
 from kcdesk.ui.appraisal.results_panel import ResultsPanel
 from kcdesk.ui.appraisal.score_panel import ScorePanel
@@ -93,7 +93,9 @@ class AppraisalView(QWidget):
         self.blank.addItem("Phiếu trống", True)
         buttons: list[tuple[str, str, Callable[[], object]]] = [
             ("print_sheets", "In &phiếu", self.print_sheets),
-            ("record_results", "&Ghi kết quả", self.record),
+            # Alt+G is the menu bar's "Trợ giúp": this one is Alt+K.
+            ("record_results", "Ghi &kết quả", self.record),
+            ("undo_results", "&Huỷ kết quả đã ghi", self.undo_record),
             ("print_minutes", "In &biên bản", self.print_minutes),
             ("export_xlsx", "Xuất &Excel", self.export_xlsx),
         ]
@@ -294,56 +296,14 @@ class AppraisalView(QWidget):
 
     # -- results --------------------------------------------------------------------
 
-    def record(self, *, confirm: bool = True) -> bool:
-        sid = self.session_id
-        if sid is None:
-            say(self.message, "Chưa chọn hội đồng.", error=True)
-            return False
-        with self.ctx.db.session() as session:
-            s = appraisal.get_session(session, sid)
-            pending = [i for i in s.items if i.recorded_at is None]
-            scored = [i for i in pending if any(sh.scores for sh in i.sheets)]
-            # A result needs the members' conclusions, not only points (issue 20).
-            ready = [i.proposal.code for i in scored if any(sh.conclusion for sh in i.sheets)]
-            no_conclusion = [
-                i.proposal.code for i in scored if not any(sh.conclusion for sh in i.sheets)
-            ]
-        if not ready:
-            why = (
-                f" Đề án chưa có kết luận của thành viên: {', '.join(no_conclusion)}."
-                if no_conclusion
-                else ""
-            )
-            say(self.message, "Chưa có đề án nào đã chấm mà chưa ghi kết quả." + why, error=True)
-            return False
-        if confirm:
-            from kcdesk.ui import vi
+    def record(self, *, confirm: bool = True, codes: list[str] | None = None) -> bool:
+        return recording.record(self, confirm=confirm, codes=codes)
 
-            skipped = (
-                f"\n\nChưa ghi (chưa có kết luận của thành viên): {', '.join(no_conclusion)}."
-                if no_conclusion
-                else ""
-            )
-            if not vi.ask(
-                self,
-                "Ghi kết quả thẩm định",
-                f"Ghi kết quả {len(ready)} đề án: {', '.join(ready)} và chuyển sang "
-                f"'Đã thẩm định'? Sau khi ghi, không sửa điểm được nữa.{skipped}",
-            ):
-                return False
-        try:
-            with self.ctx.db.session() as session:
-                s = appraisal.get_session(session, sid)
-                done = record_results(session, self.ctx.actor, s, codes=ready)
-                count = len(done)
-        except UserError as exc:
-            say(self.message, str(exc), error=True)
-            return False
-        say(self.message, f"Đã ghi kết quả {count} đề án; đề án chuyển sang 'Đã thẩm định'.")
-        self.ctx.notify(DataKind.APPRAISAL)
-        self.ctx.notify(DataKind.PROPOSAL)
+    def undo_record(self, *, confirm: bool = True, codes: list[str] | None = None) -> bool:
+        return recording.undo(self, confirm=confirm, codes=codes)
+
+    def refresh_panels(self) -> None:
         self._select()
-        return True
 
     def export_xlsx(self, target: Path | None = None) -> bool:
         sid = self.session_id

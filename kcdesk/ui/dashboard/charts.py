@@ -52,7 +52,9 @@ class MoneyBarChart(QChartView):
         chart = QChart()
         chart.setTitle(self.title)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        chart.setMargins(QMargins(2, 2, 2, 2))
+        # The last value label is centred on the axis end: room on the right for its
+        # second half, or "6.000" is cut to "6.00" (seen at 1366×768).
+        chart.setMargins(QMargins(2, 2, 22, 2))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         # Short legend entries: the unit is on the axis (the legend must fit).
         approved = QBarSet("Phê duyệt")

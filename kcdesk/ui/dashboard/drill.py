@@ -1,7 +1,12 @@
-"""The proposals behind a number of the dashboard, in a non-modal window."""
+"""The proposals behind a number of the dashboard, in a non-modal window.
+
+Double-click or Enter on a row opens the proposal's view window, as in the register.
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +21,7 @@ from kcdesk.formatting import format_money
 from kcdesk.models import ProposalStatus
 from kcdesk.services.dashboard.drill import DrillRow
 from kcdesk.services.forms.load import load_activities
+from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.row_table import Column, RowTableModel
 from kcdesk.ui.screen_fit import fit_window
 
@@ -41,8 +47,16 @@ def drill_columns() -> tuple[Column, ...]:
 class DrillDialog(QDialog):
     """«Các đề án của …»: the list, its count and its totals."""
 
-    def __init__(self, parent: QWidget | None, title: str, rows: list[DrillRow]) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        rows: list[DrillRow],
+        ctx: AppContext | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
+        self.windows: list[QDialog] = []
         self.setObjectName("dashboard_drill")
         self.setWindowTitle(title)
         fit_window(self, 980, 480)
@@ -51,7 +65,14 @@ class DrillDialog(QDialog):
         self.table.setObjectName("drill_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)
+        # Enter (activated) and double-click open the row, as in the register.
+        self.table.activated.connect(self._open_index)
+        self.table.doubleClicked.connect(self._open_index)
+        if ctx is not None:
+            self.table.setToolTip("Nhấn đúp hoặc Enter để xem đề án.")
         header = self.table.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -77,3 +98,43 @@ class DrillDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+        self.table.setFocus()
+        if rows:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter belongs to the list (it opens the row); QDialog would press a button.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_proposal(self.model.rows[index.row()].code)
+
+    def open_proposal(self, code: str) -> QDialog | None:
+        """The proposal's view window (non-modal, kept while this list is open)."""
+        if self.ctx is None:
+            return None
+        # A double-click also emits "activated": one window per proposal, brought forward.
+        for window in self.windows:
+            if getattr(window, "code", None) == code:
+                window.raise_()
+                window.activateWindow()
+                return window
+        from kcdesk.ui.register.proposal_view import ProposalView
+
+        try:
+            view = ProposalView(self.ctx, code, self)
+        except Exception as exc:
+            from kcdesk.ui.crash import show_error
+
+            show_error(self, exc)
+            return None
+        view.show()
+        self.windows.append(view)
+        view.destroyed.connect(
+            lambda *_: self.windows.remove(view) if view in self.windows else None
+        )
+        return view

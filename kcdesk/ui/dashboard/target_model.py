@@ -45,9 +45,10 @@ COLUMNS = (
     Column("Mã", lambda t: t.code),
     Column("Chỉ tiêu", lambda t: t.display_name),
     Column("ĐVT", lambda t: t.unit),
-    Column("Kế hoạch", lambda t: "" if t.planned is None else format_money(t.planned), True),
-    Column("Đã phê duyệt", lambda t: _count(t.approved), True),
-    Column("Đã thực hiện", lambda t: _count(t.implemented), True),
+    # Two-line headers: the figures are short, and the room goes to the names.
+    Column("Kế\nhoạch", lambda t: "" if t.planned is None else format_money(t.planned), True),
+    Column("Đã phê\nduyệt", lambda t: _count(t.approved), True),
+    Column("Đã thực\nhiện", lambda t: _count(t.implemented), True),
     Column("Tiến độ", _progress),
 )
 COL_CODE, COL_NAME, COL_UNIT, COL_PLANNED, COL_APPROVED, COL_IMPLEMENTED, COL_PROGRESS = range(7)

@@ -97,6 +97,16 @@ class DashboardView(QWidget):
         self._connect()
         self.reload_programmes()
 
+    # The dashboard takes the height it is given and its tables and charts scroll
+    # inside. Without this, the wrapped summary line makes Qt size the section by
+    # height-for-width from the children's preferred heights (some 870 px), and the
+    # whole section scrolls on a 768-pixel screen.
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def heightForWidth(self, width: int) -> int:
+        return -1
+
     def _build_choosers(self) -> QHBoxLayout:
         """Programme and year choosers with the refresh and export buttons."""
         self.chooser = QComboBox()
@@ -150,16 +160,29 @@ class DashboardView(QWidget):
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        # One line per target (the full name is in the tooltip): 30 targets fit on screen.
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Target names wrap and each row is as tall as its name needs (issue 20 §4): a
+        # clerk reads the whole name; the table scrolls inside, the section does not.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setVerticalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
         for col in range(self.model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Wide enough for "100,0 %" and two lines of "Đủ trong danh mục, chậm nghiệm thu".
         header.setSectionResizeMode(COL_PROGRESS, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(COL_PROGRESS, 120)
+        header.resizeSection(COL_PROGRESS, 130)
+        # Qt sizes rows to their contents once; a wider or narrower name column
+        # (window or splitter resized) needs the heights again.
+        self._row_heights = QTimer(self)
+        self._row_heights.setSingleShot(True)
+        self._row_heights.setInterval(0)
+        self._row_heights.timeout.connect(self.table.resizeRowsToContents)
+        header.sectionResized.connect(
+            lambda col, _old, _new: self._row_heights.start() if col == COL_NAME else None
+        )
         header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_UNIT, 70)
         self.table.setToolTip("Nhấp đúp một chỉ tiêu để xem các đề án được tính.")
@@ -207,7 +230,7 @@ class DashboardView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([620, 400])
+        splitter.setSizes([700, 380])
 
         return splitter
 
@@ -418,7 +441,7 @@ class DashboardView(QWidget):
     def _open_drill(self, title: str, rows: list[DrillRow]) -> None:
         if not isValid(self):
             return  # closed while the worker was busy
-        dialog = DrillDialog(self, title, rows)
+        dialog = DrillDialog(self, title, rows, self.ctx)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.last_drill = dialog
         dialog.show()

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kcdesk.services.exchange import importer
 from kcdesk.ui.app_context import AppContext, DataKind
 
-HEADERS = ("Thời điểm (UTC)", "Người nhập", "Từ đơn vị", "Tệp gói", "Đề án", "Mã gói")
+HEADERS = ("Thời điểm", "Người nhập", "Từ đơn vị", "Tệp gói", "Đề án", "Mã gói")
+
+
+def local_time(value: datetime) -> str:
+    """A stored UTC time (naive) as the clerk's clock shows it: dd/MM/yyyy HH:mm."""
+    return f"{value.replace(tzinfo=UTC).astimezone():%d/%m/%Y %H:%M}"
 
 
 def counts_text(counts: dict[str, object]) -> str:
@@ -25,8 +39,19 @@ class LogPanel(QWidget):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("import_log")
         self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.horizontalHeader().setStretchLastSection(True)
-        QVBoxLayout(self).addWidget(self.table)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.empty = QLabel(
+            "Chưa nhập gói nào. Gói của đơn vị khác nhập ở thẻ «Nhận gói»; mỗi lần nhập "
+            "được ghi ở đây: ai nhập, lúc nào, gói của đơn vị nào, thay đổi những gì."
+        )
+        self.empty.setObjectName("import_log_empty")
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table)
         ctx.data_changed.connect(self._changed)
         self.refresh()
 
@@ -38,7 +63,7 @@ class LogPanel(QWidget):
         with self.ctx.db.session() as session:
             rows = [
                 (
-                    f"{log.imported_at:%d/%m/%Y %H:%M}",
+                    local_time(log.imported_at),
                     log.username,
                     log.sender_code,
                     log.file_name,
@@ -47,6 +72,7 @@ class LogPanel(QWidget):
                 )
                 for log in importer.import_log(session)
             ]
+        self.empty.setVisible(not rows)
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,7 +40,11 @@ class OfficesPanel(QWidget):
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("office_table")
         self.table.setHorizontalHeaderLabels(["Mã", "Tên", "Cấp", "Khóa trao đổi"])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Names and levels read whole; the key's fingerprint takes what is left.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         self.code = QLineEdit()
         self.code.setObjectName("office_code")
         self.code.setPlaceholderText("ví dụ XA-HUNGDAO")

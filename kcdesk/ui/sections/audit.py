@@ -75,6 +75,8 @@ class AuditView(QWidget):
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # Column "#" already numbers the events: no second numbering down the side.
+        self.table.verticalHeader().setVisible(False)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Đề án"))
         bar.addWidget(self.proposal)
@@ -137,9 +139,20 @@ class AuditView(QWidget):
                 text.changes,
             ]
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)  # long subjects and changes read in full
+                self.table.setItem(r, c, item)
+        self._fit_columns()
         more = f" (chỉ hiện {LIMIT} sự kiện mới nhất)" if len(rows) >= LIMIT else ""
         self.message.setText(f"{len(rows)} sự kiện{more}.")
+
+    def _fit_columns(self) -> None:
+        """Short columns as wide as their text; subject and action capped, so the
+        changes keep the room (at 1366 px none of the first six is cut)."""
+        caps = (80, 140, 160, 110, 260, 200)
+        for column, cap in enumerate(caps):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(cap, self.table.columnWidth(column)))
 
     def verify(self) -> None:
         db = self.ctx.db

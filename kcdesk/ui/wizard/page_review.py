@@ -31,6 +31,10 @@ class ReviewPage(WizardPageBase):
         self.problems = QListWidget()
         self.problems.setObjectName("review_problems")
         self.problems.setMaximumHeight(170)
+        # A message is a sentence the clerk must read whole: wrap, never scroll sideways.
+        self.problems.setWordWrap(True)
+        self.problems.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems.itemActivated.connect(self._go)
         self.problems.itemClicked.connect(self._go)
         layout.addWidget(self.summary, 1)
