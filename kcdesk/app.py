@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from kcdesk import paths
 from kcdesk.logsetup import setup_logging
 from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.services.setup import first_run as setup
@@ -31,13 +30,25 @@ DEMO_YEAR = 2027
 
 def open_demo_database(path: Path | None = None) -> Database:
     """The newcomer's database: presets plus demo proposals, made on first start."""
-    path = path or paths.demo_database_path()
-    fresh = not path.exists()
-    db = open_database(path, create=True)
-    setup.init_database(db)
-    if fresh:
-        setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
+    db, pending = open_demo_shell(path)
+    if pending:
+        add_demo_proposals(db)
     return db
+
+
+def open_demo_shell(path: Path | None = None) -> tuple[Database, bool]:
+    """The demo database with its presets, and whether its demo proposals are still
+    to be made (``add_demo_proposals``): a first start, or one stopped while making
+    them (they are written in one transaction, which marks the database as demo)."""
+    db = open_database(path or paths.demo_database_path(), create=True)
+    setup.init_database(db)
+    with db.session() as session:
+        pending = not setup.is_demo(session)
+    return db, pending
+
+
+def add_demo_proposals(db: Database) -> None:
+    setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
 
 
 def open_working_database(path: Path) -> Database:
@@ -84,6 +95,8 @@ def _schedule_auto_backup(db: Database, actor: Actor, lane: BackgroundLane) -> N
     user's first print); checked again every hour."""
     from PySide6.QtCore import QTimer
 
+    from kcdesk.services.backup import backup_restore as backup  # not on the start path
+
     def run() -> None:
         lane.run(
             lambda: backup.auto_backup_if_due(db, actor),
@@ -102,6 +115,7 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     """The database file no longer opens: offer to restore it from a backup."""
     from PySide6.QtWidgets import QFileDialog
 
+    from kcdesk.services.backup import backup_restore as backup
     from kcdesk.services.core.errors import UserError
     from kcdesk.ui import vi
 
@@ -210,17 +224,18 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     install_excepthook()
     if not _check_location(db_arg, demo):
         return 2
+    demo_pending = False
     try:
         if db_arg:
             from kcdesk.services.setup.server_password import with_stored_password
 
             db = open_database(with_stored_password(db_arg))
         elif demo:
-            db = open_demo_database()
+            db, demo_pending = open_demo_shell()
         else:
             path = paths.default_database_path()
             if not path.exists() and _first_run_choice() == "demo":
-                db, demo = open_demo_database(), True
+                (db, demo_pending), demo = open_demo_shell(), True
             else:
                 db = open_working_database(path)
         with db.session() as session:
@@ -240,6 +255,12 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     window = MainWindow(ctx, demo=demo)
     window.show_initial()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
+    if demo_pending:
+        # The window first, the demo proposals behind it (ui/demo_builder.py): a
+        # first start showed nothing for 5-10 s while they were made.
+        from kcdesk.ui.demo_builder import build_demo_in_background
+
+        build_demo_in_background(ctx, window, lambda: add_demo_proposals(db), DEMO_PROPOSALS)
     if db.is_server:
         from kcdesk.ui.remote_changes import RemoteChangeWatcher
 
