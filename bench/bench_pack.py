@@ -77,6 +77,8 @@ def build(tmp: Path, proposals: int) -> tuple[Any, Any, Path]:
 
     centre = open_database(tmp / "centre.sqlite", create=True)
     setup.init_database(centre)
+    # The demo's province (Cao Bằng): a pack of another province is refused (issue 21).
+    setup.set_demo_organisation(centre)
     with centre.session() as s:
         key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Thử nghiệm")
     backup_sqlite(cached_db(proposals), tmp / "office.sqlite")

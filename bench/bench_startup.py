@@ -38,14 +38,15 @@ APP_SCRIPT = """
 import sys
 from kcdesk.cli.main import main
 from kcdesk.ui import main_window
-_show = main_window.MainWindow.show
+# show_initial, not show: a data folder without saved geometry opens maximised.
+_show = main_window.MainWindow.show_initial
 def show(self):
     _show(self)
     # Queued before the app's own quit timer: fires on the first turn of the event
     # loop (Qt 6's quit() closes the windows first, and closing waits for the worker).
     from PySide6.QtCore import QTimer
     QTimer.singleShot(0, lambda: print("SHOWN", flush=True))
-main_window.MainWindow.show = show
+main_window.MainWindow.show_initial = show
 sys.exit(main(sys.argv[1:]))
 """
 

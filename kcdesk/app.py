@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from kcdesk import paths
 from kcdesk.logsetup import setup_logging
 from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services.backup import backup_restore as backup
 from kcdesk.services.core import settings
 from kcdesk.services.security.actor import SYSTEM, Actor
 from kcdesk.services.setup import first_run as setup
@@ -31,13 +30,25 @@ DEMO_YEAR = 2027
 
 def open_demo_database(path: Path | None = None) -> Database:
     """The newcomer's database: presets plus demo proposals, made on first start."""
-    path = path or paths.demo_database_path()
-    fresh = not path.exists()
-    db = open_database(path, create=True)
-    setup.init_database(db)
-    if fresh:
-        setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
+    db, pending = open_demo_shell(path)
+    if pending:
+        add_demo_proposals(db)
     return db
+
+
+def open_demo_shell(path: Path | None = None) -> tuple[Database, bool]:
+    """The demo database with its presets, and whether its demo proposals are still
+    to be made (``add_demo_proposals``): a first start, or one stopped while making
+    them (they are written in one transaction, which marks the database as demo)."""
+    db = open_database(path or paths.demo_database_path(), create=True)
+    setup.init_database(db)
+    with db.session() as session:
+        pending = not setup.is_demo(session)
+    return db, pending
+
+
+def add_demo_proposals(db: Database) -> None:
+    setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
 
 
 def open_working_database(path: Path) -> Database:
@@ -87,31 +98,37 @@ def open_remembered_server() -> Database | None:
         return connect_to_server(initial=remembered, message=str(exc))
 
 
-def _open_start_database(db_arg: str | None, demo: bool) -> tuple[Database, bool] | None:
-    """The database this start opens (and whether it is the demo); None: the user
-    cancelled. A ``--db`` argument wins over the remembered server."""
+def _open_start_database(db_arg: str | None, demo: bool) -> tuple[Database, bool, bool] | None:
+    """The database this start opens, whether it is the demo, and whether the demo's
+    proposals are still to be made behind the window; None: the user cancelled.
+    A ``--db`` argument wins over the remembered server."""
     from kcdesk.services.setup import server_connection as sc
 
     if db_arg:
         from kcdesk.services.setup.server_password import with_stored_password
 
-        return open_database(with_stored_password(db_arg)), demo
+        return open_database(with_stored_password(db_arg)), demo, False
     if demo:
-        return open_demo_database(), True
+        return _demo_start()
     if sc.remembered() is not None:
         server_db = open_remembered_server()
-        return (server_db, False) if server_db is not None else None
+        return (server_db, False, False) if server_db is not None else None
     path = paths.default_database_path()
     if not path.exists():
         choice = _first_run_choice()
         if choice == "demo":
-            return open_demo_database(), True
+            return _demo_start()
         if choice == "server":
             from kcdesk.ui.settings.server_dialog import connect_to_server
 
             server_db = connect_to_server()
-            return (server_db, False) if server_db is not None else None
-    return open_working_database(path), False
+            return (server_db, False, False) if server_db is not None else None
+    return open_working_database(path), False, False
+
+
+def _demo_start() -> tuple[Database, bool, bool]:
+    db, pending = open_demo_shell()
+    return db, True, pending
 
 
 def _log_in(db: Database, default: Actor) -> Actor | None:
@@ -134,6 +151,8 @@ def _schedule_auto_backup(db: Database, actor: Actor, lane: BackgroundLane) -> N
     user's first print); checked again every hour."""
     from PySide6.QtCore import QTimer
 
+    from kcdesk.services.backup import backup_restore as backup  # not on the start path
+
     def run() -> None:
         lane.run(
             lambda: backup.auto_backup_if_due(db, actor),
@@ -152,6 +171,7 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     """The database file no longer opens: offer to restore it from a backup."""
     from PySide6.QtWidgets import QFileDialog
 
+    from kcdesk.services.backup import backup_restore as backup
     from kcdesk.services.core.errors import UserError
     from kcdesk.ui import vi
 
@@ -264,11 +284,12 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
     install_excepthook()
     if not _check_location(db_arg, demo):
         return 2
+    demo_pending = False
     try:
         opened = _open_start_database(db_arg, demo)
         if opened is None:
             return 0
-        db, demo = opened
+        db, demo, demo_pending = opened
         with db.session() as session:
             demo = demo or setup.is_demo(session)
     except DatabaseError as exc:
@@ -279,7 +300,8 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
         db = restored
 
     while True:
-        code, next_db = _run_window(app, db, demo, actor)
+        code, next_db = _run_window(app, db, demo, actor, demo_pending=demo_pending)
+        demo_pending = False
         if next_db is None:
             return code
         # Tệp → Kết nối máy chủ…: the window closed; the same process opens the server.
@@ -287,7 +309,7 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
 
 
 def _run_window(
-    app: QApplication, db: Database, demo: bool, actor: Actor
+    app: QApplication, db: Database, demo: bool, actor: Actor, *, demo_pending: bool = False
 ) -> tuple[int, Database | None]:
     """Log in, show the main window until it closes; returns the exit code and the
     server database the user connected to from the File menu, if any."""
@@ -302,6 +324,12 @@ def _run_window(
     window = MainWindow(ctx, demo=demo)
     window.show_initial()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
+    if demo_pending:
+        # The window first, the demo proposals behind it (ui/demo_builder.py): a
+        # first start showed nothing for 5-10 s while they were made.
+        from kcdesk.ui.demo_builder import build_demo_in_background
+
+        build_demo_in_background(ctx, window, lambda: add_demo_proposals(db), DEMO_PROPOSALS)
     if db.is_server:
         from kcdesk.ui.remote_changes import RemoteChangeWatcher
 

@@ -9,7 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench import run
+import pytest
+
+from bench import bench_maintenance, clerk, run
 
 
 def _runner(name: str, scale: int, runs: int) -> dict[str, Any]:
@@ -62,3 +64,37 @@ def test_report_is_json_with_machine_and_a_table(tmp_path: Path) -> None:
     assert len(loaded["machine"]["load_average_start"]) == 3
     text = run.table(loaded)
     assert "null" in text and "FAILED: pack" in text
+
+
+def test_issue_24_keys_are_in_the_report_with_their_goals(tmp_path: Path) -> None:
+    report = _report(tmp_path)
+    for key in (
+        "catalogue_pdf_ratio",
+        "periodic_report_s",
+        "backup_ratio",
+        "restore_ratio",
+        "check_s",
+        "first_start_s",
+        "cold_start_ratio",
+        "pack_import_s",
+    ):
+        assert key in report and key in report["goals"] and key in report["met"]
+    # Per-scale figures are kept per scale (their growth goes in the table).
+    assert report["scales"]["10"]["backup_ratio"] == 0.01
+    assert report["scales"]["20"]["periodic_report_s"] == 0.02
+    assert report["first_start_s"] == 0.007
+    assert "backup (× floor)" in run.table(report)
+    assert "| kcdesk check (s) |" in run.markdown(report)
+
+
+def test_cold_start_ratio_is_app_over_floor_or_null() -> None:
+    assert clerk.cold_start_ratio({"cold_start_s": 0.9, "cold_start_floor_s": 0.3}) == 0.9 / 0.3
+    assert clerk.cold_start_ratio({"cold_start_s": 0.9, "cold_start_floor_s": 0}) is None
+    assert clerk.cold_start_ratio({"cold_start_s": None, "cold_start_floor_s": 0.3}) is None
+
+
+def test_ratios_are_medians_of_back_to_back_pairs() -> None:
+    # Pairs 2/1, 9/3, 4/1 → ratios 2, 3, 4: the median ratio, not the ratio of medians.
+    assert bench_maintenance.ratio([2.0, 9.0, 4.0], [1.0, 3.0, 1.0]) == 3.0
+    with pytest.raises(ValueError):
+        bench_maintenance.ratio([1.0], [])

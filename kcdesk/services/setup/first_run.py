@@ -8,6 +8,7 @@ database marked as demo, which the title bar shows as DEMO
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,9 +17,11 @@ from kcdesk.models import Office, OfficeLevel, Proposal
 from kcdesk.models.db import Database
 from kcdesk.services.core import organisation, settings
 from kcdesk.services.core.errors import UserError
-from kcdesk.services.demo import generator as demo_data
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security.actor import SYSTEM, Actor
+
+if TYPE_CHECKING:
+    from kcdesk.services.demo import generator as demo_data
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ def add_demo_data(
     db: Database, *, proposals: int, seed: int, year: int, actor: Actor = SYSTEM
 ) -> demo_data.DemoContext:
     """Demo proposals, only into a demo database or an empty one (which becomes demo)."""
+    # Imported here: the generator (and the commune tables it draws from) would cost
+    # every start of the app a quarter of a second (issue 24).
+    from kcdesk.services.demo import generator as demo_data
+
     with db.session() as session:
         if not is_demo(session):
             existing = session.scalar(select(func.count(Proposal.id))) or 0

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from kcdesk import paths
 from kcdesk.formatting import format_date, format_money
 from kcdesk.models import ProposalStatus
-from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.implementation import progress as impl
@@ -152,6 +151,9 @@ class ProposalPanel(QWidget):
         return paths.prints_dir() / name
 
     def print_minutes(self) -> Path | None:
+        # Imported when printing: ReportLab is not needed to open the section (issue 24).
+        from kcdesk.reports.implementation.acceptance_minutes_pdf import write_acceptance_minutes
+
         if self.code is None:
             return None
         target = self.minutes_path()

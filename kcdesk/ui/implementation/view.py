@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.reports.implementation import settlement_summary
 from kcdesk.services.implementation import views as view
 from kcdesk.services.implementation.progress import TRACKED
 from kcdesk.services.implementation.views import ImplementationRow
@@ -202,6 +201,10 @@ class ImplementationView(QWidget):
         self.export_status.setText("Đang xuất tổng hợp quyết toán…")
 
         def work(_job: Any) -> Path:
+            # Imported when used: ReportLab and openpyxl would add about half a second
+            # to the section's first opening (issue 24).
+            from kcdesk.reports.implementation import settlement_summary
+
             with db.session() as session:
                 summary = settlement_summary.build_summary(session, year)
                 if target.suffix.lower() == ".pdf":

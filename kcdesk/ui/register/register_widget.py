@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.models import ProposalStatus
-from kcdesk.services.communes import reconcile
 from kcdesk.services.core import settings
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.forms.load import load_activities, load_funding_sources
@@ -37,7 +36,6 @@ from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.register import if_alive
 from kcdesk.ui.register.attention_panel import AttentionPanel
-from kcdesk.ui.register.commune_fix_dialog import CommuneFixDialog, unmatched_count
 from kcdesk.ui.register.model import CODE_ROLE, RegisterModel
 
 SEARCH_DELAY_MS = 250
@@ -247,6 +245,10 @@ class RegisterWidget(QWidget):
         db = self.ctx.db
 
         def build(_job: Any) -> bool:
+            # Imported here, after the window is up: the official commune tables cost
+            # the cold start a tenth of a second or more (issue 24).
+            from kcdesk.services.communes import reconcile
+
             # Communes typed before the official list: match what is certain (once).
             with db.session() as session:
                 reconcile.match_all(session)
@@ -296,6 +298,8 @@ class RegisterWidget(QWidget):
         self._refresh_commune_button()
 
     def _refresh_commune_button(self) -> None:
+        from kcdesk.ui.register.commune_fix_dialog import unmatched_count
+
         try:
             left = unmatched_count(self.ctx)
         except Exception:  # the register must work even if this count fails
@@ -304,6 +308,8 @@ class RegisterWidget(QWidget):
         self.commune_button.setVisible(left > 0)
 
     def open_commune_fix(self) -> QDialog:
+        from kcdesk.ui.register.commune_fix_dialog import CommuneFixDialog
+
         dialog = CommuneFixDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
