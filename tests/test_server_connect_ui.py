@@ -127,7 +127,7 @@ def test_typed_password_goes_to_the_keyring_and_the_next_start_asks_nothing(
     monkeypatch.setattr(app, "_first_run_choice", no_form)
     opened = app._open_start_database(None, False)
     assert opened is not None
-    database, demo = opened
+    database, demo, _pending = opened
     assert database.is_server and demo is False
     _no_secret(database.display)
     database.dispose()
@@ -223,7 +223,7 @@ def test_file_menu_and_first_run_reach_the_server(qtbot, db_path, monkeypatch) -
     monkeypatch.setattr(
         app.paths, "default_database_path", lambda: db_path.with_name("none.sqlite")
     )
-    assert app._open_start_database(None, False) == (other, False)
+    assert app._open_start_database(None, False) == (other, False, False)
     local.dispose()
     other.dispose()
 
@@ -257,9 +257,11 @@ def test_after_the_file_menu_the_app_opens_the_server_in_the_same_process(
     shown: list[Any] = []
     answers = iter([(0, server_side), (0, None)])
     monkeypatch.setattr(crash, "install_excepthook", lambda: None)
-    monkeypatch.setattr(app, "_open_start_database", lambda *_a: (local, False))
+    monkeypatch.setattr(app, "_open_start_database", lambda *_a: (local, False, False))
     monkeypatch.setattr(
-        app, "_run_window", lambda _app, db, demo, _actor: shown.append((db, demo)) or next(answers)
+        app,
+        "_run_window",
+        lambda _app, db, demo, _actor, **_k: shown.append((db, demo)) or next(answers),
     )
     assert app._run_gui(qapp, None, False, SYSTEM) == 0
     assert shown == [(local, False), (server_side, False)]
