@@ -196,8 +196,9 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
     except UserError as error:
         vi.warn(None, title, str(error))
         return None
+    note = f"\n\n{result.key_note}" if result.key_note else ""
     vi.inform(None, "kcdesk", f"Đã khôi phục từ {Path(name).name}. Tệp hỏng được giữ ở "
-              f"{result.safety_backup.path}.")  # fmt: skip
+              f"{result.safety_backup.path}.{note}")  # fmt: skip
     return result.database
 
 
@@ -318,6 +319,13 @@ def _run_window(
 
     logged_in = _log_in(db, actor)
     if logged_in is None:
+        db.dispose()
+        return 0, None
+    from kcdesk.ui.audit_key_dialog import QUIT, ask_for_key
+
+    # A database whose audit key is not on this PC (a new workstation on a server, a
+    # copied file): said at once, with the way to import it (docs/server.md#audit-key).
+    if ask_for_key(db, logged_in) == QUIT:
         db.dispose()
         return 0, None
     ctx = AppContext(db, logged_in)

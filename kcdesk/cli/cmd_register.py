@@ -282,7 +282,8 @@ def _audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
         extra = (
             f"; khớp {checked.anchors} mốc kiểm tra ngoài cơ sở dữ liệu" if checked.anchors else ""
         )
-        ctx.say(f"Nhật ký toàn vẹn: {checked.events} sự kiện, chuỗi liên kết đúng{extra}.")
+        note = f"; {checked.note}" if checked.note else ""
+        ctx.say(f"Nhật ký toàn vẹn: {checked.events} sự kiện, chuỗi liên kết đúng{extra}{note}.")
         return 0
     message = checked.problem.message if checked.problem is not None else segments[0].message
     sys.stderr.write(f"kcdesk: nhật ký KHÔNG toàn vẹn — {message}\n")

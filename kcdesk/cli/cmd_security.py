@@ -201,6 +201,8 @@ def _restore(args: argparse.Namespace, ctx: CliContext) -> int:
         result = backup.restore_backup(db, source, ctx.actor, accept_other=args.other_centre)
     ctx.close()
     result.database.dispose()
+    if result.key_note:
+        ctx.say(result.key_note)
     ctx.say(
         f"Đã khôi phục từ {source} trong {format_seconds(result.seconds)}. Bản sao của dữ liệu trước "
         f"khi khôi phục: {result.safety_backup.path}."

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from kcdesk import paths
 from kcdesk.services.backup.archive import MANIFEST as BACKUP_MANIFEST
-from kcdesk.services.core import audit, settings
-from kcdesk.services.core.audit import Anchor, ChainProblem
+from kcdesk.services.core import audit, audit_restart, settings
+from kcdesk.services.core.audit import ChainProblem
+from kcdesk.services.core.audit_anchors import Anchor, parse_check_code, verify_anchors
 
 PACK_MANIFEST = "manifest.json"
 MAX_MANIFEST = 16 << 20
@@ -88,6 +89,13 @@ class AnchoredCheck:
     problem: ChainProblem | None
     events: int
     anchors: int
+    # Events up to this id checked without their key (an old PC's, after a restore).
+    links_only_to: int | None = None
+
+    @property
+    def note(self) -> str:
+        """What to add to "intact" when part of the chain was checked without its key."""
+        return audit_restart.links_only_note(self.links_only_to) if self.links_only_to else ""
 
     @property
     def key_missing(self) -> bool:
@@ -109,12 +117,18 @@ def verify_with_anchors(
     known = known_anchors(list(files or []), own_office=own, folder=folder)
     for code in codes or []:
         try:
-            known.append(audit.parse_check_code(code))
+            known.append(parse_check_code(code))
         except ValueError as exc:
             raise ValueError(
                 f"«{code}» không phải mã kiểm tra nhật ký (dạng #152 · 8C37-40CB-A7C0-4CDA)."
             ) from exc
-    problem = audit.verify_chain(session)
+    report = audit.check_chain(session)
+    problem = report.problem
     if problem is None:
-        problem = audit.verify_anchors(session, known)
-    return AnchoredCheck(problem=problem, events=audit.count_events(session), anchors=len(known))
+        problem = verify_anchors(session, known)
+    return AnchoredCheck(
+        problem=problem,
+        events=audit.count_events(session),
+        anchors=len(known),
+        links_only_to=report.links_only_to if problem is None else None,
+    )

@@ -29,7 +29,7 @@ from kcdesk import paths
 from kcdesk.models import Role
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
-from kcdesk.services.backup import logical_dump
+from kcdesk.services.backup import logical_dump, restore_key
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -41,7 +41,7 @@ from kcdesk.services.backup.archive import (
     write_archive,
 )
 from kcdesk.services.backup.work_dirs import clean_work_dirs, work_dir
-from kcdesk.services.core import audit, os_errors, output_path, safe_write
+from kcdesk.services.core import audit, audit_restart, os_errors, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -77,6 +77,8 @@ class RestoreResult:
     safety_backup: BackupInfo
     manifest: dict[str, Any]
     seconds: float
+    # One line when the old PC's audit key is not here (restore_key.KeylessRestore).
+    key_note: str = ""
 
 
 def _file_path(db: Database) -> Path:
@@ -184,6 +186,10 @@ def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> 
                 note=note,
             )
         )
+        if kind == "before_restore" and audit_restart.missing_key(session) is not None:
+            # The chain about to be replaced names a key this PC lacks (a copy of the
+            # dead PC's file): it cannot record, and the restore must still go on.
+            return
         audit.record(
             session,
             actor,
@@ -315,11 +321,21 @@ def _restore_attachments(checked: CheckedBackup) -> int:
 
 
 def _record_restore(
-    restored: Database, source: Path, actor: Actor, checked: CheckedBackup, safety: str, count: int
-) -> None:
+    restored: Database,
+    source: Path,
+    actor: Actor,
+    checked: CheckedBackup,
+    safety: str,
+    count: int,
+    keyless: restore_key.KeylessRestore | None,
+) -> str:
+    """The restore's record and audit event, in one transaction with the new key's
+    event when the old PC's key is not here; returns the line telling the user so."""
     with restored.session() as session:
         # The whole chain was replaced: bind this PC's key store to the key it names.
         audit.chain_replaced(session)
+        if keyless is not None:
+            audit_restart.restart_key(session, actor)
         session.add(
             BackupRecord(
                 kind="restored",
@@ -343,6 +359,7 @@ def _record_restore(
                 "safety_backup": {"old": None, "new": safety},
             },
         )
+    return keyless.message if keyless is not None else ""
 
 
 def restore_broken_database(target: Path, source: Path, actor: Actor) -> RestoreResult:
@@ -357,6 +374,7 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
     work = work_dir()
     try:
         checked = check_archive(source, work)
+        keyless = restore_key.check_keyless(checked)
         keep = paths.backups_dir() / f"{target.stem}-hong-{datetime.now().strftime(_STAMP)}"
         keep.mkdir(parents=True, exist_ok=True)
         # The restored copy is complete beside the damaged file before anything moves,
@@ -375,7 +393,7 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
     finally:
         remove_tree(work)
     restored = open_database(target)
-    _record_restore(restored, source, actor, checked, str(keep), count)
+    note = _record_restore(restored, source, actor, checked, str(keep), count, keyless)
     info = BackupInfo(path=keep, size=0, sha256="", manifest={}, seconds=0.0)
     return RestoreResult(
         database=restored,
@@ -383,6 +401,7 @@ def restore_broken_database(target: Path, source: Path, actor: Actor) -> Restore
         safety_backup=info,
         manifest=checked.manifest,
         seconds=(datetime.now() - started).total_seconds(),
+        key_note=note,
     )
 
 
@@ -423,6 +442,7 @@ def restore_backup(
     try:
         checked = check_archive(source, work)
         check_same_centre(checked, target, accept_other=accept_other)
+        keyless = restore_key.check_keyless(checked)
         safety = _create_backup(
             db,
             paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
@@ -444,13 +464,14 @@ def restore_backup(
         remove_tree(work)
     # An older backup is migrated on open (with its own copy taken first).
     restored = open_database(target)
-    _record_restore(restored, source, actor, checked, str(safety.path), count)
+    note = _record_restore(restored, source, actor, checked, str(safety.path), count, keyless)
     return RestoreResult(
         database=restored,
         restored_from=source,
         safety_backup=safety,
         manifest=checked.manifest,
         seconds=(datetime.now() - started).total_seconds(),
+        key_note=note,
     )
 
 
@@ -461,6 +482,7 @@ def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
     work = work_dir()
     try:
         checked = check_archive(source, work)
+        keyless = restore_key.check_keyless(checked)
         safety = _create_backup(
             db,
             paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
@@ -472,11 +494,12 @@ def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
         count = logical_dump.load_from_sqlite(checked.database, db, checked.attachments)
     finally:
         remove_tree(work)
-    _record_restore(db, source, actor, checked, str(safety.path), count)
+    note = _record_restore(db, source, actor, checked, str(safety.path), count, keyless)
     return RestoreResult(
         database=db,
         restored_from=source,
         safety_backup=safety,
         manifest=checked.manifest,
         seconds=(datetime.now() - started).total_seconds(),
+        key_note=note,
     )

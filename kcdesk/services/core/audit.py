@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -47,6 +46,11 @@ def _jsonable(value: Any) -> Any:
 
 KEY_ENTITY = "audit"
 KEY_ACTION = "key_on"
+# A restore on a PC without the restored chain's key: a new key from this event on;
+# the events before it are checked by their links, the backup's anchor and the seal
+# this event records (``restart_key``; docs/architecture.md#audit-key).
+KEY_RESTART = "key_restart"
+SWITCH_ACTIONS = (KEY_ACTION, KEY_RESTART)
 
 
 def _digest_of(fields: Mapping[str, Any], secret: bytes | None = None) -> str:
@@ -77,7 +81,7 @@ def _digest_of(fields: Mapping[str, Any], secret: bytes | None = None) -> str:
 
 def switched_key(fields: Mapping[str, Any]) -> str | None:
     """The key id a "key switched on" event names (None for any other event)."""
-    if fields.get("entity") != KEY_ENTITY or fields.get("action") != KEY_ACTION:
+    if fields.get("entity") != KEY_ENTITY or fields.get("action") not in SWITCH_ACTIONS:
         return None
     change = (fields.get("changes") or {}).get("key_id")
     new = change.get("new") if isinstance(change, dict) else None
@@ -92,13 +96,17 @@ class ChainKeys:
     ``audit_key.AuditKeyMissing``.
     """
 
-    def __init__(self, *, missing_ok: bool = False) -> None:
+    def __init__(self, *, missing_ok: bool = False, covered_to: int = 0) -> None:
         self.secret: bytes | None = None
         self.key_ids: list[str] = []
         # Another Centre's trail (a merge) whose key was not imported here: its links
         # are checked, its keyed hashes cannot be.
         self.missing_ok = missing_ok
+        # Events up to this id precede a restore on a PC without their key (a
+        # KEY_RESTART event): without the key, checked by links, anchors and the seal.
+        self.covered_to = covered_to
         self.unchecked: str | None = None
+        self.links_only_to: int | None = None
 
     def digest(self, event: AuditEvent) -> str:
         fields = {name: getattr(event, name) for name in _FIELDS}
@@ -111,10 +119,13 @@ class ChainKeys:
             try:
                 self.secret, self.unchecked = audit_key.secret_for(key_id), None
             except audit_key.AuditKeyMissing:
-                if not self.missing_ok:
+                if not (self.missing_ok or event.id <= self.covered_to):
                     raise
                 self.unchecked = key_id
         if self.unchecked is not None:
+            if event.id > self.covered_to and not self.missing_ok:
+                raise audit_key.AuditKeyMissing(audit_key.missing_message(self.unchecked))
+            self.links_only_to = event.id
             return str(event.hash)
         return _digest_of(fields, self.secret)
 
@@ -131,6 +142,17 @@ _FIELDS = (
     "changes",
     "prev_hash",
 )
+
+
+def seal_step(seal: str, event: AuditEvent) -> str:
+    """The running seal (niêm phong) of a chain after ``event``: SHA-256 over every
+    event's content and stored hash so far. A KEY_RESTART event records it, keyed with
+    the new key: the stretch it covers cannot be edited afterwards, key or no key."""
+    payload = {name: _jsonable(getattr(event, name)) for name in _FIELDS}
+    payload["hash"] = event.hash
+    payload["id"] = event.id
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((seal + canonical).encode("utf-8")).hexdigest()
 
 
 def event_digest(event: AuditEvent, secret: bytes | None = None) -> str:
@@ -163,82 +185,6 @@ def check_code(head: dict[str, Any] | None) -> str | None:
     return f"#{head['event_id']} · {groups}"
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """A chain head recorded outside the database (a backup manifest, a pack sent)."""
-
-    source: str
-    event_id: int
-    hash: str
-    # When the file was written (UTC), if it says: an anchor written before a restore
-    # may describe the chain the restore replaced.
-    created: datetime | None = None
-
-
-_CHECK_CODE = re.compile(
-    r"^\s*#?\s*(\d{1,12})\s*[·.:,;\s-]*\s*"
-    r"([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})\s*$"
-)
-
-
-def parse_check_code(text: str, source: str = "mã kiểm tra in trên giấy") -> Anchor:
-    """The anchor a printed check code gives (``#152 · 8C37-40CB-A7C0-4CDA``): the event
-    and the first 64 bits of its hash; ValueError for anything else."""
-    match = _CHECK_CODE.match(text)
-    if match is None:
-        raise ValueError(text)
-    prefix = "".join(match.groups()[1:]).lower()
-    return Anchor(
-        source=f"{source} {check_code({'event_id': int(match[1]), 'hash': prefix})}",
-        event_id=int(match[1]),
-        hash=prefix,
-    )
-
-
-def verify_anchors(session: Session, anchors: list[Anchor]) -> ChainProblem | None:
-    """The first anchor the live chain disagrees with, oldest first, or None.
-
-    Rewriting events and recomputing their hashes (with a stolen key) passes
-    ``verify_chain``; it cannot change the head a backup, a pack or a printed page
-    recorded before: the event with that id must still carry that hash (a printed
-    check code: its first 16 hex digits) and exist. The message names the last anchor
-    that still agrees, so the rewrite lies between the two.
-    """
-    agreed: Anchor | None = None
-    restored_at = _last_restore(session)
-    for anchor in sorted(anchors, key=lambda a: a.event_id):
-        stored = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id))
-        if stored is not None and len(anchor.hash) >= 16 and stored.startswith(anchor.hash):
-            agreed = anchor
-            continue
-        if anchor.created is not None and restored_at is not None and anchor.created < restored_at:
-            # Written before the last restore (the restore is a keyed event): it recorded
-            # the chain the restore replaced, which may rightly differ from this one.
-            continue
-        state = "không còn" if stored is None else "đã khác"
-        since = (
-            f"nhật ký còn khớp mốc #{agreed.event_id} ({agreed.source}), nên bị viết lại "
-            f"trong khoảng sự kiện #{agreed.event_id + 1}–#{anchor.event_id}"
-            if agreed is not None
-            else f"nhật ký đã bị viết lại từ sự kiện #{anchor.event_id} trở về trước"
-        )
-        return ChainProblem(
-            anchor.event_id if agreed is None else agreed.event_id + 1,
-            f"Nhật ký không khớp mốc kiểm tra trong {anchor.source}: sự kiện #{anchor.event_id} "
-            f"{state} so với lúc ghi mốc; {since}.",
-        )
-    return None
-
-
-def _last_restore(session: Session) -> datetime | None:
-    """When the chain was last replaced by a restore (None: never)."""
-    return session.scalar(
-        select(func.max(AuditEvent.at)).where(
-            AuditEvent.entity == "backup", AuditEvent.action == "restore"
-        )
-    )
-
-
 def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Append events (``entity``, ``entity_uuid``, ``action``, optional ``changes`` and
     ``entity_label``) to the chain in the caller's transaction; returns their rows.
@@ -250,10 +196,19 @@ def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> lis
         return []
     session.flush()
     write_serial.serialize(session, write_serial.AUDIT)
-    prev = chain_tail(session)
     secret, switch = _current_key(session)
     if switch is not None:
         entries = [switch, *entries]
+    rows = append_keyed(session, actor, entries, secret)
+    return rows[1:] if switch is not None else rows
+
+
+def append_keyed(
+    session: Session, actor: Actor, entries: list[dict[str, Any]], secret: bytes
+) -> list[dict[str, Any]]:
+    """Insert ``entries`` after the tail, hashed with ``secret`` (the caller serialised
+    the chain and chose the key: ``append``, ``audit_restart.restart_key``)."""
+    prev = chain_tail(session)
     rows: list[dict[str, Any]] = []
     for entry in entries:
         row: dict[str, Any] = {
@@ -271,20 +226,35 @@ def append(session: Session, actor: Actor, entries: list[dict[str, Any]]) -> lis
         row["hash"] = prev = _digest_of(row, secret)
         rows.append(row)
     session.execute(insert(AuditEvent), rows)
-    return rows[1:] if switch is not None else rows
+    return rows
 
 
 def current_key_id(session: Session) -> str | None:
     """The key id the chain's last "key switched on" event names (None: not keyed yet)."""
-    changes = session.scalar(
+    named = named_key_ids(session)
+    return named[-1] if named else None
+
+
+def named_key_ids(session: Session) -> list[str]:
+    """Every key id the chain's switch events name, oldest first."""
+    rows = session.scalars(
         select(AuditEvent.changes)
-        .where(AuditEvent.entity == KEY_ENTITY, AuditEvent.action == KEY_ACTION)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
+        .where(AuditEvent.entity == KEY_ENTITY, AuditEvent.action.in_(SWITCH_ACTIONS))
+        .order_by(AuditEvent.id)
     )
-    if changes is None:
+    found = [switched_key({"entity": KEY_ENTITY, "action": KEY_ACTION, "changes": c}) for c in rows]
+    return [k for k in found if k is not None]
+
+
+def _covered(changes: Any) -> tuple[int, str] | None:
+    """(covered_to, seal) a KEY_RESTART event records; None when it records none."""
+    try:
+        to, seal = changes["covered_to"]["new"], changes["seal"]["new"]
+    except (KeyError, TypeError):
         return None
-    return switched_key({"entity": KEY_ENTITY, "action": KEY_ACTION, "changes": changes})
+    if isinstance(to, int) and not isinstance(to, bool) and isinstance(seal, str):
+        return to, seal
+    return None
 
 
 def _current_key(session: Session) -> tuple[bytes, dict[str, Any] | None]:
@@ -372,42 +342,84 @@ def _describe(event: AuditEvent) -> str:
 
 
 def verify_chain(session: Session, *, missing_key_ok: bool = False) -> ChainProblem | None:
-    """The first broken event of the chain, or None when every event is intact.
+    """The first broken event of the chain, or None when every event is intact."""
+    return check_chain(session, missing_key_ok=missing_key_ok).problem
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    problem: ChainProblem | None
+    # The last event checked by links, anchors and a restore's seal only: its key (an
+    # old PC's) is not here (None: every keyed event was checked with its key).
+    links_only_to: int | None = None
+
+
+def check_chain(session: Session, *, missing_key_ok: bool = False) -> ChainReport:
+    """The chain checked event by event: links, hashes (keyed where a key is on), and
+    the seal of every KEY_RESTART event; then the key store's bindings (``_unkeyed``)."""
+    restarts = {
+        int(i): _covered(c)
+        for i, c in session.execute(
+            select(AuditEvent.id, AuditEvent.changes).where(
+                AuditEvent.entity == KEY_ENTITY, AuditEvent.action == KEY_RESTART
+            )
+        )
+    }
+    covered_to = max((c[0] for c in restarts.values() if c is not None), default=0)
+    keys = ChainKeys(missing_ok=missing_key_ok, covered_to=covered_to)
+    problem, first_id = _walk(session, keys, restarts)
+    if problem is None:
+        problem = _unkeyed(session, keys.key_ids, first_id)
+    return ChainReport(problem, keys.links_only_to if problem is None else None)
+
+
+def _walk(
+    session: Session, keys: ChainKeys, restarts: dict[int, tuple[int, str] | None]
+) -> tuple[ChainProblem | None, int | None]:
+    """The first broken event, and the chain's first id.
 
     An altered row fails its own hash; a removed row breaks the link of the next
     one and, on SQLite (ids given without gaps), leaves a hole in the ids that
     names it. Removing the very last events leaves no trace in the chain itself.
     """
-    prev = ""
+    prev, seal, last_id = "", "", 0
     expected_id: int | None = None
     first_id: int | None = None
-    keys = ChainKeys(missing_ok=missing_key_ok)
     gaps_mean_deletion = session.get_bind().dialect.name == "sqlite"
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
         first_id = event.id if first_id is None else first_id
         if gaps_mean_deletion and expected_id is not None and event.id != expected_id:
             missing = expected_id if event.id == expected_id + 1 else None
             name = f"#{missing}" if missing else f"#{expected_id}–#{event.id - 1}"
-            return ChainProblem(
-                expected_id,
+            message = (
                 f"Sự kiện {name} đã bị xoá khỏi nhật ký (sự kiện {_describe(event)} "
-                "không còn nối với sự kiện trước).",
+                "không còn nối với sự kiện trước)."
             )
+            return ChainProblem(expected_id, message), first_id
         if event.prev_hash != prev:
-            return ChainProblem(
-                event.id,
+            message = (
                 f"Sự kiện {_describe(event)} không nối với sự kiện trước: "
-                "có sự kiện đã bị xoá, sửa hoặc chèn thêm.",
+                "có sự kiện đã bị xoá, sửa hoặc chèn thêm."
             )
+            return ChainProblem(event.id, message), first_id
         try:
             digest = keys.digest(event)
         except audit_key.AuditKeyMissing as exc:
-            return ChainProblem(event.id, str(exc), key_missing=True)
+            return ChainProblem(event.id, str(exc), key_missing=True), first_id
         if digest != event.hash:
-            return ChainProblem(event.id, f"Sự kiện {_describe(event)} đã bị sửa sau khi ghi.")
-        prev = event.hash
+            message = f"Sự kiện {_describe(event)} đã bị sửa sau khi ghi."
+            return ChainProblem(event.id, message), first_id
+        if event.id in restarts and restarts[event.id] != (last_id, seal):
+            # The seal the restore recorded, keyed with the new key: an event before it
+            # was edited, added or removed since, even with every link recomputed.
+            message = (
+                f"Các sự kiện trước sự kiện {_describe(event)} (khôi phục trên máy không "
+                "có khóa cũ) đã bị sửa sau lần khôi phục: không khớp dấu niêm phong."
+            )
+            return ChainProblem(event.id, message), first_id
+        prev, seal, last_id = event.hash, seal_step(seal, event), event.id
         expected_id = event.id + 1
-    return _unkeyed(session, keys.key_ids, first_id)
+    return None, first_id
 
 
 def _unkeyed(session: Session, seen: list[str], first_id: int | None) -> ChainProblem | None:

@@ -219,18 +219,18 @@ def export_key(key_id: str, target: Path) -> None:
     _write(AuditKey(secret=key.secret), Path(target))
 
 
-def import_key(source: Path, identity: str, *, expected: str | None = None) -> str:
+def import_key(source: Path, identity: str, *, expected: list[str] | None = None) -> str:
     """Put the key in ``source`` into this PC's key store, bound to ``identity``;
-    ``expected``: the key id the chain names (another key is refused)."""
+    ``expected``: the key ids the chain names (another key is refused)."""
     try:
         data = Path(source).read_bytes()
     except OSError as exc:
         raise UserError(f"Không đọc được tệp khóa {source}: {exc.strerror}.") from exc
     key = _parse(data, str(source))
-    if expected is not None and key.key_id != expected:
+    if expected is not None and key.key_id not in expected:
         raise UserError(
             f"Tệp {source} chứa khóa {key.key_id}, còn nhật ký của cơ sở dữ liệu này dùng "
-            f"khóa {expected}: hãy xuất khóa từ máy làm việc với cùng cơ sở dữ liệu."
+            f"khóa {', '.join(expected)}: hãy xuất khóa từ máy làm việc với cùng cơ sở dữ liệu."
         )
     existing = read_key(key.key_id)
     if existing is not None:

@@ -35,12 +35,14 @@ def import_chain_key(session: Session, actor: Actor, source: Path) -> str:
     """Put the key in ``source`` into this PC's key store for this database; its key id.
 
     A key the chain does not name is refused: it would only let this PC start a second
-    key on a chain that already has one.
+    key on a chain that already has one. The key of an old PC whose chain was restored
+    here without it (a KEY_RESTART event) is accepted: its events are then checked
+    with it again.
     """
     require(actor, RESTORE)
-    named = audit.current_key_id(session)
+    named = audit.named_key_ids(session)
     identity = audit_key.database_identity(session.get_bind().engine.url)
-    key_id = audit_key.import_key(source, identity, expected=named)
+    key_id = audit_key.import_key(source, identity, expected=named or None)
     # On a chain without a key yet this event switches the imported key on.
     audit.record(
         session,

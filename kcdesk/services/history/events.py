@@ -47,6 +47,7 @@ ACTIONS = {
     "key_on": "Bật khóa",
     "key_import": "Nhập khóa",
     "results-undo": "Huỷ kết quả đã ghi",
+    "key_restart": "Bắt đầu khóa mới",
 }
 ENTITIES = {
     "proposal": "đề án",
@@ -104,6 +105,8 @@ _FIELDS = {
     "active": "Đang dùng",
     "full_name": "Họ tên",
     "key_id": "Mã khóa nhật ký",
+    "covered_to": "Kiểm tra theo liên kết và mốc đến sự kiện",
+    "seal": "Dấu niêm phong các sự kiện trước",
     "source": "Máy và giao diện đăng nhập",
     "failed_logins": "Số lần nhập sai liên tiếp",
     "locked_until": "Tạm khóa đến",

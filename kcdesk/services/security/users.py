@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Office, Role, User, utcnow
-from kcdesk.services.core import audit, settings
+from kcdesk.services.core import audit, audit_restart, settings
 from kcdesk.services.core.errors import NotFoundError, UserError, ValidationError
 from kcdesk.services.security import lockout, passwords
 from kcdesk.services.security.actor import Actor
@@ -352,7 +352,7 @@ def authenticate(
     if not right or not user.active or locked is not None:
         if user.active and locked is None:
             changes = lockout.record_failure(session, user, source, now)
-            _audit(session, system, user, "login_failed", changes)
+            _audit_login(session, system, user, "login_failed", changes)
             session.commit()
         raise AuthenticationFailed(LOGIN_FAILED)
     lockout.clear(session, user, source)
@@ -363,8 +363,18 @@ def authenticate(
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     actor = actor_for(session, user)
-    _audit(session, actor, user, "login", {"source": {"old": None, "new": source}})
+    _audit_login(session, actor, user, "login", {"source": {"old": None, "new": source}})
     return actor
+
+
+def _audit_login(
+    session: Session, actor: Actor, user: User, action: str, changes: dict[str, Any]
+) -> None:
+    """The log-in's event, unless this PC lacks the chain's key: then nothing can be
+    recorded, but failures still count (a lock-out must not depend on the key) and a
+    right password lets the user in to read and to import the key."""
+    if audit_restart.missing_key(session) is None:
+        _audit(session, actor, user, action, changes)
 
 
 def _locked_message(user: User, locked_until: datetime) -> str:

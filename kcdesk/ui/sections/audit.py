@@ -178,7 +178,10 @@ class AuditView(QWidget):
                 else ""
             )
             self.result.setStyleSheet("color:#1b5e20")
-            self.result.setText(f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}.")
+            note = f"; {result.note}" if result.note else ""
+            self.result.setText(
+                f"Nhật ký toàn vẹn: {total} sự kiện, chuỗi liên kết đúng{extra}{note}."
+            )
         elif result.key_missing:
             self.result.setStyleSheet("color:#8a5a00;font-weight:bold")
             self.result.setText(f"Chưa kiểm tra được nhật ký: {problem.message}")

@@ -205,8 +205,9 @@ class BackupPanel(QWidget):
             self.ctx.db = result.database
             counts = result.manifest.get("counts", {})
             self.message.done(f"Đã khôi phục từ {source.name}.")
+            key_note = f"{result.key_note}\n" if result.key_note else ""
             self.result_view.setPlainText(
-                f"Đã khôi phục {counts.get('proposals', '?')} đề án, "
+                key_note + f"Đã khôi phục {counts.get('proposals', '?')} đề án, "
                 f"{counts.get('attachments', 0)} tệp đính kèm trong {format_seconds(result.seconds)}.\n"
                 f"Dữ liệu ngay trước khi khôi phục được giữ ở: {result.safety_backup.path}\n"
                 "Nên đóng và mở lại kcdesk để mọi màn hình đọc lại dữ liệu."
