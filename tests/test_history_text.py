@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,55 @@ def test_values() -> None:
         f"{S.RECEIVED.label} → {S.FORWARDED.label}"
     )
     assert "phu_hop" not in format_value("note", "phu_hop=14,5, nang_luc=8")
+
+
+@pytest.fixture
+def vietnam_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This PC's clock on Vietnam's time (UTC+7), as the Centres' PCs are."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_stored_times_read_in_the_pcs_time(vietnam_clock: None) -> None:
+    # Stored times are UTC (models.base.utcnow): 21:30 UTC is 04:30 the next day.
+    from datetime import datetime
+
+    from kcdesk.services.history.values import format_when
+
+    assert format_when("2026-12-06T21:30:05") == "07/12/2026 04:30"
+    assert format_when(datetime(2026, 12, 6, 21, 30)) == "07/12/2026 04:30"
+    assert format_value("sent_at", "2026-12-06T01:00:00") == "06/12/2026 08:00"
+
+
+def test_audit_day_filter_uses_the_pcs_days(vietnam_clock: None, db) -> None:
+    from datetime import date, datetime
+
+    from sqlalchemy import update
+
+    from kcdesk.models import AuditEvent
+    from kcdesk.services.core import audit
+    from kcdesk.services.security.actor import SYSTEM
+
+    with db.session() as session:
+        rows = audit.append(
+            session, SYSTEM, [{"entity": "proposal", "entity_uuid": "u-1", "action": "update"}]
+        )
+        # 20:00 UTC on the 6th is 03:00 on the 7th in Hà Nội.
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.uuid == rows[0]["uuid"])
+            .values(at=datetime(2026, 12, 6, 20, 0))
+        )
+        on_7th = audit.list_events(session, since=date(2026, 12, 7), until=date(2026, 12, 7))
+        on_6th = audit.list_events(session, since=date(2026, 12, 6), until=date(2026, 12, 6))
+        assert rows[0]["uuid"] in [e.uuid for e in on_7th]
+        assert rows[0]["uuid"] not in [e.uuid for e in on_6th]
+        session.rollback()
 
 
 def test_cli_human_output_is_vietnamese_json_keeps_codes(

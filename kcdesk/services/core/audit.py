@@ -16,7 +16,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -336,7 +336,7 @@ class ChainProblem:
 
 
 def _describe(event: AuditEvent) -> str:
-    when = event.at.strftime("%d/%m/%Y %H:%M") if event.at else "?"
+    when = event.at.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M") if event.at else "?"
     label = f" {event.entity_label}" if event.entity_label else ""
     return f"#{event.id} ({event.entity}{label}, {event.action}, {event.username}, {when})"
 
@@ -470,11 +470,18 @@ def list_events(
         stmt = stmt.where(AuditEvent.entity_label.contains(entity_label.strip(), autoescape=True))
     if username:
         stmt = stmt.where(AuditEvent.username == username.strip())
+    # The days are this PC's days; stored times are UTC without a zone.
     if since is not None:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(since, time.min))
+        stmt = stmt.where(AuditEvent.at >= _local_midnight_utc(since))
     if until is not None:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min))
+        stmt = stmt.where(AuditEvent.at < _local_midnight_utc(until + timedelta(days=1)))
     return list(session.scalars(stmt.limit(limit).offset(offset)))
+
+
+def _local_midnight_utc(day: date) -> datetime:
+    """The start of ``day`` on this PC's clock, as a stored (naive UTC) time."""
+    local = datetime.combine(day, time.min).astimezone()
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def usernames(session: Session) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -43,16 +43,19 @@ def user_label(username: str | None) -> str:
 
 
 def format_when(value: datetime | str | None) -> str:
-    """dd/MM/yyyy HH:mm for a stored time (datetime or ISO text)."""
+    """dd/MM/yyyy HH:mm in this PC's time for a stored time (datetime or ISO text).
+
+    Stored times are UTC without a zone (``models.base.utcnow``); a clerk in Hà Nội
+    reads them seven hours later, as the backup and import logs show them."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        match = _ISO_TIME.match(value)
-        if not match:
+        if not _ISO_TIME.match(value):
             return humanise_text(format_plain(value))
-        y, m, d, hh, mm = match.groups()[:5]
-        return f"{d}/{m}/{y} {hh}:{mm}"
-    return value.strftime("%d/%m/%Y %H:%M")
+        value = datetime.fromisoformat(value.replace(" ", "T"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
 def format_plain(value: Any) -> str:
