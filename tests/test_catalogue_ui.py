@@ -169,3 +169,28 @@ def test_import_wizard_end_to_end(
     with ctx.db.session() as s:
         assert s.scalar(select(func.count(Proposal.id)).where(Proposal.plan_year == 2026)) == 2
     wizard.close()
+
+
+def test_department_letter_recorded_on_the_screen(
+    panel: CataloguePanel, ctx: AppContext, qtbot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    assert not panel.department_button.isEnabled()  # a draft has no version yet
+    panel.submit_button.click()
+    panel.dialog.accept()
+    qtbot.waitUntil(lambda: "Đã trình" in panel.state_label.text())
+    assert panel.department_button.isEnabled()
+    panel.department_button.click()
+    panel.dialog.number.setText("12/QĐ")  # malformed: one line, nothing stored
+    panel.dialog.accept()
+    box = panel.findChild(QMessageBox, "error_box")
+    assert box is not None and "không đúng dạng" in box.text() and "\n" not in box.text()
+    box.close()
+    panel.department_button.click()
+    panel.dialog.number.setText("12")
+    panel.dialog.accept()
+    qtbot.waitUntil(lambda: "Tờ trình của Sở số 12/TTr-SCT" in panel.state_label.text())
+    with ctx.db.session() as s:
+        cat = catalogue.get_catalogue(s, 2027, "dia_phuong")
+        assert cat is not None and cat.versions[-1].department_letter_no == "12/TTr-SCT"

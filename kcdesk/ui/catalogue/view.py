@@ -33,6 +33,7 @@ from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
+from kcdesk.services.catalogue.department_letter import set_department_letter
 from kcdesk.services.core import settings
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
@@ -143,6 +144,9 @@ class CataloguePanel(QWidget):
         self.submit_button = QPushButton("Trình danh mục…")
         self.approve_button = QPushButton("Ghi quyết định phê duyệt…")
         self.reopen_button = QPushButton("Đưa về dự thảo…")
+        # The Department's tờ trình to the chairman: its number and date are printed on it.
+        self.department_button = QPushButton("Tờ trình của Sở…")
+        self.department_button.setObjectName("catalogue_department_letter")
         self.compare_button = QPushButton("So sánh phiên bản…")
         self.export_button = QPushButton("Xuất Excel, PDF ra USB…")
         self.import_button = QPushButton("Nhập danh sách Excel cũ…")
@@ -173,6 +177,7 @@ class CataloguePanel(QWidget):
             self.submit_button,
             self.approve_button,
             self.reopen_button,
+            self.department_button,
             self.compare_button,
             self.export_button,
             self.import_button,
@@ -198,6 +203,7 @@ class CataloguePanel(QWidget):
         self.submit_button.clicked.connect(self.ask_submit)
         self.approve_button.clicked.connect(self.ask_approve)
         self.reopen_button.clicked.connect(self.ask_reopen)
+        self.department_button.clicked.connect(self.ask_department_letter)
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
@@ -261,6 +267,11 @@ class CataloguePanel(QWidget):
             state += f" — QĐ số {view.decision_no} ngày {format_date(view.decision_date)}"
         if view.version_number:
             state += f" (phiên bản {view.version_number})"
+        if view.department_letter_no:
+            when = view.department_letter_date
+            state += f" — Tờ trình của Sở số {view.department_letter_no}" + (
+                f" ngày {format_date(when)}" if when else ""
+            )
         self.state_label.setText(f"Trạng thái: {state}")
         warning = deadline_warning(
             str(values.get("deadline.catalogue") or "30-10"),
@@ -287,6 +298,9 @@ class CataloguePanel(QWidget):
         )
         self.reopen_button.setEnabled(
             view.state is CatalogueState.SUBMITTED and allowed(actor, CATALOGUE_EDIT)
+        )
+        self.department_button.setEnabled(
+            view.version_number is not None and allowed(actor, CATALOGUE_EDIT)
         )
         self.compare_button.setEnabled(len(view.versions) >= 2)
         self.export_button.setEnabled(view.count > 0)
@@ -338,6 +352,32 @@ class CataloguePanel(QWidget):
             self._write(
                 lambda s: catalogue.approve(
                     s, self.ctx.actor, year, source, decision_no=number, decision_date=when
+                )
+            )
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
+    def ask_department_letter(self) -> None:
+        """Số, ngày of the Department's tờ trình sending the version shown to the chairman."""
+        if self.current is None or self.current.version_number is None:
+            return
+        dialog = NumberDateDialog(
+            "Tờ trình của Sở trình Chủ tịch UBND tỉnh",
+            "Số tờ trình của Sở:",
+            self,
+            today=self.current.department_letter_date or date.today(),
+        )
+        dialog.number.setText(self.current.department_letter_no or "")
+        dialog.number.setPlaceholderText("ví dụ 12 hoặc 12/TTr-SCT")
+        year, source, number = self.plan_year, self.funding_source, self.current.version_number
+
+        def done() -> None:
+            text, when = dialog.values()
+            self._write(
+                lambda s: set_department_letter(
+                    s, self.ctx.actor, year, source, number=text, when=when, version=number
                 )
             )
 
