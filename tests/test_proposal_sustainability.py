@@ -28,7 +28,9 @@ from tests.pdftext import pdf_pages
 from tests.proposal_factory import machine_input, make_facility
 from tests.test_docx_copies import docx_text
 
-LASTING = "Hợp tác xã tự bảo dưỡng máy bằng quỹ phát triển sản xuất; nhân rộng cho 3 hợp tác xã chè."
+LASTING = (
+    "Hợp tác xã tự bảo dưỡng máy bằng quỹ phát triển sản xuất; nhân rộng cho 3 hợp tác xã chè."
+)
 LABEL = "Tính bền vững, khả năng nhân rộng"
 SECTION_8 = "VIII. HIỆU QUẢ CỦA ĐỀ ÁN"
 
