@@ -4,6 +4,7 @@ state (submit, approve with the decision), compare versions, export to a USB sti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.catalogue.department_letter import set_department_letter
-from kcdesk.services.core import settings
+from kcdesk.services.core import audit, settings
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.history.values import source_label
@@ -51,11 +52,29 @@ from kcdesk.ui.worker import Job
 Producer = Any
 
 
-def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
+def export_files_for(
+    view: CatalogueView,
+    values: dict[str, Any],
+    *,
+    audit_check: Callable[[], str | None] | None = None,
+) -> list[tuple[str, Producer]]:
     """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
-    Department (PDF and Word) and the Department's copy and tờ trình to the chairman."""
+    Department (PDF and Word) and the Department's copy and tờ trình to the chairman.
+
+    ``audit_check`` gives the audit chain's check code ("Mã kiểm tra nhật ký"), printed on
+    a catalogue once submitted as ``catalogue export`` prints it; it is asked when the
+    files are written (on the worker), so the code is the chain's head at that time."""
     form = load_catalogue_form()
+    checked: list[str | None] = []
+
+    def check() -> str | None:
+        if view.state is CatalogueState.DRAFT or audit_check is None:
+            return None
+        if not checked:
+            checked.append(audit_check())
+        return checked[0]
+
     # File names carry the source's name, not its internal code.
     source = source_label(view.funding_source).replace("/", "-")
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {source}"
@@ -66,13 +85,18 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
         write_catalogue_xlsx(view, form, path, agency=agency, issuer=issuer)
 
     def pdf(path: Path) -> None:
-        write_catalogue_pdf(view, form, agency, path, issuer=issuer)
+        write_catalogue_pdf(view, form, agency, path, issuer=issuer, audit_check=check())
 
     def pdf_docx(path: Path) -> None:
         from kcdesk.reports.docx.write import docx_bytes
 
+        code = check()
         path.write_bytes(
-            docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
+            docx_bytes(
+                lambda h: write_catalogue_pdf(
+                    view, form, agency, h, issuer=issuer, audit_check=code
+                )
+            )
         )
 
     files: list[tuple[str, Producer]] = [
@@ -97,7 +121,9 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
             )
 
         def department_pdf(path: Path) -> None:
-            write_catalogue_pdf(view, form, department, path, issuer="department")
+            write_catalogue_pdf(
+                view, form, department, path, issuer="department", audit_check=check()
+            )
 
         def department_letter(path: Path) -> None:
             write_submission_letter(view, department, values, path, issuer="department")
@@ -412,7 +438,13 @@ class CataloguePanel(QWidget):
     def open_export(self) -> None:
         if self.current is None:
             return
-        files = export_files_for(self.current, self.settings_values)
+        db = self.ctx.db
+
+        def audit_check() -> str | None:
+            with db.session() as session:
+                return audit.check_code(audit.chain_head(session))
+
+        files = export_files_for(self.current, self.settings_values, audit_check=audit_check)
         self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
         self.dialog.open()
 
