@@ -1,7 +1,7 @@
 """Sustainability in section 8 of the proposal; the Department's tờ trình number and
 date on the catalogue version (issue 17).
 
-Revision ID: 0019_sustainability_department_letter
+Revision ID: 0019_sustainability_dept_letter
 Revises: 0018_merge
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_sustainability_department_letter"
+revision = "0019_sustainability_dept_letter"
 down_revision = "0018_merge"
+# At most 32 characters: alembic_version.version_num is VARCHAR(32) on PostgreSQL.
 branch_labels = None
 depends_on = None
 
