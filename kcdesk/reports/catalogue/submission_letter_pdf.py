@@ -25,7 +25,7 @@ from kcdesk.formatting import amount_in_words, format_money, format_official_dat
 from kcdesk.reports.catalogue.pdf import is_draft
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
+from kcdesk.reports.common.org import Agency, Issuer, agency_display_name, signer_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.forms.load import load_activities
 
@@ -250,7 +250,7 @@ def write_submission_letter(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=content.draft),
         recipients=list(content.recipients),
         width=width,
     )

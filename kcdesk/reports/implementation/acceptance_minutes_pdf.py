@@ -21,7 +21,7 @@ from kcdesk.models import Proposal
 from kcdesk.models.implementation import Disbursement, DisbursementKind
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_from_settings, signer_name
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -221,7 +221,9 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
             st["body"],
         )
     )
-    signatures = _party_signatures(people, agency.signer_post, agency.signer_name, width)
+    signatures = _party_signatures(
+        people, agency.signer_post, signer_name(agency, draft=False), width
+    )
     keep_with_last(story, [signatures], paragraphs=2)
     pdf.build_document(doc, story)
     return buffer.getvalue()

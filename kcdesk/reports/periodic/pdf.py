@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable
 from kcdesk.formatting import amount_in_words, format_date
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, signer_name
 from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
@@ -215,7 +215,7 @@ def write_periodic_report_pdf(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=False),
         recipients=[department, "Lưu: VT"],
         width=width,
     )

@@ -20,7 +20,7 @@ from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_from_settings, signer_name
 from kcdesk.services.communes.address import facility_address
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -361,7 +361,7 @@ class _Writer:
         signature = op.signature_block(
             caption="",
             post=agency.signer_post,
-            name=agency.signer_name,
+            name=signer_name(agency, draft=False),
             recipients=recipients,
             width=self.width,
         )
