@@ -27,7 +27,7 @@ from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, label_span
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
-from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.reports.common.org import Agency, Issuer, signer_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -195,6 +195,13 @@ def column_widths(
     if sum(least) > width:  # a very long word: text columns share what is left
         least = [least[i] if i in fixed else 0.0 for i in range(len(columns))]
     widths = [least[i] if i in fixed else 0.0 for i in range(len(columns))]
+    text = [i for i in range(len(columns)) if i not in fixed]
+    room = width - sum(widths) - sum(least[i] for i in text)
+    if view is not None and text and room > 0:
+        for i in text:
+            widths[i] = least[i]
+        _balance(view, form, widths, text, room)
+        return widths
     pinned = set(fixed) if len(fixed) < len(columns) else set()
     while True:
         free = [i for i in range(len(columns)) if i not in pinned]
@@ -209,6 +216,52 @@ def column_widths(
             widths[i] = least[i]
             pinned.add(i)
     return widths
+
+
+# Rows the balancing measures: enough to stand for the catalogue, few enough to stay
+# quick on one of thousands of rows. The room is shared out in _STEPS steps.
+_SAMPLE_ROWS = 120
+_STEPS = 30
+
+
+def _balance(
+    view: CatalogueView, form: CatalogueForm, widths: list[float], text: list[int], room: float
+) -> None:
+    """Share ``room`` among the text columns where it saves the most lines. A row is as
+    tall as its tallest cell, so each step gives width to the column (by one step or a
+    few, looking ahead) that lowers the sampled rows' total height most per point."""
+    entries = [e for g in view.groups for e in g.entries][:_SAMPLE_ROWS]
+    step = room / _STEPS
+    cells = {i: [str(e.value(form.columns[i].key)) for e in entries] for i in text}
+    cache: dict[tuple[int, int], list[int]] = {}
+
+    def lines(i: int, k: int) -> list[int]:
+        found = cache.get((i, k))
+        if found is None:
+            inner = widths[i] + k * step - 2 * PAD
+            found = cache[(i, k)] = [_wrap(t, SERIF, inner).count("\n") + 1 for t in cells[i]]
+        return found
+
+    given = dict.fromkeys(text, 0)
+    left = _STEPS
+    rows = range(len(entries))
+    while left > 0 and entries:
+        now = [max(lines(j, given[j])[r] for j in text) for r in rows]
+        best: tuple[float, int, int] = (0.0, -1, 0)
+        for i in text:
+            others = [max((lines(j, given[j])[r] for j in text if j != i), default=1) for r in rows]
+            for more in range(1, min(left, 8) + 1):
+                trial = lines(i, given[i] + more)
+                saved = sum(now) - sum(max(t, o) for t, o in zip(trial, others, strict=True))
+                if saved / more > best[0]:
+                    best = (saved / more, i, more)
+        if best[1] < 0:
+            break  # no line left to save: the rest is shared in proportion below
+        given[best[1]] += best[2]
+        left -= best[2]
+    share = sum(form.columns[i].pdf_width for i in text)
+    for i in text:
+        widths[i] += given[i] * step + left * step * form.columns[i].pdf_width / share
 
 
 def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
@@ -290,7 +343,7 @@ def write_catalogue_pdf(
         op.signature_block(
             caption="",
             post=agency.signer_post,
-            name=agency.signer_name,
+            name=signer_name(agency, draft=is_draft(view)),
             recipients=None,
             width=width,
         ),
