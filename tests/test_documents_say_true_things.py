@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
+from tests.document_checks import pages_text
 from tests.pdftext import pdf_text
 
 
@@ -179,3 +180,27 @@ def test_one_year_view_says_what_it_compares_with(demo_db: Database, tmp_path: P
     args = ["--db", demo_db.url, "dashboard", "--programme", "CB-2026-2030"]
     assert main([*args, "--year", "2026", "--pdf", str(out), "--today", "2026-12-31"]) == 0
     assert "so với chỉ tiêu cả giai đoạn" in pdf_text(out)
+
+
+def test_proposal_states_each_expected_result_once(demo_db: Database, tmp_path: Path) -> None:
+    """A measure's figure counted toward a programme target repeats the proposal's own
+    figure: "Số nhãn hiệu được đăng ký: 2 nhãn hiệu" was printed twice."""
+    from kcdesk.services.forms.load import load_measures
+
+    measures = load_measures()
+    with demo_db.session() as s:
+        found = None
+        for p in s.scalars(select(Proposal).order_by(Proposal.code)):
+            own = {o.measure: o.planned for o in p.outputs if not o.target and o.planned}
+            repeated = [o.measure for o in p.outputs if o.target and o.measure in own]
+            if repeated and repeated[0] != "facilities":
+                found = (p.code, repeated[0], own[repeated[0]])
+                break
+    assert found is not None, "the demo has a proposal counting a measure toward a target"
+    code, measure, planned = found
+    out = tmp_path / "de-an.pdf"
+    assert main(["--db", demo_db.url, "proposal", "pdf", code, "--out", str(out)]) == 0
+    lines = [" ".join(line.split()) for page in pages_text(out) for line in page.splitlines()]
+    label = measures[measure].label
+    assert sum(line.startswith(f"- {label}:") for line in lines) == 1
+    assert any(line.startswith(f"- {label}: {planned} ") for line in lines)
