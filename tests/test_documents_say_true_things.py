@@ -90,8 +90,13 @@ def test_appraisal_sheets_carry_no_internal_note(demo_db: Database, tmp_path: Pa
     assert main(["--db", db, "appraisal", "minutes", "--session", "1", "--pdf", str(minutes)]) == 0
     import re
 
-    averages = re.findall(r"\b\d{2,3},\d{2}\b", pdf_text(minutes))
+    minutes_text = pdf_text(minutes)
+    averages = re.findall(r"\b\d{2,3},\d{2}\b", minutes_text)
     assert averages, "averages print with two decimals and a comma"
+    # Notes about the app's scale or rules are for the Centre, not for signed minutes.
+    for note in ("thang điểm mặc định", "không phải quy định của văn bản pháp luật", "))"):
+        assert note not in minutes_text, note
+    assert "Theo quy tắc làm việc của Hội đồng" in minutes_text
 
 
 def _accept(db: Database, *, achieved_delta: int, result: str, later_payment: bool) -> bytes:
