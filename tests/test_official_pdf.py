@@ -71,3 +71,16 @@ def test_parent_agency_breaks_before_the_province(tmp_path: Path) -> None:
     lines = [" ".join(line.split()) for line in pages_text(target)[0].splitlines()]
     assert any(line.startswith("SỞ CÔNG THƯƠNG") and "CAO" not in line for line in lines)
     assert any(line.startswith("TỈNH CAO BẰNG") for line in lines), lines
+
+
+def test_committee_name_breaks_before_the_province(tmp_path: Path) -> None:
+    from tests.document_checks import pages_text
+
+    agency = agency_from_settings({**DEFAULTS, **DEMO_ORGANISATION}, "committee")
+    target = tmp_path / "Quyết định.pdf"
+    doc = op.document(target, title_text="Quyết định")
+    width = op.content_width(doc)
+    op.build_document(doc, [*op.header(agency, number=None, when=None, width=width)])
+    lines = [" ".join(line.split()) for line in pages_text(target)[0].splitlines()]
+    assert not any(line.strip() == "BẰNG" for line in lines), lines
+    assert any(line.startswith("TỈNH CAO BẰNG") for line in lines), lines

@@ -141,7 +141,9 @@ def header(
     left: list[Flowable] = []
     if agency.parent:
         left.append(p(_parent_lines(agency.parent, left_w, st["header_left"]), st["header_left"]))
-    left.append(p(agency.name, st["header_left_bold"]))
+    left.append(
+        p(_parent_lines(agency.name, left_w, st["header_left_bold"]), st["header_left_bold"])
+    )
     left.append(_Rule(28 * mm))
     right: list[Flowable] = [p(MOTTO_1, st["motto"]), p(MOTTO_2, st["motto2"]), _Rule(55 * mm)]
     rows: list[list[Any]] = [[left, right]]
@@ -170,8 +172,9 @@ def header(
 
 
 def _parent_lines(parent: str, width: float, style: ParagraphStyle) -> str:
-    """The parent agency on one line, or, when it does not fit, broken before the
-    province ("SỞ CÔNG THƯƠNG" / "TỈNH CAO BẰNG") rather than inside its name."""
+    """An agency's line (the parent or, for the committee, the issuer itself) on one
+    line, or, when it does not fit, broken before the province ("SỞ CÔNG THƯƠNG" /
+    "TỈNH CAO BẰNG") rather than inside its name."""
     if stringWidth(parent, style.fontName, style.fontSize) <= width:
         return parent
     for word in (" TỈNH ", " THÀNH PHỐ ", " UBND ", " ỦY BAN "):
