@@ -198,3 +198,12 @@ def test_demo_organisation_names_every_signer() -> None:
     for issuer, key in organisation.SIGNER_NAME.items():
         assert demo[key].strip(), issuer
         assert all(demo[k].strip() for k in organisation.REQUIRED[issuer]), issuer
+
+
+def test_demo_centre_director_is_one_person(demo_db: Database, tmp_path: Path) -> None:
+    """The council's "Giám đốc Trung tâm" is the Centre's signer, not another name."""
+    name = organisation.DEMO_ORGANISATION["signer.centre_name"]
+    minutes = tmp_path / "bien-ban.pdf"
+    args = ["appraisal", "minutes", "--session", "1", "--pdf", str(minutes)]
+    assert main(["--db", demo_db.url, *args]) == 0
+    assert f"{name}, Giám đốc Trung tâm Khuyến công" in pdf_text(minutes)
