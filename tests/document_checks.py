@@ -73,6 +73,8 @@ _MONEY_ONLY = re.compile(r"^[\d.\s,()%-]*$")
 
 def _closing_line(line: str) -> bool:
     text = line.strip()
+    if text.count(".") >= 20 and not text.strip(". …"):
+        return False  # lines to write on: a section still to fill in, not a closing block
     if not text or text.isdigit() or _MONEY_ONLY.match(text):
         return True
     if text.startswith(_CLOSING_STARTS):

@@ -211,7 +211,8 @@ def write_periodic_report_pdf(
         text = typed.get(section, "").strip()
         if not text:
             # Nothing typed yet: dotted lines to write on, never a note to the user.
-            return [op.p(dots, st["body_left"]) for _ in range(3)]
+            # One paragraph: the section's heading and its lines stay together.
+            return [op.p("\n".join([dots] * 3), st["body_left"])]
         return [op.p(chunk, st["body"]) for chunk in text.split("\n") if chunk.strip()]
 
     story += heading("III. ĐÁNH GIÁ")
