@@ -209,3 +209,30 @@ def test_proposal_states_each_expected_result_once(demo_db: Database, tmp_path: 
     label = measures[measure].label
     assert sum(line.startswith(f"- {label}:") for line in lines) == 1
     assert any(line.startswith(f"- {label}: {planned} ") for line in lines)
+
+
+def test_acceptance_signers_names_line_up(tmp_path: Path) -> None:
+    """A caption on two lines ("TRƯỞNG PHÒNG KINH TẾ") no longer pushes its name below
+    the others of its row."""
+    from pypdf import PdfReader
+
+    from kcdesk.reports.common import official_pdf as op
+    from kcdesk.reports.implementation.acceptance_minutes_pdf import _party_signatures
+    from tests.document_checks import _shown
+
+    people = [
+        ("Bế Thị Hoa", "Phó Giám đốc, Trung tâm Khuyến công"),
+        ("Nông Văn Thắng", "Trưởng phòng Kinh tế, UBND xã nơi thực hiện"),
+        ("Hoàng Văn Lâm", "Người đại diện, cơ sở thụ hưởng"),
+    ]
+    target = tmp_path / "ky.pdf"
+    doc = op.document(target, title_text="Biên bản")
+    width = op.content_width(doc)
+    op.build_document(doc, [_party_signatures(people, "Giám đốc", "Nông Văn Đức", width)])
+    heights: dict[str, float] = {}
+    for page in PdfReader(str(target)).pages:
+        texts, _rules = _shown(page)
+        for _x0, _x1, y, text in texts:
+            if text.strip() in {name for name, _ in people}:
+                heights[text.strip()] = round(y, 1)
+    assert len(heights) == 3 and len(set(heights.values())) == 1, heights
