@@ -12,6 +12,7 @@ import re
 import unicodedata
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -72,6 +73,8 @@ _MONEY_ONLY = re.compile(r"^[\d.\s,()%-]*$")
 
 def _closing_line(line: str) -> bool:
     text = line.strip()
+    if text.count(".") >= 20 and not text.strip(". …"):
+        return False  # lines to write on: a section still to fill in, not a closing block
     if not text or text.isdigit() or _MONEY_ONLY.match(text):
         return True
     if text.startswith(_CLOSING_STARTS):
@@ -126,4 +129,152 @@ def metadata(source: Path | bytes) -> dict[str, str]:
     out = {key.lstrip("/"): str(value) for key, value in info.items()}
     root = reader.trailer["/Root"].get_object()
     out["Lang"] = str(root.get("/Lang", ""))
+    return out
+
+
+def _mult(m: list[float], n: list[float]) -> list[float]:
+    """The product of two PDF matrices [a b c d e f]: ``m`` applied first."""
+    return [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+
+
+def _to_unicode(font: Any) -> dict[int, str]:
+    """A simple font's codes → text, from its ToUnicode CMap (for the messages)."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    data = stream.get_object().get_data().decode("latin-1")
+    out: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for low, high, text in re.findall(
+            r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
+            first = int(text, 16)
+            for code in range(int(low, 16), int(high, 16) + 1):
+                out[code] = chr(first + code - int(low, 16))
+    return out
+
+
+class _Font:
+    """Glyph widths (/Widths, thousandths of the size) and text of a simple font."""
+
+    def __init__(self, font: Any) -> None:
+        self.first = int(font.get("/FirstChar", 0))
+        self.widths = [float(w) for w in font.get("/Widths", [])]
+        self.missing = float((font.get("/FontDescriptor") or {}).get("/MissingWidth", 0) or 0)
+        self.text = _to_unicode(font)
+
+    def width(self, code: int) -> float:
+        index = code - self.first
+        return self.widths[index] if 0 <= index < len(self.widths) else self.missing
+
+
+def _shown(page: Any) -> tuple[list[tuple[float, float, float, str]], list[tuple[float, ...]]]:
+    """The text pieces a page shows (x start, x end, baseline y, text) and its vertical
+    rules (x, y low, y high), in page coordinates, read from the content stream."""
+    from pypdf.generic import ContentStream
+
+    resources = page.get("/Resources")
+    fonts = resources.get_object().get("/Font", {}) if resources else {}
+    known = {name: _Font(ref.get_object()) for name, ref in fonts.items()}
+    identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    ctm, saved = identity, []
+    tm = tlm = identity
+    font: _Font | None = None
+    size = leading = char_space = word_space = 0.0
+    scale = 1.0
+    point: tuple[float, float] | None = None
+    texts: list[tuple[float, float, float, str]] = []
+    rules: list[tuple[float, ...]] = []
+
+    def show(data: bytes) -> None:
+        nonlocal tm
+        if font is None:
+            return
+        advance = 0.0
+        for code in data:
+            advance += (font.width(code) * size / 1000 + char_space) * scale
+            if code == 32:
+                advance += word_space * scale
+        start = _mult(tm, ctm)
+        end = _mult(_mult([1, 0, 0, 1, advance, 0], tm), ctm)
+        text = "".join(font.text.get(code, "?") for code in data)
+        if text.strip():
+            texts.append((start[4], end[4], start[5], text))
+        tm = _mult([1, 0, 0, 1, advance, 0], tm)
+
+    for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+        args = list(operands)
+        if op == b"q":
+            saved.append(ctm)
+        elif op == b"Q" and saved:
+            ctm = saved.pop()
+        elif op == b"cm":
+            ctm = _mult([float(a) for a in args], ctm)
+        elif op == b"BT":
+            tm = tlm = identity
+        elif op == b"Tf":
+            font, size = known.get(args[0]), float(args[1])
+        elif op == b"TL":
+            leading = float(args[0])
+        elif op == b"Tc":
+            char_space = float(args[0])
+        elif op == b"Tw":
+            word_space = float(args[0])
+        elif op == b"Tz":
+            scale = float(args[0]) / 100
+        elif op in (b"Td", b"TD"):
+            if op == b"TD":
+                leading = -float(args[1])
+            tm = tlm = _mult([1, 0, 0, 1, float(args[0]), float(args[1])], tlm)
+        elif op == b"Tm":
+            tm = tlm = [float(a) for a in args]
+        elif op in (b"T*", b"'", b'"'):
+            tm = tlm = _mult([1, 0, 0, 1, 0, -leading], tlm)
+            if op != b"T*":
+                show(bytes(args[-1].original_bytes))
+        elif op == b"Tj":
+            show(bytes(args[0].original_bytes))
+        elif op == b"TJ":
+            for item in args[0]:
+                if isinstance(item, (int, float)) or hasattr(item, "as_numeric"):
+                    tm = _mult([1, 0, 0, 1, -float(item) * size / 1000 * scale, 0], tm)
+                else:
+                    show(bytes(item.original_bytes))
+        elif op == b"m":
+            point = (float(args[0]), float(args[1]))
+        elif op == b"l" and point is not None:
+            x0, y0 = point
+            x1, y1 = float(args[0]), float(args[1])
+            point = (x1, y1)
+            if abs(x0 - x1) < 0.01 and abs(y0 - y1) > 1:
+                a = _mult([1, 0, 0, 1, x0, y0], ctm)
+                b = _mult([1, 0, 0, 1, x1, y1], ctm)
+                rules.append((a[4], min(a[5], b[5]), max(a[5], b[5])))
+    return texts, rules
+
+
+def overflowing_cells(source: Path | bytes, tolerance: float = 0.3) -> list[str]:
+    """Table text that runs past the rule on its right (a cell's text cut off or
+    printed over the next column): each piece of text the page shows is measured with
+    its font's widths and compared with the vertical rules drawn across its line."""
+    out: list[str] = []
+    for number, page in enumerate(_reader(source).pages, start=1):
+        texts, rules = _shown(page)
+        for x0, x1, y, text in texts:
+            across = sorted(x for x, low, high in rules if low - 1 <= y <= high + 1)
+            right = [x for x in across if x > x0 + tolerance]
+            if not right or not any(x <= x0 + tolerance for x in across):
+                continue  # not inside a ruled table
+            if x1 > right[0] + tolerance:
+                out.append(f"page {number}: {text!r} runs {x1 - right[0]:.1f} pt past its column")
     return out

@@ -169,3 +169,62 @@ def test_import_wizard_end_to_end(
     with ctx.db.session() as s:
         assert s.scalar(select(func.count(Proposal.id)).where(Proposal.plan_year == 2026)) == 2
     wizard.close()
+
+
+def test_department_letter_recorded_on_the_screen(
+    panel: CataloguePanel, ctx: AppContext, qtbot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    assert not panel.department_button.isEnabled()  # a draft has no version yet
+    panel.submit_button.click()
+    panel.dialog.accept()
+    qtbot.waitUntil(lambda: "Đã trình" in panel.state_label.text())
+    assert panel.department_button.isEnabled()
+    panel.department_button.click()
+    panel.dialog.number.setText("12/QĐ")  # malformed: one line, nothing stored
+    panel.dialog.accept()
+    box = panel.findChild(QMessageBox, "error_box")
+    assert box is not None and "không đúng dạng" in box.text() and "\n" not in box.text()
+    box.close()
+    panel.department_button.click()
+    panel.dialog.number.setText("12")
+    panel.dialog.accept()
+    qtbot.waitUntil(lambda: "Tờ trình của Sở số 12/TTr-SCT" in panel.state_label.text())
+    with ctx.db.session() as s:
+        cat = catalogue.get_catalogue(s, 2027, "dia_phuong")
+        assert cat is not None and cat.versions[-1].department_letter_no == "12/TTr-SCT"
+
+
+def test_usb_export_of_a_submitted_catalogue_prints_the_audit_check_code(
+    panel: CataloguePanel, ctx: AppContext, qtbot, tmp_path: Path
+) -> None:
+    """The GUI's copy carries the "Mã kiểm tra nhật ký" line as ``catalogue export``'s."""
+    from kcdesk.services.core import audit
+    from tests.pdftext import pdf_text
+
+    def export(folder: Path) -> dict[str, str]:
+        folder.mkdir()
+        panel.export_button.click()
+        dialog = panel.dialog
+        dialog.set_folder(folder)
+        with qtbot.waitSignal(dialog.export_finished, timeout=60_000):
+            dialog.write_button.click()
+        dialog.close()
+        return {
+            p.name: " ".join(pdf_text(p).split()) for p in folder.iterdir() if p.suffix == ".pdf"
+        }
+
+    draft = export(tmp_path / "dự thảo")
+    assert draft and not any("Mã kiểm tra nhật ký" in text for text in draft.values())
+    panel.submit_button.click()
+    panel.dialog.accept()
+    qtbot.waitUntil(lambda: "Đã trình" in panel.state_label.text())
+    with ctx.db.session() as s:
+        code = audit.check_code(audit.chain_head(s))
+    assert code is not None
+    submitted = export(tmp_path / "đã trình")
+    copies = [n for n in submitted if not n.startswith(("Tờ trình", "Sở - Tờ trình"))]
+    assert len(copies) == 2  # the catalogue and the Department's copy
+    for name in copies:
+        assert f"Mã kiểm tra nhật ký: {code}" in submitted[name], name

@@ -66,6 +66,10 @@ MATRIX: dict[str, tuple[list[str], str | None]] = {
         P.CATALOGUE_APPROVE,
     ),
     "catalogue reopen": (["--year", "2027", "--reason", "sửa"], P.CATALOGUE_EDIT),
+    "catalogue department-letter": (
+        ["--year", "2027", "--number", "12", "--date", "20/10/2026"],
+        P.CATALOGUE_EDIT,
+    ),
     "programme import": (["{tmp}/không có.json"], P.PROGRAMME_EDIT),
     "programme edit-target": (["CB-2026-2030", "x"], P.PROGRAMME_EDIT),
     "programme list": ([], None),

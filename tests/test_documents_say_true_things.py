@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
+from tests.document_checks import pages_text
 from tests.pdftext import pdf_text
 
 
@@ -89,8 +90,13 @@ def test_appraisal_sheets_carry_no_internal_note(demo_db: Database, tmp_path: Pa
     assert main(["--db", db, "appraisal", "minutes", "--session", "1", "--pdf", str(minutes)]) == 0
     import re
 
-    averages = re.findall(r"\b\d{2,3},\d{2}\b", pdf_text(minutes))
+    minutes_text = pdf_text(minutes)
+    averages = re.findall(r"\b\d{2,3},\d{2}\b", minutes_text)
     assert averages, "averages print with two decimals and a comma"
+    # Notes about the app's scale or rules are for the Centre, not for signed minutes.
+    for note in ("thang điểm mặc định", "không phải quy định của văn bản pháp luật", "))"):
+        assert note not in minutes_text, note
+    assert "Theo quy tắc làm việc của Hội đồng" in minutes_text
 
 
 def _accept(db: Database, *, achieved_delta: int, result: str, later_payment: bool) -> bytes:
@@ -179,3 +185,54 @@ def test_one_year_view_says_what_it_compares_with(demo_db: Database, tmp_path: P
     args = ["--db", demo_db.url, "dashboard", "--programme", "CB-2026-2030"]
     assert main([*args, "--year", "2026", "--pdf", str(out), "--today", "2026-12-31"]) == 0
     assert "so với chỉ tiêu cả giai đoạn" in pdf_text(out)
+
+
+def test_proposal_states_each_expected_result_once(demo_db: Database, tmp_path: Path) -> None:
+    """A measure's figure counted toward a programme target repeats the proposal's own
+    figure: "Số nhãn hiệu được đăng ký: 2 nhãn hiệu" was printed twice."""
+    from kcdesk.services.forms.load import load_measures
+
+    measures = load_measures()
+    with demo_db.session() as s:
+        found = None
+        for p in s.scalars(select(Proposal).order_by(Proposal.code)):
+            own = {o.measure: o.planned for o in p.outputs if not o.target and o.planned}
+            repeated = [o.measure for o in p.outputs if o.target and o.measure in own]
+            if repeated and repeated[0] != "facilities":
+                found = (p.code, repeated[0], own[repeated[0]])
+                break
+    assert found is not None, "the demo has a proposal counting a measure toward a target"
+    code, measure, planned = found
+    out = tmp_path / "de-an.pdf"
+    assert main(["--db", demo_db.url, "proposal", "pdf", code, "--out", str(out)]) == 0
+    lines = [" ".join(line.split()) for page in pages_text(out) for line in page.splitlines()]
+    label = measures[measure].label
+    assert sum(line.startswith(f"- {label}:") for line in lines) == 1
+    assert any(line.startswith(f"- {label}: {planned} ") for line in lines)
+
+
+def test_acceptance_signers_names_line_up(tmp_path: Path) -> None:
+    """A caption on two lines ("TRƯỞNG PHÒNG KINH TẾ") no longer pushes its name below
+    the others of its row."""
+    from pypdf import PdfReader
+
+    from kcdesk.reports.common import official_pdf as op
+    from kcdesk.reports.implementation.acceptance_minutes_pdf import _party_signatures
+    from tests.document_checks import _shown
+
+    people = [
+        ("Bế Thị Hoa", "Phó Giám đốc, Trung tâm Khuyến công"),
+        ("Nông Văn Thắng", "Trưởng phòng Kinh tế, UBND xã nơi thực hiện"),
+        ("Hoàng Văn Lâm", "Người đại diện, cơ sở thụ hưởng"),
+    ]
+    target = tmp_path / "ky.pdf"
+    doc = op.document(target, title_text="Biên bản")
+    width = op.content_width(doc)
+    op.build_document(doc, [_party_signatures(people, "Giám đốc", "Nông Văn Đức", width)])
+    heights: dict[str, float] = {}
+    for page in PdfReader(str(target)).pages:
+        texts, _rules = _shown(page)
+        for _x0, _x1, y, text in texts:
+            if text.strip() in {name for name, _ in people}:
+                heights[text.strip()] = round(y, 1)
+    assert len(heights) == 3 and len(set(heights.values())) == 1, heights

@@ -56,3 +56,31 @@ def test_official_page_layout_text_and_fonts(tmp_path: Path) -> None:
     fonts = embedded_fonts(target)
     assert any("LiberationSerif" in f for f in fonts)
     assert any("Italic" in f for f in fonts)
+
+
+def test_parent_agency_breaks_before_the_province(tmp_path: Path) -> None:
+    """ "SỞ CÔNG THƯƠNG TỈNH CAO BẰNG" is wider than a portrait page's left block: it
+    breaks before "TỈNH", never inside the province's name ("… CAO" / "BẰNG")."""
+    from tests.document_checks import pages_text
+
+    agency = agency_from_settings({**DEFAULTS, **DEMO_ORGANISATION}, "centre")
+    target = tmp_path / "Đề án.pdf"
+    doc = op.document(target, title_text="Đề án")
+    width = op.content_width(doc)
+    op.build_document(doc, [*op.header(agency, number=None, when=None, width=width)])
+    lines = [" ".join(line.split()) for line in pages_text(target)[0].splitlines()]
+    assert any(line.startswith("SỞ CÔNG THƯƠNG") and "CAO" not in line for line in lines)
+    assert any(line.startswith("TỈNH CAO BẰNG") for line in lines), lines
+
+
+def test_committee_name_breaks_before_the_province(tmp_path: Path) -> None:
+    from tests.document_checks import pages_text
+
+    agency = agency_from_settings({**DEFAULTS, **DEMO_ORGANISATION}, "committee")
+    target = tmp_path / "Quyết định.pdf"
+    doc = op.document(target, title_text="Quyết định")
+    width = op.content_width(doc)
+    op.build_document(doc, [*op.header(agency, number=None, when=None, width=width)])
+    lines = [" ".join(line.split()) for line in pages_text(target)[0].splitlines()]
+    assert not any(line.strip() == "BẰNG" for line in lines), lines
+    assert any(line.startswith("TỈNH CAO BẰNG") for line in lines), lines

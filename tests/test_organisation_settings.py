@@ -16,6 +16,7 @@ import pytest
 
 from kcdesk.cli.main import main
 from kcdesk.models.db import Database, open_database
+from kcdesk.reports.common.org import BLANK_NAME
 from kcdesk.services.core import organisation, settings
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.services.setup import first_run as setup
@@ -138,3 +139,71 @@ def test_first_run_step_asks_for_the_organisation(qtbot, fresh: Path) -> None:
         assert settings.get(s, "org.centre_abbrev") == "TTKC&XTTM"
     ctx.worker.wait()
     db.dispose()
+
+
+def test_a_signer_name_is_left_blank_only_on_a_draft(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the Department's (or the Centre's) signer name, a DỰ THẢO prints a dotted
+    line for the signer to fill in; a final document refuses, naming the setting."""
+    with db.session() as s:
+        add_proposal(s, 1)
+        settings.put_trusted(s, SYSTEM, "signer.department_name", "")
+        settings.put_trusted(s, SYSTEM, "signer.centre_name", "")
+    base = ["--db", db.url]
+
+    def export(issuer: str, letter: Path) -> int:
+        args = ["catalogue", "export", "--year", "2027", "--issuer", issuer]
+        return main([*base, *args, "--letter", str(letter)])
+
+    draft = tmp_path / "to-trinh-so-du-thao.pdf"
+    assert export("department", draft) == 0
+    text = pdf_text(draft)
+    assert "DỰ THẢO" in text and "GIÁM ĐỐC" in text
+    assert BLANK_NAME in text.split("GIÁM ĐỐC")[-1]
+    demo = organisation.DEMO_ORGANISATION
+    assert demo["signer.department_name"] not in text
+
+    # The proposal is a final document: the Centre's signer must be named.
+    proposal = tmp_path / "de-an.pdf"
+    capsys.readouterr()
+    assert main([*base, "proposal", "pdf", "ĐA-2027-001", "--out", str(proposal)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "«Họ tên người ký (Trung tâm)» (signer.centre_name)" in err
+    assert not proposal.exists()
+
+    # Approved, the Department's tờ trình is no longer a draft: it refuses.
+    assert main([*base, "catalogue", "submit", "--year", "2027", "--letter-no", "5/TTr-TTKC"]) == 0
+    approve = ["--decision-no", "1875/QĐ-UBND", "--decision-date", "28/10/2026"]
+    assert main([*base, "catalogue", "approve", "--year", "2027", *approve]) == 0
+    final = tmp_path / "to-trinh-so.pdf"
+    capsys.readouterr()
+    assert export("department", final) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(signer.department_name)" in err and "dự thảo" in err
+    assert not final.exists()
+
+    # Once named, it prints with the name under the post.
+    with db.session() as s:
+        settings.put_trusted(s, SYSTEM, "signer.department_name", "Hoàng Thị Thu Hà")
+    assert export("department", final) == 0
+    text = pdf_text(final)
+    assert "DỰ THẢO" not in text and BLANK_NAME not in text
+    assert "Hoàng Thị Thu Hà" in text.split("GIÁM ĐỐC")[-1]
+
+
+def test_demo_organisation_names_every_signer() -> None:
+    demo = organisation.DEMO_ORGANISATION
+    for issuer, key in organisation.SIGNER_NAME.items():
+        assert demo[key].strip(), issuer
+        assert all(demo[k].strip() for k in organisation.REQUIRED[issuer]), issuer
+
+
+def test_demo_centre_director_is_one_person(demo_db: Database, tmp_path: Path) -> None:
+    """The council's "Giám đốc Trung tâm" is the Centre's signer, not another name."""
+    name = organisation.DEMO_ORGANISATION["signer.centre_name"]
+    minutes = tmp_path / "bien-ban.pdf"
+    args = ["appraisal", "minutes", "--session", "1", "--pdf", str(minutes)]
+    assert main(["--db", demo_db.url, *args]) == 0
+    assert f"{name}, Giám đốc Trung tâm Khuyến công" in pdf_text(minutes)

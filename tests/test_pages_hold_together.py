@@ -3,6 +3,7 @@ or paragraph whatever the length, amounts never break, table text is at least 10
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
@@ -18,7 +19,12 @@ from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.core.organisation import DEMO_ORGANISATION
 from kcdesk.services.core.settings import DEFAULTS
 from kcdesk.services.forms.load import load_activities
-from tests.document_checks import closing_only_pages, pages_text, split_amounts
+from tests.document_checks import (
+    closing_only_pages,
+    overflowing_cells,
+    pages_text,
+    split_amounts,
+)
 
 VALUES = {**DEFAULTS, **DEMO_ORGANISATION, "signer.centre_name": "Nông Văn Đức"}
 
@@ -82,6 +88,46 @@ def test_letter_signature_never_alone(groups: int) -> None:
         agency = agency_from_settings(VALUES, issuer)
         write_submission_letter(view, agency, VALUES, buffer, issuer=issuer)
         assert closing_only_pages(buffer.getvalue()) == [], (groups, issuer)
+
+
+@pytest.mark.parametrize("issuer", ["centre", "department", "committee"])
+def test_catalogue_cells_stay_in_their_columns(issuer: str) -> None:
+    """No cell's text runs past its column (the period "Tháng 02-08/2027" was cut at the
+    right rule); periods and amounts stay whole on one line, text breaks at spaces."""
+    periods = ["Tháng 02-08/2027", "11/2027-02/2028", "Tháng 12/2027", "Năm 2027"]
+    base = _view(12, groups=4)
+    groups = tuple(
+        replace(
+            group,
+            entries=tuple(
+                replace(
+                    entry,
+                    period=periods[n % len(periods)],
+                    location="Phường Nùng Trí Cao, thành phố Cao Bằng",
+                    note="Chuyển tiếp https://khuyencong.caobang.gov.vn/de-an/2027/so-12",
+                    total_cost=999_999_999_999,
+                    other_funds=999_999_999_999,
+                )
+                for n, entry in enumerate(group.entries)
+            ),
+        )
+        for group in base.groups
+    )
+    view = replace(base, groups=groups)
+    buffer = BytesIO()
+    agency = agency_from_settings(VALUES, issuer)
+    form = load_catalogue_form()
+    catalogue_pdf.write_catalogue_pdf(view, form, agency, buffer, issuer=issuer)  # type: ignore[arg-type]
+    data = buffer.getvalue()
+    assert overflowing_cells(data) == []
+    text = "\n".join(pages_text(data))
+    lines = [line.strip() for line in text.splitlines()]
+    for period in ("02-08/2027", "11/2027-02/2028", "999.999.999.999"):
+        assert any(period in line for line in lines), period
+    # The widest period fits its column on one line at the table's font.
+    widths = catalogue_pdf.column_widths(form, 780.0, view)
+    period_width = widths[[c.key for c in form.columns].index("period")]
+    assert stringWidth("11/2027-02/2028", SERIF_BOLD, catalogue_pdf.FONT_SIZE) < period_width
 
 
 def test_money_columns_hold_the_widest_amount_at_10_pt() -> None:

@@ -71,7 +71,12 @@ def test_sections_typed_once_printed_again(
     other = tmp_path / "bao-cao-nam.pdf"
     args = ["--programme", "CB-2026-2030", "--from", "2026-01-01", "--to", "2026-12-31"]
     assert main(["--db", str(db), "report", "periodic", *args, "--pdf", str(other)]) == 0
-    assert "(Chưa nhập nội dung.)" in pdf_text(other)
+    # A section not typed yet prints lines to write on, never a note to the user.
+    other_text = pdf_text(other)
+    assert "(Chưa nhập nội dung.)" not in other_text
+    assert "." * 40 in other_text.split("V. KIẾN NGHỊ, ĐỀ XUẤT")[-1]
+    assert "Trung tâm Khuyến công và Xúc tiến thương mại báo cáo" in other_text
+    assert "giai đoạn 2026-2030, giai đoạn" not in other_text
     # A section that does not exist: one line, exit 2.
     capsys.readouterr()
     assert _periodic(db, tmp_path / "x.pdf", "--text", "khac=...") == 2

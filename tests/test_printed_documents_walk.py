@@ -2,7 +2,8 @@
 
 Each PDF: every font embedded (no stray Helvetica), distinct subset tags, a title, the
 organisation as author and the language in its metadata; no page after the first
-that holds only a closing block; no amount broken across lines. Each XLSX opens and
+that holds only a closing block; no amount broken across lines; no table cell whose
+text runs past its column. Each XLSX opens and
 has its rows and print set-up (row heights are checked in the spreadsheet tests).
 """
 
@@ -16,7 +17,13 @@ from openpyxl import load_workbook
 
 from kcdesk.cli.main import main
 from kcdesk.reports.common.xlsx_print import lines_needed
-from tests.document_checks import closing_only_pages, font_problems, metadata, split_amounts
+from tests.document_checks import (
+    closing_only_pages,
+    font_problems,
+    metadata,
+    overflowing_cells,
+    split_amounts,
+)
 
 if TYPE_CHECKING:
     from kcdesk.models.db import Database
@@ -178,6 +185,7 @@ def test_every_pdf_holds_together(printed: dict[str, Path]) -> None:
             f"{name}: page {n} holds only a closing block" for n in closing_only_pages(data)
         ]
         problems += [f"{name}: amount split at {s}" for s in split_amounts(data)]
+        problems += [f"{name}: {s}" for s in overflowing_cells(data)]
         meta = metadata(data)
         if not meta.get("Title"):
             problems.append(f"{name}: no title in the metadata")

@@ -186,6 +186,10 @@ def test_new_proposal_typed_end_to_end(
     page.target_spins["IV.3.c"].setValue(1)
     type_text(page.findChild(QPlainTextEdit, "effect_economic"), "Doanh thu tăng 20 %.")
     type_text(page.findChild(QPlainTextEdit, "effect_social"), "Thêm 12 việc làm ổn định.")
+    # Section 8 also asks for sustainability; its hint cites the rule (issue 17).
+    lasting = page.findChild(QPlainTextEdit, "sustainability")
+    assert "Khoản 8 Điều 5 Thông tư 36/2013/TT-BCT" in lasting.toolTip()
+    type_text(lasting, "HTX tự bảo dưỡng máy sau hỗ trợ.")
     wizard.next()
     assert wizard.currentId() == 6
 
@@ -229,6 +233,7 @@ def test_new_proposal_typed_end_to_end(
         assert [f.name for f in p.facilities] == ["Hợp tác xã Chè Đại Từ"]
         for key, value in texts.items():
             assert getattr(p, key) == value
+        assert p.sustainability == "HTX tự bảo dưỡng máy sau hỗ trợ."
         assert [(s_.task, s_.start, s_.end, s_.responsible) for s_ in p.schedule] == [
             ("Lắp đặt máy sao chè", date(2027, 4, 1), date(2027, 9, 1), "Hợp tác xã")
         ]

@@ -2,7 +2,7 @@
 
 ``proposal import-xlsx FILE [--year Y] [--status S] [--dry-run] --json`` prints
 ``{"valid", "errors": [{"row", "message"}], "created", "skipped"}``;
-``catalogue show|export|submit|approve|reopen|compare``.
+``catalogue show|export|submit|approve|reopen|compare|department-letter``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import diff_dict
+from kcdesk.services.catalogue.department_letter import set_department_letter
 from kcdesk.services.core import audit, settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -104,6 +105,10 @@ def view_dict(view: CatalogueView) -> dict[str, object]:
         "state": view.state.value,
         "decision_no": view.decision_no,
         "decision_date": view.decision_date.isoformat() if view.decision_date else None,
+        "department_letter_no": view.department_letter_no,
+        "department_letter_date": (
+            view.department_letter_date.isoformat() if view.department_letter_date else None
+        ),
         "version": view.version_number,
         "versions": list(view.versions),
         "count": view.count,
@@ -256,6 +261,24 @@ def _approve(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _department_letter(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.db.session() as session:
+        version = set_department_letter(
+            session,
+            ctx.actor,
+            args.year,
+            args.source,
+            number=args.number,
+            when=cli_required_date(args.date, "--date"),
+            version=args.version,
+        )
+        ctx.say(
+            f"Đã ghi tờ trình của Sở số {version.department_letter_no} cho phiên bản "
+            f"{version.number} của danh mục năm {args.year}."
+        )
+    return 0
+
+
 def _reopen(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.db.session() as session:
         catalogue.reopen(session, ctx.actor, args.year, args.source, reason=args.reason)
@@ -343,6 +366,17 @@ def register(registry: CommandRegistry) -> None:
     _year_source(p)
     p.add_argument("--decision-no", required=True, metavar="SỐ")
     p.add_argument("--decision-date", required=True, metavar="DD/MM/YYYY")
+
+    p = registry.subcommand(
+        "catalogue",
+        "department-letter",
+        "ghi số, ngày tờ trình của Sở trình Chủ tịch UBND tỉnh phê duyệt danh mục",
+        _department_letter,
+    )
+    _year_source(p)
+    p.add_argument("--number", required=True, metavar="SỐ", help="ví dụ 12 hoặc 12/TTr-SCT")
+    p.add_argument("--date", required=True, metavar="DD/MM/YYYY")
+    p.add_argument("--version", type=int, metavar="N", help="phiên bản (mặc định: mới nhất)")
 
     p = registry.subcommand("catalogue", "reopen", "đưa danh mục đã trình về dự thảo", _reopen)
     _year_source(p)

@@ -25,6 +25,7 @@ COMMAND_PERMISSIONS: dict[str, str] = {
     "catalogue submit": P.CATALOGUE_EDIT,
     "catalogue reopen": P.CATALOGUE_EDIT,
     "catalogue approve": P.CATALOGUE_APPROVE,
+    "catalogue department-letter": P.CATALOGUE_EDIT,
     "programme import": P.PROGRAMME_EDIT,
     "programme edit-target": P.PROGRAMME_EDIT,
     "office add": P.OFFICES_ADMIN,

@@ -88,6 +88,10 @@ class CatalogueVersion(SyncedMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     decision_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The Department's tờ trình to the provincial chairman (…/TTr-SCT) that sends this
+    # version for approval: printed on that letter and cited by the decision.
+    department_letter_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    department_letter_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     frozen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     frozen_by: Mapped[str] = mapped_column(String(64), default="")
 

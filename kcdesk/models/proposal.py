@@ -74,6 +74,8 @@ class Proposal(SyncedMixin, Base):
     effect_economic: Mapped[str] = mapped_column(Text, default="")
     effect_social: Mapped[str] = mapped_column(Text, default="")
     effect_environment: Mapped[str] = mapped_column(Text, default="")
+    # Tính bền vững, khả năng nhân rộng after support ends (khoản 8 Điều 5 TT 36/2013).
+    sustainability: Mapped[str] = mapped_column(Text, default="")
     # Sums of the budget lines (đồng).
     total_cost: Mapped[int] = mapped_column(Money, default=0)
     support: Mapped[int] = mapped_column(Money, default=0)

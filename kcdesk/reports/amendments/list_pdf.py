@@ -19,7 +19,7 @@ from kcdesk.formatting import format_date
 from kcdesk.models.amendment import Amendment
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, signer_name
 from kcdesk.services.amendments import record as amendments_service
 
 
@@ -142,7 +142,7 @@ def write_amendment_pdf(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=False),
         recipients=["Sở Công Thương", "Lưu: VT"],
         width=width,
     )

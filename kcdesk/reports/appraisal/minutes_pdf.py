@@ -8,6 +8,7 @@ minutes end with the signature blocks of the secretary (left) and the chair
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -26,13 +27,15 @@ from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import ItemResult, session_results
 
 # No text in docs/rules.md sets how a tie is broken: printed as the council's own rule
-# (issue 18), not as a regulation.
+# (issue 18), not as a regulation — in the words of a minutes, without a note about it.
 TIE_RULE = (
-    "Kết luận của Hội đồng theo đa số ý kiến thành viên; nếu số ý kiến bằng nhau thì theo "
-    "ý kiến của Chủ tịch Hội đồng, nếu Chủ tịch không thuộc các ý kiến bằng nhau thì lấy "
-    "kết luận thận trọng hơn (quy tắc làm việc của Hội đồng, không phải quy định của "
-    "văn bản pháp luật)."
+    "Theo quy tắc làm việc của Hội đồng, kết luận của Hội đồng theo đa số ý kiến thành "
+    "viên; nếu số ý kiến bằng nhau thì theo ý kiến của Chủ tịch Hội đồng, nếu Chủ tịch "
+    "không thuộc các ý kiến bằng nhau thì lấy kết luận thận trọng hơn."
 )
+# What the app says of a default scale in a set's name is for the Centre, not for the
+# signed minutes (a session keeps the set's name as it was, so it is taken off here).
+_DEFAULT_SCALE_NOTE = re.compile(r"\s*\(thang điểm mặc định\)", re.IGNORECASE)
 
 
 def _verdict(r: ItemResult) -> str:
@@ -177,8 +180,9 @@ def story(s: AppraisalSession, values: dict[str, Any], width: float) -> list[Flo
         post = f", {m.post}" if m.post else ""
         out.append(op.p(f"{index}. {m.name}{post} — {m.role.label}.", st["body_left"]))
     out.append(op.p("II. NGUYÊN TẮC ĐÁNH GIÁ", st["heading"]))
-    basis = f" ({spec.legal_basis})" if spec.legal_basis else ""
-    out.append(op.p(f"Bộ tiêu chí: {spec.label}{basis}.", st["body"]))
+    basis = f", theo {spec.legal_basis}" if spec.legal_basis else ""
+    name = _DEFAULT_SCALE_NOTE.sub("", spec.label)
+    out.append(op.p(f"Bộ tiêu chí: {name}{basis}.", st["body"]))
     # A default scale's note is for the Centre (Settings), not for the signed minutes.
     if spec.note and not spec.default_scale:
         out.append(op.p(spec.note, st["small_italic"]))

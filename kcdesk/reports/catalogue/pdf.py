@@ -12,6 +12,7 @@ rows) and the table is a RuledTable (catalogue_table), which splits in linear ti
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
@@ -26,7 +27,7 @@ from kcdesk.reports.catalogue.xlsx import TOTAL_LABEL, label_span
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.fonts import SERIF, SERIF_BOLD
-from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.reports.common.org import Agency, Issuer, signer_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
 
@@ -50,8 +51,27 @@ def _width(word: str, font: str) -> float:
     return found
 
 
+# A number, an amount, a date or a date range: never cut ("1.136.000.000", "02-08/2027").
+_NUMBER = re.compile(r"^\(?[\d.,/%-]+\)?[.,;:]?$")
+
+
+def _pieces(word: str, font: str, width: float) -> list[str]:
+    """A word as it fits ``width``: whole, or (a word wider than any column can be, such
+    as a long web address) cut into pieces that fit. Numbers and date ranges are never
+    cut: ``column_widths`` makes every column hold its widest."""
+    if _width(word, font) <= width or _NUMBER.match(word):
+        return [word]
+    pieces, current = [], ""
+    for char in word:
+        if current and _width(current + char, font) > width:
+            pieces.append(current)
+            current = ""
+        current += char
+    return [*pieces, current]
+
+
 def _wrap(text: str, font: str, width: float) -> str:
-    """Greedy word wrap into ``width`` points; a word longer than a line stays whole."""
+    """Greedy word wrap into ``width`` points, breaking only at spaces."""
     if not text:
         return ""
     space = _width(" ", font)
@@ -59,7 +79,7 @@ def _wrap(text: str, font: str, width: float) -> str:
     for part in text.split("\n"):
         current: list[str] = []
         used = 0.0
-        for word in part.split():
+        for word in (p for w in part.split() for p in _pieces(w, font, width)):
             w = _width(word, font)
             if current and used + space + w > width:
                 lines.append(" ".join(current))
@@ -126,30 +146,127 @@ def table_rows(
 
 # The widest amount a money column holds: no amount ever breaks inside its number.
 WIDEST_AMOUNT = "999.999.999.999"
+# The widest implementation periods (build.period_text): a period column prints them
+# on one line, a date range never breaks.
+WIDEST_PERIODS = ("Tháng 12-12/2099", "12/2099-12/2099")
+# The widest group numeral and row number the index column holds when no catalogue is
+# at hand (a catalogue measures its own).
+WIDEST_INDEX = ("XVIII", "999")
 
 
-def column_widths(form: CatalogueForm, width: float) -> list[float]:
-    """The form's proportions, with every money column at least as wide as the widest
-    amount in bold (totals are bold); text columns give up the difference."""
+def _least_widths(form: CatalogueForm, view: CatalogueView | None) -> list[float]:
+    """The narrowest each column may be: its header's longest word in bold, and the
+    widest content it can hold (amounts, periods, numbers) or holds (its longest word)."""
+    out: list[float] = []
+    for column in form.columns:
+        texts = [(w, SERIF_BOLD) for w in column.label.split()]
+        if column.kind == "money":
+            texts.append((WIDEST_AMOUNT, SERIF_BOLD))  # totals are bold
+            if view is not None:  # a total beyond it still prints whole
+                totals = [view.total(column.key), *(g.total(column.key) for g in view.groups)]
+                texts.append((format_money(max(totals, default=0)), SERIF_BOLD))
+        elif column.kind == "index":
+            indexes: tuple[str, ...] = WIDEST_INDEX
+            if view is not None:
+                most = max((len(g.entries) for g in view.groups), default=1)
+                indexes = (*(g.numeral for g in view.groups), str(most))
+            texts += [(t, SERIF_BOLD) for t in indexes]
+        elif column.key == "period":
+            texts += [(t, SERIF) for t in WIDEST_PERIODS]
+        if view is not None and column.kind == "text":
+            for group in view.groups:
+                for entry in group.entries:
+                    texts += [(w, SERIF) for w in str(entry.value(column.key)).split()]
+        out.append(max(_width(t, font) for t, font in texts) + 2 * PAD + 1)
+    return out
+
+
+def column_widths(
+    form: CatalogueForm, width: float, view: CatalogueView | None = None
+) -> list[float]:
+    """Every column at least as wide as the widest content it can hold
+    (``_least_widths``): text columns break only at spaces, an amount or a date range
+    never breaks. Amounts, numbers and periods get exactly that width; the text columns
+    share the rest in the form's proportions. If the least widths cannot all fit, the
+    widest word of a text column is cut (``_pieces``), never a number."""
     columns = form.columns
-    scale = width / sum(c.pdf_width for c in columns)
-    widths = [c.pdf_width * scale for c in columns]
-    least = stringWidth(WIDEST_AMOUNT, SERIF_BOLD, FONT_SIZE) + 2 * PAD + 1
-    money = [i for i, c in enumerate(columns) if c.kind == "money"]
-    text = [i for i, c in enumerate(columns) if c.kind not in ("money", "index")]
-    extra = sum(max(0.0, least - widths[i]) for i in money)
-    if extra and text:
-        spare = sum(widths[i] for i in text)
-        for i in money:
-            widths[i] = max(widths[i], least)
+    least = _least_widths(form, view)
+    fixed = {i for i, c in enumerate(columns) if c.kind != "text" or c.key == "period"}
+    if sum(least) > width:  # a very long word: text columns share what is left
+        least = [least[i] if i in fixed else 0.0 for i in range(len(columns))]
+    widths = [least[i] if i in fixed else 0.0 for i in range(len(columns))]
+    text = [i for i in range(len(columns)) if i not in fixed]
+    room = width - sum(widths) - sum(least[i] for i in text)
+    if view is not None and text and room > 0:
         for i in text:
-            widths[i] -= extra * widths[i] / spare
+            widths[i] = least[i]
+        _balance(view, form, widths, text, room)
+        return widths
+    pinned = set(fixed) if len(fixed) < len(columns) else set()
+    while True:
+        free = [i for i in range(len(columns)) if i not in pinned]
+        room = width - sum(widths[i] for i in pinned)
+        share = sum(columns[i].pdf_width for i in free)
+        for i in free:
+            widths[i] = columns[i].pdf_width * room / share
+        short = [i for i in free if widths[i] < least[i]]
+        if not short or len(short) == len(free):
+            break
+        for i in short:
+            widths[i] = least[i]
+            pinned.add(i)
     return widths
+
+
+# Rows the balancing measures: enough to stand for the catalogue, few enough to stay
+# quick on one of thousands of rows. The room is shared out in _STEPS steps.
+_SAMPLE_ROWS = 120
+_STEPS = 30
+
+
+def _balance(
+    view: CatalogueView, form: CatalogueForm, widths: list[float], text: list[int], room: float
+) -> None:
+    """Share ``room`` among the text columns where it saves the most lines. A row is as
+    tall as its tallest cell, so each step gives width to the column (by one step or a
+    few, looking ahead) that lowers the sampled rows' total height most per point."""
+    entries = [e for g in view.groups for e in g.entries][:_SAMPLE_ROWS]
+    step = room / _STEPS
+    cells = {i: [str(e.value(form.columns[i].key)) for e in entries] for i in text}
+    cache: dict[tuple[int, int], list[int]] = {}
+
+    def lines(i: int, k: int) -> list[int]:
+        found = cache.get((i, k))
+        if found is None:
+            inner = widths[i] + k * step - 2 * PAD
+            found = cache[(i, k)] = [_wrap(t, SERIF, inner).count("\n") + 1 for t in cells[i]]
+        return found
+
+    given = dict.fromkeys(text, 0)
+    left = _STEPS
+    rows = range(len(entries))
+    while left > 0 and entries:
+        now = [max(lines(j, given[j])[r] for j in text) for r in rows]
+        best: tuple[float, int, int] = (0.0, -1, 0)
+        for i in text:
+            others = [max((lines(j, given[j])[r] for j in text if j != i), default=1) for r in rows]
+            for more in range(1, min(left, 8) + 1):
+                trial = lines(i, given[i] + more)
+                saved = sum(now) - sum(max(t, o) for t, o in zip(trial, others, strict=True))
+                if saved / more > best[0]:
+                    best = (saved / more, i, more)
+        if best[1] < 0:
+            break  # no line left to save: the rest is shared in proportion below
+        given[best[1]] += best[2]
+        left -= best[2]
+    share = sum(form.columns[i].pdf_width for i in text)
+    for i in text:
+        widths[i] += given[i] * step + left * step * form.columns[i].pdf_width / share
 
 
 def _table(view: CatalogueView, form: CatalogueForm, width: float) -> RuledTable:
     columns = form.columns
-    widths = column_widths(form, width)
+    widths = column_widths(form, width, view)
     rows, bold = table_rows(view, form, widths)
     aligns = [
         "RIGHT" if c.kind == "money" else "CENTER" if c.kind == "index" else "LEFT" for c in columns
@@ -226,7 +343,7 @@ def write_catalogue_pdf(
         op.signature_block(
             caption="",
             post=agency.signer_post,
-            name=agency.signer_name,
+            name=signer_name(agency, draft=is_draft(view)),
             recipients=None,
             width=width,
         ),

@@ -21,11 +21,11 @@ from typing import Any, BinaryIO
 
 from reportlab.platypus import Flowable
 
-from kcdesk.formatting import amount_in_words, format_money
+from kcdesk.formatting import amount_in_words, format_money, format_official_date
 from kcdesk.reports.catalogue.pdf import is_draft
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency, Issuer, agency_display_name
+from kcdesk.reports.common.org import Agency, Issuer, agency_display_name, signer_name
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.forms.load import load_activities
 
@@ -71,7 +71,21 @@ def letter_number(view: CatalogueView, agency: Agency, issuer: Issuer = "centre"
         return view.decision_no or "……/QĐ-UBND"
     if issuer == "centre" and view.letter_no:
         return view.letter_no
+    if issuer == "department" and view.department_letter_no:
+        return view.department_letter_no
     return f"……/TTr-{agency.abbrev}"
+
+
+def _department_request(view: CatalogueView, department: str, abbrev: str) -> str:
+    """The decision's last ground: the Department's tờ trình, blanks until recorded."""
+    if view.department_letter_no:
+        when = (
+            format_official_date(view.department_letter_date)
+            if view.department_letter_date
+            else "ngày …… tháng …… năm ……"
+        )
+        return f"Theo đề nghị của Giám đốc {department} tại Tờ trình số {view.department_letter_no} {when}."
+    return f"Theo đề nghị của Giám đốc {department} tại Tờ trình số ……/TTr-{abbrev}."
 
 
 def _department(settings_values: dict[str, Any]) -> str:
@@ -151,8 +165,9 @@ def letter_content(
             authority_line=f"CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH {agency.province}".upper().strip(),
             grounds=(
                 *_grounds(view, decision=True),
-                f"Theo đề nghị của Giám đốc {department} tại Tờ trình số ……/TTr-"
-                f"{settings_values.get('org.department_abbrev') or 'SCT'}.",
+                _department_request(
+                    view, department, str(settings_values.get("org.department_abbrev") or "SCT")
+                ),
             ),
             paragraphs=articles,
             decides=True,
@@ -170,7 +185,7 @@ def letter_content(
         request = f"{who} kính trình {chairman} xem xét, phê duyệt./."
         addressee = chairman
         recipients = ("Như trên", f"Lưu: VT, {agency.abbrev}")
-        when = None
+        when = view.department_letter_date
     else:
         subject = f"Về việc đề nghị thẩm định danh mục đề án khuyến công năm {year}"
         opening = (
@@ -235,7 +250,7 @@ def write_submission_letter(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=content.draft),
         recipients=list(content.recipients),
         width=width,
     )

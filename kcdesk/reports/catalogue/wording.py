@@ -46,5 +46,12 @@ def reference_line(view: CatalogueView, issuer: Issuer, agency: Agency) -> str:
             else ("ngày …… tháng …… năm ……")
         )
         return f"(Kèm theo Tờ trình số {view.letter_no} {when} của {who})"
+    if issuer == "department" and view.department_letter_no:
+        when = (
+            format_official_date(view.department_letter_date)
+            if view.department_letter_date
+            else ("ngày …… tháng …… năm ……")
+        )
+        return f"(Kèm theo Tờ trình số {view.department_letter_no} {when} của {who})"
     blank = f"……/TTr-{agency.abbrev}"
     return f"(Kèm theo Tờ trình số {blank} ngày …… tháng …… năm …… của {who})"

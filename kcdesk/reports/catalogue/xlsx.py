@@ -28,7 +28,7 @@ from kcdesk.reports.catalogue.wording import decision_line, is_draft, reference_
 from kcdesk.reports.common import xlsx_fast as fast
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.official_pdf import MOTTO_1, MOTTO_2
-from kcdesk.reports.common.org import Agency, Issuer
+from kcdesk.reports.common.org import Agency, Issuer, signer_name
 from kcdesk.reports.common.xlsx_safe import guard_cell, needs_guard, secure_workbook
 from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import CatalogueForm
@@ -341,7 +341,7 @@ def _closing_rows(ws: Any, view: CatalogueView, agency: Agency, ncols: int, tota
         ("", xs.NORMAL),
         ("", xs.NORMAL),
         ("", xs.NORMAL),
-        (agency.signer_name, xs.BOLD),
+        (signer_name(agency, draft=is_draft(view)), xs.BOLD),
     ):
         row += 1
         ws.append([*([None] * (half - 1)), _cell(ws, text, font, xs.CENTRE)])

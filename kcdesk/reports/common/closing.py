@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table
 
 Tableish = Any  # a ReportLab Table, or a RuledTable (row heights known up front)
 
@@ -74,7 +74,9 @@ class TableWithClosing(Flowable):
         if len(parts) != 2:
             return []
         first, rest = parts
-        return [first, TableWithClosing(rest, self.closing, self.tail)]
+        # The rest starts the next page: left in this page's leftover space it would
+        # print its repeated header rows in the middle of the page.
+        return [first, PageBreak(), TableWithClosing(rest, self.closing, self.tail)]
 
     def _x(self, flowable: Flowable, width: float) -> float:
         align = str(getattr(flowable, "hAlign", "LEFT")).upper()

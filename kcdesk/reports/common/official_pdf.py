@@ -23,6 +23,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -136,13 +137,15 @@ def header(
     ``draft`` adds the "DỰ THẢO" mark above.
     """
     st = styles()
+    left_w = width * 0.42
     left: list[Flowable] = []
     if agency.parent:
-        left.append(p(agency.parent, st["header_left"]))
-    left.append(p(agency.name, st["header_left_bold"]))
+        left.append(p(_parent_lines(agency.parent, left_w, st["header_left"]), st["header_left"]))
+    left.append(
+        p(_parent_lines(agency.name, left_w, st["header_left_bold"]), st["header_left_bold"])
+    )
     left.append(_Rule(28 * mm))
     right: list[Flowable] = [p(MOTTO_1, st["motto"]), p(MOTTO_2, st["motto2"]), _Rule(55 * mm)]
-    left_w = width * 0.42
     rows: list[list[Any]] = [[left, right]]
     if number_line:
         rows.append(
@@ -166,6 +169,19 @@ def header(
     table.kcdesk_agency = agency
     top: list[Flowable] = [draft_mark(), Spacer(1, 2 * mm)] if draft else []
     return [*top, table, Spacer(1, 8 * mm)]
+
+
+def _parent_lines(parent: str, width: float, style: ParagraphStyle) -> str:
+    """An agency's line (the parent or, for the committee, the issuer itself) on one
+    line, or, when it does not fit, broken before the province ("SỞ CÔNG THƯƠNG" /
+    "TỈNH CAO BẰNG") rather than inside its name."""
+    if stringWidth(parent, style.fontName, style.fontSize) <= width:
+        return parent
+    for word in (" TỈNH ", " THÀNH PHỐ ", " UBND ", " ỦY BAN "):
+        at = parent.rfind(word)
+        if at > 0:
+            return f"{parent[:at]}\n{parent[at + 1 :]}"
+    return parent
 
 
 def title(text: str, subtitle: str | None = None) -> list[Flowable]:

@@ -23,6 +23,23 @@ class Agency:
     # The name as typed in Settings (the header prints it in capitals).
     display_name: str = ""
     province: str = ""
+    issuer: Issuer = "centre"
+
+
+# The name line of a draft whose signer's name is not set: the signer writes it in.
+BLANK_NAME = "…………………………………"
+
+
+def signer_name(agency: Agency, *, draft: bool) -> str:
+    """The name under the signature. A final document refuses to print without it
+    (ValidationError naming the setting); a draft (DỰ THẢO) prints a dotted line for
+    the signer to fill in, never another name."""
+    if agency.signer_name:
+        return agency.signer_name
+    if draft:
+        return BLANK_NAME
+    organisation.require_signer(agency.issuer)
+    return ""
 
 
 def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> Agency:
@@ -47,6 +64,7 @@ def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> A
             signer_name=get("signer.department_name"),
             display_name=_in_province(get("org.department_name"), get("org.province")),
             province=get("org.province"),
+            issuer="department",
         )
     if issuer == "committee":
         return Agency(
@@ -58,6 +76,7 @@ def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> A
             signer_name=get("signer.committee_name"),
             display_name=get("org.province_committee"),
             province=get("org.province"),
+            issuer="committee",
         )
     return Agency(
         parent=get("org.centre_parent").upper(),

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from kcdesk.formatting import format_date, format_money, format_percent
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, signer_name
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.board import PACE_LABELS, Dashboard, MoneyRow
 
@@ -251,7 +251,7 @@ def write_dashboard_pdf(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=False),
         recipients=[
             department or f"Sở Công Thương tỉnh {agency.province}".strip(),
             f"Lưu: VT, {agency.abbrev}",

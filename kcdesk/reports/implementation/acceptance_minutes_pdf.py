@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
@@ -21,7 +22,7 @@ from kcdesk.models import Proposal
 from kcdesk.models.implementation import Disbursement, DisbursementKind
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_from_settings, signer_name
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -84,36 +85,49 @@ def _party_signatures(
     people: list[tuple[str, str]], centre_post: str, centre_name: str, width: float
 ) -> Flowable:
     """A signature cell for every person present (three to a row), the Centre's leader
-    last when not among them."""
+    last when not among them. Captions, the space to sign and the names are rows of
+    their own, so that names line up however many lines a caption takes."""
     st = pdf.styles()
-    cells: list[list[Flowable]] = []
+    cells: list[tuple[list[Flowable], Flowable, Flowable]] = []
     for name, post in people:
         caption = post.split(",")[0] if post else "Đại diện"
         cells.append(
-            [
-                pdf.p(caption.upper(), st["sign_caption"]),
+            (
+                [pdf.p(caption.upper(), st["sign_caption"])],
                 # The Centre's leader signs for the implementing unit: the digital
                 # signature's place (reports.common.official_pdf.SignatureSpace).
                 pdf.SignatureSpace(20 * mm) if name == centre_name else Spacer(1, 20 * mm),
                 pdf.p(name, st["sign_name"]),
-            ]
+            )
         )
     if not any(name == centre_name for name, _ in people) or not centre_name:
         cells.append(
-            [
-                pdf.p("ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN", st["sign_caption"]),
-                pdf.p(centre_post.upper(), st["sign_caption"]),
+            (
+                [
+                    pdf.p("ĐẠI DIỆN ĐƠN VỊ THỰC HIỆN", st["sign_caption"]),
+                    pdf.p(centre_post.upper(), st["sign_caption"]),
+                ],
                 pdf.SignatureSpace(20 * mm),  # where a digital signature's image goes
                 pdf.p(centre_name or " ", st["sign_name"]),
-            ]
+            )
         )
     per_row = 3 if len(cells) > 2 else len(cells)
-    rows = [cells[i : i + per_row] for i in range(0, len(cells), per_row)]
-    for row in rows:
-        row.extend([[]] * (per_row - len(row)))
-    table = Table(rows, colWidths=[width / per_row] * per_row, spaceBefore=6 * mm)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    rows: list[list[Any]] = []
+    for first in range(0, len(cells), per_row):
+        chunk = cells[first : first + per_row]
+        pad: list[Any] = [""] * (per_row - len(chunk))
+        rows.append([c[0] for c in chunk] + pad)
+        rows.append([c[1] for c in chunk] + pad)
+        rows.append([c[2] for c in chunk] + pad)
+    table = Table(rows, colWidths=[width / per_row] * per_row)
+    gaps = [("TOPPADDING", (0, r), (-1, r), 12) for r in range(3, len(rows), 3)]
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), *gaps]))
+    # One row of an outer table: the block never splits between a caption and its name.
+    outer = Table([[table]], colWidths=[width], spaceBefore=6 * mm)
+    outer.setStyle(
+        TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+    )
+    return outer
 
 
 def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
@@ -221,7 +235,9 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
             st["body"],
         )
     )
-    signatures = _party_signatures(people, agency.signer_post, agency.signer_name, width)
+    signatures = _party_signatures(
+        people, agency.signer_post, signer_name(agency, draft=False), width
+    )
     keep_with_last(story, [signatures], paragraphs=2)
     pdf.build_document(doc, story)
     return buffer.getvalue()

@@ -25,7 +25,7 @@ from kcdesk.models.implementation import Disbursement, DisbursementKind, Settlem
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_from_settings, signer_name
 from kcdesk.reports.common.xlsx_print import finish_workbook
 from kcdesk.reports.common.xlsx_safe import secure_workbook
 from kcdesk.services.core import settings
@@ -307,7 +307,7 @@ def pdf_bytes(session: Session, summary: Summary) -> bytes:
         pdf.signature_block(
             caption="",
             post=agency.signer_post,
-            name=agency.signer_name,
+            name=signer_name(agency, draft=False),
             recipients=["Sở Công Thương", "Lưu: VT, KT"],
             width=width,
         ),

@@ -14,12 +14,13 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from kcdesk.formatting import amount_in_words, format_date
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency
+from kcdesk.reports.common.org import Agency, agency_display_name, signer_name
 from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
@@ -173,6 +174,12 @@ def write_periodic_report_pdf(
         if report.decision_no
         else ""
     )
+    # The programme's name usually says its period already ("… giai đoạn 2026-2030").
+    stage = (
+        ""
+        if "giai đoạn" in report.programme_name
+        else f", giai đoạn {report.start_year}-{report.end_year}"
+    )
     totals = report.totals()
     years = ", ".join(str(y) for y in report.plan_years) or "không có"
     planned_money = (
@@ -191,8 +198,8 @@ def write_periodic_report_pdf(
         op.p(f"Kính gửi: {department}.", st["centre"]),
         *heading("I. TÌNH HÌNH CHUNG"),
         op.p(
-            f"Thực hiện {report.programme_name}{decision}, giai đoạn {report.start_year}-"
-            f"{report.end_year}, {agency.name.capitalize() if agency.name.isupper() else agency.name} "
+            f"Thực hiện {report.programme_name}{decision}{stage}, "
+            f"{agency_display_name(agency)} "
             f"báo cáo kết quả thực hiện {report.period_text} (năm kế hoạch: {years}) như sau."
             f"{planned_money}",
             st["body"],
@@ -224,11 +231,15 @@ def write_periodic_report_pdf(
         story += [op.p(f"- {w.message}", st["body_left"]) for w in report.warnings]
     # The sections people write, typed in kcdesk and kept with the report.
     typed = texts or {}
+    body = st["body_left"]
+    dots = "." * int(width / stringWidth(".", body.fontName, body.fontSize) - 4)
 
     def typed_paragraphs(section: str) -> list[Flowable]:
         text = typed.get(section, "").strip()
         if not text:
-            return [op.p("(Chưa nhập nội dung.)", st["small_italic"])]
+            # Nothing typed yet: dotted lines to write on, never a note to the user.
+            # One paragraph: the section's heading and its lines stay together.
+            return [op.p("\n".join([dots] * 3), st["body_left"])]
         return [op.p(chunk, st["body"]) for chunk in text.split("\n") if chunk.strip()]
 
     story += heading("III. ĐÁNH GIÁ")
@@ -242,7 +253,7 @@ def write_periodic_report_pdf(
     signature = op.signature_block(
         caption="",
         post=agency.signer_post,
-        name=agency.signer_name,
+        name=signer_name(agency, draft=False),
         recipients=[department, "Lưu: VT"],
         width=width,
     )

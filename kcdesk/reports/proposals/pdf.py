@@ -20,7 +20,7 @@ from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import agency_from_settings
+from kcdesk.reports.common.org import agency_from_settings, signer_name
 from kcdesk.services.communes.address import facility_address
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -299,15 +299,23 @@ class _Writer:
                     for o in self.p.outputs
                     if o.planned and (o.measure != "facilities" or self.p.facility_links)
                 ]
-                if not outputs:
-                    out.append(self.para(BLANK))
+                # A measure's own figure (no target) is the one the proposal states; the
+                # figures it counts toward the programme's targets repeat it, printed
+                # only for a measure without one, each line once.
+                stated = {o.measure for o in outputs if not o.target}
+                lines: list[str] = []
                 for o in outputs:
+                    if o.target and o.measure in stated:
+                        continue
                     spec = self.measures.get(o.measure)
                     name = spec.label if spec else o.measure
                     unit = spec.unit if spec else ""
-                    out.append(
-                        self.para(f"- {name}: {o.planned} {unit}".rstrip() + ".", "body_left")
-                    )
+                    line = f"- {name}: {o.planned} {unit}".rstrip() + "."
+                    if line not in lines:
+                        lines.append(line)
+                if not lines:
+                    out.append(self.para(BLANK))
+                out.extend(self.para(line, "body_left") for line in lines)
             else:
                 out.extend(self.prose(f"{n}.", key))
         return out
@@ -361,7 +369,7 @@ class _Writer:
         signature = op.signature_block(
             caption="",
             post=agency.signer_post,
-            name=agency.signer_name,
+            name=signer_name(agency, draft=False),
             recipients=recipients,
             width=self.width,
         )

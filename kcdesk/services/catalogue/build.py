@@ -138,6 +138,9 @@ class CatalogueView:
     groups: tuple[Group, ...]
     letter_no: str | None = None
     letter_date: date | None = None
+    # The Department's tờ trình to the chairman (on the version that went with it).
+    department_letter_no: str | None = None
+    department_letter_date: date | None = None
     versions: tuple[int, ...] = field(default=())
     programme: ProgrammeRef | None = None
     # An amended version says what changed against the approved one, never silently:

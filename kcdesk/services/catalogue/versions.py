@@ -41,10 +41,12 @@ __all__ = [
     "RowDiff",
     "approve",
     "compare",
+    "department_letter",
     "ensure_catalogue",
     "get_catalogue",
     "merged_origins",
     "list_catalogues",
+    "pick_version",
     "record_amendment",
     "reopen",
     "submit",
@@ -357,6 +359,31 @@ def record_amendment(session: Session, actor: Actor, proposal: Proposal, summary
     )
 
 
+def pick_version(catalogue: Catalogue, number: int | None) -> CatalogueVersion:
+    """Version ``number`` of the catalogue, or its latest when None (it has one)."""
+    if number is None:
+        return catalogue.versions[-1]
+    return _version(catalogue, number)
+
+
+def department_letter(
+    catalogue: Catalogue | None, chosen: CatalogueVersion | None
+) -> tuple[str | None, date | None]:
+    """The Department's tờ trình that sent ``chosen`` to the chairman: its own, else that
+    of an earlier version back to the last submission (the approved version was sent
+    by the submitted one's letter); nothing for a draft."""
+    if catalogue is None or chosen is None:
+        return None, None
+    for version in reversed(catalogue.versions):
+        if version.number > chosen.number:
+            continue
+        if version.department_letter_no:
+            return version.department_letter_no, version.department_letter_date
+        if version.kind == "submitted":
+            break
+    return None, None
+
+
 def _version(catalogue: Catalogue, number: int) -> CatalogueVersion:
     for version in catalogue.versions:
         if version.number == number:
@@ -401,6 +428,7 @@ def view(
         else live_entries(session, plan_year, funding_source)
     )
     since = _since_approval(catalogue, chosen)
+    department_no, department_date = department_letter(catalogue, chosen)
     return CatalogueView(
         origin=origin,
         plan_year=plan_year,
@@ -414,6 +442,8 @@ def view(
         groups=group_entries(entries),
         letter_no=catalogue.letter_no if catalogue else None,
         letter_date=catalogue.letter_date if catalogue else None,
+        department_letter_no=department_no,
+        department_letter_date=department_date,
         versions=tuple(v.number for v in catalogue.versions) if catalogue else (),
         programme=programme_for(session, plan_year),
         approved_version=since[0],

@@ -60,8 +60,18 @@ REQUIRED: dict[Issuer, tuple[str, ...]] = {
     "committee": (*_COMMON, "org.province_committee", "signer.committee_post"),
 }
 
-# Cao Bằng, as its programme's decision names it (seed 001); signers' names are not
-# in that document except the chairman's, so they stay unset.
+# The name under each issuer's signature. Not needed to print a draft (DỰ THẢO: the
+# signer fills in a dotted line); a final document refuses to print without it
+# (``require_signer``).
+SIGNER_NAME: dict[Issuer, str] = {
+    "centre": "signer.centre_name",
+    "department": "signer.department_name",
+    "committee": "signer.committee_name",
+}
+
+# Cao Bằng, as its programme's decision names it (seed 001). That decision names only
+# the chairman; the Centre's and the Department's directors are demo names, like the
+# demo's council members and participants, so that every document prints complete.
 DEMO_ORGANISATION: dict[str, str] = {
     "org.province": "Cao Bằng",
     "org.place_name": "Cao Bằng",
@@ -73,7 +83,9 @@ DEMO_ORGANISATION: dict[str, str] = {
     "org.centre_name": "Trung tâm Khuyến công và Xúc tiến thương mại",
     "org.centre_abbrev": "TTKC&XTTM",
     "signer.centre_post": "Giám đốc",
+    "signer.centre_name": "Nông Văn Đức",
     "signer.department_post": "Giám đốc",
+    "signer.department_name": "Hoàng Thị Thu Hà",
     "signer.committee_post": "Chủ tịch",
     "signer.committee_name": "Lê Hải Hòa",
 }
@@ -98,6 +110,16 @@ def require(values: Mapping[str, Any], issuer: Issuer) -> None:
             f"Chưa in được: chưa cài đặt {names}. Nhập trong Cài đặt → Cơ quan, "
             "hoặc: kcdesk settings set KHÓA GIÁ_TRỊ."
         )
+
+
+def require_signer(issuer: Issuer) -> None:
+    """Refuse (one line) to print a final document whose signer's name is unset."""
+    key = SIGNER_NAME[issuer]
+    raise ValidationError(
+        f"Chưa in được bản chính thức: chưa cài đặt «{label(key)}» ({key}); chỉ bản "
+        "dự thảo mới để trống họ tên người ký. Nhập trong Cài đặt → Cơ quan, hoặc: "
+        f'kcdesk settings set {key} "HỌ TÊN".'
+    )
 
 
 def is_configured(session: Session) -> bool:

@@ -19,15 +19,17 @@ from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.criteria import CriteriaSet
 from kcdesk.services.appraisal.results import item_result
 from kcdesk.services.appraisal.scores import Points, SheetInput, save_grid
+from kcdesk.services.core import settings
 from kcdesk.services.demo import names as demo_names
 from kcdesk.services.demo.context import DemoContext
 
 MAX_AGENDA = 40
+CENTRE_DIRECTOR = "Giám đốc Trung tâm Khuyến công và Xúc tiến thương mại"
 POSTS = (
     "Phó Giám đốc Sở Công Thương",
     "Chuyên viên Phòng Quản lý công nghiệp, Sở Công Thương",
     "Trưởng phòng Quản lý công nghiệp, Sở Công Thương",
-    "Giám đốc Trung tâm Khuyến công và Xúc tiến thương mại",
+    CENTRE_DIRECTOR,
     "Phó Trưởng phòng Kế hoạch - Tài chính, Sở Công Thương",
     "Đại diện Sở Tài chính",
     "Đại diện Sở Khoa học và Công nghệ",
@@ -91,6 +93,11 @@ def extend(session: Session, ctx: DemoContext) -> None:
                 used.add(name)
                 break
         role = {0: MemberRole.CHAIR, 1: MemberRole.SECRETARY}.get(index, MemberRole.MEMBER)
+        if POSTS[index] == CENTRE_DIRECTOR:
+            # The Centre's director is the one who signs the Centre's documents: one
+            # name for one person across the demo's papers (the name drawn above keeps
+            # the random sequence, and so the rest of the demo, unchanged).
+            name = str(settings.get(session, "signer.centre_name") or name)
         appraisal.add_member(session, actor, s, name=name, post=POSTS[index], role=role)
     spec = appraisal.criteria_of(s)
     # Proposals already 'appraised' went through the agenda: add them while they wait.

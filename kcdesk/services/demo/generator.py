@@ -369,6 +369,12 @@ def _proposal(
         effect_economic="Tăng doanh thu, giảm chi phí sản xuất.",
         effect_social="Tạo việc làm, tăng thu nhập cho người lao động địa phương.",
         effect_environment="Giảm bụi, tiếng ồn so với sản xuất thủ công.",
+        sustainability=(
+            f"Sau khi kết thúc hỗ trợ, {chosen[0].name} tiếp tục vận hành bằng vốn tự có; "
+            if chosen
+            else "Sau khi kết thúc hỗ trợ, đơn vị chủ trì duy trì kết quả bằng nguồn lực sẵn có; "
+        )
+        + f"cách làm có thể nhân rộng cho các cơ sở {trade.lower()} khác trong tỉnh.",
         created_by="demo",
     )
     proposal.facility_links = [

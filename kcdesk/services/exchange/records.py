@@ -114,6 +114,7 @@ PROPOSAL_FIELDS: tuple[Codec, ...] = (
     ("effect_economic", *_TEXT),
     ("effect_social", *_TEXT),
     ("effect_environment", *_TEXT),
+    ("sustainability", *_TEXT),
     ("total_cost", *_INT),
     ("support", *_INT),
     ("counterpart", *_INT),

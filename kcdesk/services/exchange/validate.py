@@ -183,6 +183,7 @@ PROPOSAL: dict[str, Check] = {
     "effect_economic": _text(MAX_TEXT),
     "effect_social": _text(MAX_TEXT),
     "effect_environment": _text(MAX_TEXT),
+    "sustainability": _text(MAX_TEXT),
     "total_cost": _MONEY,
     "support": _MONEY,
     "counterpart": _MONEY,

@@ -124,6 +124,11 @@ def load_toml_form(name: str) -> dict[str, Any]:
     return _read(forms_file(name))
 
 
+def read_shipped(name: str) -> dict[str, Any]:
+    """The shipped copy of ``name`` (not the province's), read like ``load_toml_form``."""
+    return _read(paths.shipped_forms_dir() / _file_name(name))
+
+
 def _stamp(path: Path) -> _Stamp:
     resolved = path.resolve()
     try:

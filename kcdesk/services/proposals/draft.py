@@ -107,6 +107,7 @@ class ProposalInput:
     effect_economic: str = ""
     effect_social: str = ""
     effect_environment: str = ""
+    sustainability: str = ""
     facilities: list[FacilityRef] = field(default_factory=list)
     budget_lines: list[BudgetLineInput] = field(default_factory=list)
     schedule: list[ScheduleInput] = field(default_factory=list)
@@ -347,6 +348,7 @@ def from_proposal(proposal: Proposal) -> ProposalInput:
         effect_economic=proposal.effect_economic,
         effect_social=proposal.effect_social,
         effect_environment=proposal.effect_environment,
+        sustainability=proposal.sustainability,
         facilities=[
             FacilityRef(
                 uuid=link.facility.uuid,

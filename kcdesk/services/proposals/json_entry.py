@@ -68,6 +68,7 @@ _EFFECTS = {
     "economic": "effect_economic",
     "social": "effect_social",
     "environment": "effect_environment",
+    "sustainability": "sustainability",
 }
 
 

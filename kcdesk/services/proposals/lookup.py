@@ -160,6 +160,7 @@ def detail_dict(proposal: Proposal) -> dict[str, Any]:
             "economic": proposal.effect_economic,
             "social": proposal.effect_social,
             "environment": proposal.effect_environment,
+            "sustainability": proposal.sustainability,
         },
         "counterpart": proposal.counterpart,
         "other": proposal.other_funds,

@@ -60,6 +60,7 @@ _SCALARS = (
     "effect_economic",
     "effect_social",
     "effect_environment",
+    "sustainability",
 )
 
 

@@ -50,6 +50,7 @@ FIELD_KEYS = (
     "effect_economic",
     "effect_social",
     "effect_environment",
+    "sustainability",
     "documents",
 )
 
@@ -158,6 +159,7 @@ def parse_template(data: dict[str, Any]) -> ProposalTemplate:
             _text(entry, "help", where, default=""),
             required,
         )
+    _add_later_fields(data, fields)
     missing = [k for k in FIELD_KEYS if k not in fields]
     if missing:
         raise FormsError(f"Mẫu đề án thiếu trường: {', '.join(missing)}.")
@@ -185,6 +187,36 @@ def parse_template(data: dict[str, Any]) -> ProposalTemplate:
         fields=fields,
         sections=tuple(sections),
     )
+
+
+# Fields added after provinces may have copied the file (sustainability, issue 17): a
+# copy without one keeps working, the field and its place in print taken from the
+# shipped template instead of refusing the whole form.
+LATER_FIELDS = ("sustainability",)
+
+
+def _add_later_fields(data: dict[str, Any], fields: dict[str, FieldSpec]) -> None:
+    absent = [k for k in LATER_FIELDS if k not in fields]
+    if not absent:
+        return
+    shipped = forms.read_shipped(TEMPLATE)
+    for entry in shipped.get("field", []):
+        key = entry.get("key")
+        if key not in absent:
+            continue
+        fields[key] = FieldSpec(
+            key,
+            entry["page"],
+            entry["label"],
+            entry.get("help", ""),
+            bool(entry.get("required", False)),
+        )
+        for section in shipped.get("section", []):
+            if key not in section.get("fields", []):
+                continue
+            for own in data.get("section", []):
+                if own.get("key") == section.get("key") and key not in own.get("fields", []):
+                    own["fields"] = [*own.get("fields", []), key]
 
 
 def load_template() -> ProposalTemplate:

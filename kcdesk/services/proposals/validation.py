@@ -42,6 +42,7 @@ _TEXT_FIELDS = (
     "effect_economic",
     "effect_social",
     "effect_environment",
+    "sustainability",
 )
 
 

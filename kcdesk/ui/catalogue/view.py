@@ -4,6 +4,7 @@ state (submit, approve with the decision), compare versions, export to a USB sti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,8 @@ from kcdesk.services.catalogue.build import CatalogueView
 from kcdesk.services.catalogue.columns import load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
-from kcdesk.services.core import settings
+from kcdesk.services.catalogue.department_letter import set_department_letter
+from kcdesk.services.core import audit, settings
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.history.values import source_label
@@ -54,11 +56,29 @@ Producer = Any
 Loaded = tuple[CatalogueView, dict[str, Any], list[dict[str, object]], list[str]]
 
 
-def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[str, Producer]]:
+def export_files_for(
+    view: CatalogueView,
+    values: dict[str, Any],
+    *,
+    audit_check: Callable[[], str | None] | None = None,
+) -> list[tuple[str, Producer]]:
     """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
-    Department (PDF and Word) and the Department's copy and tờ trình to the chairman."""
+    Department (PDF and Word) and the Department's copy and tờ trình to the chairman.
+
+    ``audit_check`` gives the audit chain's check code ("Mã kiểm tra nhật ký"), printed on
+    a catalogue once submitted as ``catalogue export`` prints it; it is asked when the
+    files are written (on the worker), so the code is the chain's head at that time."""
     form = load_catalogue_form()
+    checked: list[str | None] = []
+
+    def check() -> str | None:
+        if view.state is CatalogueState.DRAFT or audit_check is None:
+            return None
+        if not checked:
+            checked.append(audit_check())
+        return checked[0]
+
     # File names carry the source's name, not its internal code.
     source = source_label(view.funding_source).replace("/", "-")
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {source}"
@@ -69,13 +89,18 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
         write_catalogue_xlsx(view, form, path, agency=agency, issuer=issuer)
 
     def pdf(path: Path) -> None:
-        write_catalogue_pdf(view, form, agency, path, issuer=issuer)
+        write_catalogue_pdf(view, form, agency, path, issuer=issuer, audit_check=check())
 
     def pdf_docx(path: Path) -> None:
         from kcdesk.reports.docx.write import docx_bytes
 
+        code = check()
         path.write_bytes(
-            docx_bytes(lambda h: write_catalogue_pdf(view, form, agency, h, issuer=issuer))
+            docx_bytes(
+                lambda h: write_catalogue_pdf(
+                    view, form, agency, h, issuer=issuer, audit_check=code
+                )
+            )
         )
 
     files: list[tuple[str, Producer]] = [
@@ -100,7 +125,9 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
             )
 
         def department_pdf(path: Path) -> None:
-            write_catalogue_pdf(view, form, department, path, issuer="department")
+            write_catalogue_pdf(
+                view, form, department, path, issuer="department", audit_check=check()
+            )
 
         def department_letter(path: Path) -> None:
             write_submission_letter(view, department, values, path, issuer="department")
@@ -154,6 +181,9 @@ class CataloguePanel(QWidget):
         self.submit_button = QPushButton("Trình danh mục…")
         self.approve_button = QPushButton("Ghi quyết định phê duyệt…")
         self.reopen_button = QPushButton("Đưa về dự thảo…")
+        # The Department's tờ trình to the chairman: its number and date are printed on it.
+        self.department_button = QPushButton("Tờ trình của Sở…")
+        self.department_button.setObjectName("catalogue_department_letter")
         self.compare_button = QPushButton("So sánh phiên bản…")
         self.export_button = QPushButton("Xuất Excel, PDF ra USB…")
         self.import_button = QPushButton("Nhập danh sách Excel cũ…")
@@ -188,6 +218,7 @@ class CataloguePanel(QWidget):
             self.submit_button,
             self.approve_button,
             self.reopen_button,
+            self.department_button,
             self.compare_button,
             self.export_button,
             self.import_button,
@@ -214,6 +245,7 @@ class CataloguePanel(QWidget):
         self.submit_button.clicked.connect(self.ask_submit)
         self.approve_button.clicked.connect(self.ask_approve)
         self.reopen_button.clicked.connect(self.ask_reopen)
+        self.department_button.clicked.connect(self.ask_department_letter)
         self.compare_button.clicked.connect(self.open_compare)
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
@@ -292,6 +324,11 @@ class CataloguePanel(QWidget):
             state += f" — QĐ số {view.decision_no} ngày {format_date(view.decision_date)}"
         if view.version_number:
             state += f" (phiên bản {view.version_number})"
+        if view.department_letter_no:
+            when = view.department_letter_date
+            state += f" — Tờ trình của Sở số {view.department_letter_no}" + (
+                f" ngày {format_date(when)}" if when else ""
+            )
         if view.origin:
             state = f"{view.origin} — {state}"
         self.state_label.setText(f"Trạng thái: {state}")
@@ -320,6 +357,9 @@ class CataloguePanel(QWidget):
         )
         self.reopen_button.setEnabled(
             view.state is CatalogueState.SUBMITTED and allowed(actor, CATALOGUE_EDIT)
+        )
+        self.department_button.setEnabled(
+            view.version_number is not None and allowed(actor, CATALOGUE_EDIT)
         )
         self.compare_button.setEnabled(len(view.versions) >= 2)
         self.export_button.setEnabled(view.count > 0)
@@ -382,6 +422,32 @@ class CataloguePanel(QWidget):
         self.dialog = dialog
         dialog.open()
 
+    def ask_department_letter(self) -> None:
+        """Số, ngày of the Department's tờ trình sending the version shown to the chairman."""
+        if self.current is None or self.current.version_number is None:
+            return
+        dialog = NumberDateDialog(
+            "Tờ trình của Sở trình Chủ tịch UBND tỉnh",
+            "Số tờ trình của Sở:",
+            self,
+            today=self.current.department_letter_date or date.today(),
+        )
+        dialog.number.setText(self.current.department_letter_no or "")
+        dialog.number.setPlaceholderText("ví dụ 12 hoặc 12/TTr-SCT")
+        year, source, number = self.plan_year, self.funding_source, self.current.version_number
+
+        def done() -> None:
+            text, when = dialog.values()
+            self._write(
+                lambda s: set_department_letter(
+                    s, self.ctx.actor, year, source, number=text, when=when, version=number
+                )
+            )
+
+        dialog.accepted.connect(done)
+        self.dialog = dialog
+        dialog.open()
+
     def ask_reopen(self) -> None:
         dialog = ReasonDialog("Đưa danh mục về dự thảo", self)
         year, source = self.plan_year, self.funding_source
@@ -409,7 +475,13 @@ class CataloguePanel(QWidget):
     def open_export(self) -> None:
         if self.current is None:
             return
-        files = export_files_for(self.current, self.settings_values)
+        db = self.ctx.db
+
+        def audit_check() -> str | None:
+            with db.session() as session:
+                return audit.check_code(audit.chain_head(session))
+
+        files = export_files_for(self.current, self.settings_values, audit_check=audit_check)
         self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
         self.dialog.open()
 
