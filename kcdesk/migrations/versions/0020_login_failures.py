@@ -1,7 +1,7 @@
 """Failed log-ins counted per account and source (issue 19 §3): ``login_failure``.
 
 Revision ID: 0020_login_failures
-Revises: 0018_merge
+Revises: 0019_sustainability_dept_letter
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_login_failures"
-down_revision = "0018_merge"
+down_revision = "0019_sustainability_dept_letter"
 branch_labels = None
 depends_on = None
 
