@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from kcdesk.cli.main import main
@@ -120,9 +121,10 @@ def test_migration_0023_keeps_catalogue_versions_and_rows(tmp_path: Path) -> Non
     before = _counts(engine)
     assert before[0] == 1 and before[1] == 1 and before[2] > 0
     config = alembic_config()
+    before_0023 = ScriptDirectory.from_config(config).get_revision("0023_catalogue_origin")
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0018_merge")
+        command.downgrade(config, str(before_0023.down_revision))
     assert _counts(engine) == before
     migrate(engine)
     assert _counts(engine) == before
