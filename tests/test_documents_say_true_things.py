@@ -236,3 +236,27 @@ def test_acceptance_signers_names_line_up(tmp_path: Path) -> None:
             if text.strip() in {name for name, _ in people}:
                 heights[text.strip()] = round(y, 1)
     assert len(heights) == 3 and len(set(heights.values())) == 1, heights
+
+
+def test_proposal_names_its_place_once_as_an_address(demo_db: Database, tmp_path: Path) -> None:
+    """ "Địa điểm thực hiện: Phường Thục Phán" then "Xã, phường: Phường Thục Phán":
+    the place is one line, the commune once in normal case, then the province."""
+    from kcdesk.services.communes.official import commune
+
+    with demo_db.session() as s:
+        p = s.scalars(
+            select(Proposal).where(Proposal.commune_code.is_not(None)).order_by(Proposal.code)
+        ).first()
+        assert p is not None, "the demo has a proposal with an official commune"
+        code, official = p.code, commune(p.commune_code)
+    assert official is not None
+    out = tmp_path / "de-an.pdf"
+    assert main(["--db", demo_db.url, "proposal", "pdf", code, "--out", str(out)]) == 0
+    lines = [" ".join(line.split()) for page in pages_text(out) for line in page.splitlines()]
+    place = [line for line in lines if "Địa điểm thực hiện:" in line]
+    assert len(place) == 1
+    assert not any(line.split(". ", 1)[-1].startswith("Xã, phường:") for line in lines)
+    text = " ".join(lines)
+    assert text.count(official.bare_name) >= 1
+    assert f"{official.province.address_name}" in place[0] or official.province.address_name in text
+    assert place[0].lower().count(official.bare_name.lower()) == 1

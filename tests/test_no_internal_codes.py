@@ -132,3 +132,25 @@ def test_no_view_shows_an_internal_code(demo_db: Database, qtbot: QtBot) -> None
     if (why := _bad(plain, codes)) is not None:
         problems.append(f"proposal view/info: {why}")
     assert not problems, "\n".join(sorted(set(problems))[:200])
+
+
+def test_proposal_view_names_its_place_once(demo_db: Database, qtbot: QtBot) -> None:
+    """One "Địa điểm" row with the commune in it once, in normal case (issue 20 §1)."""
+    from kcdesk.services.communes.official import commune
+    from kcdesk.ui.register.proposal_view import ProposalView
+
+    with demo_db.session() as s:
+        p = s.scalars(
+            select(Proposal).where(Proposal.commune_code.is_not(None)).order_by(Proposal.code)
+        ).first()
+        assert p is not None
+        code, official = p.code, commune(p.commune_code)
+    assert official is not None
+    view = ProposalView(AppContext(demo_db, SYSTEM), code)
+    qtbot.addWidget(view)
+    plain = view.findChild(QWidget, "info").toPlainText()
+    assert "Xã, phường" not in plain
+    lines = [line.strip() for line in plain.splitlines() if line.strip()]
+    assert lines.count("Địa điểm") == 1
+    place = lines[lines.index("Địa điểm") + 1]  # the row's value cell
+    assert place.count(official.bare_name) == 1 and official.address_name.lower() in place.lower()

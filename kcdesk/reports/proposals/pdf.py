@@ -118,8 +118,20 @@ class _Writer:
             "start_month": _month(p.start_month),
             "end_month": _month(p.end_month),
         }
+        # The place once, as an address ("Thôn A, phường B, tỉnh C"): the commune is
+        # part of it, not a second line repeating the first (issue 20 §1).
+        fields = list(section.fields)
+        if "location" in fields and "commune" in fields:
+            fields.remove("commune")
+            place = facility_address(
+                p.location,
+                p.commune_code,
+                p.commune,
+                str(settings.get(self.session, "org.province") or ""),
+            )
+            values["location"] = place[:1].upper() + place[1:]
         out: list[Flowable] = []
-        for n, key in enumerate(section.fields, 1):
+        for n, key in enumerate(fields, 1):
             if key == "facilities":
                 if not p.facility_links:
                     # A proposal the Centre carries out itself has no beneficiary (seed
