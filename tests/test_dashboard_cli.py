@@ -11,7 +11,9 @@ from openpyxl import load_workbook
 from kcdesk.cli.main import main
 from kcdesk.models import AuditEvent, ProposalStatus
 from kcdesk.models.db import Database
+from kcdesk.services.core import organisation
 from kcdesk.services.programmes import store as programmes
+from kcdesk.services.security.actor import SYSTEM
 from tests.dashboard_support import add_proposal
 from tests.pdftext import pdf_text
 
@@ -49,6 +51,8 @@ def counted(db: Database) -> str:
             status=S.RECEIVED,
             outputs={"facilities": (5, None)},
         )
+        # A Khánh Hòa Centre prints Khánh Hòa's programme (issue 17 §4).
+        organisation.apply_trusted(s, SYSTEM, {"org.province": "Khánh Hòa"})
     # The CLI takes the database's URL: the same test runs on the server too.
     return db.url
 

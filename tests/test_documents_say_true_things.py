@@ -11,6 +11,8 @@ from sqlalchemy import select
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.db import Database
+from kcdesk.services.core import organisation
+from kcdesk.services.security.actor import SYSTEM
 from tests.document_checks import pages_text
 from tests.pdftext import pdf_text
 
@@ -169,8 +171,24 @@ def test_acceptance_below_plan_with_the_councils_reason(db: Database) -> None:
     assert result in text and "Chưa kết luận đạt" not in text
 
 
+def test_a_programme_of_another_province_is_not_printed_under_the_centres_letterhead(
+    demo_db: Database, tmp_path: Path, capsys
+) -> None:
+    """The Cao Bằng demo Centre holds Khánh Hòa's programme (a seed): its dashboard and
+    periodic report are refused with one line, no file written (issue 17 §4)."""
+    out = tmp_path / "kh.pdf"
+    args = ["--db", demo_db.url, "dashboard", "--programme", "KH-2026-2030", "--pdf", str(out)]
+    assert main(args) == 2
+    assert "tỉnh Khánh Hòa" in capsys.readouterr().err and not out.exists()
+    periodic = ["--db", demo_db.url, "report", "periodic", "--programme", "KH-2026-2030"]
+    assert main([*periodic, "--from", "2026-01-01", "--to", "2026-12-31", "--pdf", str(out)]) == 2
+    assert not out.exists()
+
+
 def test_programme_total_is_the_sum_of_its_rows(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "tien-do.pdf"
+    with demo_db.session() as s:  # a Khánh Hòa Centre prints Khánh Hòa's programme
+        organisation.apply_trusted(s, SYSTEM, {"org.province": "Khánh Hòa"})
     args = ["--db", demo_db.url, "dashboard", "--programme", "KH-2026-2030"]
     assert main([*args, "--pdf", str(out), "--today", "2026-12-31"]) == 0
     text = pdf_text(out)

@@ -137,7 +137,8 @@ def print_everything(demo_db: Database, tmp_path: Path) -> dict[str, Path]:
         "2026-08-03",
     )
     _run(db, "proposal", "amendments", "--pdf", f("amendments.pdf"))
-    for programme in ("CB-2026-2030", "KH-2026-2030"):
+    # Only the Centre's own province's programme: another's is refused (issue 17 §4).
+    for programme in ("CB-2026-2030",):
         _run(
             db,
             "dashboard",

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from kcdesk.services.core import organisation
+from kcdesk.services.core.errors import UserError
+from kcdesk.text import fold
 
 Issuer = Literal["centre", "department", "committee"]
 
@@ -40,6 +42,18 @@ def signer_name(agency: Agency, *, draft: bool) -> str:
         return BLANK_NAME
     organisation.require_signer(agency.issuer)
     return ""
+
+
+def require_own_programme(agency: Agency, code: str, province: str, origin: str = "") -> None:
+    """A programme report goes out under the Centre's letterhead only for the Centre's
+    own province, or a merged old province's programme it now carries (issue 25):
+    never «Trung tâm … tỉnh Cao Bằng» reporting on Khánh Hòa's programme (issue 17 §4)."""
+    if origin or not agency.province or fold(province) == fold(agency.province):
+        return
+    raise UserError(
+        f"Chương trình {code} là của tỉnh {province}, còn đơn vị trong Cài đặt ở tỉnh "
+        f"{agency.province}: không in báo cáo của tỉnh khác dưới tiêu đề của đơn vị."
+    )
 
 
 def agency_from_settings(values: dict[str, Any], issuer: Issuer = "centre") -> Agency:

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from kcdesk.formatting import format_date, format_money, format_percent
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency, signer_name
+from kcdesk.reports.common.org import Agency, require_own_programme, signer_name
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.board import PACE_LABELS, Dashboard, MoneyRow
 
@@ -206,6 +206,7 @@ def write_dashboard_pdf(
     department: str = "",
 ) -> None:
     """Write the dashboard of ``dashboard`` (already computed) as a landscape PDF."""
+    require_own_programme(agency, dashboard.programme_code, dashboard.province, dashboard.origin)
     doc = op.document(
         target, title_text=f"Tiến độ chương trình {dashboard.programme_code}", landscape_page=True
     )

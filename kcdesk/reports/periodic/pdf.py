@@ -20,7 +20,12 @@ from reportlab.platypus import Flowable
 from kcdesk.formatting import amount_in_words, format_date
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
-from kcdesk.reports.common.org import Agency, agency_display_name, signer_name
+from kcdesk.reports.common.org import (
+    Agency,
+    agency_display_name,
+    require_own_programme,
+    signer_name,
+)
 from kcdesk.reports.dashboard.pdf import cells, count, grid, heading, money, percent
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.dashboard.periodic import PeriodReport
@@ -164,6 +169,7 @@ def write_periodic_report_pdf(
     texts: dict[str, str] | None = None,
 ) -> None:
     """``texts``: the typed sections (``services.dashboard.report_text``)."""
+    require_own_programme(agency, report.programme_code, report.province, report.origin)
     doc = op.document(target, title_text=report_subtitle(report), landscape_page=True)
     width = op.content_width(doc)
     st = op.styles()

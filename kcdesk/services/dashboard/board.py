@@ -138,6 +138,7 @@ class Dashboard:
     by_activity: list[MoneyRow]
     by_commune: list[MoneyRow]
     warnings: list[ProgrammeWarning] = field(default_factory=list)
+    origin: str = ""  # a merged old province's programme ("tỉnh Hải Dương (cũ)")
 
     @property
     def years(self) -> list[int]:
@@ -369,6 +370,7 @@ def compute(
         programme_code=programme.code,
         programme_name=programme.name,
         province=programme.province,
+        origin=programme.origin or "",
         start_year=programme.start_year,
         end_year=programme.end_year,
         decision_no=programme.decision_no,
