@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kcdesk.models import Proposal
 from kcdesk.models.db import Database, open_database
@@ -91,3 +91,44 @@ def test_an_old_office_pack_is_imported_by_the_merged_centre(tmp_path: Path) -> 
         _receive(new, stray, tmp_path / "tep-trung-tam")
     new.dispose()
     office.dispose()
+
+
+def test_offices_of_an_old_centre_with_another_code_are_told_to_rejoin(tmp_path: Path) -> None:
+    """The old Centre was «TTKC-HD», this one «TTKC»: its offices' packs are addressed to
+    the old code. The preview says they must re-join; their pack is refused saying so,
+    with nothing written."""
+    from sqlalchemy import update
+
+    from kcdesk.models.organisation import Office
+
+    ms.use_data_dir(tmp_path / "data")
+    old = _centre(tmp_path / "hai-duong.sqlite", "Hải Dương")
+    with old.session() as s:
+        centre = keys.own_office(s)
+        s.execute(update(Office).where(Office.id == centre.id).values(code="TTKC-HD"))
+        settings.put_trusted(s, SYSTEM, "office.code", "TTKC-HD")
+    with old.session() as s:
+        key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Thanh Kỳ (cũ)")
+    key_file = tmp_path / "khoa.json"
+    keys.write_key_file(key, key_file)
+    office = open_database(tmp_path / "don-vi.sqlite", create=True)
+    setup.init_database(office)
+    with office.session() as s:
+        keys.join_office(s, SYSTEM, keys.read_key_file(key_file))
+        add_proposal(s, OFFICE, 1, year=2025)
+    old.dispose()
+
+    new = _centre(tmp_path / "hai-phong.sqlite", "Hải Phòng")
+    result = run.merge(new, tmp_path / "hai-duong.sqlite", ms.ADMIN)
+    assert result is not None
+    text = "\n".join(describe(result.plan))
+    assert "Trung tâm cũ mang mã TTKC-HD" in text and f"  {OFFICE}: UBND xã Thanh Kỳ (cũ)" in text
+    assert "vẫn nhập được ở đây" not in text
+    with new.session() as s:
+        assert keys.centre_office(s).code == keys.own_office_code(s)  # this Centre, not the old
+        before = s.scalar(select(func.count()).select_from(Proposal))
+    pack = _send(office, tmp_path / "goi.zip", tmp_path / "tep-don-vi")
+    with pytest.raises(PackRefused, match="cần tham gia lại"):
+        _receive(new, pack, tmp_path / "tep-trung-tam")
+    with new.session() as s:
+        assert s.scalar(select(func.count()).select_from(Proposal)) == before

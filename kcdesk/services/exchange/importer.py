@@ -144,6 +144,15 @@ def _check_route(session: Session, manifest: dict[str, Any], name: str) -> None:
     recipient = str(manifest.get("recipient", {}).get("code", ""))
     sender = str(manifest.get("sender", {}).get("code", ""))
     if recipient != own.code:
+        addressed = keys.find_office(session, recipient) if recipient else None
+        if addressed is not None and addressed.level is OfficeLevel.CENTRE:
+            # A Centre merged here (issue 25) whose code was not this Centre's.
+            raise PackRefused(
+                E.WRONG_RECIPIENT,
+                f"Gói {name} gửi cho Trung tâm cũ {recipient}, đã hợp nhất vào Trung tâm này "
+                f"({own.code}): đơn vị {sender} cần tham gia lại với Trung tâm này (Trao đổi → "
+                "Đơn vị), rồi gửi lại gói.",
+            )
         raise PackRefused(
             E.WRONG_RECIPIENT,
             f"Gói {name} được gửi cho đơn vị {recipient}, không phải cho đơn vị này ({own.code}).",

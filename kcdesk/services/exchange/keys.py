@@ -81,6 +81,10 @@ def is_centre(session: Session) -> bool:
 
 def centre_office(session: Session) -> Office:
     """The Centre as seen from here (this PC's own office when it is the Centre)."""
+    # A merged old Centre (issue 25) is a second Centre-level office: a Centre is itself.
+    own = find_office(session, own_office_code(session))
+    if own is not None and own.level is OfficeLevel.CENTRE:
+        return own
     office = session.scalars(select(Office).where(Office.level == OfficeLevel.CENTRE)).first()
     if office is None:
         raise NotFoundError("Chưa có Trung tâm trong cơ sở dữ liệu; hãy nhận khóa đơn vị trước.")

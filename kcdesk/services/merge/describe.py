@@ -82,6 +82,19 @@ def describe(plan: MergePlan) -> list[str]:
         )
         out += _limited([f"  {m.old_name} ({m.uses} bản ghi)" for m in unmapped])
     keyed = [r for r in plan.tables["office"].rows if r.get("exchange_secret")]
+    # The old Centre came in as an office of its own: its code differs from this
+    # Centre's, and its offices' packs are addressed to it, not here.
+    old_centre = next(
+        (r for r in plan.tables["office"].rows if str(r.get("level")) == "centre"), None
+    )
+    if keyed and old_centre is not None:
+        out.append(
+            f"Trung tâm cũ mang mã {old_centre['code']}, khác mã Trung tâm này: gói của các đơn "
+            "vị dưới đây gửi cho Trung tâm cũ sẽ bị từ chối — các đơn vị cần tham gia lại với "
+            "Trung tâm này (Trao đổi → Đơn vị):"
+        )
+        out += _limited([f"  {r['code']}: {r['name']}" for r in keyed])
+        keyed = []
     if keyed:
         out.append(
             "Đơn vị mang theo khóa trao đổi — gói của họ (ký bằng khóa cũ, ghi tỉnh cũ) "
