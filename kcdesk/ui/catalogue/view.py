@@ -23,14 +23,11 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
-from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
-from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
-from kcdesk.reports.catalogue.xlsx import label_span, write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
-from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.catalogue.columns import label_span, load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.core import settings
@@ -40,7 +37,6 @@ from kcdesk.services.history.values import source_label
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
-from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.model import CatalogueModel
 from kcdesk.ui.catalogue.selection_table import SelectionTable
 from kcdesk.ui.crash import show_error
@@ -54,6 +50,11 @@ def export_files_for(view: CatalogueView, values: dict[str, Any]) -> list[tuple[
     """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
     Department (PDF and Word) and the Department's copy and tờ trình to the chairman."""
+    # ReportLab and openpyxl load when the files are made, not when the section opens.
+    from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
+    from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
+    from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
+
     form = load_catalogue_form()
     # File names carry the source's name, not its internal code.
     source = source_label(view.funding_source).replace("/", "-")
@@ -386,5 +387,7 @@ class CataloguePanel(QWidget):
         self.dialog.show()
 
     def open_import(self) -> None:
+        from kcdesk.ui.catalogue.import_wizard import ImportWizard  # openpyxl: when used
+
         self.dialog = ImportWizard(self.ctx, self)
         self.dialog.open()
