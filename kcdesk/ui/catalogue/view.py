@@ -41,6 +41,7 @@ from kcdesk.ui.catalogue.model import CatalogueModel
 from kcdesk.ui.catalogue.selection_table import SelectionTable
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
+from kcdesk.ui.when_shown import WhenShown
 from kcdesk.ui.worker import Job
 
 Producer = Any
@@ -203,6 +204,7 @@ class CataloguePanel(QWidget):
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
         self.signed_button.clicked.connect(self.open_signed_documents)
+        self._reload_when_shown = WhenShown(self, self.reload)  # hidden: on its next show
         ctx.data_changed.connect(self._on_data_changed)
         self.reload(keep_version=False)
 
@@ -217,7 +219,7 @@ class CataloguePanel(QWidget):
 
     def _on_data_changed(self, kind: str) -> None:
         if kind in (DataKind.PROPOSAL, DataKind.CATALOGUE):
-            self.reload()
+            self._reload_when_shown()
 
     def reload(self, keep_version: bool = True) -> None:
         year, source = self.plan_year, self.funding_source
