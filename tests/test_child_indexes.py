@@ -69,3 +69,16 @@ def test_downgrade_drops_the_indexes(tmp_path: Path) -> None:
         "schedule_item.proposal_id",
     ]
     engine.dispose()
+
+
+def test_upgrade_keeps_an_index_already_there(tmp_path: Path) -> None:
+    """The benchmark's cached databases get the indexes before they are migrated."""
+    config = alembic_config()
+    before = ScriptDirectory.from_config(config).get_revision("0024_child_indexes").down_revision
+    engine = make_engine(resolve_url(tmp_path / "early.sqlite"))
+    migrate(engine, str(before))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE INDEX ix_budget_line_proposal_id ON budget_line (proposal_id)"))
+    migrate(engine)
+    assert _unindexed_proposal_keys(engine) == []
+    engine.dispose()
