@@ -138,7 +138,9 @@ class BudgetLine(Base):
     __tablename__ = "budget_line"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     item: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(32), default="")
@@ -158,7 +160,9 @@ class ScheduleItem(Base):
     __tablename__ = "schedule_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     task: Mapped[str] = mapped_column(Text)
     start: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -31,7 +31,7 @@ from kcdesk.reports.common.official_pdf import MOTTO_1, MOTTO_2
 from kcdesk.reports.common.org import Agency, Issuer, signer_name
 from kcdesk.reports.common.xlsx_safe import guard_cell, needs_guard, secure_workbook
 from kcdesk.services.catalogue.build import CatalogueView
-from kcdesk.services.catalogue.columns import CatalogueForm
+from kcdesk.services.catalogue.columns import CatalogueForm, label_span
 
 SHEET_TITLE = "Danh mục"
 TOTAL_LABEL = "TỔNG CỘNG"
@@ -98,16 +98,6 @@ def _set_height(ws: Any, row: int, height: float) -> None:
     validated fields, each read back when written) cost a tenth of the export.
     """
     ws.row_dimensions[row] = {"ht": repr(height), "customHeight": "1"}
-
-
-def label_span(form: CatalogueForm) -> tuple[int, int]:
-    """0-based columns a group label spans: the title column and the text columns after it."""
-    keys = [c.key for c in form.columns]
-    start = keys.index("title") if "title" in keys else 0
-    end = start
-    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
-        end += 1
-    return start, end
 
 
 def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:

@@ -108,3 +108,13 @@ def load_catalogue_form() -> CatalogueForm:
         unit_note=str(head.get("unit_note", "Đơn vị tính: đồng")),
         columns=columns,
     )
+
+
+def label_span(form: CatalogueForm) -> tuple[int, int]:
+    """0-based columns a group label spans: the title column and the text columns after it."""
+    keys = [c.key for c in form.columns]
+    start = keys.index("title") if "title" in keys else 0
+    end = start
+    while end + 1 < len(keys) and form.columns[end + 1].kind == "text":
+        end += 1
+    return start, end

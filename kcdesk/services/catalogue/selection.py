@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility, ProposalStatus
 from kcdesk.models.appraisal import AgendaItem
@@ -99,10 +99,15 @@ def _latest_items(session: Session, proposal_ids: list[int]) -> dict[int, Agenda
     return {item.proposal_id: item for item in items}
 
 
-def judge(proposal: Proposal, item: AgendaItem | None, funding_source: str) -> Candidate:
+def judge(
+    proposal: Proposal,
+    item: AgendaItem | None,
+    funding_source: str,
+    source_names: dict[str, str] | None = None,
+) -> Candidate:
     if proposal.funding_source != funding_source:
-        source = load_funding_sources().get(proposal.funding_source)
-        name = source.label if source is not None else proposal.funding_source
+        names = source_names if source_names is not None else _source_names()
+        name = names.get(proposal.funding_source, proposal.funding_source)
         return Candidate(proposal, False, f"Thuộc nguồn kinh phí khác: {name}")
     if proposal.status in ALREADY_IN:
         return Candidate(proposal, True, proposal.status.label)
@@ -113,14 +118,37 @@ def judge(proposal: Proposal, item: AgendaItem | None, funding_source: str) -> C
     return Candidate(proposal, False, _OUT_REASONS.get(proposal.status, fallback))
 
 
+def _source_names() -> dict[str, str]:
+    return {code: source.label for code, source in load_funding_sources().items()}
+
+
+# What judging and the screen's list read; the rows the catalogue holds are loaded in
+# full by ``selected_proposals``.
+_JUDGED = (
+    Proposal.uuid,
+    Proposal.code,
+    Proposal.title,
+    Proposal.status,
+    Proposal.funding_source,
+    Proposal.support,
+    Proposal.approved_support,
+)
+
+
 def candidates(
     session: Session, plan_year: int, funding_source: str, *, all_sources: bool = False
 ) -> list[Candidate]:
-    """Every proposal of the plan year (of the source, or of every source), judged."""
+    """Every proposal of the plan year (of the source, or of every source), judged.
+
+    Only the columns judging and the list read are loaded, and no beneficiaries: only
+    the proposals the catalogue holds print the rest (``selected_proposals``); loading
+    everything for every proposal of the year made the catalogue's opening grow with
+    the database (issue 24).
+    """
     query = (
         select(Proposal)
         .where(Proposal.plan_year == plan_year)
-        .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
+        .options(load_only(*_JUDGED))
         .order_by(Proposal.code)
     )
     if not all_sources:
@@ -128,12 +156,27 @@ def candidates(
     proposals = list(session.scalars(query))
     appraised = [p.id for p in proposals if p.status is S.APPRAISED]
     items = _latest_items(session, appraised)
-    return [judge(p, items.get(p.id), funding_source) for p in proposals]
+    names = _source_names()  # read once, not once per proposal of another source
+    return [judge(p, items.get(p.id), funding_source, names) for p in proposals]
+
+
+# Ids per IN (...) when loading the beneficiaries: well under SQLite's parameter limit.
+_CHUNK = 500
 
 
 def selected_proposals(session: Session, plan_year: int, funding_source: str) -> list[Proposal]:
-    """The proposals the draft catalogue holds (see the module docstring)."""
-    return [c.proposal for c in candidates(session, plan_year, funding_source) if c.included]
+    """The proposals the draft catalogue holds (see the module docstring), loaded in
+    full with their beneficiaries (a few queries, not one per proposal)."""
+    chosen = [c.proposal for c in candidates(session, plan_year, funding_source) if c.included]
+    ids = [p.id for p in chosen]
+    for start in range(0, len(ids), _CHUNK):
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.id.in_(ids[start : start + _CHUNK]))
+            .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
+            .execution_options(populate_existing=True)
+        ).all()
+    return chosen
 
 
 def explain(session: Session, view: CatalogueView) -> list[Candidate]:

@@ -7,6 +7,9 @@ has not been funded by the state budget before. The wizard warns, and the regist
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -58,11 +61,72 @@ def prior_support(
     return sorted(found, key=lambda item: (item[1], item[0]))
 
 
+def prior_support_many(
+    session: Session, wanted: Sequence[tuple[Facility, str, int]], span_years: int
+) -> list[list[tuple[str, int]]]:
+    """:func:`prior_support` for many ``(facility, activity, plan_year)`` at once.
+
+    One query over the approved-or-later proposals of those activities and years, then
+    the same matching in memory: the register's warnings for a page of 200 rows were
+    200 queries, each scanning the facilities for the name (issue 24: 37 s a page at
+    100,000 proposals). Same results as calling :func:`prior_support` for each.
+    """
+    if span_years < 0 or not wanted:
+        return [[] for _ in wanted]
+    rows = session.execute(
+        select(
+            Proposal.code,
+            Proposal.plan_year,
+            Proposal.activity,
+            Facility.id,
+            Facility.tax_code,
+            Facility.name,
+            Facility.commune,
+            Facility.search_text,
+        )
+        .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
+        .join(Facility, Facility.id == ProposalFacility.facility_id)
+        .where(
+            Proposal.activity.in_(sorted({activity for _, activity, _ in wanted})),
+            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
+            Proposal.plan_year >= min(year for _, _, year in wanted) - span_years,
+            Proposal.plan_year <= max(year for _, _, year in wanted),
+        )
+    ).all()
+    by_id: dict[int, list[Any]] = {}
+    by_tax: dict[str, list[Any]] = {}
+    by_name: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        by_id.setdefault(row.id, []).append(row)
+        if row.tax_code:
+            by_tax.setdefault(row.tax_code, []).append(row)
+        by_name.setdefault((fold(row.name), fold(row.commune)), []).append(row)
+    out = []
+    for facility, activity, plan_year in wanted:
+        name_key = (fold(facility.name), fold(facility.commune))
+        # What prior_support's WHERE lets through (id, tax code, name in search_text) …
+        near = list(by_id.get(facility.id, [])) if facility.id is not None else []
+        if facility.tax_code:
+            near += by_tax.get(facility.tax_code, [])
+        if name_key[0]:
+            near += [r for r in by_name.get(name_key, []) if name_key[0] in (r.search_text or "")]
+        # … then its activity, years and same-facility test.
+        found = {
+            (r.code, r.plan_year)
+            for r in near
+            if r.activity == activity
+            and plan_year - span_years <= r.plan_year <= plan_year
+            and _same_facility(facility, r, name_key)
+        }
+        out.append(sorted(found, key=lambda item: (item[1], item[0])))
+    return out
+
+
 def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _same_facility(facility: Facility, other: Facility, name_key: tuple[str, str]) -> bool:
+def _same_facility(facility: Facility, other: Any, name_key: tuple[str, str]) -> bool:
     if facility.id is not None and other.id == facility.id:
         return True
     if facility.tax_code and other.tax_code:

@@ -330,14 +330,21 @@ def duplicate_support(session: Session, rows: Sequence[RegisterRow]) -> dict[int
     from kcdesk.services.proposals import duplicates as dup
 
     span = dup.span_setting(session)
+    ids = sorted({fid for row in rows for fid in row.facility_ids})
+    facilities = {f.id: f for f in session.scalars(select(Facility).where(Facility.id.in_(ids)))}
+    asked = [
+        (row, facilities[fid]) for row in rows for fid in row.facility_ids if fid in facilities
+    ]
+    # All the page's rows in one query (prior_support_many), not one query per row.
+    answers = dup.prior_support_many(
+        session, [(facility, row.activity, row.plan_year) for row, facility in asked], span
+    )
+    by_row: dict[int, set[tuple[str, int]]] = {}
+    for (row, _facility), answer in zip(asked, answers, strict=True):
+        by_row.setdefault(row.id, set()).update(answer)
     out: dict[int, list[str]] = {}
     for row in rows:
-        found: set[tuple[str, int]] = set()
-        for fid in row.facility_ids:
-            facility = session.get(Facility, fid)
-            if facility is None:
-                continue
-            found.update(dup.prior_support(session, facility, row.activity, row.plan_year, span))
+        found = by_row.get(row.id, set())
         others = sorted((year, code) for code, year in found if code != row.code)
         if others:
             out[row.id] = [f"{code} ({year})" for year, code in others]

@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
-from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
-from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
-from kcdesk.reports.catalogue.xlsx import label_span, write_catalogue_xlsx
 from kcdesk.reports.common.org import agency_from_settings
 from kcdesk.services.catalogue import selection
 from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.catalogue.build import CatalogueView
-from kcdesk.services.catalogue.columns import load_catalogue_form
+from kcdesk.services.catalogue.columns import label_span, load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.catalogue.department_letter import set_department_letter
@@ -42,11 +39,11 @@ from kcdesk.services.history.values import source_label
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
-from kcdesk.ui.catalogue.import_wizard import ImportWizard
 from kcdesk.ui.catalogue.model import CatalogueModel
 from kcdesk.ui.catalogue.selection_table import SelectionTable
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
+from kcdesk.ui.when_shown import WhenShown
 from kcdesk.ui.worker import Job
 
 Producer = Any
@@ -69,6 +66,11 @@ def export_files_for(
     ``audit_check`` gives the audit chain's check code ("Mã kiểm tra nhật ký"), printed on
     a catalogue once submitted as ``catalogue export`` prints it; it is asked when the
     files are written (on the worker), so the code is the chain's head at that time."""
+    # ReportLab and openpyxl load when the files are made, not when the section opens.
+    from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
+    from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
+    from kcdesk.reports.catalogue.xlsx import write_catalogue_xlsx
+
     form = load_catalogue_form()
     checked: list[str | None] = []
 
@@ -250,6 +252,7 @@ class CataloguePanel(QWidget):
         self.export_button.clicked.connect(self.open_export)
         self.import_button.clicked.connect(self.open_import)
         self.signed_button.clicked.connect(self.open_signed_documents)
+        self._reload_when_shown = WhenShown(self, self.reload)  # hidden: on its next show
         ctx.data_changed.connect(self._on_data_changed)
         self.reload(keep_version=False)
 
@@ -264,7 +267,7 @@ class CataloguePanel(QWidget):
 
     def _on_data_changed(self, kind: str) -> None:
         if kind in (DataKind.PROPOSAL, DataKind.CATALOGUE):
-            self.reload()
+            self._reload_when_shown()
 
     def reload(self, keep_version: bool = True) -> None:
         year, source = self.plan_year, self.funding_source
@@ -495,5 +498,7 @@ class CataloguePanel(QWidget):
         self.dialog.show()
 
     def open_import(self) -> None:
+        from kcdesk.ui.catalogue.import_wizard import ImportWizard  # openpyxl: when used
+
         self.dialog = ImportWizard(self.ctx, self)
         self.dialog.open()

@@ -30,6 +30,7 @@ from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel
 from kcdesk.ui.implementation.panel import ProposalPanel
+from kcdesk.ui.when_shown import WhenShown
 
 
 class ImplementationView(QWidget):
@@ -106,6 +107,7 @@ class ImplementationView(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
         self._timer.timeout.connect(self.refresh)
+        self._refresh_when_shown = WhenShown(self, self._timer.start)  # hidden: on next show
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.year.currentIndexChanged.connect(lambda _i: self.refresh())
         self.status.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -162,7 +164,7 @@ class ImplementationView(QWidget):
             DataKind.AMENDMENT,
             DataKind.EXCHANGE,
         ):
-            self._timer.start()
+            self._refresh_when_shown()
 
     def _panel_changed(self, code: str) -> None:
         self._select_after = code
