@@ -6,7 +6,7 @@ so opening a proposal grew with the database. The other child tables of ``propos
 already have theirs.
 
 Revision ID: 0024_child_indexes
-Revises: 0018_merge
+Revises: 0023_catalogue_origin
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0024_child_indexes"
-down_revision = "0018_merge"
+down_revision = "0023_catalogue_origin"
 branch_labels = None
 depends_on = None
 
