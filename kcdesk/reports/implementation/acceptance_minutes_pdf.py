@@ -23,6 +23,7 @@ from kcdesk.models.implementation import Disbursement, DisbursementKind
 from kcdesk.reports.common import official_pdf as pdf
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings, signer_name
+from kcdesk.services.communes.address import proposal_place
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import ValidationError
 from kcdesk.services.core.safe_write import atomic_write_bytes
@@ -137,6 +138,9 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
         raise ValidationError(f"Đề án {proposal.code} chưa có biên bản nghiệm thu để in.")
     values = settings.get_all(session)
     agency = agency_from_settings(values, "centre")
+    place = proposal_place(
+        proposal.location, proposal.commune_code, proposal.commune, agency.province
+    )
     st = pdf.styles()
     buffer = BytesIO()
     doc = pdf.document(buffer, title_text=f"{TITLE} {proposal.code}")
@@ -146,8 +150,7 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
     story += pdf.title(TITLE, f"Đề án: {proposal.title} (mã {proposal.code})")
     story.append(
         pdf.p(
-            f"Hôm nay, {format_date(acc.accepted_on)}, tại {proposal.location or agency.place}, "
-            "chúng tôi gồm:",
+            f"Hôm nay, {format_date(acc.accepted_on)}, tại {place or agency.place}, chúng tôi gồm:",
             st["body"],
         )
     )
@@ -167,7 +170,7 @@ def minutes_bytes(session: Session, proposal: Proposal) -> bytes:
         f"Tên đề án: {proposal.title}",
         f"Đơn vị thực hiện: {proposal.implementing_unit or '—'}",
         *([f"Đơn vị thụ hưởng: {beneficiaries}"] if beneficiaries else []),
-        f"Địa điểm: {proposal.location or '—'}",
+        f"Địa điểm: {place or '—'}",
         f"Kinh phí khuyến công hỗ trợ được duyệt: {format_money(approved)} đồng "
         f"(Bằng chữ: {amount_in_words(approved)}).",
     ]

@@ -21,7 +21,7 @@ from kcdesk.models import Proposal
 from kcdesk.reports.common import official_pdf as op
 from kcdesk.reports.common.closing import keep_with_last
 from kcdesk.reports.common.org import agency_from_settings, signer_name
-from kcdesk.services.communes.address import facility_address
+from kcdesk.services.communes.address import facility_address, proposal_place
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.forms import load as forms
@@ -123,13 +123,8 @@ class _Writer:
         fields = list(section.fields)
         if "location" in fields and "commune" in fields:
             fields.remove("commune")
-            place = facility_address(
-                p.location,
-                p.commune_code,
-                p.commune,
-                str(settings.get(self.session, "org.province") or ""),
-            )
-            values["location"] = place[:1].upper() + place[1:]
+            province = str(settings.get(self.session, "org.province") or "")
+            values["location"] = proposal_place(p.location, p.commune_code, p.commune, province)
         out: list[Flowable] = []
         for n, key in enumerate(fields, 1):
             if key == "facilities":

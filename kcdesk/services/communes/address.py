@@ -67,3 +67,12 @@ def facility_address(
         official.province if official else find_province(province),
         commune_text="" if official else commune_text,
     )
+
+
+def proposal_place(
+    location: str | None, commune_code: str | None, commune_text: str | None, province: str = ""
+) -> str:
+    """Where a proposal is carried out (địa điểm thực hiện), once: "Thôn A, xã B, tỉnh C";
+    ``province`` empty leaves the province out (a screen of the Centre's own province)."""
+    place = facility_address(location or "", commune_code, commune_text or "", province)
+    return place[:1].upper() + place[1:]

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from kcdesk.formatting import format_money
 from kcdesk.models import Facility, ProposalStatus
 from kcdesk.services.amendments import record as amendments
-from kcdesk.services.communes.address import full_address
-from kcdesk.services.communes.official import commune as official_commune
+from kcdesk.services.communes.address import proposal_place
 from kcdesk.services.core import audit
 from kcdesk.services.history.events import describe_event
 from kcdesk.services.history.values import (
@@ -130,7 +129,9 @@ class ProposalView(QDialog):
         with self.ctx.db.session() as session:
             proposal = proposals.get_proposal(session, self.code, actor=self.ctx.actor)
             data = proposals.detail_dict(proposal)
-            data["place"] = _place(proposal.location, proposal.commune_code, proposal.commune)
+            data["place"] = (
+                proposal_place(proposal.location, proposal.commune_code, proposal.commune) or "—"
+            )
             self.status = proposal.status
             items = amendments.list_amendments(session, proposal=proposal)
             amend_rows = [
@@ -329,13 +330,3 @@ class ProposalView(QDialog):
             open_proposal_wizard(self.ctx, self, self.code)
         except Exception as exc:  # the wizard's own errors are shown, not fatal
             show_error(self, exc)
-
-
-def _place(location: str | None, commune_code: str | None, commune_text: str | None) -> str:
-    """The place once with its commune ("Thôn A, xã B"), not a second line repeating
-    it (issue 20 §1); the province is the Centre's and goes without saying here."""
-    official = official_commune(commune_code)
-    place = full_address(
-        location or "", official, None, commune_text="" if official else commune_text or ""
-    )
-    return place[:1].upper() + place[1:] if place else "—"
