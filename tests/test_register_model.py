@@ -334,6 +334,21 @@ def test_attention_panel_fills(qtbot, register) -> None:
         for i in range(register.attention.tree.topLevelItemCount())
     )
     assert total == len(register.attention.items)
+    tree = register.attention.tree
+    group = tree.topLevelItem(0)
+    # The group label spans the panel (not cut at the code column); Enter opens a row.
+    assert group.isFirstColumnSpanned() and tree.wordWrap()
+    child = next(
+        c
+        for g in range(tree.topLevelItemCount())
+        for c in (tree.topLevelItem(g).child(i) for i in range(tree.topLevelItem(g).childCount()))
+        if c.data(0, Qt.ItemDataRole.UserRole)
+    )
+    opened: list[str] = []
+    register.attention.open_proposal.connect(opened.append)
+    tree.setCurrentItem(child)
+    QTest.keyClick(tree, Qt.Key.Key_Return)
+    assert opened == [child.data(0, Qt.ItemDataRole.UserRole)]
 
 
 def test_wizard_buttons(qtbot, ctx) -> None:

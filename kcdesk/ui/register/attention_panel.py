@@ -34,8 +34,11 @@ class AttentionPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("attention_tree")
         self.tree.setHeaderLabels(["Đề án", "Nội dung"])
-        self.tree.setColumnWidth(0, 170)
-        self.tree.itemDoubleClicked.connect(self._open)
+        self.tree.setColumnWidth(0, 110)
+        # Long messages wrap in the narrow panel instead of ending in "…" (1366×768).
+        self.tree.setWordWrap(True)
+        # Enter opens the proposal as a double-click does.
+        self.tree.itemActivated.connect(self._open)
         self.refresh_button = QPushButton("Làm mới")
         self.refresh_button.clicked.connect(lambda: self.refresh())
         layout = QVBoxLayout(self)
@@ -73,6 +76,8 @@ class AttentionPanel(QWidget):
                 group = QTreeWidgetItem([label, ""])
                 groups[item.kind] = group
                 self.tree.addTopLevelItem(group)
+                # The group's label across the panel: "Hạn phê duyệt danh mục…" in full.
+                group.setFirstColumnSpanned(True)
             child = QTreeWidgetItem([item.code, item.message])
             child.setData(0, Qt.ItemDataRole.UserRole, item.code)
             child.setToolTip(1, item.message)
