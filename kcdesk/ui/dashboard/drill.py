@@ -117,24 +117,6 @@ class DrillDialog(QDialog):
         """The proposal's view window (non-modal, kept while this list is open)."""
         if self.ctx is None:
             return None
-        # A double-click also emits "activated": one window per proposal, brought forward.
-        for window in self.windows:
-            if getattr(window, "code", None) == code:
-                window.raise_()
-                window.activateWindow()
-                return window
-        from kcdesk.ui.register.proposal_view import ProposalView
+        from kcdesk.ui.register.proposal_view import open_proposal_window
 
-        try:
-            view = ProposalView(self.ctx, code, self)
-        except Exception as exc:
-            from kcdesk.ui.crash import show_error
-
-            show_error(self, exc)
-            return None
-        view.show()
-        self.windows.append(view)
-        view.destroyed.connect(
-            lambda *_: self.windows.remove(view) if view in self.windows else None
-        )
-        return view
+        return open_proposal_window(self.ctx, code, self, self.windows)

@@ -330,3 +330,26 @@ class ProposalView(QDialog):
             open_proposal_wizard(self.ctx, self, self.code)
         except Exception as exc:  # the wizard's own errors are shown, not fatal
             show_error(self, exc)
+
+
+def open_proposal_window(
+    ctx: AppContext, code: str, parent: QWidget, windows: list[QDialog]
+) -> QDialog | None:
+    """The proposal's view window (non-modal, kept in ``windows`` while open): one per
+    proposal, brought forward when asked again (a double-click also emits "activated")."""
+    for window in windows:
+        if getattr(window, "code", None) == code:
+            window.raise_()
+            window.activateWindow()
+            return window
+    try:
+        view = ProposalView(ctx, code, parent)
+    except Exception as exc:
+        from kcdesk.ui.crash import show_error
+
+        show_error(parent, exc)
+        return None
+    view.show()
+    windows.append(view)
+    view.destroyed.connect(lambda *_: windows.remove(view) if view in windows else None)
+    return view

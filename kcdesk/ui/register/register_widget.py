@@ -394,19 +394,9 @@ class RegisterWidget(QWidget):
     def open_proposal(self, code: str | None) -> QDialog | None:
         if not code:
             return None
-        from kcdesk.ui.register.proposal_view import ProposalView
+        from kcdesk.ui.register.proposal_view import open_proposal_window
 
-        try:
-            view = ProposalView(self.ctx, code, self)
-        except Exception as exc:
-            show_error(self, exc)
-            return None
-        view.show()
-        self.windows.append(view)
-        view.destroyed.connect(
-            lambda *_: self.windows.remove(view) if view in self.windows else None
-        )
-        return view
+        return open_proposal_window(self.ctx, code, self, self.windows)
 
     def open_status_dialog(self) -> QDialog | None:
         from kcdesk.ui.register.status_dialog import StatusDialog
