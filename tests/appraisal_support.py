@@ -101,3 +101,27 @@ def points(*values: float) -> dict[str, float]:
     codes = ("phu_hop", "muc_tieu_hieu_qua", "hop_ly_kinh_phi", "nang_luc", "long_ghep", "ho_so")
     assert len(values) == len(codes)
     return dict(zip(codes, values, strict=True))
+
+
+def score_first_two(session: Session, council: Council) -> None:
+    """Every member scores the first proposal well ("ho_tro") and the second poorly
+    ("khong_ho_tro")."""
+    from kcdesk.services.appraisal.scores import enter_scores
+
+    for member in council.members:
+        enter_scores(
+            session,
+            SYSTEM,
+            council.items[0],
+            member,
+            points(18, 22, 18, 12, 8, 8),
+            conclusion="ho_tro",
+        )
+        enter_scores(
+            session,
+            SYSTEM,
+            council.items[1],
+            member,
+            points(10, 10, 10, 5, 5, 5),
+            conclusion="khong_ho_tro",
+        )

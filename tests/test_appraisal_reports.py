@@ -17,7 +17,7 @@ from kcdesk.services.appraisal.scores import enter_scores
 from kcdesk.services.core import settings
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security.actor import SYSTEM
-from tests.appraisal_support import make_council, points
+from tests.appraisal_support import make_council, points, score_first_two
 from tests.pdftext import embedded_fonts, pdf_pages, pdf_text
 
 
@@ -135,23 +135,7 @@ def test_minutes_show_results_and_both_signatures(db: Database, tmp_path: Path) 
     target = tmp_path / "biên bản.pdf"
     with db.session() as session:
         c = make_council(session, members=2)
-        for member in c.members:
-            enter_scores(
-                session,
-                SYSTEM,
-                c.items[0],
-                member,
-                points(18, 22, 18, 12, 8, 8),
-                conclusion="ho_tro",
-            )
-            enter_scores(
-                session,
-                SYSTEM,
-                c.items[1],
-                member,
-                points(10, 10, 10, 5, 5, 5),
-                conclusion="khong_ho_tro",
-            )
+        score_first_two(session, c)
         write_minutes(c.session, settings.get_all(session), target)
     text = pdf_text(target)
     for expected in (

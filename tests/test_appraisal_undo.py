@@ -22,7 +22,7 @@ from kcdesk.services.catalogue import versions as catalogue
 from kcdesk.services.core.errors import PermissionDenied, ValidationError
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.services.security.actor import SYSTEM, Actor
-from tests.appraisal_support import make_council, points
+from tests.appraisal_support import make_council, points, score_first_two
 
 GOOD, BAD, THIRD = "ĐA-2027-001", "ĐA-2027-002", "ĐA-2027-003"
 
@@ -31,23 +31,7 @@ def _recorded(db: Database) -> int:
     """A council of two with the first two proposals scored and recorded; its id."""
     with db.session() as session:
         c = make_council(session, members=2)
-        for member in c.members:
-            enter_scores(
-                session,
-                SYSTEM,
-                c.items[0],
-                member,
-                points(18, 22, 18, 12, 8, 8),
-                conclusion="ho_tro",
-            )
-            enter_scores(
-                session,
-                SYSTEM,
-                c.items[1],
-                member,
-                points(10, 10, 10, 5, 5, 5),
-                conclusion="khong_ho_tro",
-            )
+        score_first_two(session, c)
         record_results(session, SYSTEM, c.session, codes=[GOOD, BAD])
         return c.session.id
 
