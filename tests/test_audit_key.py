@@ -61,6 +61,14 @@ def _plain_rehash(db: Database, from_id: int) -> None:
             prev = e.hash
 
 
+def _key_file(db: Database) -> Path:
+    """This database's key file (the key store may hold other databases' keys too)."""
+    with db.session() as s:
+        key_file = keys_dir() / f"audit-{audit.current_key_id(s)}.key"
+    assert key_file.is_file()
+    return key_file
+
+
 def _key_files() -> list[Path]:
     return sorted(keys_dir().glob("audit-*.key"))
 
@@ -69,7 +77,7 @@ def test_the_first_event_switches_the_key_on_and_the_key_is_private(chained: Dat
     events = _events(chained)
     assert events[0][1:] == (audit.KEY_ENTITY, audit.KEY_ACTION)
     assert [e for e in events if e[2] == audit.KEY_ACTION] == [events[0]]
-    (key_file,) = _key_files()
+    key_file = _key_file(chained)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     with chained.session() as s:
         key_id = audit.current_key_id(s)
@@ -171,7 +179,7 @@ def test_a_chain_from_before_the_key_keeps_verifying(db: Database) -> None:
 def test_without_the_key_verify_says_so_in_one_line(
     chained: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (key_file,) = _key_files()
+    key_file = _key_file(chained)
     key_file.unlink()
     code = main(["--db", chained.url, "audit", "verify"])
     err = capsys.readouterr().err
@@ -220,7 +228,7 @@ def test_export_then_import_on_a_workstation(
 @pytest.mark.sqlite_only
 def test_a_backup_does_not_contain_the_key(chained: Database, tmp_path: Path) -> None:
     info = backup.create_backup(chained, tmp_path / "sao lưu.zip", SYSTEM)
-    (key_file,) = _key_files()
+    key_file = _key_file(chained)
     secret = json.loads(key_file.read_text(encoding="utf-8"))["secret"]
     with zipfile.ZipFile(info.path) as zf:
         assert not any("key" in name.rsplit("/", 1)[-1] for name in zf.namelist())

@@ -70,7 +70,7 @@ def test_backup_restore_check_from_the_cli(
 
     code, out, err = run(capsys, "--db", demo_file, "check", "--json")
     assert code == 0, out
-    assert json.loads(out) == {"ok": True, "problems": []}
+    assert json.loads(out) == {"ok": True, "problems": [], "reminders": []}
 
 
 def test_cli_restore_refuses_a_foreign_file(demo_file: str, tmp_path: Path, capsys) -> None:
