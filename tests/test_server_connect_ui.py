@@ -213,6 +213,8 @@ def test_file_menu_and_first_run_reach_the_server(qtbot, db_path, monkeypatch) -
 
     action = window.findChild(QAction, "connect_server")
     assert action is not None and action.text() == "&Kết nối máy chủ…"
+    # An SQLite file already is this PC's database: nothing to go back to.
+    assert not window.findChild(QAction, "use_local").isEnabled()
     action.trigger()
     assert window.switch_to is other
     # The window closes once its queued work is done; the app then opens the server.
@@ -267,3 +269,32 @@ def test_after_the_file_menu_the_app_opens_the_server_in_the_same_process(
     assert shown == [(local, False), (server_side, False)]
     local.dispose()
     server_side.dispose()
+
+
+def test_file_menu_goes_back_to_this_pcs_database(qtbot, db, monkeypatch) -> None:
+    """Tệp → Làm việc trên máy này: only on a server's database; it forgets the server
+    and the app reopens on this PC's file (made on first use)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMessageBox
+
+    from kcdesk import paths
+    from kcdesk.services.security.actor import SYSTEM
+    from kcdesk.ui.app_context import AppContext
+    from kcdesk.ui.main_window import MainWindow
+
+    sc.remember(sc.parse("127.0.0.1", "5432", "kcdesk", "nv1"))
+    ctx = AppContext(db, SYSTEM)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    action = window.findChild(QAction, "use_local")
+    assert action is not None and action.isEnabled() and db.is_server
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.No)
+    assert window.use_local_database() is False and sc.remembered() is not None
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    action.trigger()
+    ctx.worker.wait()
+    assert sc.remembered() is None
+    local = window.switch_to
+    assert local is not None and local.path == paths.default_database_path()
+    assert local.path.is_file()
+    local.dispose()

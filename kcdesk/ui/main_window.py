@@ -137,6 +137,12 @@ class MainWindow(QMainWindow):
         server_action.setObjectName("connect_server")
         server_action.triggered.connect(self.connect_server)
         file_menu.addAction(server_action)
+        local_action = QAction("Làm việc trên &máy này", self)
+        local_action.setObjectName("use_local")
+        # Only on a server's database: back to this PC's own file, next starts too.
+        local_action.setEnabled(self.ctx.db.is_server)
+        local_action.triggered.connect(self.use_local_database)
+        file_menu.addAction(local_action)
         file_menu.addSeparator()
         quit_action = QAction("&Thoát", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -191,6 +197,31 @@ class MainWindow(QMainWindow):
         database = connect_to_server(self)
         if database is None:
             return False
+        self.switch_to = database
+        self.close()
+        return True
+
+    def use_local_database(self) -> bool:
+        """Tệp → Làm việc trên máy này: forget the server, reopen kcdesk on this PC's
+        database file (made on first use); the server's data stays on the server."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from kcdesk import paths
+        from kcdesk.services.setup import server_connection
+
+        path = paths.default_database_path()
+        answer = QMessageBox.question(
+            self,
+            "Làm việc trên máy này",
+            f"Thôi dùng máy chủ và mở cơ sở dữ liệu trên máy này ({path})? Dữ liệu trên "
+            "máy chủ vẫn giữ nguyên; có thể kết nối lại bằng Tệp → Kết nối máy chủ….",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        from kcdesk.app import open_working_database
+
+        database = open_working_database(path)
+        server_connection.forget()
         self.switch_to = database
         self.close()
         return True
