@@ -225,6 +225,24 @@ def test_export_then_import_on_a_workstation(
     assert "không phải tệp khóa nhật ký" in capsys.readouterr().err
 
 
+def test_a_pc_without_the_key_still_backs_up(
+    chained: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup is not refused half-way (zip written, then an error) on a PC lacking the
+    key: it is written, verified and listed; only its audit event cannot be recorded."""
+    from kcdesk.models.security import BackupRecord
+
+    _key_file(chained).unlink()
+    with chained.session() as s:
+        before = audit.count_events(s)
+    target = tmp_path / "sao lưu.zip"
+    assert main(["--db", chained.url, "backup", "--out", str(target)]) == 0, capsys.readouterr()
+    assert target.is_file()
+    with chained.session() as s:
+        assert audit.count_events(s) == before
+        assert [r.path for r in s.scalars(select(BackupRecord))] == [str(target)]
+
+
 @pytest.mark.sqlite_only
 def test_a_backup_does_not_contain_the_key(chained: Database, tmp_path: Path) -> None:
     info = backup.create_backup(chained, tmp_path / "sao lưu.zip", SYSTEM)

@@ -186,9 +186,11 @@ def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> 
                 note=note,
             )
         )
-        if kind == "before_restore" and audit_restart.missing_key(session) is not None:
-            # The chain about to be replaced names a key this PC lacks (a copy of the
-            # dead PC's file): it cannot record, and the restore must still go on.
+        if audit_restart.missing_key(session) is not None:
+            # The chain names a key this PC lacks (a copy of the dead PC's file, a new
+            # workstation): it cannot record, and a backup — above all the one taken
+            # before a restore — must still be written and listed, not refused half-way.
+            log.warning("backup %s not in the audit log: this PC lacks its key", info.path)
             return
         audit.record(
             session,
