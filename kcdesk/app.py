@@ -151,11 +151,11 @@ def _schedule_auto_backup(db: Database, actor: Actor, lane: BackgroundLane) -> N
     user's first print); checked again every hour."""
     from PySide6.QtCore import QTimer
 
-    from kcdesk.services.backup import backup_restore as backup  # not on the start path
+    from kcdesk.services.backup import auto_backup  # not on the start path
 
     def run() -> None:
         lane.run(
-            lambda: backup.auto_backup_if_due(db, actor),
+            lambda: auto_backup.auto_backup_if_due(db, actor),
             on_success=lambda info: log.info("automatic backup: %s", info and info.path),
             on_failure=lambda exc: log.warning("automatic backup failed: %s", exc),
         )

@@ -24,8 +24,8 @@ from kcdesk.models.db import (
     resolve_url,
 )
 from kcdesk.services.backup import archive as backup_archive
+from kcdesk.services.backup import auto_backup, integrity
 from kcdesk.services.backup import backup_restore as backup
-from kcdesk.services.backup import integrity
 from kcdesk.services.backup.archive import BackupRefused
 from kcdesk.services.core import settings
 from kcdesk.services.core.safe_write import WriteFailed
@@ -230,11 +230,11 @@ def test_plain_kcdesk_sqlite_copy_can_be_restored(demo_db: Database, tmp_path: P
 
 
 def test_daily_automatic_backup_once_a_day_with_rotation(db: Database) -> None:
-    first = backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, 5))
+    first = auto_backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, 5))
     assert first is not None and first.path.parent == paths.backups_dir()
-    assert backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, 5)) is None
+    assert auto_backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, 5)) is None
     for day in range(6, 6 + backup.KEEP[backup.AUTO_TAG] + 3):
-        assert backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, day)) is not None
+        assert auto_backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 1, day)) is not None
     kept = sorted(p.name for p in paths.backups_dir().glob("*-tu-dong-*.zip"))
     assert len(kept) == backup.KEEP[backup.AUTO_TAG]
     assert kept[-1].startswith(f"{db.path.stem}-tu-dong-20270122")  # type: ignore[union-attr]
@@ -361,5 +361,5 @@ def test_work_folders_of_a_killed_backup_are_cleaned(db: Database) -> None:
     os.utime(stale, (old, old))
     fresh = paths.backups_dir() / ".work" / "tmp-running"
     fresh.mkdir()
-    backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 2, 1))
+    auto_backup.auto_backup_if_due(db, SYSTEM, today=date(2027, 2, 1))
     assert not stale.exists() and fresh.exists()

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from kcdesk.cli.main import main
 from kcdesk.models import Document, Role
 from kcdesk.models.db import Database, open_database
+from kcdesk.services.backup import auto_backup, integrity, logical_dump
 from kcdesk.services.backup import backup_restore as backup
-from kcdesk.services.backup import integrity, logical_dump
 from kcdesk.services.core import audit
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import SYSTEM, Actor
@@ -116,15 +116,15 @@ def test_daily_backup_on_a_server_is_made_once_by_an_administrator(
     db: Database, tmp_path: Path
 ) -> None:
     if db.is_sqlite:
-        assert backup.server_backup_notice(db) == ""
+        assert auto_backup.server_backup_notice(db) == ""
         return
-    assert "pg_dump" in backup.server_backup_notice(db)
+    assert "pg_dump" in auto_backup.server_backup_notice(db)
     clerk = Actor("lan", Role.CENTRE_STAFF)
     today = date.today()  # the server's backup log holds real times
-    assert backup.auto_backup_if_due(db, clerk, today=today, folder=tmp_path) is None
+    assert auto_backup.auto_backup_if_due(db, clerk, today=today, folder=tmp_path) is None
     admin = Actor("quantri", Role.ADMIN)
-    made = backup.auto_backup_if_due(db, admin, today=today, folder=tmp_path / "A")
+    made = auto_backup.auto_backup_if_due(db, admin, today=today, folder=tmp_path / "A")
     assert made is not None and made.path.is_file()
     assert backup.check_backup(made.path)["counts"]["proposals"] == 0
     # Another administrator's PC the same day: the server's log says it is done.
-    assert backup.auto_backup_if_due(db, admin, today=today, folder=tmp_path / "B") is None
+    assert auto_backup.auto_backup_if_due(db, admin, today=today, folder=tmp_path / "B") is None

@@ -15,7 +15,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from kcdesk import app as kcdesk_app
 from kcdesk.reports.proposals.pdf import write_proposal_pdf
-from kcdesk.services.backup import backup_restore
+from kcdesk.services.backup import auto_backup
 from kcdesk.services.core.safe_write import atomic_write_bytes
 from kcdesk.services.proposals.save import create_proposal
 from kcdesk.services.security.actor import SYSTEM
@@ -102,7 +102,7 @@ def test_automatic_backup_does_not_make_the_first_print_wait(
         started.set()
         release.wait(60)
 
-    monkeypatch.setattr(backup_restore, "auto_backup_if_due", slow_backup)
+    monkeypatch.setattr(auto_backup, "auto_backup_if_due", slow_backup)
     kcdesk_app._schedule_auto_backup(db, SYSTEM, ctx.background)
     qtbot.waitUntil(started.is_set, timeout=20_000)
     assert ctx.background.busy

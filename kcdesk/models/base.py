@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String
@@ -28,6 +28,12 @@ def new_uuid() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local_day_start(day: date) -> datetime:
+    """The start of ``day`` on this PC's clock as a stored time (naive UTC, as utcnow):
+    a user's "today" or "from 07/12" begins at local midnight, not UTC's."""
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

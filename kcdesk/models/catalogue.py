@@ -71,6 +71,19 @@ class Catalogue(SyncedMixin, Base):
         order_by="CatalogueVersion.number",
     )
 
+    def department_letter(self, chosen: CatalogueVersion) -> tuple[str | None, date | None]:
+        """The Department's tờ trình that sent ``chosen`` to the chairman: its own, else
+        that of an earlier version back to the last submission (the approved version was
+        sent by the submitted one's letter); nothing for a draft."""
+        for version in reversed(self.versions):
+            if version.number > chosen.number:
+                continue
+            if version.department_letter_no:
+                return version.department_letter_no, version.department_letter_date
+            if version.kind == "submitted":
+                break
+        return None, None
+
 
 class CatalogueVersion(SyncedMixin, Base):
     """One frozen state of a catalogue: submitted, approved, or after an amendment."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.target_editor import TargetEditor
+from kcdesk.ui.wrapped_rows import wrap_rows
 
 TARGET_COLUMNS = ("Mã", "Nhóm", "Chỉ tiêu", "Số lượng", "Đơn vị", "Nội dung hoạt động", "Đo bằng")
 
@@ -60,14 +61,7 @@ class ProgrammeView(QWidget):
         # they wrap in rows as tall as they need (issue 20 §4), never cut.
         for column, width in ((1, 170), (4, 80), (5, 170), (6, 130)):
             header.resizeSection(column, width)
-        self.table.setWordWrap(True)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self._heights = QTimer(self)
-        self._heights.setSingleShot(True)
-        self._heights.setInterval(0)
-        self._heights.timeout.connect(self.table.resizeRowsToContents)
-        header.sectionResized.connect(lambda *_: self._heights.start())
+        wrap_rows(self.table)
         self.import_button = QPushButton("Nạp tệp chương trình…")
         self.import_button.setObjectName("programme_import")
         self.import_button.setToolTip("Tệp TOML (như chương trình mẫu) hoặc Excel cùng các cột.")

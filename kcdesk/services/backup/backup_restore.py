@@ -3,8 +3,8 @@
 - ``create_backup``: a manual backup to a chosen folder or USB stick, or the
   automatic ones; built in the local work folder, then copied atomically and read
   back to verify (``safe_write``).
-- ``auto_backup_if_due``: once a day when the app is used, kept with rotation in
-  ``paths.backups_dir()``.
+- ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
+  (the daily automatic one is ``auto_backup``'s).
 - ``restore_backup``: check the file first (``backup_archive.check_archive``), back
   up the current database, and only then replace it through SQLite's backup API
   (one transaction: a crash mid-restore leaves the old database whole).
@@ -19,14 +19,11 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from kcdesk import paths
-from kcdesk.models import Role
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
 from kcdesk.services.backup import logical_dump, restore_key
@@ -40,7 +37,7 @@ from kcdesk.services.backup.archive import (
     remove_tree,
     write_archive,
 )
-from kcdesk.services.backup.work_dirs import clean_work_dirs, work_dir
+from kcdesk.services.backup.work_dirs import work_dir
 from kcdesk.services.core import audit, audit_restart, os_errors, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
@@ -54,7 +51,7 @@ BEFORE_RESTORE_TAG = "truoc-khoi-phuc"
 KEEP = {AUTO_TAG: 14, BEFORE_RESTORE_TAG: 10}
 _STAMP = "%Y%m%d-%H%M%S"
 
-__all__ = ["BackupInfo", "BackupRefused", "RestoreResult", "auto_backup_if_due"]
+__all__ = ["BackupInfo", "BackupRefused", "RestoreResult"]
 
 
 @dataclass(frozen=True)
@@ -235,56 +232,6 @@ def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
     return files[-1] if files else None
 
 
-def auto_backup_if_due(
-    db: Database, actor: Actor, *, today: date | None = None, folder: Path | None = None
-) -> BackupInfo | None:
-    """The daily automatic backup: once per calendar day the app is used.
-
-    On a server it is not skipped: it is made once a day for the whole server, on
-    the PC of the first administrator who opens kcdesk that day (the backup log is
-    in the database), into that PC's backups folder. Other users' PCs leave it to
-    them; the backup panel says so (docs/server.md: the server's own pg_dump
-    schedule is the administrator's too).
-    """
-    if db.is_server and not _server_auto_backup_due(db, actor, today or date.today()):
-        return None
-    clean_work_dirs()
-    folder = folder or paths.backups_dir()
-    today = today or date.today()
-    last = last_auto_backup(db, folder)
-    if last is not None and last.name.rsplit("-", 2)[-2] == today.strftime("%Y%m%d"):
-        return None
-    when = datetime.combine(today, datetime.now().time())
-    info = _create_backup(db, folder / default_name(db, AUTO_TAG, when), actor, kind="auto")
-    rotate(db, AUTO_TAG, folder=folder)
-    return info
-
-
-def _server_auto_backup_due(db: Database, actor: Actor, today: date) -> bool:
-    if actor.role is not Role.ADMIN:
-        return False
-    # The log's times are UTC (models.utcnow); the day is the user's local day.
-    start = datetime.combine(today, datetime.min.time()).astimezone(UTC).replace(tzinfo=None)
-    with db.session() as session:
-        done = session.scalar(
-            select(BackupRecord.id)
-            .where(BackupRecord.kind == "auto", BackupRecord.at >= start)
-            .limit(1)
-        )
-    return done is None
-
-
-def server_backup_notice(db: Database) -> str:
-    """What the backup panel says on a server (empty on a PC's own database)."""
-    if not db.is_server:
-        return ""
-    return (
-        "Cơ sở dữ liệu trên máy chủ: bản sao lưu tự động hằng ngày được làm trên máy "
-        "của quản trị viên đầu tiên mở kcdesk trong ngày (vào thư mục sao lưu của máy "
-        "đó). Quản trị viên cũng cần lập lịch pg_dump trên máy chủ (docs/server.md)."
-    )
-
-
 # -- restore -----------------------------------------------------------------------
 def check_backup(source: Path) -> dict[str, Any]:
     """Check a backup file without restoring it; returns its manifest."""
@@ -445,14 +392,7 @@ def restore_backup(
         checked = check_archive(source, work)
         check_same_centre(checked, target, accept_other=accept_other)
         keyless = restore_key.check_keyless(checked)
-        safety = _create_backup(
-            db,
-            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
-            actor,
-            kind="before_restore",
-            note=f"trước khi khôi phục từ {source.name}",
-        )
-        rotate(db, BEFORE_RESTORE_TAG)
+        safety = _safety_backup(db, source, actor)
         db.dispose()
         try:
             _replace_database(checked, target)
@@ -477,6 +417,19 @@ def restore_backup(
     )
 
 
+def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
+    """The copy of the current data taken before a restore replaces it (rotated)."""
+    safety = _create_backup(
+        db,
+        paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
+        actor,
+        kind="before_restore",
+        note=f"trước khi khôi phục từ {source.name}",
+    )
+    rotate(db, BEFORE_RESTORE_TAG)
+    return safety
+
+
 def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
     """Restore a backup (of a PC or of a server) into a server database: checked,
     a safety backup of the server taken, then every table replaced in one transaction."""
@@ -485,14 +438,7 @@ def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
     try:
         checked = check_archive(source, work)
         keyless = restore_key.check_keyless(checked)
-        safety = _create_backup(
-            db,
-            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
-            actor,
-            kind="before_restore",
-            note=f"trước khi khôi phục từ {source.name}",
-        )
-        rotate(db, BEFORE_RESTORE_TAG)
+        safety = _safety_backup(db, source, actor)
         count = logical_dump.load_from_sqlite(checked.database, db, checked.attachments)
     finally:
         remove_tree(work)

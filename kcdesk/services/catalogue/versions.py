@@ -41,7 +41,6 @@ __all__ = [
     "RowDiff",
     "approve",
     "compare",
-    "department_letter",
     "ensure_catalogue",
     "get_catalogue",
     "merged_origins",
@@ -366,24 +365,6 @@ def pick_version(catalogue: Catalogue, number: int | None) -> CatalogueVersion:
     return _version(catalogue, number)
 
 
-def department_letter(
-    catalogue: Catalogue | None, chosen: CatalogueVersion | None
-) -> tuple[str | None, date | None]:
-    """The Department's tờ trình that sent ``chosen`` to the chairman: its own, else that
-    of an earlier version back to the last submission (the approved version was sent
-    by the submitted one's letter); nothing for a draft."""
-    if catalogue is None or chosen is None:
-        return None, None
-    for version in reversed(catalogue.versions):
-        if version.number > chosen.number:
-            continue
-        if version.department_letter_no:
-            return version.department_letter_no, version.department_letter_date
-        if version.kind == "submitted":
-            break
-    return None, None
-
-
 def _version(catalogue: Catalogue, number: int) -> CatalogueVersion:
     for version in catalogue.versions:
         if version.number == number:
@@ -428,7 +409,11 @@ def view(
         else live_entries(session, plan_year, funding_source)
     )
     since = _since_approval(catalogue, chosen)
-    department_no, department_date = department_letter(catalogue, chosen)
+    department_no, department_date = (
+        catalogue.department_letter(chosen)
+        if catalogue is not None and chosen is not None
+        else (None, None)
+    )
     return CatalogueView(
         origin=origin,
         plan_year=plan_year,

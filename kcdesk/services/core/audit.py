@@ -16,7 +16,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import AuditEvent, new_uuid, utcnow
+from kcdesk.models.base import local_day_start
 from kcdesk.services.core import audit_key, write_serial
 from kcdesk.services.security.actor import Actor
 from kcdesk.services.security.permissions import AUDIT_VIEW, require
@@ -472,16 +473,10 @@ def list_events(
         stmt = stmt.where(AuditEvent.username == username.strip())
     # The days are this PC's days; stored times are UTC without a zone.
     if since is not None:
-        stmt = stmt.where(AuditEvent.at >= _local_midnight_utc(since))
+        stmt = stmt.where(AuditEvent.at >= local_day_start(since))
     if until is not None:
-        stmt = stmt.where(AuditEvent.at < _local_midnight_utc(until + timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.at < local_day_start(until + timedelta(days=1)))
     return list(session.scalars(stmt.limit(limit).offset(offset)))
-
-
-def _local_midnight_utc(day: date) -> datetime:
-    """The start of ``day`` on this PC's clock, as a stored (naive UTC) time."""
-    local = datetime.combine(day, time.min).astimezone()
-    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def usernames(session: Session) -> list[str]:

@@ -52,6 +52,7 @@ from kcdesk.ui.dashboard.target_model import (
     TargetTableModel,
 )
 from kcdesk.ui.pdf_preview import show_pdf
+from kcdesk.ui.wrapped_rows import wrap_rows
 
 log = logging.getLogger(__name__)
 
@@ -162,10 +163,7 @@ class DashboardView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         # Target names wrap and each row is as tall as its name needs (issue 20 §4): a
         # clerk reads the whole name; the table scrolls inside, the section does not.
-        self.table.setWordWrap(True)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setVerticalScrollMode(QTableView.ScrollMode.ScrollPerPixel)
         header = self.table.horizontalHeader()
         for col in range(self.model.columnCount()):
@@ -174,15 +172,8 @@ class DashboardView(QWidget):
         # Wide enough for "100,0 %" and two lines of "Đủ trong danh mục, chậm nghiệm thu".
         header.setSectionResizeMode(COL_PROGRESS, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(COL_PROGRESS, 130)
-        # Qt sizes rows to their contents once; a wider or narrower name column
-        # (window or splitter resized) needs the heights again.
-        self._row_heights = QTimer(self)
-        self._row_heights.setSingleShot(True)
-        self._row_heights.setInterval(0)
-        self._row_heights.timeout.connect(self.table.resizeRowsToContents)
-        header.sectionResized.connect(
-            lambda col, _old, _new: self._row_heights.start() if col == COL_NAME else None
-        )
+        # A wider or narrower name column (window or splitter resized) sizes them again.
+        wrap_rows(self.table, COL_NAME)
         header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_UNIT, 70)
         self.table.setToolTip("Nhấp đúp một chỉ tiêu để xem các đề án được tính.")

@@ -28,8 +28,8 @@ from sqlalchemy import select
 from kcdesk import paths
 from kcdesk.formatting.units import format_seconds, format_size
 from kcdesk.models.security import BackupRecord
+from kcdesk.services.backup import auto_backup, integrity
 from kcdesk.services.backup import backup_restore as backup
-from kcdesk.services.backup import integrity
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.security import permissions
 from kcdesk.ui import file_dialogs, vi
@@ -62,7 +62,7 @@ class BackupPanel(QWidget):
             f"Cơ sở dữ liệu: {location}<br>Bản sao lưu tự động hằng ngày giữ trong "
             f"{paths.backups_dir()} (giữ {backup.KEEP[backup.AUTO_TAG]} bản gần nhất). "
             "Mỗi bản sao lưu là một tệp .zip gồm cơ sở dữ liệu và mọi tệp đính kèm."
-            + (f"<br>{notice}" if (notice := backup.server_backup_notice(ctx.db)) else "")
+            + (f"<br>{notice}" if (notice := auto_backup.server_backup_notice(ctx.db)) else "")
         )
         intro.setWordWrap(True)
 
