@@ -28,14 +28,6 @@ DEMO_SEED = 2027
 DEMO_YEAR = 2027
 
 
-def open_demo_database(path: Path | None = None) -> Database:
-    """The newcomer's database: presets plus demo proposals, made on first start."""
-    db, pending = open_demo_shell(path)
-    if pending:
-        add_demo_proposals(db)
-    return db
-
-
 def open_demo_shell(path: Path | None = None) -> tuple[Database, bool]:
     """The demo database with its presets, and whether its demo proposals are still
     to be made (``add_demo_proposals``): a first start, or one stopped while making
