@@ -85,7 +85,10 @@ def extend(session: Session, ctx: DemoContext) -> None:
         place="Hội trường Sở Công Thương",
     )
     size = rng.randint(5, 9)
-    used: set[str] = set()
+    director = str(settings.get(session, "signer.centre_name") or "")
+    # The director's name is set aside so no other member draws it (a council refuses
+    # two members of one name); the draws only differ where they used to collide.
+    used: set[str] = {director} if director else set()
     for index in range(size):
         while True:
             name = f"{rng.choice(demo_names.SURNAMES)} {rng.choice(demo_names.GIVEN)}"
@@ -97,7 +100,7 @@ def extend(session: Session, ctx: DemoContext) -> None:
             # The Centre's director is the one who signs the Centre's documents: one
             # name for one person across the demo's papers (the name drawn above keeps
             # the random sequence, and so the rest of the demo, unchanged).
-            name = str(settings.get(session, "signer.centre_name") or name)
+            name = director or name
         appraisal.add_member(session, actor, s, name=name, post=POSTS[index], role=role)
     spec = appraisal.criteria_of(s)
     # Proposals already 'appraised' went through the agenda: add them while they wait.
