@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility, ProposalStatus
 from kcdesk.models.appraisal import AgendaItem
@@ -44,11 +44,26 @@ _OUT_REASONS: dict[ProposalStatus, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """The columns of one proposal that judging and the screen's list read (a plain
+    row, not an ORM object: a plan year holds tens of thousands of proposals)."""
+
+    id: int
+    uuid: str
+    code: str
+    title: str
+    status: ProposalStatus
+    funding_source: str
+    support: int
+    approved_support: int | None
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One proposal of the plan year: in the catalogue or not, and why."""
 
-    proposal: Proposal
+    proposal: Judged | Proposal
     included: bool
     reason: str
 
@@ -100,7 +115,7 @@ def _latest_items(session: Session, proposal_ids: list[int]) -> dict[int, Agenda
 
 
 def judge(
-    proposal: Proposal,
+    proposal: Judged | Proposal,
     item: AgendaItem | None,
     funding_source: str,
     source_names: dict[str, str] | None = None,
@@ -122,9 +137,8 @@ def _source_names() -> dict[str, str]:
     return {code: source.label for code, source in load_funding_sources().items()}
 
 
-# What judging and the screen's list read; the rows the catalogue holds are loaded in
-# full by ``selected_proposals``.
 _JUDGED = (
+    Proposal.id,
     Proposal.uuid,
     Proposal.code,
     Proposal.title,
@@ -140,24 +154,19 @@ def candidates(
 ) -> list[Candidate]:
     """Every proposal of the plan year (of the source, or of every source), judged.
 
-    Only the columns judging and the list read are loaded, and no beneficiaries: only
-    the proposals the catalogue holds print the rest (``selected_proposals``); loading
-    everything for every proposal of the year made the catalogue's opening grow with
-    the database (issue 24).
+    Only the columns judging and the list read are read, as plain rows (``Judged``):
+    loading every proposal of the year as ORM objects, with their beneficiaries, made
+    the catalogue's opening grow with the database (issue 24); the rows the catalogue
+    holds are loaded in full by ``selected_proposals``.
     """
-    query = (
-        select(Proposal)
-        .where(Proposal.plan_year == plan_year)
-        .options(load_only(*_JUDGED))
-        .order_by(Proposal.code)
-    )
+    query = select(*_JUDGED).where(Proposal.plan_year == plan_year).order_by(Proposal.code)
     if not all_sources:
         query = query.where(Proposal.funding_source == funding_source)
-    proposals = list(session.scalars(query))
-    appraised = [p.id for p in proposals if p.status is S.APPRAISED]
+    rows = [Judged(*row) for row in session.execute(query)]
+    appraised = [p.id for p in rows if p.status is S.APPRAISED]
     items = _latest_items(session, appraised)
     names = _source_names()  # read once, not once per proposal of another source
-    return [judge(p, items.get(p.id), funding_source, names) for p in proposals]
+    return [judge(p, items.get(p.id), funding_source, names) for p in rows]
 
 
 # Ids per IN (...) when loading the beneficiaries: well under SQLite's parameter limit.
@@ -166,17 +175,21 @@ _CHUNK = 500
 
 def selected_proposals(session: Session, plan_year: int, funding_source: str) -> list[Proposal]:
     """The proposals the draft catalogue holds (see the module docstring), loaded in
-    full with their beneficiaries (a few queries, not one per proposal)."""
-    chosen = [c.proposal for c in candidates(session, plan_year, funding_source) if c.included]
-    ids = [p.id for p in chosen]
+    full with their beneficiaries (a few queries, not one per proposal), by code."""
+    ids = [c.proposal.id for c in candidates(session, plan_year, funding_source) if c.included]
+    chosen: list[Proposal] = []
     for start in range(0, len(ids), _CHUNK):
-        session.scalars(
-            select(Proposal)
-            .where(Proposal.id.in_(ids[start : start + _CHUNK]))
-            .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
-            .execution_options(populate_existing=True)
-        ).all()
-    return chosen
+        chosen.extend(
+            session.scalars(
+                select(Proposal)
+                .where(Proposal.id.in_(ids[start : start + _CHUNK]))
+                .options(
+                    selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility)
+                )
+                .execution_options(populate_existing=True)
+            )
+        )
+    return sorted(chosen, key=lambda p: p.code)
 
 
 def explain(session: Session, view: CatalogueView) -> list[Candidate]:
