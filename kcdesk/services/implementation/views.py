@@ -70,7 +70,19 @@ def settlement_due(
     for a multi-year proposal (not plan year + 1). Khoản 1: at the latest 15 days after
     the last acceptance, when that comes first.
     """
-    day, month = settings.day_month(str(settings.get(session, "deadline.settlement")))
+    deadline = settings.day_month(str(settings.get(session, "deadline.settlement")))
+    return due_by(deadline, plan_year, end_month, accepted_on)
+
+
+def due_by(
+    deadline: tuple[int, int],
+    plan_year: int,
+    end_month: date | None = None,
+    accepted_on: date | None = None,
+) -> date:
+    """``settlement_due`` with the deadline setting (day, month) already read: a list
+    of tens of thousands of proposals reads it once, not once per distinct date."""
+    day, month = deadline
     last_year = max(plan_year, end_month.year if end_month is not None else plan_year)
     year = last_year + 1
     try:
@@ -125,12 +137,13 @@ def list_rows(
     rows = session.execute(stmt).all()
     latest = latest_progress(session, [r.id for r in rows])
     accepted = acceptance_dates(session, [r.id for r in rows])
+    deadline = settings.day_month(str(settings.get(session, "deadline.settlement")))
     dues: dict[tuple[int, date | None, date | None], date] = {}
     out = []
     for r in rows:
         key = (r.plan_year, r.end_month, accepted.get(r.id))
         if key not in dues:
-            dues[key] = settlement_due(session, *key)
+            dues[key] = due_by(deadline, *key)
         progress = latest.get(r.id)
         out.append(
             ImplementationRow(
