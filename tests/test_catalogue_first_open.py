@@ -105,3 +105,15 @@ def test_screen_shows_the_same_cells(qtbot, ctx: AppContext) -> None:
     assert [line.entry.proposal_code for line in panel.model.lines if line.entry] == [
         e.proposal_code for e in view.entries
     ]
+
+
+@pytest.mark.parametrize("source", ["dia_phuong", "quoc_gia"])
+def test_entries_are_those_of_the_whole_proposals(demo_db: Database, source: str) -> None:
+    from kcdesk.services.catalogue.build import entry_from_proposal, live_entries
+
+    with demo_db.session() as s:
+        found = live_entries(s, 2027, source)
+    with demo_db.session() as s:
+        expected = [entry_from_proposal(p) for p in selection.selected_proposals(s, 2027, source)]
+    assert found == expected
+    assert source != "dia_phuong" or any(e.beneficiary for e in found)

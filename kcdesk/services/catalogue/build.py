@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -180,10 +181,10 @@ def period_text(start: date | None, end: date | None, plan_year: int) -> str:
     return f"{start:%m/%Y}-{end:%m/%Y}"
 
 
-def _beneficiary(proposal: Proposal) -> str:
+def beneficiary_text(facilities: Iterable[Any]) -> str:
+    """The beneficiaries as printed, from facilities (or rows with their columns)."""
     parts = []
-    for link in proposal.facility_links:
-        facility = link.facility
+    for facility in facilities:
         # Street, commune and province once each (issue 20): "Thôn Nà Pò, xã Trùng
         # Khánh, tỉnh Cao Bằng".
         address = facility_address(
@@ -194,6 +195,13 @@ def _beneficiary(proposal: Proposal) -> str:
 
 
 def entry_from_proposal(proposal: Proposal) -> Entry:
+    return entry_from_columns(
+        proposal, beneficiary_text(link.facility for link in proposal.facility_links)
+    )
+
+
+def entry_from_columns(proposal: Any, beneficiary: str) -> Entry:
+    """The entry of a proposal, or of a row with its columns (``ENTRY_COLUMNS``)."""
     support = proposal.support
     counterpart = proposal.counterpart
     if proposal.approved_support is not None and proposal.approved_support != proposal.support:
@@ -207,7 +215,7 @@ def entry_from_proposal(proposal: Proposal) -> Entry:
         activity=proposal.activity,
         title=proposal.title,
         implementing_unit=proposal.implementing_unit,
-        beneficiary=_beneficiary(proposal),
+        beneficiary=beneficiary,
         location=proposal.location or proposal.commune,
         period=period_text(proposal.start_month, proposal.end_month, proposal.plan_year),
         total_cost=proposal.total_cost,
@@ -233,9 +241,9 @@ def row_from_entry(entry: Entry, position: int) -> CatalogueRow:
 def live_entries(session: Session, plan_year: int, funding_source: str) -> list[Entry]:
     """The draft's rows: proposals that passed appraisal, or were already submitted or
     approved in the cycle (``services.catalogue.selection``)."""
-    from kcdesk.services.catalogue.selection import selected_proposals
+    from kcdesk.services.catalogue.selection import selected_entries
 
-    return [entry_from_proposal(p) for p in selected_proposals(session, plan_year, funding_source)]
+    return selected_entries(session, plan_year, funding_source)
 
 
 def source_label(code: str) -> str:
