@@ -181,15 +181,21 @@ def period_text(start: date | None, end: date | None, plan_year: int) -> str:
     return f"{start:%m/%Y}-{end:%m/%Y}"
 
 
-def beneficiary_text(facilities: Iterable[Any]) -> str:
-    """The beneficiaries as printed, from facilities (or rows with their columns)."""
+def beneficiary_text(
+    facilities: Iterable[Any], addresses: dict[tuple[Any, ...], str] | None = None
+) -> str:
+    """The beneficiaries as printed, from facilities (or rows with their columns);
+    ``addresses`` keeps the addresses written so far (a catalogue repeats them)."""
     parts = []
     for facility in facilities:
         # Street, commune and province once each (issue 20): "Thôn Nà Pò, xã Trùng
         # Khánh, tỉnh Cao Bằng".
-        address = facility_address(
-            facility.address, facility.commune_code, facility.commune, facility.province
-        )
+        key = (facility.address, facility.commune_code, facility.commune, facility.province)
+        address = addresses.get(key) if addresses is not None else None
+        if address is None:
+            address = facility_address(*key)
+            if addresses is not None:
+                addresses[key] = address
         parts.append(f"{facility.name} ({address})" if address else facility.name)
     return "; ".join(parts)
 
@@ -238,12 +244,15 @@ def row_from_entry(entry: Entry, position: int) -> CatalogueRow:
     )
 
 
-def live_entries(session: Session, plan_year: int, funding_source: str) -> list[Entry]:
+def live_entries(
+    session: Session, plan_year: int, funding_source: str, judged: list[Any] | None = None
+) -> list[Entry]:
     """The draft's rows: proposals that passed appraisal, or were already submitted or
-    approved in the cycle (``services.catalogue.selection``)."""
+    approved in the cycle (``services.catalogue.selection``); ``judged``: the year's
+    ``selection.candidates`` when the caller has them already."""
     from kcdesk.services.catalogue.selection import selected_entries
 
-    return selected_entries(session, plan_year, funding_source)
+    return selected_entries(session, plan_year, funding_source, judged)
 
 
 def source_label(code: str) -> str:

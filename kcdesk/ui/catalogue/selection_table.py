@@ -33,6 +33,11 @@ def _cells(data: dict[str, object]) -> tuple[str, ...]:
     )
 
 
+def shown_order(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Out of the catalogue first (those are the ones a user asks about), then by code."""
+    return sorted(rows, key=lambda r: (bool(r["in"]), str(r["code"])))
+
+
 class SelectionModel(QAbstractTableModel):
     """``Candidate.as_json()`` rows, out of the catalogue first, then by code."""
 
@@ -40,10 +45,10 @@ class SelectionModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[dict[str, object]] = []
 
-    def set_rows(self, rows: list[dict[str, object]]) -> None:
+    def set_rows(self, rows: list[dict[str, object]], *, ordered: bool = False) -> None:
+        """``ordered``: already in ``shown_order`` (sorted on the worker)."""
         self.beginResetModel()
-        # Out of the catalogue first: those are the ones a user asks about.
-        self.rows = sorted(rows, key=lambda r: (bool(r["in"]), str(r["code"])))
+        self.rows = rows if ordered else shown_order(rows)
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -90,9 +95,10 @@ class SelectionTable(QTableView):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
 
-    def set_rows(self, rows: list[dict[str, object]]) -> None:
-        """``rows``: ``Candidate.as_json()`` of every proposal of the year."""
-        self.rows_model.set_rows(rows)
+    def set_rows(self, rows: list[dict[str, object]], *, ordered: bool = False) -> None:
+        """``rows``: ``Candidate.as_json()`` of every proposal of the year (``ordered``:
+        already in ``shown_order``)."""
+        self.rows_model.set_rows(rows, ordered=ordered)
 
     def rowCount(self) -> int:
         return self.rows_model.rowCount()
