@@ -117,3 +117,24 @@ def test_entries_are_those_of_the_whole_proposals(demo_db: Database, source: str
         expected = [entry_from_proposal(p) for p in selection.selected_proposals(s, 2027, source)]
     assert found == expected
     assert source != "dia_phuong" or any(e.beneficiary for e in found)
+
+
+def test_rows_on_screen_have_their_fitted_heights(qtbot, ctx: AppContext) -> None:
+    panel = CataloguePanel(ctx, year=2027)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.current is not None)
+    table = panel.table
+    bottom = table.viewport().height()
+    on_screen = [r for r in range(panel.model.rowCount()) if table.rowViewportPosition(r) < bottom]
+    assert len(on_screen) > 3
+    fitted = [table.rowHeight(r) for r in on_screen]
+    assert len(set(fitted)) > 1, "titles of several lines should make taller rows"
+    table.resizeRowsToContents()  # what every load did before (up to 3,000 rows)
+    assert [table.rowHeight(r) for r in on_screen] == fitted
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    last = panel.model.rowCount() - 1
+    height = table.rowHeight(last)
+    table.resizeRowToContents(last)
+    assert table.rowHeight(last) == height  # fitted when scrolled to
