@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kcdesk.models import Proposal, ProposalStatus
 from kcdesk.models.implementation import Acceptance
 from kcdesk.services.core import settings
+from kcdesk.services.core.id_lists import batches
 from kcdesk.services.implementation.acceptance import output_key, output_label
 from kcdesk.services.implementation.money import (
     advance_ceiling,
@@ -96,14 +97,17 @@ def due_by(
 
 def acceptance_dates(session: Session, proposal_ids: list[int]) -> dict[int, date]:
     """proposal id -> date of its acceptance minutes (the last acceptance)."""
-    if not proposal_ids:
-        return {}
-    rows = session.execute(
-        select(Acceptance.proposal_id, func.max(Acceptance.accepted_on))
-        .where(Acceptance.proposal_id.in_(proposal_ids))
-        .group_by(Acceptance.proposal_id)
-    ).all()
-    return {int(pid): on for pid, on in rows}
+    out: dict[int, date] = {}
+    # In batches: the list asks for every proposal under implementation (50,000 at
+    # 100,000), past what one statement may bind on SQLite.
+    for batch in batches(proposal_ids):
+        rows = session.execute(
+            select(Acceptance.proposal_id, func.max(Acceptance.accepted_on))
+            .where(Acceptance.proposal_id.in_(batch))
+            .group_by(Acceptance.proposal_id)
+        ).all()
+        out.update({int(pid): on for pid, on in rows})
+    return out
 
 
 def list_rows(
