@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal, ProposalStatus
@@ -24,8 +24,8 @@ from kcdesk.services.implementation.money import (
 from kcdesk.services.implementation.progress import (
     TRACKED,
     evidence_checklist,
-    latest_progress,
     progress_entries,
+    progress_of,
 )
 from kcdesk.services.implementation.rules import load_rules
 from kcdesk.services.proposals.search import proposal_search_clause
@@ -95,6 +95,15 @@ def due_by(
     return due
 
 
+def _acceptance_dates(session: Session, ids: Select[Any]) -> dict[int, date]:
+    rows = session.execute(
+        select(Acceptance.proposal_id, func.max(Acceptance.accepted_on))
+        .where(Acceptance.proposal_id.in_(ids))
+        .group_by(Acceptance.proposal_id)
+    ).all()
+    return {int(pid): on for pid, on in rows}
+
+
 def acceptance_dates(session: Session, proposal_ids: list[int]) -> dict[int, date]:
     """proposal id -> date of its acceptance minutes (the last acceptance)."""
     out: dict[int, date] = {}
@@ -118,6 +127,11 @@ def list_rows(
     search: str | None = None,
 ) -> list[ImplementationRow]:
     """Approved-or-later proposals (stopped ones excluded) with money and progress."""
+    chosen = [Proposal.status.in_(TRACKED), proposal_search_clause(search)]
+    if year is not None:
+        chosen.append(Proposal.plan_year == year)
+    if status is not None:
+        chosen.append(Proposal.status == status)
     stmt = (
         select(
             Proposal.id,
@@ -130,17 +144,15 @@ def list_rows(
             Proposal.support,
             Proposal.disbursed,
         )
-        .where(Proposal.status.in_(TRACKED))
-        .where(proposal_search_clause(search))
+        .where(*chosen)
         .order_by(Proposal.plan_year.desc(), Proposal.code)
     )
-    if year is not None:
-        stmt = stmt.where(Proposal.plan_year == year)
-    if status is not None:
-        stmt = stmt.where(Proposal.status == status)
     rows = session.execute(stmt).all()
-    latest = latest_progress(session, [r.id for r in rows])
-    accepted = acceptance_dates(session, [r.id for r in rows])
+    # The progress and acceptances of the same proposals, chosen by the same conditions
+    # in one statement each, not by their ids 500 at a time (100 statements at 100,000).
+    ids = select(Proposal.id).where(*chosen)
+    latest = progress_of(session, ids)
+    accepted = _acceptance_dates(session, ids)
     deadline = settings.day_month(str(settings.get(session, "deadline.settlement")))
     dues: dict[tuple[int, date | None, date | None], date] = {}
     out = []
