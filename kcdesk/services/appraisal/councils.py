@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from kcdesk.models import Proposal, ProposalStatus, new_uuid
 from kcdesk.models.appraisal import (
@@ -145,7 +145,19 @@ def update_session(session: Session, actor: Actor, s: AppraisalSession, **fields
 
 
 def get_session(session: Session, session_id: int) -> AppraisalSession:
-    s = session.get(AppraisalSession, session_id)
+    """The council with its members, agenda (proposals, score sheets, scores) loaded in
+    a few queries: every screen and print reads them all, and loading them one item
+    or sheet at a time made the section's opening hundreds of queries (issue 24)."""
+    items = selectinload(AppraisalSession.items)
+    s = session.get(
+        AppraisalSession,
+        session_id,
+        options=[
+            selectinload(AppraisalSession.members),
+            items.selectinload(AgendaItem.proposal),
+            items.selectinload(AgendaItem.sheets).selectinload(ScoreSheet.scores),
+        ],
+    )
     if s is None:
         raise NotFoundError(f"Không có hội đồng thẩm định số {session_id}.")
     return s
@@ -291,19 +303,26 @@ def add_item(session: Session, actor: Actor, s: AppraisalSession, proposal: Prop
     return item
 
 
+def _available(s: AppraisalSession) -> Any:
+    busy = select(AgendaItem.proposal_id).where(AgendaItem.recorded_at.is_(None))
+    return (
+        Proposal.plan_year == s.plan_year,
+        Proposal.status.in_(AGENDA_STATUSES),
+        Proposal.id.not_in(busy),
+    )
+
+
 def available_proposals(session: Session, s: AppraisalSession) -> list[Proposal]:
     """Proposals of the session's plan year awaiting appraisal and on no open agenda."""
-    busy = select(AgendaItem.proposal_id).where(AgendaItem.recorded_at.is_(None))
-    query = (
-        select(Proposal)
-        .where(
-            Proposal.plan_year == s.plan_year,
-            Proposal.status.in_(AGENDA_STATUSES),
-            Proposal.id.not_in(busy),
-        )
-        .order_by(Proposal.code)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(select(Proposal).where(*_available(s)).order_by(Proposal.code)))
+
+
+def available_choices(session: Session, s: AppraisalSession) -> list[tuple[str, str]]:
+    """(code, title) of ``available_proposals``, in the same order: what the agenda's
+    list of choices shows, without loading whole proposals (a plan year can hold
+    thousands awaiting appraisal)."""
+    query = select(Proposal.code, Proposal.title).where(*_available(s)).order_by(Proposal.code)
+    return [(code, title) for code, title in session.execute(query)]
 
 
 def remove_item(session: Session, actor: Actor, item: AgendaItem) -> None:

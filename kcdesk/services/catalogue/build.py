@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -180,20 +181,33 @@ def period_text(start: date | None, end: date | None, plan_year: int) -> str:
     return f"{start:%m/%Y}-{end:%m/%Y}"
 
 
-def _beneficiary(proposal: Proposal) -> str:
+def beneficiary_text(
+    facilities: Iterable[Any], addresses: dict[tuple[Any, ...], str] | None = None
+) -> str:
+    """The beneficiaries as printed, from facilities (or rows with their columns);
+    ``addresses`` keeps the addresses written so far (a catalogue repeats them)."""
     parts = []
-    for link in proposal.facility_links:
-        facility = link.facility
+    for facility in facilities:
         # Street, commune and province once each (issue 20): "Thôn Nà Pò, xã Trùng
         # Khánh, tỉnh Cao Bằng".
-        address = facility_address(
-            facility.address, facility.commune_code, facility.commune, facility.province
-        )
+        key = (facility.address, facility.commune_code, facility.commune, facility.province)
+        address = addresses.get(key) if addresses is not None else None
+        if address is None:
+            address = facility_address(*key)
+            if addresses is not None:
+                addresses[key] = address
         parts.append(f"{facility.name} ({address})" if address else facility.name)
     return "; ".join(parts)
 
 
 def entry_from_proposal(proposal: Proposal) -> Entry:
+    return entry_from_columns(
+        proposal, beneficiary_text(link.facility for link in proposal.facility_links)
+    )
+
+
+def entry_from_columns(proposal: Any, beneficiary: str) -> Entry:
+    """The entry of a proposal, or of a row with its columns (``ENTRY_COLUMNS``)."""
     support = proposal.support
     counterpart = proposal.counterpart
     if proposal.approved_support is not None and proposal.approved_support != proposal.support:
@@ -207,7 +221,7 @@ def entry_from_proposal(proposal: Proposal) -> Entry:
         activity=proposal.activity,
         title=proposal.title,
         implementing_unit=proposal.implementing_unit,
-        beneficiary=_beneficiary(proposal),
+        beneficiary=beneficiary,
         location=proposal.location or proposal.commune,
         period=period_text(proposal.start_month, proposal.end_month, proposal.plan_year),
         total_cost=proposal.total_cost,
@@ -230,12 +244,15 @@ def row_from_entry(entry: Entry, position: int) -> CatalogueRow:
     )
 
 
-def live_entries(session: Session, plan_year: int, funding_source: str) -> list[Entry]:
+def live_entries(
+    session: Session, plan_year: int, funding_source: str, judged: list[Any] | None = None
+) -> list[Entry]:
     """The draft's rows: proposals that passed appraisal, or were already submitted or
-    approved in the cycle (``services.catalogue.selection``)."""
-    from kcdesk.services.catalogue.selection import selected_proposals
+    approved in the cycle (``services.catalogue.selection``); ``judged``: the year's
+    ``selection.candidates`` when the caller has them already."""
+    from kcdesk.services.catalogue.selection import selected_entries
 
-    return [entry_from_proposal(p) for p in selected_proposals(session, plan_year, funding_source)]
+    return selected_entries(session, plan_year, funding_source, judged)
 
 
 def source_label(code: str) -> str:

@@ -19,14 +19,21 @@ refused, stopped, returned for more papers, another funding source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from kcdesk.models import APPROVED_OR_LATER, Proposal, ProposalFacility, ProposalStatus
+from kcdesk.models import (
+    APPROVED_OR_LATER,
+    Facility,
+    Proposal,
+    ProposalFacility,
+    ProposalStatus,
+)
 from kcdesk.models.appraisal import AgendaItem
-from kcdesk.services.appraisal.criteria import parse_set
+from kcdesk.services.appraisal.criteria import CriteriaSet, parse_set
+from kcdesk.services.catalogue.build import Entry, beneficiary_text, entry_from_columns
 from kcdesk.services.forms.load import load_funding_sources
 
 if TYPE_CHECKING:
@@ -44,11 +51,25 @@ _OUT_REASONS: dict[ProposalStatus, str] = {
 }
 
 
+class Judged(NamedTuple):
+    """The columns of one proposal that judging and the screen's list read (a plain
+    row, not an ORM object: a plan year holds tens of thousands of proposals)."""
+
+    id: int
+    uuid: str
+    code: str
+    title: str
+    status: ProposalStatus
+    funding_source: str
+    support: int
+    approved_support: int | None
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One proposal of the plan year: in the catalogue or not, and why."""
 
-    proposal: Proposal
+    proposal: Judged | Proposal
     included: bool
     reason: str
 
@@ -70,10 +91,17 @@ def _points(value: object) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _appraisal_verdict(item: AgendaItem | None) -> tuple[bool, str]:
+def _appraisal_verdict(
+    item: AgendaItem | None, specs: dict[int, CriteriaSet] | None = None
+) -> tuple[bool, str]:
     if item is None or item.recorded_at is None:
         return False, "Đã thẩm định nhưng chưa có kết quả thẩm định ghi trong kcdesk"
-    spec = parse_set(item.session.criteria, item.session.name)
+    # One council's criteria parsed once for all its items (``specs``), not per item.
+    spec = specs.get(item.session_id) if specs is not None else None
+    if spec is None:
+        spec = parse_set(item.session.criteria, item.session.name)
+        if specs is not None:
+            specs[item.session_id] = spec
     average = f"điểm bình quân {_points(item.average)}" if item.average is not None else ""
     if item.passed is False:
         return False, f"Không đạt thẩm định: {average} (điểm đạt {spec.pass_mark})"
@@ -100,10 +128,11 @@ def _latest_items(session: Session, proposal_ids: list[int]) -> dict[int, Agenda
 
 
 def judge(
-    proposal: Proposal,
+    proposal: Judged | Proposal,
     item: AgendaItem | None,
     funding_source: str,
     source_names: dict[str, str] | None = None,
+    specs: dict[int, CriteriaSet] | None = None,
 ) -> Candidate:
     if proposal.funding_source != funding_source:
         names = source_names if source_names is not None else _source_names()
@@ -112,7 +141,7 @@ def judge(
     if proposal.status in ALREADY_IN:
         return Candidate(proposal, True, proposal.status.label)
     if proposal.status is S.APPRAISED:
-        included, reason = _appraisal_verdict(item)
+        included, reason = _appraisal_verdict(item, specs)
         return Candidate(proposal, included, reason)
     fallback = f"Chưa thẩm định (trạng thái: {proposal.status.label})"
     return Candidate(proposal, False, _OUT_REASONS.get(proposal.status, fallback))
@@ -122,9 +151,8 @@ def _source_names() -> dict[str, str]:
     return {code: source.label for code, source in load_funding_sources().items()}
 
 
-# What judging and the screen's list read; the rows the catalogue holds are loaded in
-# full by ``selected_proposals``.
 _JUDGED = (
+    Proposal.id,
     Proposal.uuid,
     Proposal.code,
     Proposal.title,
@@ -140,24 +168,29 @@ def candidates(
 ) -> list[Candidate]:
     """Every proposal of the plan year (of the source, or of every source), judged.
 
-    Only the columns judging and the list read are loaded, and no beneficiaries: only
-    the proposals the catalogue holds print the rest (``selected_proposals``); loading
-    everything for every proposal of the year made the catalogue's opening grow with
-    the database (issue 24).
+    Only the columns judging and the list read are read, as plain rows (``Judged``):
+    loading every proposal of the year as ORM objects, with their beneficiaries, made
+    the catalogue's opening grow with the database (issue 24); the rows the catalogue
+    holds are loaded in full by ``selected_proposals``.
     """
-    query = (
-        select(Proposal)
-        .where(Proposal.plan_year == plan_year)
-        .options(load_only(*_JUDGED))
-        .order_by(Proposal.code)
-    )
+    query = select(*_JUDGED).where(Proposal.plan_year == plan_year).order_by(Proposal.code)
     if not all_sources:
         query = query.where(Proposal.funding_source == funding_source)
-    proposals = list(session.scalars(query))
-    appraised = [p.id for p in proposals if p.status is S.APPRAISED]
+    session.flush()  # the driver's rows below skip the session's autoflush
+    status = {s.value: s for s in ProposalStatus}
+    # Straight from the driver's cursor (every column is a plain int or text): SQLAlchemy's
+    # row objects cost more than the query itself for a year of 45,000 proposals.
+    result = session.connection().execute(query)
+    try:
+        make = Judged._make
+        rows = [make((*row[:4], status[row[4]], *row[5:])) for row in result.cursor.fetchall()]
+    finally:
+        result.close()
+    appraised = [p.id for p in rows if p.status is S.APPRAISED]
     items = _latest_items(session, appraised)
     names = _source_names()  # read once, not once per proposal of another source
-    return [judge(p, items.get(p.id), funding_source, names) for p in proposals]
+    specs: dict[int, CriteriaSet] = {}
+    return [judge(p, items.get(p.id), funding_source, names, specs) for p in rows]
 
 
 # Ids per IN (...) when loading the beneficiaries: well under SQLite's parameter limit.
@@ -166,26 +199,99 @@ _CHUNK = 500
 
 def selected_proposals(session: Session, plan_year: int, funding_source: str) -> list[Proposal]:
     """The proposals the draft catalogue holds (see the module docstring), loaded in
-    full with their beneficiaries (a few queries, not one per proposal)."""
-    chosen = [c.proposal for c in candidates(session, plan_year, funding_source) if c.included]
-    ids = [p.id for p in chosen]
+    full with their beneficiaries (a few queries, not one per proposal), by code."""
+    ids = [c.proposal.id for c in candidates(session, plan_year, funding_source) if c.included]
+    chosen: list[Proposal] = []
     for start in range(0, len(ids), _CHUNK):
-        session.scalars(
-            select(Proposal)
-            .where(Proposal.id.in_(ids[start : start + _CHUNK]))
-            .options(selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility))
-            .execution_options(populate_existing=True)
-        ).all()
-    return chosen
+        chosen.extend(
+            session.scalars(
+                select(Proposal)
+                .where(Proposal.id.in_(ids[start : start + _CHUNK]))
+                .options(
+                    selectinload(Proposal.facility_links).selectinload(ProposalFacility.facility)
+                )
+                .execution_options(populate_existing=True)
+            )
+        )
+    return sorted(chosen, key=lambda p: p.code)
 
 
-def explain(session: Session, view: CatalogueView) -> list[Candidate]:
+# The columns an entry prints (``build.entry_from_columns``), and its beneficiaries'.
+_ENTRY_COLUMNS = (
+    Proposal.id,
+    Proposal.uuid,
+    Proposal.code,
+    Proposal.activity,
+    Proposal.title,
+    Proposal.implementing_unit,
+    Proposal.location,
+    Proposal.commune,
+    Proposal.start_month,
+    Proposal.end_month,
+    Proposal.plan_year,
+    Proposal.total_cost,
+    Proposal.support,
+    Proposal.approved_support,
+    Proposal.counterpart,
+    Proposal.other_funds,
+)
+_FACILITY_COLUMNS = (
+    ProposalFacility.proposal_id,
+    Facility.name,
+    Facility.address,
+    Facility.commune_code,
+    Facility.commune,
+    Facility.province,
+)
+
+
+def selected_entries(
+    session: Session,
+    plan_year: int,
+    funding_source: str,
+    judged: list[Candidate] | None = None,
+) -> list[Entry]:
+    """The draft catalogue's entries (those of ``selected_proposals``), by code, read as
+    plain rows: building thousands of whole proposals with their beneficiaries as ORM
+    objects was most of the catalogue's opening at 100,000 proposals (issue 24).
+
+    ``judged``: the year already judged for this source (of every source, as the
+    screen's list has it), so the year is not read and judged twice."""
+    if judged is None:
+        judged = candidates(session, plan_year, funding_source)
+    ids = [c.proposal.id for c in judged if c.included]
+    rows: list[Any] = []
+    facilities: dict[int, list[Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows.extend(session.execute(select(*_ENTRY_COLUMNS).where(Proposal.id.in_(chunk))))
+        for link in session.execute(
+            select(*_FACILITY_COLUMNS)
+            .join(Facility, Facility.id == ProposalFacility.facility_id)
+            .where(ProposalFacility.proposal_id.in_(chunk))
+            .order_by(ProposalFacility.proposal_id, ProposalFacility.position)
+        ):
+            facilities.setdefault(link.proposal_id, []).append(link)
+    rows.sort(key=lambda r: r.code)
+    addresses: dict[tuple[Any, ...], str] = {}
+    return [
+        entry_from_columns(r, beneficiary_text(facilities.get(r.id, ()), addresses)) for r in rows
+    ]
+
+
+def explain(
+    session: Session, view: CatalogueView, judged: list[Candidate] | None = None
+) -> list[Candidate]:
     """Every proposal of the view's year, in or out of the catalogue as printed.
 
     A draft is judged live; a frozen version (submitted, approved, amended) holds
     exactly its rows, and an eligible proposal missing from it is said to be so.
+    ``judged``: ``candidates(..., all_sources=True)`` of the view's year and source,
+    when the caller has it already.
     """
-    found = candidates(session, view.plan_year, view.funding_source, all_sources=True)
+    found = judged
+    if found is None:
+        found = candidates(session, view.plan_year, view.funding_source, all_sources=True)
     if view.version_number is None:
         return found
     frozen = {e.proposal_uuid for e in view.entries}

@@ -11,6 +11,7 @@ register live, any other state shows its latest version.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -379,11 +380,13 @@ def view(
     funding_source: str,
     version: int | None = None,
     origin: str = "",
+    judged: list[Any] | None = None,
 ) -> CatalogueView:
     """The catalogue as printed: live for a draft (or no catalogue yet), else frozen.
 
     ``origin``: a merged old province's catalogue, shown as it came (its versions only:
-    this Centre's proposals are never read into it)."""
+    this Centre's proposals are never read into it). ``judged``: the year's
+    ``selection.candidates`` when the caller has them already (the screen's list)."""
     _check_source(funding_source)
     catalogue = get_catalogue(session, plan_year, funding_source, origin)
     if origin and catalogue is None:
@@ -406,7 +409,7 @@ def view(
         if chosen is not None
         else []
         if origin
-        else live_entries(session, plan_year, funding_source)
+        else live_entries(session, plan_year, funding_source, judged)
     )
     since = _since_approval(catalogue, chosen)
     department_no, department_date = (

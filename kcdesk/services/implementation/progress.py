@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Proposal, ProposalStatus
@@ -136,7 +137,12 @@ def latest_progress(session: Session, proposal_ids: Iterable[int]) -> dict[int, 
     return out
 
 
-def _latest_progress(session: Session, ids: list[int]) -> dict[int, tuple[date, int]]:
+def progress_of(session: Session, ids: Select[Any]) -> dict[int, tuple[date, int]]:
+    """``latest_progress`` of the proposals ``ids`` (a query of their ids) selects."""
+    return _latest_progress(session, ids)
+
+
+def _latest_progress(session: Session, ids: list[int] | Select[Any]) -> dict[int, tuple[date, int]]:
     # Latest = highest date, then highest id (the later of two reports the same day).
     ranked = (
         select(

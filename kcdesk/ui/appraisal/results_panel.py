@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk.formatting import format_money
+from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.results import ItemResult, session_results
 from kcdesk.services.appraisal.scores import format_points
@@ -113,34 +114,41 @@ class ResultsPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.table.setRowCount(0)
         if self.session_id is None:
-            self.summary.setText("")
+            self.show_session(None)
             return
         with self.ctx.db.session() as session:
-            s = appraisal.get_session(session, self.session_id)
-            spec = appraisal.criteria_of(s)
-            results = session_results(s)
-            rows = []
-            for r in results:
-                verdict = "Chưa chấm" if r.passed is None else ("Đạt" if r.passed else "Không đạt")
-                rows.append(
-                    (
-                        [
-                            str(r.rank or "—"),
-                            r.code,
-                            r.title,
-                            format_money(r.item.proposal.support),
-                            str(r.members_scored),
-                            format_points(r.average) if r.average is not None else "—",
-                            verdict,
-                            r.conclusion_label or "—",
-                            _note(r),
-                            "✓" if r.item.recorded_at else "",
-                        ],
-                        r.passed,
-                    )
+            self.show_session(appraisal.get_session(session, self.session_id))
+
+    def show_session(self, s: AppraisalSession | None) -> None:
+        """Fill from a council already loaded (the section loads it once for its tabs)."""
+        self.session_id = s.id if s is not None else None
+        self.table.setRowCount(0)
+        if s is None:
+            self.summary.setText("")
+            return
+        spec = appraisal.criteria_of(s)
+        results = session_results(s)
+        rows = []
+        for r in results:
+            verdict = "Chưa chấm" if r.passed is None else ("Đạt" if r.passed else "Không đạt")
+            rows.append(
+                (
+                    [
+                        str(r.rank or "—"),
+                        r.code,
+                        r.title,
+                        format_money(r.item.proposal.support),
+                        str(r.members_scored),
+                        format_points(r.average) if r.average is not None else "—",
+                        verdict,
+                        r.conclusion_label or "—",
+                        _note(r),
+                        "✓" if r.item.recorded_at else "",
+                    ],
+                    r.passed,
                 )
+            )
         self.table.setRowCount(len(rows))
         for row, (cells, passed) in enumerate(rows):
             for col, text in enumerate(cells):

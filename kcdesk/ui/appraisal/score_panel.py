@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.models.appraisal import AppraisalSession
 from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.appraisal.scores import format_points, save_grid
 from kcdesk.services.core.errors import UserError
@@ -170,22 +171,28 @@ class ScorePanel(QWidget):
         layout.addWidget(self.message)
 
     def set_session(self, session_id: int | None) -> None:
-        self.session_id = session_id
+        if session_id is None:
+            self.show_session(None)
+            return
+        with self.ctx.db.session() as session:
+            self.show_session(appraisal.get_session(session, session_id))
+
+    def show_session(self, s: AppraisalSession | None) -> None:
+        """Fill from a council already loaded (the section loads it once for its tabs)."""
+        self.session_id = s.id if s is not None else None
         keep = self.current_item_id()
         self.proposal.blockSignals(True)
         self.proposal.clear()
         self.item_ids = []
-        if session_id is not None:
-            with self.ctx.db.session() as session:
-                s = appraisal.get_session(session, session_id)
-                for item in s.items:
-                    mark = " ✓" if item.recorded_at else ""
-                    self.proposal.addItem(f"{item.proposal.code} — {item.proposal.title}{mark}")
-                    self.item_ids.append(item.id)
+        if s is not None:
+            for item in s.items:
+                mark = " ✓" if item.recorded_at else ""
+                self.proposal.addItem(f"{item.proposal.code} — {item.proposal.title}{mark}")
+                self.item_ids.append(item.id)
         self.proposal.blockSignals(False)
         if keep in self.item_ids:
             self.proposal.setCurrentIndex(self.item_ids.index(keep))
-        self.load_item()
+        self.load_item(s)
 
     def current_item_id(self) -> int | None:
         index = self.proposal.currentIndex()
@@ -201,17 +208,21 @@ class ScorePanel(QWidget):
         if 0 <= index < self.proposal.count():
             self.proposal.setCurrentIndex(index)
 
-    def load_item(self) -> None:
+    def load_item(self, loaded: AppraisalSession | None = None) -> None:
+        """Show the chosen item's sheets (from ``loaded`` when the council is in hand)."""
         item_id = self.current_item_id()
         if item_id is None or self.session_id is None:
             self.model.load(None)
             self.summary.setText("Chưa có đề án trong chương trình họp.")
             self.criteria_help.setText("")
             return
-        with self.ctx.db.session() as session:
-            s = appraisal.get_session(session, self.session_id)
-            item = next(i for i in s.items if i.id == item_id)
-            self.model.load(item)
+        if loaded is not None and loaded.id == self.session_id:
+            self.model.load(next(i for i in loaded.items if i.id == item_id))
+        else:
+            with self.ctx.db.session() as session:
+                s = appraisal.get_session(session, self.session_id)
+                item = next(i for i in s.items if i.id == item_id)
+                self.model.load(item)
         if self.model.spec is not None:
             self.criteria_help.setText(
                 "  ".join(

@@ -186,15 +186,21 @@ class SetupPanel(QWidget):
     # -- loading ----------------------------------------------------------------
 
     def set_session(self, session_id: int | None) -> None:
-        self.session_id = session_id
-        self.setEnabled(session_id is not None)
         if session_id is None:
+            self.show_session(None, None)
+            return
+        with self.ctx.db.session() as session:
+            self.show_session(session, appraisal.get_session(session, session_id))
+
+    def show_session(self, session: Session | None, s: AppraisalSession | None) -> None:
+        """Fill from a council already loaded (the section loads it once for its tabs)."""
+        self.session_id = s.id if s is not None else None
+        self.setEnabled(s is not None)
+        if session is None or s is None:
             for table in (self.members, self.agenda):
                 table.setRowCount(0)
             return
-        with self.ctx.db.session() as session:
-            s = appraisal.get_session(session, session_id)
-            self._fill(session, s)
+        self._fill(session, s)
 
     def _fill(self, session: Session, s: AppraisalSession) -> None:
         self.name.setText(s.name)
@@ -231,8 +237,8 @@ class SetupPanel(QWidget):
             self.conflict_item.addItem(item.proposal.code, item.id)
         self.agenda.resizeColumnToContents(1)
         self.candidates.clear()
-        for p in appraisal.available_proposals(session, s):
-            self.candidates.addItem(f"{p.code} — {p.title}", p.code)
+        for code, title in appraisal.available_choices(session, s):
+            self.candidates.addItem(f"{code} — {title}", code)
 
     # -- actions ----------------------------------------------------------------
 

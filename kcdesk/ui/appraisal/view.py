@@ -127,8 +127,11 @@ class AppraisalView(QWidget):
         self.setup.changed.connect(self._session_changed_elsewhere)
         self.scores.saved.connect(self.results.refresh)
         self.session_box.currentIndexChanged.connect(lambda _i: self._select())
-        self.year.valueChanged.connect(lambda _v: self.reload())
+        # The year set quietly, then one load (its change signal loaded it a second time).
+        self.year.blockSignals(True)
         self.year.setValue(self._default_year())
+        self.year.blockSignals(False)
+        self.year.valueChanged.connect(lambda _v: self.reload())
         self.reload()
 
     # -- sessions -----------------------------------------------------------------
@@ -165,9 +168,17 @@ class AppraisalView(QWidget):
 
     def _select(self) -> None:
         sid = self.session_id
-        self.setup.set_session(sid)
-        self.scores.set_session(sid)
-        self.results.set_session(sid)
+        if sid is None:
+            self.setup.show_session(None, None)
+            self.scores.show_session(None)
+            self.results.show_session(None)
+            return
+        # One load of the council for the three tabs (each loaded it, twice over).
+        with self.ctx.db.session() as session:
+            s = appraisal.get_session(session, sid)
+            self.setup.show_session(session, s)
+            self.scores.show_session(s)
+            self.results.show_session(s)
 
     def _session_changed_elsewhere(self) -> None:
         sid = self.session_id

@@ -32,6 +32,8 @@ class CatalogueModel(QAbstractTableModel):
         self.form = form
         self.view: CatalogueView | None = None
         self.lines: list[Line] = []
+        # Group and grand totals, each added up once (not at every paint of its cell).
+        self._sums: dict[tuple[int, str], int] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -39,6 +41,7 @@ class CatalogueModel(QAbstractTableModel):
         self.beginResetModel()
         self.view = view
         self.lines = []
+        self._sums = {}
         if view is not None:
             for group in view.groups:
                 self.lines.append(Line("group", group.numeral, group=group))
@@ -86,13 +89,19 @@ class CatalogueModel(QAbstractTableModel):
             return line.number
         if line.kind == "group" and line.group is not None:
             if kind == "money":
-                return format_money(line.group.total(key))
+                return format_money(self._sum(line.group, key))
             return line.group.label if key == "title" else ""
         if line.kind == "total" and self.view is not None:
             if kind == "money":
-                return format_money(self.view.total(key))
+                return format_money(self._sum(self.view, key))
             return "TỔNG CỘNG" if key == "title" else ""
         if line.entry is not None:
             value = line.entry.value(key)
             return format_money(int(value)) if kind == "money" else str(value)
         return ""
+
+    def _sum(self, of: Group | CatalogueView, key: str) -> int:
+        found = self._sums.get((id(of), key))
+        if found is None:
+            found = self._sums[(id(of), key)] = of.total(key)
+        return found

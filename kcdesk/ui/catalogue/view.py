@@ -36,7 +36,8 @@ from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
 from kcdesk.ui.catalogue.export_files import export_files_for
 from kcdesk.ui.catalogue.model import CatalogueModel
-from kcdesk.ui.catalogue.selection_table import SelectionTable
+from kcdesk.ui.catalogue.row_heights import FitRowsOnScreen
+from kcdesk.ui.catalogue.selection_table import SelectionTable, shown_order
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.when_shown import WhenShown
@@ -105,6 +106,7 @@ class CataloguePanel(QWidget):
         for i, column in enumerate(self.form.columns):
             header.resizeSection(i, int(column.width * 7))
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.row_heights = FitRowsOnScreen(self.table)
 
         top = QHBoxLayout()
         for label, widget in (
@@ -183,8 +185,15 @@ class CataloguePanel(QWidget):
             with db.session() as session:
                 origins = catalogue.merged_origins(session, year, source)
                 chosen = origin if origin in origins else ""
-                view = catalogue.view(session, year, source, version, chosen)
-                judged = [] if chosen else [c.as_json() for c in selection.explain(session, view)]
+                if chosen:
+                    view = catalogue.view(session, year, source, version, chosen)
+                    return view, settings.get_all(session), [], origins
+                # The year judged once for the catalogue's rows and the list beside it.
+                year_judged = selection.candidates(session, year, source, all_sources=True)
+                view = catalogue.view(session, year, source, version, judged=year_judged)
+                explained = selection.explain(session, view, year_judged)
+                # In the order shown, sorted here rather than on the screen's thread.
+                judged = shown_order([c.as_json() for c in explained])
                 return view, settings.get_all(session), judged, origins
 
         self.ctx.worker.run(load, self._show, self._failed)
@@ -210,12 +219,11 @@ class CataloguePanel(QWidget):
         self.current, self.settings_values = view, values
         self._set_origins(origins, view.origin)
         self.model.set_view(view)
-        self.selection.set_rows(judged)
+        self.selection.set_rows(judged, ordered=True)
         left_out = sum(1 for row in judged if not row["in"])
         self.tabs.setTabText(1, f"Đề án của năm ({left_out} không có trong danh mục)")
         self._span_labels()
-        if len(self.model.lines) <= 3000:  # measuring every row is slow beyond that
-            self.table.resizeRowsToContents()
+        self.row_heights.reset()  # the rows on screen fitted to their text, the rest when seen
         self.version.blockSignals(True)
         self.version.clear()
         self.version.addItem("Bản hiện hành", None)

@@ -78,6 +78,10 @@ class ImplementationView(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fit the columns to the rows on screen (and a page beyond), not to a thousand
+        # rows formatted at every reload: the list holds every proposal under
+        # implementation, tens of thousands at 100,000 (issue 24).
+        header.setResizeContentsPrecision(0)
         # The title keeps a readable width; the table scrolls sideways if it must.
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(COL_TITLE, 260)
