@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import APPROVED_OR_LATER, Facility, Proposal, ProposalFacility
 from kcdesk.services.core import settings
+from kcdesk.services.core.id_lists import batches
 from kcdesk.text import fold
 
 
@@ -33,7 +34,7 @@ def prior_support(
     name_key = (fold(facility.name), fold(facility.commune))
     match = []
     if facility.id is not None:
-        match.append(ProposalFacility.facility_id == facility.id)
+        match.append(Facility.id == facility.id)
     if facility.tax_code:
         match.append(Facility.tax_code == facility.tax_code)
     if name_key[0]:
@@ -42,18 +43,24 @@ def prior_support(
         match.append(Facility.search_text.like(f"%{_escape_like(name_key[0])}%", escape="\\"))
     if not match:
         return []
-    rows = session.execute(
-        select(Proposal.code, Proposal.plan_year, Facility)
-        .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
-        .join(Facility, Facility.id == ProposalFacility.facility_id)
-        .where(
-            Proposal.activity == activity,
-            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
-            Proposal.plan_year >= plan_year - span_years,
-            Proposal.plan_year <= plan_year,
-            or_(*match),
-        )
-    ).all()
+    # The candidate facilities first, then their proposals by the facility index:
+    # one query joining both walked every proposal of the year window (issue 24:
+    # 48 ms a facility at 30,000 proposals, growing with the register).
+    candidates = session.scalars(select(Facility.id).where(or_(*match))).all()
+    rows: list[Any] = []
+    for ids in batches(candidates):
+        rows += session.execute(
+            select(Proposal.code, Proposal.plan_year, Facility)
+            .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
+            .join(Facility, Facility.id == ProposalFacility.facility_id)
+            .where(
+                Proposal.activity == activity,
+                Proposal.status.in_(sorted(APPROVED_OR_LATER)),
+                Proposal.plan_year >= plan_year - span_years,
+                Proposal.plan_year <= plan_year,
+                ProposalFacility.facility_id.in_(ids),
+            )
+        ).all()
     found: set[tuple[str, int]] = set()
     for code, year, other in rows:
         if _same_facility(facility, other, name_key):
