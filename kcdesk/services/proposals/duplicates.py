@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import APPROVED_OR_LATER, Facility, Proposal, ProposalFacility
@@ -38,9 +38,9 @@ def prior_support(
     if facility.tax_code:
         match.append(Facility.tax_code == facility.tax_code)
     if name_key[0]:
-        # search_text holds the folded name: narrows the candidates portably;
-        # the exact folded comparison is done below.
-        match.append(Facility.search_text.like(f"%{_escape_like(name_key[0])}%", escape="\\"))
+        # search_text starts with the folded name (facility_search_text): narrows the
+        # candidates by an index; the exact folded comparison is done below.
+        match.append(_starts_with(session, Facility.search_text, name_key[0]))
     if not match:
         return []
     # The candidate facilities first, then their proposals by the facility index:
@@ -127,6 +127,18 @@ def prior_support_many(
         }
         out.append(sorted(found, key=lambda item: (item[1], item[0])))
     return out
+
+
+def _starts_with(session: Session, column: Any, prefix: str) -> Any:
+    """``column`` starts with ``prefix``, in a form the engine finds by an index.
+
+    SQLite compares text bytewise (BINARY), so a range is exactly "starts with" and
+    walks the index (its LIKE is case-insensitive and would not); PostgreSQL's
+    ``LIKE 'prefix%'`` uses the ``text_pattern_ops`` index.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return and_(column >= prefix, column < prefix + "\U0010ffff")
+    return column.like(f"{_escape_like(prefix)}%", escape="\\")
 
 
 def _escape_like(word: str) -> str:
