@@ -60,3 +60,21 @@ def test_main_window_shown_without_other_screens_modules(db: Database, tmp_path:
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED:")]
     assert lines, f"the window was not shown (exit {proc.returncode}): {proc.stderr[-2000:]}"
     assert json.loads(lines[-1][len("LOADED:") :]) == []
+
+
+def test_wizard_opens_without_the_pdf_writer() -> None:
+    """The wizard's first opening does not import ReportLab (its printing does)."""
+    probe = (
+        "import sys\n"
+        "import kcdesk.ui.wizard.wizard, kcdesk.ui.register.proposal_view\n"
+        "print(sorted(m for m in ('reportlab', 'kcdesk.reports.proposals.pdf') if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
