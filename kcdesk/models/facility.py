@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kcdesk.models.base import Base, SyncedMixin
@@ -18,6 +18,16 @@ class Facility(SyncedMixin, Base):
     """
 
     __tablename__ = "facility"
+    # The duplicate-support check finds a beneficiary by its folded name, the start
+    # of ``search_text`` (services/proposals/duplicates.py); ``text_pattern_ops`` lets
+    # PostgreSQL use the index for ``LIKE 'name%'`` whatever the database's collation.
+    __table_args__ = (
+        Index(
+            "ix_facility_search_text",
+            "search_text",
+            postgresql_ops={"search_text": "text_pattern_ops"},
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))

@@ -40,6 +40,7 @@ __all__ = [
     "MeasureSpec",
     "SupportCap",
     "cap_check",
+    "cached_form",
     "clear_cache",
     "forms_file",
     "load_activities",
@@ -148,6 +149,13 @@ def _cached(kind: str, files: list[Path], build: Callable[[], T]) -> T:
         _cache[key] = build()
     result: T = _cache[key]
     return result
+
+
+def cached_form(name: str, build: Callable[[dict[str, Any]], T]) -> T:
+    """``build(load_toml_form(name))``, kept until the file changes (the wizard reads the
+    proposal template at each opening and each page check: issue 24)."""
+    path = forms_file(name)
+    return _cached(f"form:{_file_name(name)}", [path], lambda: build(_read(path)))
 
 
 def clear_cache() -> None:

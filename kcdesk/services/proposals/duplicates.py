@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import APPROVED_OR_LATER, Facility, Proposal, ProposalFacility
 from kcdesk.services.core import settings
+from kcdesk.services.core.id_lists import batches
 from kcdesk.text import fold
 
 
@@ -33,27 +34,33 @@ def prior_support(
     name_key = (fold(facility.name), fold(facility.commune))
     match = []
     if facility.id is not None:
-        match.append(ProposalFacility.facility_id == facility.id)
+        match.append(Facility.id == facility.id)
     if facility.tax_code:
         match.append(Facility.tax_code == facility.tax_code)
     if name_key[0]:
-        # search_text holds the folded name: narrows the candidates portably;
-        # the exact folded comparison is done below.
-        match.append(Facility.search_text.like(f"%{_escape_like(name_key[0])}%", escape="\\"))
+        # search_text starts with the folded name (facility_search_text): narrows the
+        # candidates by an index; the exact folded comparison is done below.
+        match.append(_starts_with(session, Facility.search_text, name_key[0]))
     if not match:
         return []
-    rows = session.execute(
-        select(Proposal.code, Proposal.plan_year, Facility)
-        .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
-        .join(Facility, Facility.id == ProposalFacility.facility_id)
-        .where(
-            Proposal.activity == activity,
-            Proposal.status.in_(sorted(APPROVED_OR_LATER)),
-            Proposal.plan_year >= plan_year - span_years,
-            Proposal.plan_year <= plan_year,
-            or_(*match),
-        )
-    ).all()
+    # The candidate facilities first, then their proposals by the facility index:
+    # one query joining both walked every proposal of the year window (issue 24:
+    # 48 ms a facility at 30,000 proposals, growing with the register).
+    candidates = session.scalars(select(Facility.id).where(or_(*match))).all()
+    rows: list[Any] = []
+    for ids in batches(candidates):
+        rows += session.execute(
+            select(Proposal.code, Proposal.plan_year, Facility)
+            .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
+            .join(Facility, Facility.id == ProposalFacility.facility_id)
+            .where(
+                Proposal.activity == activity,
+                Proposal.status.in_(sorted(APPROVED_OR_LATER)),
+                Proposal.plan_year >= plan_year - span_years,
+                Proposal.plan_year <= plan_year,
+                ProposalFacility.facility_id.in_(ids),
+            )
+        ).all()
     found: set[tuple[str, int]] = set()
     for code, year, other in rows:
         if _same_facility(facility, other, name_key):
@@ -120,6 +127,18 @@ def prior_support_many(
         }
         out.append(sorted(found, key=lambda item: (item[1], item[0])))
     return out
+
+
+def _starts_with(session: Session, column: Any, prefix: str) -> Any:
+    """``column`` starts with ``prefix``, in a form the engine finds by an index.
+
+    SQLite compares text bytewise (BINARY), so a range is exactly "starts with" and
+    walks the index (its LIKE is case-insensitive and would not); PostgreSQL's
+    ``LIKE 'prefix%'`` uses the ``text_pattern_ops`` index.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return and_(column >= prefix, column < prefix + "\U0010ffff")
+    return column.like(f"{_escape_like(prefix)}%", escape="\\")
 
 
 def _escape_like(word: str) -> str:

@@ -220,5 +220,6 @@ def _add_later_fields(data: dict[str, Any], fields: dict[str, FieldSpec]) -> Non
 
 
 def load_template() -> ProposalTemplate:
-    """The province's copy of the template if present, else the shipped one."""
-    return parse_template(forms.load_toml_form(TEMPLATE))
+    """The province's copy of the template if present, else the shipped one (parsed
+    once per version of the file)."""
+    return forms.cached_form(TEMPLATE, parse_template)

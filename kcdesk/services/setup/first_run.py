@@ -17,7 +17,6 @@ from kcdesk.models import Office, OfficeLevel, Proposal
 from kcdesk.models.db import Database
 from kcdesk.services.core import organisation, settings
 from kcdesk.services.core.errors import UserError
-from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security.actor import SYSTEM, Actor
 
 if TYPE_CHECKING:
@@ -57,6 +56,9 @@ def ensure_own_office(session: Session, actor: Actor) -> bool:
 
 def init_database(db: Database, actor: Actor = SYSTEM) -> InitResult:
     """Presets and own office; safe to run again (loads only what is missing)."""
+    # Imported here: ``kcdesk --db FILE`` opens without the presets' reader (issue 24).
+    from kcdesk.services.programmes import store as programmes
+
     with db.session() as session:
         created = ensure_own_office(session, actor)
         loaded = programmes.load_presets(session, actor)
@@ -74,6 +76,7 @@ def add_demo_data(
     # Imported here: the generator (and the commune tables it draws from) would cost
     # every start of the app a quarter of a second (issue 24).
     from kcdesk.services.demo import generator as demo_data
+    from kcdesk.services.programmes import store as programmes
 
     with db.session() as session:
         if not is_demo(session):

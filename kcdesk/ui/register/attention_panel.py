@@ -4,7 +4,7 @@ overdue settlements (``services/attention/``), computed in the worker."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk.services.attention import collect as attention
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
+
+if TYPE_CHECKING:
+    from kcdesk.services.attention import collect as attention
 
 
 class AttentionPanel(QWidget):
@@ -53,6 +55,9 @@ class AttentionPanel(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(_job: Any) -> list[attention.AttentionItem]:
+            # Imported on the worker: not on the start path before the window (issue 24).
+            from kcdesk.services.attention import collect as attention
+
             with db.session() as session:
                 return attention.collect(session, when, actor)
 
@@ -66,6 +71,8 @@ class AttentionPanel(QWidget):
         self.title.setText(f"<b>Cần chú ý</b> — không đọc được: {exc}")
 
     def show_items(self, items: list[attention.AttentionItem]) -> None:
+        from kcdesk.services.attention import collect as attention
+
         self.items = items
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}

@@ -29,7 +29,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from kcdesk.formatting import format_money
-from kcdesk.services.attention.row_warnings import row_warnings
 from kcdesk.services.forms.load import load_activities
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.ui.app_context import AppContext
@@ -161,6 +160,9 @@ class RegisterModel(QAbstractTableModel):
         rows = list(page)
 
         def work(_job: Any) -> dict[int, list[str]]:
+            # Imported on the worker: the attention rules are not on the start path.
+            from kcdesk.services.attention.row_warnings import row_warnings
+
             with self.ctx.db.session() as session:
                 return row_warnings(session, rows)
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from kcdesk.models import ProposalStatus
 from kcdesk.services.core import settings
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.forms.load import load_activities, load_funding_sources
 from kcdesk.services.proposals import register_query as rq
 from kcdesk.services.proposals import search
 from kcdesk.ui import file_dialogs
@@ -105,27 +104,17 @@ class RegisterWidget(QWidget):
         self.search_box.textChanged.connect(lambda _t: self.search_timer.start())
 
     def _build_filters(self) -> QGridLayout:
-        """Six filters in two rows of three."""
-        with self.ctx.db.session() as session:
-            years = rq.choices(session, "plan_year")
-            communes = rq.commune_choices(session)
-            offices = rq.choices(session, "office_code")
-            origins = rq.choices(session, "origin")
-        try:
-            activities = [(s.short_label, c) for c, s in load_activities().items()]
-            sources = [(s.label, c) for c, s in load_funding_sources().items()]
-        except Exception:  # broken province forms: filters still work by code
-            activities, sources = [], []
-        self.year = _combo("year", [(str(y), y) for y in years])
+        """Six filters in two rows of three; their lists are read on the worker
+        (:meth:`_load_choices`): at 100,000 proposals the distinct years, communes and
+        offices cost the start a tenth of a second or more (issue 24)."""
+        self.year = _combo("year", [])
         self.status = _combo("status", [(s.label, s.value) for s in ProposalStatus])
-        self.activity = _combo("activity", activities)
-        self.source = _combo("source", sources)
-        self.office = _combo("office", [(o, o) for o in offices])
-        self.commune = _combo("commune", communes)
+        self.activity = _combo("activity", [])
+        self.source = _combo("source", [])
+        self.office = _combo("office", [])
+        self.commune = _combo("commune", [])
         # Only after another province's Centre was merged here (services/merge).
-        self.origin = _combo(
-            "origin", [("Trung tâm này", rq.OWN_ORIGIN)] + [(o, o) for o in origins]
-        )
+        self.origin = _combo("origin", [("Trung tâm này", rq.OWN_ORIGIN)])
         filters = QGridLayout()
         for n, (label, combo) in enumerate(
             (
@@ -142,15 +131,57 @@ class RegisterWidget(QWidget):
             filters.addWidget(combo, n // 3, (n % 3) * 2 + 1)
             combo.currentIndexChanged.connect(self.apply_filter)
         self.origin.currentIndexChanged.connect(self.apply_filter)
-        if origins:
-            filters.addWidget(QLabel("Nguồn gốc"), 2, 0)
-            filters.addWidget(self.origin, 2, 1)
-        else:
-            self.origin.hide()
+        self.origin_label = QLabel("Nguồn gốc")
+        filters.addWidget(self.origin_label, 2, 0)
+        filters.addWidget(self.origin, 2, 1)
+        self.origin_label.hide()
+        self.origin.hide()
         for column in (1, 3, 5):
             filters.setColumnStretch(column, 1)
 
         return filters
+
+    def _load_choices(self) -> None:
+        """The filters' lists, read on the worker and added when they arrive."""
+        db = self.ctx.db
+
+        def work(_job: Any) -> dict[str, list[tuple[str, Any]]]:
+            from kcdesk.services.forms.load import load_activities, load_funding_sources
+
+            with db.session() as session:
+                years = rq.choices(session, "plan_year")
+                communes = rq.commune_choices(session)
+                offices = rq.choices(session, "office_code")
+                origins = rq.choices(session, "origin")
+            try:
+                activities = [(s.short_label, c) for c, s in load_activities().items()]
+                sources = [(s.label, c) for c, s in load_funding_sources().items()]
+            except Exception:  # broken province forms: filters still work by code
+                activities, sources = [], []
+            return {
+                "year": [(str(y), y) for y in years],
+                "activity": activities,
+                "source": sources,
+                "office": [(o, o) for o in offices],
+                "commune": communes,
+                "origin": [(o, o) for o in origins],
+            }
+
+        self.ctx.worker.run(
+            work,
+            on_success=if_alive(self, self._fill_choices),
+            on_failure=if_alive(self, lambda exc: show_error(self, exc)),
+        )
+
+    def _fill_choices(self, lists: dict[str, list[tuple[str, Any]]]) -> None:
+        for name, items in lists.items():
+            combo: QComboBox = getattr(self, name)
+            # Added after "Tất cả" (and "Trung tâm này"), which stays chosen: no reload.
+            for label, value in items:
+                combo.addItem(label, value)
+        if lists["origin"]:
+            self.origin_label.show()
+            self.origin.show()
 
     def _build_table(self) -> None:
         """The lazy register table, newest plan year first."""
@@ -259,6 +290,8 @@ class RegisterWidget(QWidget):
 
         # Build the search index once (seconds at 100,000 proposals) in the worker;
         # searches are correct without it, only slower.
+        # The filters' lists first: they are delivered before the rows.
+        self._load_choices()
         self.ctx.worker.run(
             build,
             on_success=if_alive(self, ready),

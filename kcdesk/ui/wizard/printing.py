@@ -11,11 +11,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialog, QWidget
 
 from kcdesk import paths
-from kcdesk.reports.proposals.pdf import write_proposal_pdf
 from kcdesk.services.core.file_names import safe_file_name
 from kcdesk.ui import crash
 from kcdesk.ui.app_context import AppContext
-from kcdesk.ui.pdf_preview import show_pdf
 from kcdesk.ui.worker import Job
 
 
@@ -34,11 +32,17 @@ def preview_proposal(
     target = print_path(code)
 
     def work(_job: Job) -> Path:
+        # ReportLab is imported when printing, on the worker: the wizard's first
+        # opening imported it (0.2-0.6 s; issue 24).
+        from kcdesk.reports.proposals.pdf import write_proposal_pdf
+
         target.parent.mkdir(parents=True, exist_ok=True)
         with ctx.db.session() as session:
             return write_proposal_pdf(session, code, target)
 
     def done(path: object) -> None:
+        from kcdesk.ui.pdf_preview import show_pdf
+
         dialog = show_pdf(parent, Path(str(path)))
         if on_shown is not None:
             on_shown(dialog)

@@ -33,7 +33,6 @@ from kcdesk.ui.wizard.page_general import GeneralPage
 from kcdesk.ui.wizard.page_review import ReviewPage
 from kcdesk.ui.wizard.page_schedule import SchedulePage
 from kcdesk.ui.wizard.page_text import NeedPage, OutcomesPage
-from kcdesk.ui.wizard.printing import preview_proposal
 
 AUTOSAVE_MS = 3000
 
@@ -112,6 +111,8 @@ class ProposalWizard(QWizard):
     def print_preview(self) -> None:
         """Preview (and print) the saved version of the proposal being edited."""
         if self.code is not None:
+            from kcdesk.ui.wizard.printing import preview_proposal
+
             preview_proposal(self.ctx, self, self.code)
 
     # ------------------------------------------------------------ data
