@@ -16,7 +16,8 @@ imports one pack through both and compares every row).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from operator import itemgetter
 from types import SimpleNamespace
@@ -24,6 +25,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
@@ -57,6 +59,29 @@ def _values(data: dict[str, Any], fields: tuple[Codec, ...]) -> dict[str, Any]:
 _SPECS: dict[int, list[tuple[str, Callable[[Any], Any], Any]]] = {}
 
 
+# SQLite's page cache during an import, in KiB (its default is 2 MB): a pack of 5,000
+# proposals writes ~40 MB, and with the default the indexes' pages are evicted, spilled
+# to the WAL mid-transaction and read again (a quarter of the inserts' time).
+IMPORT_CACHE_KIB = 64 << 10
+
+
+@contextlib.contextmanager
+def large_page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache of IMPORT_CACHE_KIB for the block, then the previous one."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # A connection that failed keeps the larger cache until it is closed: harmless.
+        with contextlib.suppress(SQLAlchemyError):
+            conn.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+
+
 # Off in the tests that compare this path with SQLAlchemy's own executemany.
 DRIVER_EXECUTEMANY = True
 _Plan = tuple[str, tuple[str, ...], list[tuple[int, Callable[[Any], Any]]], tuple[Any, ...]]
@@ -85,7 +110,9 @@ def _plan(dialect: Dialect, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
         f"INSERT INTO {quote(tbl.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join('?' for _ in names)})"
     )
-    procs = [(i, p) for i, p in enumerate(processors[: len(keys)]) if p is not None]
+    procs: list[tuple[int, Callable[[Any], Any]]] = [
+        (i, p) for i, p in enumerate(processors[: len(keys)]) if p is not None
+    ]
     return sql, keys, procs, defaults
 
 
@@ -113,7 +140,7 @@ def insert_rows(session: Session, tbl: Table, rows: list[dict[str, Any]]) -> Non
         for i, proc in procs:
             values[i] = proc(values[i])
         params.append((*values, *defaults))
-    conn.exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, params)
 
 
 # Values for fields an older pack may not carry (same as the columns' defaults).

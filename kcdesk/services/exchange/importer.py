@@ -30,6 +30,7 @@ from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import (
     appraisals,
+    bulk,
     fastpath,
     keys,
     merge,
@@ -282,7 +283,7 @@ def import_pack(
     # run one after the other (the second finds everything unchanged).
     write_serial.serialize(session, write_serial.EXCHANGE)
     try:
-        with _open(session, path, actor) as pack:
+        with _open(session, path, actor) as pack, bulk.large_page_cache(session):
             manifest = pack.manifest
             result = ImportResult(manifest=manifest, items=[], dry_run=False)
             result.attachments_new = _store_attachments(pack, attachments_root, report)

@@ -32,11 +32,13 @@ _CHANGED_BY_STRIP = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u2
 # name -> (type, optional, a, b): TEXT (limit, required), INT (low, high),
 # CHOICE (allowed, -), OTHER (checker, -).
 Plan = dict[str, tuple[int, bool, Any, Any]]
+_search_changed = _CHANGED_BY_STRIP.search
+_is_normalized = unicodedata.is_normalized
 
 
 def clean_text(value: str) -> str:
     """``strip_controls(value)``, without the work when there is nothing to change."""
-    if _CHANGED_BY_STRIP.search(value) is None and unicodedata.is_normalized("NFC", value):
+    if _search_changed(value) is None and _is_normalized("NFC", value):
         return value
     return strip_controls(value)
 
@@ -46,9 +48,10 @@ def fields(data: dict[str, Any], plan: Plan, required: tuple[str, ...]) -> dict[
     for name in required:
         if name not in data:
             return None
-    out: dict[str, Any] = {}
+    cleaned: dict[str, Any] = {}  # only the values that change (rare)
+    get = plan.get
     for name, value in data.items():
-        entry = plan.get(name)
+        entry = get(name)
         if entry is not None:
             kind, optional, a, b = entry
             if value is None and optional:
@@ -56,7 +59,9 @@ def fields(data: dict[str, Any], plan: Plan, required: tuple[str, ...]) -> dict[
             elif kind == TEXT:
                 if value.__class__ is not str:
                     return None
-                value = clean_text(value)
+                # clean_text, inlined: one call less for each of ~400,000 texts.
+                if _search_changed(value) is not None or not _is_normalized("NFC", value):
+                    value = cleaned[name] = strip_controls(value)
                 if len(value) > a or (b and not value.strip()):
                     return None
             elif kind == INT:
@@ -76,10 +81,14 @@ def fields(data: dict[str, Any], plan: Plan, required: tuple[str, ...]) -> dict[
                     return None
             else:
                 try:
-                    value = a(value)
+                    checked = a(value)
                 except Exception:
                     return None
-        out[name] = value
+                if checked is not value:
+                    cleaned[name] = checked
+    out = dict(data)
+    if cleaned:
+        out.update(cleaned)
     return out
 
 
