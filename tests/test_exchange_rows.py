@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import text
 
 from kcdesk.models.db import Database, open_database
-from kcdesk.services.exchange import bulk, export, importer, keys, quick_check, validate
 from kcdesk.services.exchange import errors as E
+from kcdesk.services.exchange import executemany, export, importer, keys, quick_check, validate
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.services.setup import first_run as setup
@@ -145,9 +145,9 @@ def _import_and_dump(
 
     with monkeypatch.context() as m:
         m.setattr(validate, "QUICK", not old)
-        m.setattr(bulk, "DRIVER_EXECUTEMANY", not old)
+        m.setattr(executemany, "DRIVER_EXECUTEMANY", not old)
         m.setattr(quick_check, "fields", counting)
-        bulk._PLANS.clear()
+        executemany._PLANS.clear()
         session = centre.session_factory()
         try:
             result = importer.import_pack(session, SYSTEM, pack, attachments_root=files)
@@ -157,7 +157,7 @@ def _import_and_dump(
         finally:
             session.rollback()
             session.close()
-    accepted["driver_plans"] = len(bulk._PLANS)
+    accepted["driver_plans"] = len(executemany._PLANS)
     return dumped, accepted
 
 

@@ -16,7 +16,7 @@ from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict, SyncState
 from kcdesk.services.core import audit
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.exchange import bulk, merge, records
+from kcdesk.services.exchange import bulk, executemany, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.sync import load_states, set_state, table
@@ -149,7 +149,7 @@ class Applier:
                     }
                 )
         if fresh:
-            bulk.insert_rows(self.session, table(SyncState), fresh)
+            executemany.insert_rows(self.session, table(SyncState), fresh)
 
     def _facility_refs(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, str, str | None]]:
         wanted = sorted({u for r in rows for u in r.get("facilities", [])})

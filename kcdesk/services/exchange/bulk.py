@@ -7,25 +7,19 @@ for ~20 child rows each costs seconds. The values go through the same codecs as
 ``records.apply_*`` so both paths store exactly the same thing (the tests import
 through both and compare).
 
-On SQLite the executemany goes to the driver as plain tuples (``insert_rows``): each
-value through its column type's bind processor, as SQLAlchemy binds it, but without
-SQLAlchemy's per-row parameter handling (≈ 1 s of a 5,000-proposal import's CPU for
-100,000 rows). Other engines keep SQLAlchemy's executemany (``tests/test_exchange_rows.py``
-imports one pack through both and compares every row).
+Child rows are built as plain lists of values in column order, straight from the
+record, and go out through ``executemany.insert_values`` (the driver's executemany on
+SQLite).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
-from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
-from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
@@ -41,6 +35,7 @@ from kcdesk.models import (
     utcnow,
 )
 from kcdesk.services.exchange import records
+from kcdesk.services.exchange.executemany import insert_rows, insert_values
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
@@ -57,90 +52,6 @@ def _values(data: dict[str, Any], fields: tuple[Codec, ...]) -> dict[str, Any]:
 
 # Per codec tuple (a module constant, so its id is stable): (field, parse, default).
 _SPECS: dict[int, list[tuple[str, Callable[[Any], Any], Any]]] = {}
-
-
-# SQLite's page cache during an import, in KiB (its default is 2 MB): a pack of 5,000
-# proposals writes ~40 MB, and with the default the indexes' pages are evicted, spilled
-# to the WAL mid-transaction and read again (a quarter of the inserts' time).
-IMPORT_CACHE_KIB = 64 << 10
-
-
-@contextlib.contextmanager
-def large_page_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a page cache of IMPORT_CACHE_KIB for the block, then the previous one."""
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        # A connection that failed keeps the larger cache until it is closed: harmless.
-        with contextlib.suppress(SQLAlchemyError):
-            conn.exec_driver_sql(f"PRAGMA cache_size = {previous}")
-
-
-# Off in the tests that compare this path with SQLAlchemy's own executemany.
-DRIVER_EXECUTEMANY = True
-_Plan = tuple[str, tuple[str, ...], list[tuple[int, Callable[[Any], Any]]], tuple[Any, ...]]
-_PLANS: dict[tuple[str, str, tuple[str, ...]], _Plan | None] = {}
-
-
-def _plan(dialect: Dialect, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
-    """SQL, key order, bind processors by position and the processed scalar defaults of
-    the columns the rows leave out (None: a left-out column has a callable default)."""
-    extra: list[tuple[str, Any]] = []
-    for column in tbl.c:
-        if column.name in keys or column.default is None:
-            continue
-        if not column.default.is_scalar:
-            return None
-        extra.append((column.name, column.default.arg))  # type: ignore[attr-defined]
-    names = [*keys, *(name for name, _value in extra)]
-    by_name = {c.name: c for c in tbl.c}
-    processors = [by_name[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    defaults = tuple(
-        proc(value) if proc is not None else value
-        for (_name, value), proc in zip(extra, processors[len(keys) :], strict=True)
-    )
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(tbl.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
-    procs: list[tuple[int, Callable[[Any], Any]]] = [
-        (i, p) for i, p in enumerate(processors[: len(keys)]) if p is not None
-    ]
-    return sql, keys, procs, defaults
-
-
-def insert_rows(session: Session, tbl: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany of ``rows`` (the same keys in each) into ``tbl``."""
-    if not rows:
-        return
-    conn = session.connection()
-    dialect = conn.dialect
-    keys = tuple(rows[0])
-    plan = None
-    if DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark":
-        cache_key = (dialect.name, tbl.name, keys)
-        if cache_key not in _PLANS:
-            _PLANS[cache_key] = _plan(dialect, tbl, keys)
-        plan = _PLANS[cache_key]
-    if plan is None:
-        session.execute(insert(tbl), rows)
-        return
-    sql, _keys, procs, defaults = plan
-    get = itemgetter(*keys)
-    params: list[tuple[Any, ...]] = []
-    for row in rows:
-        values = list(get(row)) if len(keys) > 1 else [get(row)]
-        for i, proc in procs:
-            values[i] = proc(values[i])
-        params.append((*values, *defaults))
-    conn.exec_driver_sql(sql, params)
 
 
 # Values for fields an older pack may not carry (same as the columns' defaults).
@@ -237,34 +148,62 @@ def insert_proposals(
         values.append(_fill_text(row, Proposal))
     insert_rows(session, table(Proposal), values)
     ids = _ids(session, Proposal, [str(r["uuid"]) for r in rows])
-    children: dict[Any, list[dict[str, Any]]] = {
-        ProposalFacility: [],
-        BudgetLine: [],
-        ScheduleItem: [],
-        OutputMeasure: [],
-        Document: [],
-        StatusChange: [],
-    }
+    link_rows: list[list[Any]] = []
+    children: list[list[list[Any]]] = [[] for _ in _CHILDREN]
     for data in rows:
         pid = ids[str(data["uuid"])]
         for n, facility_uuid in enumerate(data.get("facilities", [])):
             if facility_uuid in facilities:
-                children[ProposalFacility].append(
-                    {"proposal_id": pid, "facility_id": facilities[facility_uuid][0], "position": n}
-                )
-        for model, key, fields, positioned in (
-            (BudgetLine, "budget_lines", records.BUDGET_FIELDS, True),
-            (ScheduleItem, "schedule", records.SCHEDULE_FIELDS, True),
-            (OutputMeasure, "outputs", records.OUTPUT_FIELDS, False),
-            (Document, "documents", records.DOCUMENT_FIELDS, True),
-            (StatusChange, "status_changes", records.STATUS_FIELDS, False),
-        ):
+                link_rows.append([pid, facilities[facility_uuid][0], n])
+        for child, out in zip(_CHILDREN, children, strict=True):
+            _model, key, spec, positioned, _keys, fill = child
             for n, item in enumerate(data.get(key, [])):
-                row = {"proposal_id": pid, **_values(item, fields)}
+                child_values = [pid, *[parse(item[f]) if f in item else d for f, parse, d in spec]]
                 if positioned:
-                    row["position"] = n
-                children[model].append(_fill_text(row, model))
-    for model, batch in children.items():
-        if batch:
-            insert_rows(session, table(model), batch)
+                    child_values.append(n)
+                if None in child_values:
+                    _fill_values(child_values, fill)
+                out.append(child_values)
+    insert_values(session, table(ProposalFacility), _LINK_KEYS, link_rows)
+    for (model, _key, _spec, _positioned, keys, _fill), batch in zip(
+        _CHILDREN, children, strict=True
+    ):
+        insert_values(session, table(model), keys, batch)
     return ids
+
+
+_LINK_KEYS = ("proposal_id", "facility_id", "position")
+# Per child list: (model, key in the record, (field, parse, default) per field, whether
+# it has a position, the column of each value, the values not null (index, default)).
+_Child = tuple[
+    Any,
+    str,
+    list[tuple[str, Callable[[Any], Any], Any]],
+    bool,
+    tuple[str, ...],
+    list[tuple[int, str]],
+]
+
+
+def _child(model: Any, key: str, fields: tuple[Codec, ...], positioned: bool) -> _Child:
+    spec = [(name, parse, _DEFAULTS.get(name)) for name, _out, parse in fields]
+    keys = ("proposal_id", *(name for name, _p, _d in spec), *(("position",) if positioned else ()))
+    required = {c.name for c in table(model).c if not c.nullable}
+    fill = [(i, name) for i, name in enumerate(keys) if name in required]
+    return model, key, spec, positioned, keys, fill
+
+
+def _fill_values(values: list[Any], fill: list[tuple[int, str]]) -> None:
+    """``_fill_text`` for a row as a list of values."""
+    for i, name in fill:
+        if values[i] is None:
+            values[i] = utcnow() if name in ("at", "status_changed_at") else _TEXT_DEFAULT
+
+
+_CHILDREN: tuple[_Child, ...] = (
+    _child(BudgetLine, "budget_lines", records.BUDGET_FIELDS, True),
+    _child(ScheduleItem, "schedule", records.SCHEDULE_FIELDS, True),
+    _child(OutputMeasure, "outputs", records.OUTPUT_FIELDS, False),
+    _child(Document, "documents", records.DOCUMENT_FIELDS, True),
+    _child(StatusChange, "status_changes", records.STATUS_FIELDS, False),
+)
