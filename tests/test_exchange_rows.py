@@ -18,11 +18,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 
+from kcdesk.models import Facility
 from kcdesk.models.db import Database, open_database
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange import executemany, export, importer, keys, quick_check, validate
 from kcdesk.services.exchange.errors import PackRefused
+from kcdesk.services.exchange.sync import table
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.services.setup import first_run as setup
 from tests.exchange_support import OFFICE, add_facility, add_proposal
@@ -288,3 +291,19 @@ def test_a_clean_proposal_takes_the_quick_path(monkeypatch: pytest.MonkeyPatch) 
     assert quick is not None
     assert quick == _full(data, monkeypatch)
     assert list(quick) == list(_full(data, monkeypatch))
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("driver", [True, False])
+def test_a_value_its_column_refuses_fails_alike_on_both_paths(
+    db: Database, driver: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executemany, "DRIVER_EXECUTEMANY", driver)
+    executemany._PLANS.clear()
+    with db.session() as s:
+        facility = add_facility(s, OFFICE, 1)
+        s.flush()
+        row = {"uuid": "x-1", "name": "Cơ sở", "kind": facility.kind, "woman_owned": ""}
+        with pytest.raises(StatementError, match="Not a boolean value"):
+            executemany.insert_rows(s, table(Facility), [row])
+        s.rollback()

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session
 
 # SQLite's page cache during an import, in KiB (its default is 2 MB): a pack of 5,000
@@ -106,7 +106,11 @@ def insert_values(session: Session, tbl: Table, keys: Sequence[str], rows: list[
         session.execute(insert(tbl), [dict(zip(keys, values, strict=True)) for values in rows])
         return
     sql, _keys, procs, defaults = plan
-    for values in rows:
-        for i, proc in procs:
-            values[i] = proc(values[i])
+    try:
+        for values in rows:
+            for i, proc in procs:
+                values[i] = proc(values[i])
+    except Exception as exc:
+        # A value its column cannot take fails as it would through SQLAlchemy.
+        raise StatementError(str(exc), sql, None, exc) from exc
     conn.exec_driver_sql(sql, [(*values, *defaults) for values in rows])
