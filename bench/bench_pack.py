@@ -82,6 +82,9 @@ def build(tmp: Path, proposals: int) -> tuple[Any, Any, Path]:
     with centre.session() as s:
         key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Thử nghiệm")
     backup_sqlite(cached_db(proposals), tmp / "office.sqlite")
+    # The cached database's audit chain is keyed in the cache's data folder: this run's
+    # data folder needs that key to append the export's event (else AuditKeyMissing).
+    _copy_cache_keys()
     office = open_database(tmp / "office.sqlite")
     with office.session() as s:
         keys.join_office(s, SYSTEM, key)
@@ -90,6 +93,18 @@ def build(tmp: Path, proposals: int) -> tuple[Any, Any, Path]:
     with office.session() as s:
         export.export_pack(s, SYSTEM, pack, full=True, attachments_root=tmp / "files")
     return centre, office, pack
+
+
+def _copy_cache_keys() -> None:
+    import shutil
+
+    from bench.common import CACHE
+    from kcdesk import paths
+
+    target = paths.keys_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for key in (CACHE / "data" / "keys").glob("audit-*.key"):
+        shutil.copy2(key, target / key.name)
 
 
 def import_twice(centre_template: Path, pack: Path, work: Path) -> dict[str, Any]:

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict, SyncState
 from kcdesk.services.core import audit
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.exchange import bulk, merge, records
+from kcdesk.services.exchange import bulk, executemany, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
-from kcdesk.services.exchange.sync import load_states, set_state
+from kcdesk.services.exchange.sync import load_states, set_state, table
 
 
 def records_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -149,7 +149,7 @@ class Applier:
                     }
                 )
         if fresh:
-            self.session.execute(insert(SyncState), fresh)
+            executemany.insert_rows(self.session, table(SyncState), fresh)
 
     def _facility_refs(self, rows: list[dict[str, Any]]) -> dict[str, tuple[int, str, str | None]]:
         wanted = sorted({u for r in rows for u in r.get("facilities", [])})

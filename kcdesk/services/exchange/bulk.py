@@ -6,15 +6,20 @@ A first import of thousands of proposals is mostly new rows; building ORM object
 for ~20 child rows each costs seconds. The values go through the same codecs as
 ``records.apply_*`` so both paths store exactly the same thing (the tests import
 through both and compare).
+
+Child rows are built as plain lists of values in column order, straight from the
+record, and go out through ``executemany.insert_values`` (the driver's executemany on
+SQLite).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
@@ -30,25 +35,30 @@ from kcdesk.models import (
     utcnow,
 )
 from kcdesk.services.exchange import records
+from kcdesk.services.exchange.executemany import insert_rows, insert_values
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
 
 
 def _values(data: dict[str, Any], fields: tuple[Codec, ...]) -> dict[str, Any]:
-    defaults = _DEFAULTS
-    out: dict[str, Any] = {}
-    for name, _out, parse in fields:
-        if name in data:
-            out[name] = parse(data[name])
-        else:
-            out[name] = defaults.get(name)
-    return out
+    spec = _SPECS.get(id(fields))
+    if spec is None:
+        spec = _SPECS[id(fields)] = [
+            (name, parse, _DEFAULTS.get(name)) for name, _o, parse in fields
+        ]
+    return {name: parse(data[name]) if name in data else default for name, parse, default in spec}
+
+
+# Per codec tuple (a module constant, so its id is stable): (field, parse, default).
+_SPECS: dict[int, list[tuple[str, Callable[[Any], Any], Any]]] = {}
 
 
 # Values for fields an older pack may not carry (same as the columns' defaults).
 _DEFAULTS: dict[str, Any] = {
     "funding_source": "dia_phuong",
+    # A pack from before issue 18 has no whole_line: False, not '' (refused by the column).
+    "whole_line": False,
     "office_code": "",
     "total_cost": 0,
     "support": 0,
@@ -86,6 +96,8 @@ _REQUIRED: dict[Any, frozenset[str]] = {}
 
 def _fill_text(row: dict[str, Any], model: Any) -> dict[str, Any]:
     """Non-null columns an older pack left out get their default ('' for text)."""
+    if None not in row.values():
+        return row
     required = _REQUIRED.get(model)
     if required is None:
         required = frozenset(c.name for c in table(model).c if not c.nullable)
@@ -104,12 +116,13 @@ def insert_facilities(session: Session, rows: list[dict[str, Any]]) -> dict[str,
         row = {**_synced(data), **_values(data, records.FACILITY_FIELDS)}
         row["search_text"] = facility_search_text(cast(Facility, SimpleNamespace(**row)))
         values.append(_fill_text(row, Facility))
-    session.execute(insert(table(Facility)), values)
+    insert_rows(session, table(Facility), values)
     return _ids(session, Facility, [str(r["uuid"]) for r in rows])
 
 
 def _ids(session: Session, model: Any, uuids: list[str]) -> dict[str, int]:
-    stmt = select(model.uuid, model.id).where(model.uuid.in_(uuids))
+    columns = table(model).c
+    stmt = select(columns.uuid, columns.id).where(columns.uuid.in_(uuids))
     return dict(session.execute(stmt).tuples().all())
 
 
@@ -133,36 +146,64 @@ def insert_proposals(
             cast(Proposal, SimpleNamespace(**row, facility_links=links))
         )
         values.append(_fill_text(row, Proposal))
-    session.execute(insert(table(Proposal)), values)
+    insert_rows(session, table(Proposal), values)
     ids = _ids(session, Proposal, [str(r["uuid"]) for r in rows])
-    children: dict[Any, list[dict[str, Any]]] = {
-        ProposalFacility: [],
-        BudgetLine: [],
-        ScheduleItem: [],
-        OutputMeasure: [],
-        Document: [],
-        StatusChange: [],
-    }
+    link_rows: list[list[Any]] = []
+    children: list[list[list[Any]]] = [[] for _ in _CHILDREN]
     for data in rows:
         pid = ids[str(data["uuid"])]
         for n, facility_uuid in enumerate(data.get("facilities", [])):
             if facility_uuid in facilities:
-                children[ProposalFacility].append(
-                    {"proposal_id": pid, "facility_id": facilities[facility_uuid][0], "position": n}
-                )
-        for model, key, fields, positioned in (
-            (BudgetLine, "budget_lines", records.BUDGET_FIELDS, True),
-            (ScheduleItem, "schedule", records.SCHEDULE_FIELDS, True),
-            (OutputMeasure, "outputs", records.OUTPUT_FIELDS, False),
-            (Document, "documents", records.DOCUMENT_FIELDS, True),
-            (StatusChange, "status_changes", records.STATUS_FIELDS, False),
-        ):
+                link_rows.append([pid, facilities[facility_uuid][0], n])
+        for child, out in zip(_CHILDREN, children, strict=True):
+            _model, key, spec, positioned, _keys, fill = child
             for n, item in enumerate(data.get(key, [])):
-                row = {"proposal_id": pid, **_values(item, fields)}
+                child_values = [pid, *[parse(item[f]) if f in item else d for f, parse, d in spec]]
                 if positioned:
-                    row["position"] = n
-                children[model].append(_fill_text(row, model))
-    for model, batch in children.items():
-        if batch:
-            session.execute(insert(table(model)), batch)
+                    child_values.append(n)
+                if None in child_values:
+                    _fill_values(child_values, fill)
+                out.append(child_values)
+    insert_values(session, table(ProposalFacility), _LINK_KEYS, link_rows)
+    for (model, _key, _spec, _positioned, keys, _fill), batch in zip(
+        _CHILDREN, children, strict=True
+    ):
+        insert_values(session, table(model), keys, batch)
     return ids
+
+
+_LINK_KEYS = ("proposal_id", "facility_id", "position")
+# Per child list: (model, key in the record, (field, parse, default) per field, whether
+# it has a position, the column of each value, the values not null (index, default)).
+_Child = tuple[
+    Any,
+    str,
+    list[tuple[str, Callable[[Any], Any], Any]],
+    bool,
+    tuple[str, ...],
+    list[tuple[int, str]],
+]
+
+
+def _child(model: Any, key: str, fields: tuple[Codec, ...], positioned: bool) -> _Child:
+    spec = [(name, parse, _DEFAULTS.get(name)) for name, _out, parse in fields]
+    keys = ("proposal_id", *(name for name, _p, _d in spec), *(("position",) if positioned else ()))
+    required = {c.name for c in table(model).c if not c.nullable}
+    fill = [(i, name) for i, name in enumerate(keys) if name in required]
+    return model, key, spec, positioned, keys, fill
+
+
+def _fill_values(values: list[Any], fill: list[tuple[int, str]]) -> None:
+    """``_fill_text`` for a row as a list of values."""
+    for i, name in fill:
+        if values[i] is None:
+            values[i] = utcnow() if name in ("at", "status_changed_at") else _TEXT_DEFAULT
+
+
+_CHILDREN: tuple[_Child, ...] = (
+    _child(BudgetLine, "budget_lines", records.BUDGET_FIELDS, True),
+    _child(ScheduleItem, "schedule", records.SCHEDULE_FIELDS, True),
+    _child(OutputMeasure, "outputs", records.OUTPUT_FIELDS, False),
+    _child(Document, "documents", records.DOCUMENT_FIELDS, True),
+    _child(StatusChange, "status_changes", records.STATUS_FIELDS, False),
+)
