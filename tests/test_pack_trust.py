@@ -169,6 +169,25 @@ def test_an_office_cannot_approve_its_own_proposal(world: World) -> None:
     assert result.summary()["ignored"] == result.notes
 
 
+def test_a_history_row_without_its_time_is_stamped_not_a_crash(world: World) -> None:
+    """ "at" is optional in a status-history row: the Centre imports the row (the
+    database stamps it) instead of failing with a KeyError while sorting the history."""
+    uuid = new_uuid()
+
+    def change(rows: dict[str, list[dict[str, Any]]]) -> None:
+        row = _row(rows, "ĐA-2027-002")
+        row["status_changes"].append(
+            {"uuid": uuid, "from_status": "received", "to_status": "withdrawn"}
+        )
+        row["status"] = "withdrawn"
+
+    world.receive(world.forged(change))
+    second = world.centre_record("ĐA-2027-002")
+    assert second["status"] == "withdrawn"
+    row = next(c for c in second["status_changes"] if c["uuid"] == uuid)
+    assert row["to_status"] == "withdrawn" and row["at"]
+
+
 def test_a_new_proposal_cannot_arrive_approved(world: World) -> None:
     def change(rows: dict[str, list[dict[str, Any]]]) -> None:
         row = copy.deepcopy(_row(rows, "ĐA-2027-002"))

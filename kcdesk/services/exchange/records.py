@@ -230,7 +230,8 @@ def _measure_key(item: dict[str, Any]) -> tuple[str, str]:
 
 
 def _status_key(item: dict[str, Any]) -> tuple[str, str]:
-    return (str(item["at"] or ""), str(item["uuid"]))
+    # "at" is optional in a pack (the database stamps a row without it): sort it first.
+    return (str(item.get("at") or ""), str(item["uuid"]))
 
 
 def status_change_record(change: StatusChange) -> dict[str, Any]:
