@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, distinct, exists, or_, select
 from sqlalchemy.orm import Session
 
 from kcdesk.formatting import format_date
@@ -50,35 +50,47 @@ def dossier_deadline(session: Session, plan_year: int) -> date:
 
 
 def late_dossiers(session: Session, actor: Actor | None = None) -> list[AttentionItem]:
+    # Late means received after the deadline of its own plan year: one condition per
+    # plan year, so the database returns only the late ones (not every open dossier).
+    open_dossier = and_(
+        Proposal.status.in_(BEFORE_DECISION),
+        Proposal.received_date.is_not(None),
+        visible_proposals_clause(actor),
+    )
+    years = sorted(
+        int(y) for y in session.scalars(select(distinct(Proposal.plan_year)).where(open_dossier))
+    )
+    if not years:
+        return []
+    deadlines = {year: dossier_deadline(session, year) for year in years}
     rows = session.execute(
         select(Proposal.code, Proposal.plan_year, Proposal.received_date)
         .where(
-            Proposal.status.in_(BEFORE_DECISION),
-            Proposal.received_date.is_not(None),
-            visible_proposals_clause(actor),
+            open_dossier,
+            or_(
+                *(
+                    and_(Proposal.plan_year == year, Proposal.received_date > deadline)
+                    for year, deadline in deadlines.items()
+                )
+            ),
         )
         .order_by(Proposal.plan_year.desc(), Proposal.code)
+        .limit(LIMIT_PER_KIND)
     ).all()
     out: list[AttentionItem] = []
-    deadlines: dict[int, date] = {}
     for code, year, received in rows:
-        if year not in deadlines:
-            deadlines[year] = dossier_deadline(session, year)
         deadline = deadlines[year]
-        if received > deadline:
-            late = (received - deadline).days
-            out.append(
-                AttentionItem(
-                    "late_dossier",
-                    code,
-                    f"Hồ sơ nộp ngày {format_date(received)}, sau hạn {format_date(deadline)} "
-                    f"({late} ngày).",
-                    received,
-                    2,
-                )
+        late = (received - deadline).days
+        out.append(
+            AttentionItem(
+                "late_dossier",
+                code,
+                f"Hồ sơ nộp ngày {format_date(received)}, sau hạn {format_date(deadline)} "
+                f"({late} ngày).",
+                received,
+                2,
             )
-            if len(out) >= LIMIT_PER_KIND:
-                break
+        )
     return out
 
 
