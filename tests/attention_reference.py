@@ -72,7 +72,9 @@ def long_waits(session: Session, today: date, actor: Actor | None = None) -> lis
             Proposal.status_changed_at < limit_at,
             visible_proposals_clause(actor),
         )
-        .order_by(Proposal.status_changed_at)
+        # The code breaks ties (one change time for several proposals): the old order
+        # left them to the database, so the cut at the limit was not deterministic.
+        .order_by(Proposal.status_changed_at, Proposal.code)
         .limit(LIMIT_PER_KIND)
     ).all()
     return [

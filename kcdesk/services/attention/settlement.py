@@ -71,14 +71,18 @@ def _open_rows(session: Session, today: date) -> Iterator[Sequence[Row[Any]]]:
 
 def items(session: Session, today: date) -> list[AttentionItem]:
     out: list[AttentionItem] = []
-    dues: dict[tuple[int, date | None, date | None], date] = {}
+    # The due day without an acceptance, by plan year and end month: one settings read
+    # per distinct case (the acceptance dates are nearly all distinct).
+    dues: dict[tuple[int, date | None], date] = {}
     for rows in _open_rows(session, today):
         accepted = acceptance_dates(session, [r[0] for r in rows if r[4] is S.ACCEPTED])
         for pid, code, year, end_month, status, approved, disbursed in rows:
+            if (year, end_month) not in dues:
+                dues[(year, end_month)] = settlement_due(session, year, end_month)
             key = (year, end_month, accepted.get(pid))
-            if key not in dues:  # one settings read per distinct case, not per row
-                dues[key] = settlement_due(session, *key)
-            due = dues[key]
+            due = dues[(year, end_month)]
+            if key[2] is not None:  # as settlement_due: 15 days after, when that is sooner
+                due = min(due, key[2] + timedelta(days=DAYS_AFTER_ACCEPTANCE))
             if today <= due:
                 continue
             late = (today - due).days
