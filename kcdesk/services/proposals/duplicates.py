@@ -33,7 +33,7 @@ def prior_support(
     name_key = (fold(facility.name), fold(facility.commune))
     match = []
     if facility.id is not None:
-        match.append(ProposalFacility.facility_id == facility.id)
+        match.append(Facility.id == facility.id)
     if facility.tax_code:
         match.append(Facility.tax_code == facility.tax_code)
     if name_key[0]:
@@ -42,16 +42,20 @@ def prior_support(
         match.append(Facility.search_text.like(f"%{_escape_like(name_key[0])}%", escape="\\"))
     if not match:
         return []
+    # The candidate facilities first (one pass over the facilities), then only their
+    # proposals through the facility index: joining from the proposals read every
+    # approved proposal of the span (issue 24: it grew with the register).
+    candidates = select(Facility.id).where(or_(*match))
     rows = session.execute(
         select(Proposal.code, Proposal.plan_year, Facility)
         .join(ProposalFacility, ProposalFacility.proposal_id == Proposal.id)
         .join(Facility, Facility.id == ProposalFacility.facility_id)
         .where(
+            ProposalFacility.facility_id.in_(candidates),
             Proposal.activity == activity,
             Proposal.status.in_(sorted(APPROVED_OR_LATER)),
             Proposal.plan_year >= plan_year - span_years,
             Proposal.plan_year <= plan_year,
-            or_(*match),
         )
     ).all()
     found: set[tuple[str, int]] = set()
