@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, case, select
 from sqlalchemy.orm import Session
 
 from kcdesk.formatting import format_date, format_money
@@ -50,9 +50,16 @@ def _open_rows(session: Session, today: date) -> Iterator[Sequence[Row[Any]]]:
             Proposal.approved_support,
             Proposal.disbursed,
         ).where(
-            Proposal.status.in_(OPEN),
-            # Accepted: due 15 days after acceptance, whatever the year.
-            (Proposal.plan_year < today.year) | (Proposal.status == S.ACCEPTED),
+            # Through a CASE, so SQLite (no statistics) walks ix_proposal_plan_year_code
+            # in order and stops at the batch, instead of sorting every open proposal
+            # found through a status index (issue 24). Accepted: due 15 days after
+            # acceptance, whatever the year.
+            case(
+                (Proposal.status == S.ACCEPTED, 1),
+                (Proposal.status.in_(OPEN) & (Proposal.plan_year < today.year), 1),
+                else_=0,
+            )
+            == 1,
         )
         if after is not None:
             year, code = after
