@@ -26,6 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.common import CACHE
+
 CHILD = r"""
 import json, statistics, sys, time
 from pathlib import Path
@@ -123,6 +125,11 @@ def measure(db: Path, samples: int = 15) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="kcdesk-bench-ui-") as tmp:
         copy = Path(tmp) / "copy.sqlite"
         shutil.copyfile(db, copy)
+        # The cached database's audit chain is keyed: without its key in the data
+        # folder every save is refused ("Thiếu khóa nhật ký") and nothing is measured.
+        keys = CACHE / "data" / "keys"
+        if keys.is_dir():
+            shutil.copytree(keys, Path(tmp) / "keys")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KCDESK_DATA_DIR=tmp)
         proc = subprocess.run(
             [sys.executable, "-c", CHILD, str(copy), str(samples), tmp],

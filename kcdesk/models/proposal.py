@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -238,3 +239,8 @@ class StatusChange(Base):
     decision_date: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
+
+
+# The "cần chú ý" panel (issue 24, migration 0025): the oldest change in each waiting
+# status found by seeking, not by sorting every waiting proposal.
+Index("ix_proposal_status_changed", Proposal.status, Proposal.status_changed_at)

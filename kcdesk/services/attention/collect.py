@@ -13,9 +13,11 @@ Overdue settlements come from ``attention.settlement``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from kcdesk.formatting import format_date
@@ -49,52 +51,91 @@ def dossier_deadline(session: Session, plan_year: int) -> date:
     return date(plan_year - 1, month, day)
 
 
+def _open_status(statuses: tuple[S, ...]) -> ColumnElement[bool]:
+    """``status IN statuses`` as a filter the database does not answer from a status
+    index: the per-year queries below must walk ``ix_proposal_plan_year_code`` in code
+    order and stop at their limit, and SQLite (no statistics) otherwise picks a status
+    index and sorts every match. Same rows on both engines."""
+    return case((Proposal.status.in_(statuses), 1), else_=0) == 1
+
+
+def _years_newest_first(session: Session) -> Iterator[int]:
+    """The plan years that have proposals, newest first (one index seek each)."""
+    year = session.scalar(select(func.max(Proposal.plan_year)))
+    while year is not None:
+        yield int(year)
+        year = session.scalar(select(func.max(Proposal.plan_year)).where(Proposal.plan_year < year))
+
+
+def _newest_years_first(
+    session: Session, query: Callable[[int, int], Select[Any]], limit: int
+) -> list[Row[Any]]:
+    """``query(year, n)``'s rows, year by year from the newest, until ``limit`` rows:
+    what ``ORDER BY plan_year DESC, code LIMIT …`` returns, but each year's query walks
+    ``ix_proposal_plan_year_code`` in code order and stops at its limit, where the one
+    query sorted the newest year's proposals whole (issue 24)."""
+    out: list[Row[Any]] = []
+    for year in _years_newest_first(session):
+        out += session.execute(query(year, limit - len(out))).all()
+        if len(out) >= limit:
+            break
+    return out
+
+
 def late_dossiers(session: Session, actor: Actor | None = None) -> list[AttentionItem]:
-    rows = session.execute(
-        select(Proposal.code, Proposal.plan_year, Proposal.received_date)
-        .where(
-            Proposal.status.in_(BEFORE_DECISION),
-            Proposal.received_date.is_not(None),
-            visible_proposals_clause(actor),
-        )
-        .order_by(Proposal.plan_year.desc(), Proposal.code)
-    ).all()
-    out: list[AttentionItem] = []
     deadlines: dict[int, date] = {}
-    for code, year, received in rows:
-        if year not in deadlines:
-            deadlines[year] = dossier_deadline(session, year)
-        deadline = deadlines[year]
-        if received > deadline:
-            late = (received - deadline).days
-            out.append(
-                AttentionItem(
-                    "late_dossier",
-                    code,
-                    f"Hồ sơ nộp ngày {format_date(received)}, sau hạn {format_date(deadline)} "
-                    f"({late} ngày).",
-                    received,
-                    2,
-                )
+
+    def late_in(year: int, limit: int) -> Select[Any]:
+        deadlines[year] = dossier_deadline(session, year)
+        return (
+            select(Proposal.code, Proposal.plan_year, Proposal.received_date)
+            .where(
+                Proposal.plan_year == year,
+                _open_status(BEFORE_DECISION),
+                Proposal.received_date.is_not(None),
+                Proposal.received_date > deadlines[year],
+                visible_proposals_clause(actor),
             )
-            if len(out) >= LIMIT_PER_KIND:
-                break
+            .order_by(Proposal.code)
+            .limit(limit)
+        )
+
+    out: list[AttentionItem] = []
+    for code, year, received in _newest_years_first(session, late_in, LIMIT_PER_KIND):
+        deadline = deadlines[year]
+        late = (received - deadline).days
+        out.append(
+            AttentionItem(
+                "late_dossier",
+                code,
+                f"Hồ sơ nộp ngày {format_date(received)}, sau hạn {format_date(deadline)} "
+                f"({late} ngày).",
+                received,
+                2,
+            )
+        )
     return out
 
 
 def long_waits(session: Session, today: date, actor: Actor | None = None) -> list[AttentionItem]:
     days = int(settings.get(session, "deadline.status_days"))
     limit_at = datetime.combine(today - timedelta(days=days), time.min)
-    rows = session.execute(
-        select(Proposal.code, Proposal.status, Proposal.status_changed_at)
-        .where(
-            Proposal.status.in_(WAITING),
-            Proposal.status_changed_at < limit_at,
-            visible_proposals_clause(actor),
-        )
-        .order_by(Proposal.status_changed_at)
-        .limit(LIMIT_PER_KIND)
-    ).all()
+    # One query per status, each reading ix_proposal_status_changed from the oldest
+    # change and stopping at the limit; the one query with ``status IN (…)`` sorted every
+    # waiting proposal (issue 24). Merged oldest first, the code breaking ties.
+    rows: list[Row[Any]] = []
+    for waiting in WAITING:
+        rows += session.execute(
+            select(Proposal.code, Proposal.status, Proposal.status_changed_at)
+            .where(
+                Proposal.status == waiting,
+                Proposal.status_changed_at < limit_at,
+                visible_proposals_clause(actor),
+            )
+            .order_by(Proposal.status_changed_at, Proposal.code)
+            .limit(LIMIT_PER_KIND)
+        ).all()
+    rows = sorted(rows, key=lambda row: (row[2], row[0]))[:LIMIT_PER_KIND]
     return [
         AttentionItem(
             "long_wait",
@@ -114,16 +155,21 @@ def missing_documents(session: Session, actor: Actor | None = None) -> list[Atte
         Document.required.is_(True),
         Document.received.is_(False),
     )
-    proposals = session.execute(
-        select(Proposal.id, Proposal.code)
-        .where(
-            Proposal.status.in_(BEFORE_DECISION),
-            exists().where(missing),
-            visible_proposals_clause(actor),
+
+    def missing_in(year: int, limit: int) -> Select[Any]:
+        return (
+            select(Proposal.id, Proposal.code)
+            .where(
+                Proposal.plan_year == year,
+                _open_status(BEFORE_DECISION),
+                exists().where(missing),
+                visible_proposals_clause(actor),
+            )
+            .order_by(Proposal.code)
+            .limit(limit)
         )
-        .order_by(Proposal.plan_year.desc(), Proposal.code)
-        .limit(LIMIT_PER_KIND)
-    ).all()
+
+    proposals = _newest_years_first(session, missing_in, LIMIT_PER_KIND)
     if not proposals:
         return []
     labels: dict[int, list[str]] = {}

@@ -1,12 +1,20 @@
 """ "Cần chú ý": outputs recorded before targets existed that two targets or more of the
 proposal's programme could count (migration 0010 left them unassigned, so nothing is
 counted twice). They count toward no target until assigned with
-``kcdesk programme assign`` (docs/rules.md)."""
+``kcdesk programme assign`` (docs/rules.md).
+
+The same lines as :func:`kcdesk.services.programmes.membership.unassigned`, but the
+query asks only for the (activity, measure) pairs two targets could count: the panel
+reloads after every save, and loading every untargeted output of the programme grew
+with the database (issue 24).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from kcdesk.models import OutputMeasure, Programme, Proposal
 from kcdesk.services.attention.item import AttentionItem
 from kcdesk.services.forms.load import load_measures
 from kcdesk.services.programmes import membership
@@ -15,23 +23,78 @@ KIND = "target_unassigned"
 LIMIT = 500
 
 
+def _ambiguous(programme: Programme) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(activity, measure) -> its candidate targets, where two or more could count it."""
+    activities = {a for t in programme.targets for a in (t.activities or [])}
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for activity in sorted(activities):
+        offered = membership.offered_targets(programme, activity)
+        for measure in sorted({t.measure for t in offered}):
+            candidates = tuple(t.code for t in offered if t.measure == measure)
+            if len(candidates) >= 2:
+                out[(activity, measure)] = candidates
+    return out
+
+
+def _rows(
+    session: Session,
+    programme: Programme,
+    pairs: dict[tuple[str, str], tuple[str, ...]],
+    limit: int,
+) -> list[tuple[str, str, int, str]]:
+    """(proposal code, measure, planned, activity) of the unassigned outputs, in order."""
+    if not pairs:
+        return []
+    by_activity: dict[str, list[str]] = {}
+    for activity, measure in pairs:
+        by_activity.setdefault(activity, []).append(measure)
+    targeted = aliased(OutputMeasure)
+    rows = session.execute(
+        select(Proposal.code, OutputMeasure.measure, OutputMeasure.planned, Proposal.activity)
+        .join(OutputMeasure, OutputMeasure.proposal_id == Proposal.id)
+        .where(
+            Proposal.programme == programme.code,
+            OutputMeasure.target == "",
+            or_(
+                *(
+                    and_(Proposal.activity == activity, OutputMeasure.measure.in_(measures))
+                    for activity, measures in sorted(by_activity.items())
+                )
+            ),
+            # Already recorded against a target: the untargeted row is the printed figure.
+            ~exists().where(
+                targeted.proposal_id == Proposal.id,
+                targeted.measure == OutputMeasure.measure,
+                targeted.target != "",
+            ),
+        )
+        .order_by(Proposal.code, OutputMeasure.measure)
+        .limit(limit)
+    ).all()
+    return [(code, measure, planned, activity) for code, measure, planned, activity in rows]
+
+
 def items(session: Session) -> list[AttentionItem]:
     measures = load_measures()
     out: list[AttentionItem] = []
     for programme in membership.centre_programmes(session):
-        for row in membership.unassigned(session, programme.code):
-            label = measures[row.measure].label if row.measure in measures else row.measure
+        candidates = _ambiguous(programme)
+        for code, measure, planned, activity in _rows(
+            session, programme, candidates, LIMIT - len(out)
+        ):
+            label = measures[measure].label if measure in measures else measure
             out.append(
                 AttentionItem(
                     KIND,
-                    row.proposal_code,
-                    f"Kết quả «{label}» ({row.planned}) chưa tính vào chỉ tiêu nào của chương "
-                    f"trình {programme.code}: chọn một trong {', '.join(row.candidates)} "
-                    f"(kcdesk programme assign {row.proposal_code} {row.measure} MÃ_CHỈ_TIÊU).",
+                    code,
+                    f"Kết quả «{label}» ({planned}) chưa tính vào chỉ tiêu nào của chương "
+                    f"trình {programme.code}: chọn một trong "
+                    f"{', '.join(candidates[(activity, measure)])} "
+                    f"(kcdesk programme assign {code} {measure} MÃ_CHỈ_TIÊU).",
                     None,
                     1,
                 )
             )
-            if len(out) >= LIMIT:
-                return out
+        if len(out) >= LIMIT:
+            return out
     return out

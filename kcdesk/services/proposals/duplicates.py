@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from kcdesk.models import APPROVED_OR_LATER, Facility, Proposal, ProposalFacility
@@ -98,6 +98,9 @@ def prior_support_many(
             Proposal.status.in_(sorted(APPROVED_OR_LATER)),
             Proposal.plan_year >= min(year for _, _, year in wanted) - span_years,
             Proposal.plan_year <= max(year for _, _, year in wanted),
+            # Only what the matching below can accept (an id, a tax code, a folded name
+            # inside search_text): the database drops the rest, not Python (issue 24).
+            or_(*_may_match([facility for facility, _a, _y in wanted])),
         )
     ).all()
     by_id: dict[int, list[Any]] = {}
@@ -139,6 +142,17 @@ def _starts_with(session: Session, column: Any, prefix: str) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         return and_(column >= prefix, column < prefix + "\U0010ffff")
     return column.like(f"{_escape_like(prefix)}%", escape="\\")
+
+
+def _may_match(facilities: Sequence[Facility]) -> list[ColumnElement[bool]]:
+    ids = sorted({f.id for f in facilities if f.id is not None})
+    taxes = sorted({f.tax_code for f in facilities if f.tax_code})
+    names = sorted({key for f in facilities if (key := fold(f.name))})
+    out: list[ColumnElement[bool]] = [Facility.id.in_(ids)] if ids else [false()]
+    if taxes:
+        out.append(Facility.tax_code.in_(taxes))
+    out += [Facility.search_text.like(f"%{_escape_like(name)}%", escape="\\") for name in names]
+    return out
 
 
 def _escape_like(word: str) -> str:

@@ -19,6 +19,7 @@ from kcdesk.models import (
     Document,
     Facility,
     OutputMeasure,
+    Programme,
     Proposal,
     ProposalFacility,
     ProposalStatus,
@@ -88,10 +89,16 @@ def snapshot(data: ProposalInput) -> dict[str, Any]:
     return raw
 
 
-def _refuse_errors(data: ProposalInput, check_files: bool, session: Session | None = None) -> None:
+def _refuse_errors(
+    data: ProposalInput,
+    check_files: bool,
+    session: Session | None = None,
+    programme: Programme | None = None,
+) -> None:
+    """Raise with every error; ``programme`` is the input's, resolved by the caller."""
     problems = errors(validate(data, check_files=check_files, session=session))
     if session is not None:
-        problems += errors(target_outputs.check(session, data))
+        problems += errors(target_outputs.check_for(data, programme))
     if problems:
         lines = "\n".join(f"- {p.message}" for p in problems[:8])
         more = f"\n… và {len(problems) - 8} lỗi khác." if len(problems) > 8 else ""
@@ -112,7 +119,9 @@ def _facilities(session: Session, data: ProposalInput) -> list[Facility]:
     return out
 
 
-def _apply(session: Session, proposal: Proposal, data: ProposalInput) -> None:
+def _apply(
+    session: Session, proposal: Proposal, data: ProposalInput, programme: Programme | None
+) -> None:
     for name in _SCALARS:
         setattr(proposal, name, getattr(data, name))
     proposal.commune_code, proposal.commune = resolve(session, data.commune_code, data.commune)
@@ -144,7 +153,6 @@ def _apply(session: Session, proposal: Proposal, data: ProposalInput) -> None:
         )
         for n, item in enumerate(data.schedule)
     ]
-    programme = target_outputs.resolve_programme(session, data)
     proposal.programme = programme.code if programme is not None else ""
     # Achieved figures belong to implementation (issue 10): keep them on an edit.
     old_outputs = {(o.measure, o.target): o for o in proposal.outputs}
@@ -187,7 +195,9 @@ def create_proposal(
     """Save a new đề án (status "received") with its code; one audit event."""
     require(actor, PROPOSAL_EDIT)
     data = data.normalised()
-    _refuse_errors(data, check_files, session)
+    # Resolved once for the checks and the save (it was looked up twice).
+    programme = target_outputs.resolve_programme(session, data)
+    _refuse_errors(data, check_files, session, programme)
     code = proposals.next_code(session, data.plan_year)
     now = utcnow()
     # Headless commands act without an office: the PC's own office is the origin.
@@ -203,7 +213,7 @@ def create_proposal(
     )
     data.received_date = proposal.received_date
     session.add(proposal)
-    _apply(session, proposal, data)
+    _apply(session, proposal, data, programme)
     proposal.status_changes.append(
         StatusChange(
             uuid=new_uuid(),
@@ -243,9 +253,10 @@ def update_proposal(
     if (message := locked_message(proposal)) is not None:
         raise ValidationError(message, {"status": message})
     data = data.normalised()
-    _refuse_errors(data, check_files, session)
+    programme = target_outputs.resolve_programme(session, data)
+    _refuse_errors(data, check_files, session, programme)
     before = snapshot(from_proposal(proposal))
-    _apply(session, proposal, data)
+    _apply(session, proposal, data, programme)
     after = snapshot(from_proposal(proposal))
     changes = audit.diff(before, after)
     if changes:

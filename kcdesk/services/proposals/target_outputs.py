@@ -22,8 +22,12 @@ def resolve_programme(session: Session, data: ProposalInput) -> Programme | None
 
 
 def check(session: Session, data: ProposalInput) -> list[Problem]:
+    return check_for(data, resolve_programme(session, data))
+
+
+def check_for(data: ProposalInput, programme: Programme | None) -> list[Problem]:
+    """:func:`check` with the programme already resolved (the save resolves it once)."""
     out: list[Problem] = []
-    programme = resolve_programme(session, data)
     if data.programme and programme is None:
         out.append(
             Problem(

@@ -29,6 +29,7 @@ from kcdesk.services.history.values import user_label
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.register import if_alive
+from kcdesk.ui.when_shown import WhenShown
 
 LIMIT = 1000
 
@@ -94,7 +95,10 @@ class AuditView(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
-        ctx.data_changed.connect(lambda _kind: self.refresh())
+        # Hidden (the usual case while the wizard saves): reload on the next show, not
+        # up to 1,000 events described on the main thread behind every save (issue 24).
+        self._refresh_when_shown = WhenShown(self, self.refresh)
+        ctx.data_changed.connect(lambda _kind: self._refresh_when_shown())
         self._fill_users()
         self.refresh()
 

@@ -268,9 +268,12 @@ class ProposalWizard(QWizard):
 
     # ------------------------------------------------------------ finish / cancel
     def accept(self) -> None:
-        problems = self.all_problems()
-        if any(p.is_error for p in problems):
-            self.review.set_problems(problems)
+        # The save validates the input itself (and refuses it with an error): checking it
+        # here first, with the warnings, ran the rules twice and the duplicate-support
+        # search once per save (issue 24). Only reading problems and the lock are
+        # checked before; any refusal shows every problem on the review page, as before.
+        if self.locked is not None or any(p.is_error for p in self.collect()):
+            self.review.set_problems(self.all_problems())
             return
         try:
             with self.ctx.db.session() as session:
@@ -283,7 +286,11 @@ class ProposalWizard(QWizard):
                 saved = proposal.code
                 drafts.discard_draft(session, self.ctx.actor, self.code)
         except UserError as exc:
-            crash.show_error(self, exc)
+            problems = self.all_problems()
+            if any(p.is_error for p in problems):
+                self.review.set_problems(problems)
+            else:  # not a problem of the input (someone saved meanwhile, …)
+                crash.show_error(self, exc)
             return
         self.saved_code = saved
         self.dirty = False
