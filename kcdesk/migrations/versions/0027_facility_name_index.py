@@ -7,7 +7,7 @@ facilities, one lookup per beneficiary). PostgreSQL's index uses ``text_pattern_
 so that ``LIKE 'name%'`` can use it whatever the database's collation.
 
 Revision ID: 0027_facility_name_index
-Revises: 0024_child_indexes
+Revises: 0025_attention_indexes
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0027_facility_name_index"
-down_revision = "0024_child_indexes"
+down_revision = "0025_attention_indexes"
 branch_labels = None
 depends_on = None
 
