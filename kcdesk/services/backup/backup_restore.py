@@ -206,7 +206,9 @@ def _write_zip_part(
 
     def write(handle: BinaryIO) -> None:
         written.update(
-            stream_archive(copy, files_root, handle, created_by=actor.username, kind=kind, note=note)
+            stream_archive(
+                copy, files_root, handle, created_by=actor.username, kind=kind, note=note
+            )
         )
 
     return written, safe_write.atomic_write(target, write)
