@@ -21,6 +21,7 @@ from kcdesk.models.blobs import AttachmentBlob
 from kcdesk.models.db import Database, current_revision, head_revision, sqlite_readonly_uri
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.backup.anchors import verify_with_anchors
+from kcdesk.services.backup.archive import CHECK_CACHE_KIB
 from kcdesk.services.merge.segment import verify_segments
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -34,11 +35,6 @@ class Problem:
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
-
-
-# Page cache of the check's own connections (KiB): the index checks revisit pages far
-# apart, and the default 2 MB cache re-reads them from the OS again and again.
-CHECK_CACHE_KIB = 262_144
 
 
 def _pragma_rows(path: Path, pragma: str) -> list[tuple[Any, ...]]:
