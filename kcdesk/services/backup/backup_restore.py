@@ -1,13 +1,15 @@
 """Backup and restore (sao lưu, khôi phục) of a SQLite kcdesk database.
 
 - ``create_backup``: a manual backup to a chosen folder or USB stick, or the
-  automatic ones; built in the local work folder, then copied atomically and read
-  back to verify (``safe_write``).
+  automatic ones: a consistent copy in the local work folder, zipped straight into
+  the target's temporary file (each file read once, the integrity check beside it),
+  renamed and read back to verify (``safe_write``).
 - ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
   (the daily automatic one is ``auto_backup``'s).
-- ``restore_backup``: check the file first (``backup_archive.check_archive``), back
-  up the current database, and only then replace it through SQLite's backup API
-  (one transaction: a crash mid-restore leaves the old database whole).
+- ``restore_backup``: check the file first (``backup_archive.check_archive``), copy
+  the current database into the backups folder (a plain SQLite file, ``_safety_copy``),
+  and only then replace it through SQLite's backup API (one transaction: a crash
+  mid-restore leaves the old database whole).
 
 The copy before every migration is taken by ``models.db.open_database``.
 """
