@@ -155,6 +155,9 @@ class _Forward:
     def flush(self) -> None:
         self._handle.flush()
 
+    def close(self) -> None:
+        """The caller owns the file (zipfile does not close a file it was given)."""
+
 
 def _add_file(zf: zipfile.ZipFile, path: Path, name: str, *, deflate: bool) -> dict[str, Any]:
     """Add ``path`` as ``name``, hashing it in the same read; its manifest entry."""
@@ -191,7 +194,7 @@ def stream_archive(
     damaged: list[str] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-check") as pool:
         checking = pool.submit(database_facts, database_copy)
-        with zipfile.ZipFile(_Forward(handle), "w", allowZip64=True) as zf:  # type: ignore[arg-type]
+        with zipfile.ZipFile(_Forward(handle), "w", allowZip64=True) as zf:
             members[DATABASE_MEMBER] = _add_file(zf, database_copy, DATABASE_MEMBER, deflate=True)
             for path in attachment_files(attachments_root):
                 name = f"{ATTACHMENTS_PREFIX}{path.parent.name}/{path.name}"

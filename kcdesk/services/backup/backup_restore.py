@@ -23,12 +23,12 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from kcdesk import paths
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
-from kcdesk.services.backup import logical_dump, restore_key
+from kcdesk.services.backup import logical_dump, restore_key, safety_copy, zip_target
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -37,10 +37,7 @@ from kcdesk.services.backup.archive import (
     describe_organisation,
     organisation_of,
     remove_tree,
-    stream_archive,
-    write_archive,
 )
-from kcdesk.services.backup.archive import attachment_files as archive_files
 from kcdesk.services.backup.work_dirs import work_dir
 from kcdesk.services.core import (
     audit,
@@ -48,7 +45,6 @@ from kcdesk.services.core import (
     os_errors,
     output_path,
     safe_write,
-    volumes,
 )
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
@@ -158,7 +154,9 @@ def _create_backup(
         # A backup holds every record: readable by its owner only (issue 19).
         output_path.check_output(target)
         output_path.prepare_private(target)
-        manifest, digest = _write_zip(copy, files_root, target, work, actor, kind, note)
+        manifest, digest = zip_target.write_zip(
+            copy, files_root, target, work, created_by=actor.username, kind=kind, note=note
+        )
         output_path.make_private(target)
     finally:
         remove_tree(work)
@@ -171,49 +169,6 @@ def _create_backup(
     )
     _log(db, actor, kind, info, note)
     return info
-
-
-def _write_zip(
-    copy: Path, files_root: Path, target: Path, work: Path, actor: Actor, kind: str, note: str
-) -> tuple[dict[str, Any], str]:
-    """Zip ``copy`` and the attachments into ``target`` atomically; (manifest, SHA-256).
-
-    Straight into ``target``'s temporary file (hashed as it is written, renamed, read
-    back: ``safe_write.atomic_write``), each file read once. Only a FAT32 stick that
-    the unzipped files would overflow gets the zip built in the work folder first, so
-    that its real size is checked before anything goes to the stick.
-    """
-    part = target.with_name(target.name + ".part")  # made private by the caller
-    try:
-        return _write_zip_part(copy, files_root, target, work, actor, kind, note)
-    except BaseException:
-        # Refused (the integrity check, too large for the stick) or failed: no part file.
-        part.unlink(missing_ok=True)
-        raise
-
-
-def _write_zip_part(
-    copy: Path, files_root: Path, target: Path, work: Path, actor: Actor, kind: str, note: str
-) -> tuple[dict[str, Any], str]:
-    sources = [copy, *archive_files(files_root)]
-    if sum(p.stat().st_size for p in sources) > volumes.FAT32_MAX_FILE and volumes.is_fat(
-        target.parent
-    ):
-        built = work / "backup.zip"
-        manifest = write_archive(
-            copy, files_root, built, created_by=actor.username, kind=kind, note=note
-        )
-        return manifest, safe_write.atomic_copy(built, target)
-    written: dict[str, Any] = {}
-
-    def write(handle: BinaryIO) -> None:
-        written.update(
-            stream_archive(
-                copy, files_root, handle, created_by=actor.username, kind=kind, note=note
-            )
-        )
-
-    return written, safe_write.atomic_write(target, write)
 
 
 def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> None:
@@ -435,10 +390,16 @@ def restore_backup(
     started = datetime.now()
     work = work_dir()
     try:
-        checked = check_archive(source, work)
-        check_same_centre(checked, target, accept_other=accept_other)
-        keyless = restore_key.check_keyless(checked)
-        safety = _safety_backup(db, source, actor)
+        # The current data is copied while the file is checked; kept only if it passes.
+        pending = safety_copy.PendingCopy(target, work)
+        try:
+            checked = check_archive(source, work)
+            check_same_centre(checked, target, accept_other=accept_other)
+            keyless = restore_key.check_keyless(checked)
+        except BaseException:
+            pending.discard()
+            raise
+        safety = _keep_safety_copy(db, source, actor, pending)
         db.dispose()
         try:
             _replace_database(checked, target)
@@ -464,53 +425,27 @@ def restore_backup(
 
 
 def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
-    """The copy of the current data taken before a restore replaces it (rotated)."""
-    note = f"trước khi khôi phục từ {source.name}"
-    if db.is_server:
-        safety = _create_backup(
-            db,
-            paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
-            actor,
-            kind="before_restore",
-            note=note,
-        )
-    else:
-        safety = _safety_copy(db, actor, note)
+    """A server's data before a restore replaces it: a backup zip (rotated)."""
+    safety = _create_backup(
+        db,
+        paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
+        actor,
+        kind="before_restore",
+        note=f"trước khi khôi phục từ {source.name}",
+    )
     rotate(db, BEFORE_RESTORE_TAG)
     return safety
 
 
-def _safety_copy(db: Database, actor: Actor, note: str) -> BackupInfo:
-    """A PC's data before a restore: SQLite's backup API straight into a plain database
-    file in the backups folder (``…-truoc-khoi-phuc-….sqlite``, restorable like any
-    backup), written as ``.part``, fsynced, renamed. Not zipped: deflating the whole
-    database again was most of a restore's time. Its attachments stay in the store,
-    which a restore only adds to."""
+def _keep_safety_copy(
+    db: Database, source: Path, actor: Actor, pending: safety_copy.PendingCopy
+) -> BackupInfo:
+    """A PC's data before a restore: the copy taken meanwhile, moved into the backups
+    folder as a plain database file (``safety_copy``), logged and rotated."""
     started = datetime.now()
-    current = _file_path(db)
-    target = paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG).replace(".zip", ".sqlite")
-    part = target.with_name(target.name + ".part")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        output_path.prepare_private(target)  # the .part, owner-only from the start
-        copy_database(current, part)
-        with part.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        digest = safe_write.sha256_of(part)
-        os_errors.replace(part, target)
-    except sqlite3.Error as exc:
-        part.unlink(missing_ok=True)
-        raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
-    except OSError as exc:
-        part.unlink(missing_ok=True)
-        raise safe_write.WriteFailed(
-            f"Không ghi được bản an toàn {target.name}: {safe_write.explain(exc)}. "
-            "Chưa khôi phục gì."
-        ) from exc
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-    output_path.make_private(target)
+    name = default_name(db, BEFORE_RESTORE_TAG).removesuffix(".zip") + ".sqlite"
+    target = paths.backups_dir() / name
+    digest = pending.keep(target)
     info = BackupInfo(
         path=target,
         size=target.stat().st_size,
@@ -518,7 +453,8 @@ def _safety_copy(db: Database, actor: Actor, note: str) -> BackupInfo:
         manifest={},
         seconds=(datetime.now() - started).total_seconds(),
     )
-    _log(db, actor, "before_restore", info, note)
+    _log(db, actor, "before_restore", info, f"trước khi khôi phục từ {source.name}")
+    rotate(db, BEFORE_RESTORE_TAG)
     return info
 
 
