@@ -1,6 +1,6 @@
-"""``kcdesk check`` on its own connections, the full integrity check in a thread beside
-the other checks (issue 24): the same problems, in the same order, as the checks run one
-after another on the session."""
+"""``kcdesk check`` with the full integrity check on a connection of its own, in a
+thread beside the other checks (issue 24): the same problems, in the same order, as the
+checks run one after another on the session."""
 
 from __future__ import annotations
 

@@ -40,9 +40,6 @@ DATABASE_MEMBER = "database.sqlite"
 ATTACHMENTS_PREFIX = "attachments/"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 CHUNK = 1 << 20
-# Page cache (KiB) of the integrity checks' own connections (here and integrity.py): the
-# index checks revisit pages far apart, which the default 2 MB cache re-reads again and again.
-CHECK_CACHE_KIB = 262_144
 # Tables every kcdesk database has, whatever its schema version.
 REQUIRED_TABLES = frozenset({"alembic_version", "proposal", "audit_event", "setting"})
 
@@ -81,7 +78,6 @@ def database_facts(path: Path) -> dict[str, Any]:
     except sqlite3.Error as exc:
         raise BackupRefused(f"Không mở được cơ sở dữ liệu trong bản sao lưu: {exc}.") from exc
     try:
-        conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if rows != ["ok"]:
             detail = "; ".join(str(r) for r in rows[:3])

@@ -21,7 +21,6 @@ from kcdesk.models.blobs import AttachmentBlob
 from kcdesk.models.db import Database, current_revision, head_revision, sqlite_readonly_uri
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.backup.anchors import verify_with_anchors
-from kcdesk.services.backup.archive import CHECK_CACHE_KIB
 from kcdesk.services.merge.segment import verify_segments
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -41,18 +40,12 @@ def _pragma_rows(path: Path, pragma: str) -> list[tuple[Any, ...]]:
     """A checking PRAGMA's rows, read on a read-only connection of its own."""
     conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
     try:
-        conn.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
         return conn.execute(f"PRAGMA {pragma}").fetchall()
     finally:
         conn.close()
 
 
-def _rows(session: Session, path: Path | None, pragma: str) -> list[tuple[Any, ...]]:
-    if path is not None:
-        try:
-            return _pragma_rows(path, pragma)
-        except sqlite3.Error:
-            pass  # the session below raises (or answers) as the check always did
+def _session_rows(session: Session, pragma: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in session.execute(text(f"PRAGMA {pragma}"))]
 
 
@@ -70,13 +63,12 @@ def _foreign_key_problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
     ]
 
 
-def database_problems(session: Session, path: Path | None = None) -> list[Problem]:
-    """SQLite's own checks: page structure and foreign keys (``path``: the file, read on
-    connections of the check's own with a larger page cache)."""
+def database_problems(session: Session) -> list[Problem]:
+    """SQLite's own checks: page structure and foreign keys."""
     if session.get_bind().dialect.name != "sqlite":
         return []
-    problems = _integrity_problems(_rows(session, path, "integrity_check"))
-    return problems + _foreign_key_problems(_rows(session, path, "foreign_key_check"))
+    problems = _integrity_problems(_session_rows(session, "integrity_check"))
+    return problems + _foreign_key_problems(_session_rows(session, "foreign_key_check"))
 
 
 def _attached_files(session: Session) -> list[tuple[str, str, str, str]]:
@@ -169,12 +161,14 @@ def check_session(session: Session, path: Path | None = None) -> list[Problem]:
         return database_problems(session) + _other_problems(session)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity-check") as pool:
         structure = pool.submit(_pragma_rows, path, "integrity_check")
-        keys = _foreign_key_problems(_rows(session, path, "foreign_key_check"))
+        keys = _foreign_key_problems(_session_rows(session, "foreign_key_check"))
         others = _other_problems(session)
         try:
             rows = structure.result()
         except sqlite3.Error:
-            rows = [tuple(row) for row in session.execute(text("PRAGMA integrity_check"))]
+            # Not readable on a connection of its own (a read-only folder without the
+            # -shm file): on the session, which raises or answers as the check always did.
+            rows = _session_rows(session, "integrity_check")
     return _integrity_problems(rows) + keys + others
 
 
