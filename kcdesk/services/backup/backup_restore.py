@@ -6,10 +6,10 @@
   renamed and read back to verify (``safe_write``).
 - ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
   (the daily automatic one is ``auto_backup``'s).
-- ``restore_backup``: check the file first (``backup_archive.check_archive``), copy
-  the current database into the backups folder (a plain SQLite file, ``_safety_copy``),
-  and only then replace it through SQLite's backup API (one transaction: a crash
-  mid-restore leaves the old database whole).
+- ``restore_backup``: check the file first (``backup_archive.check_archive``), keep a
+  copy of the current database in the backups folder (a plain SQLite file taken while
+  the file is checked, ``safety_copy``), and only then replace it through SQLite's
+  backup API (one transaction: a crash mid-restore leaves the old database whole).
 
 The copy before every migration is taken by ``models.db.open_database``.
 """
@@ -39,13 +39,7 @@ from kcdesk.services.backup.archive import (
     remove_tree,
 )
 from kcdesk.services.backup.work_dirs import work_dir
-from kcdesk.services.core import (
-    audit,
-    audit_restart,
-    os_errors,
-    output_path,
-    safe_write,
-)
+from kcdesk.services.core import audit, audit_restart, os_errors, output_path, safe_write
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import Actor
@@ -205,7 +199,7 @@ def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> 
 
 # -- automatic backups -------------------------------------------------------------
 def _tagged(folder: Path, stem: str, tag: str) -> list[Path]:
-    # The copies taken before a restore are plain database files (_safety_copy).
+    # The copies taken before a restore are plain database files (safety_copy.py).
     pattern = re.compile(rf"^{re.escape(stem)}-{tag}-(\d{{8}}-\d{{6}})\.(zip|sqlite)$")
     found = [p for p in folder.iterdir() if pattern.match(p.name)] if folder.is_dir() else []
     return sorted(found, key=lambda p: p.name)
