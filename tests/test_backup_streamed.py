@@ -140,3 +140,25 @@ def test_copies_before_a_restore_rotate_whatever_their_form(db: Database) -> Non
     removed = backup.rotate(db, backup.BEFORE_RESTORE_TAG, keep=2)
     assert sorted(p.name for p in removed) == sorted(names[:2])
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(names[2:])
+
+
+def test_a_copy_that_cannot_be_taken_stops_the_restore_before_anything_changes(
+    demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kcdesk.services.backup import safety_copy
+    from kcdesk.services.core.errors import UserError
+
+    assert demo_db.path is not None
+    good = backup.create_backup(demo_db, tmp_path / "b.zip", SYSTEM).path
+    before = _rows(demo_db.path)
+
+    def full_disk(_current: Path, _copy: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(safety_copy, "copy_database", full_disk)
+    with pytest.raises(UserError, match="Không sao chép được"):
+        backup.restore_backup(demo_db, good, SYSTEM)
+    assert _rows(demo_db.path) == before
+    folder = paths.backups_dir()
+    assert [p.name for p in folder.iterdir() if p.is_file()] == []
+    assert not any((folder / ".work").iterdir())

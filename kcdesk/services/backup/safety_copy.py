@@ -30,17 +30,6 @@ def _take(current: Path, copy: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 class PendingCopy:
     """The copy of ``current`` being taken into ``work`` (a thread of its own)."""
 
@@ -50,11 +39,16 @@ class PendingCopy:
         self._future = self._pool.submit(_take, current, self.path)
 
     def wait(self) -> None:
-        """Until the copy is whole (UserError when SQLite could not copy)."""
+        """Until the copy is whole (UserError when it could not be taken)."""
         try:
             self._future.result()
         except sqlite3.Error as exc:
             raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
+        except OSError as exc:
+            raise safe_write.WriteFailed(
+                f"Không ghi được bản an toàn của dữ liệu hiện tại: {safe_write.explain(exc)}. "
+                "Chưa khôi phục gì."
+            ) from exc
         finally:
             self._pool.shutdown()
 
@@ -72,7 +66,7 @@ class PendingCopy:
                 f"Không ghi được bản an toàn {target.name}: {safe_write.explain(exc)}. "
                 "Chưa khôi phục gì."
             ) from exc
-        _fsync_dir(target.parent)
+        safe_write._fsync_dir(target.parent)  # the rename itself on disk
         return digest
 
     def discard(self) -> None:
