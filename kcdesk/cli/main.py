@@ -34,7 +34,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USER_ERROR)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Top-level commands and the one module that registers each: run alone, they build a
+# parser of that module only (``_command_module``). Importing every command module —
+# the PDF and spreadsheet writers of the others — cost ``kcdesk check`` a second.
+LIGHT_COMMANDS = {"check": "cmd_security", "backup": "cmd_security", "restore": "cmd_security"}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or (``only``) of one command module's commands."""
     help_vi.install()
     parser = _Parser(
         prog="kcdesk",
@@ -63,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     registry = CommandRegistry(subparsers)
     package = importlib.import_module("kcdesk.cli")
     for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if module.name.startswith("cmd_"):
+        if module.name.startswith("cmd_") and only in (None, module.name):
             importlib.import_module(f"kcdesk.cli.{module.name}").register(registry)
     return parser
 
@@ -88,6 +95,20 @@ def _plain_gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     except _NotPlainGui:
         return None
     return None if rest else args
+
+
+def _command_module(argv: Sequence[str]) -> str | None:
+    """The module of a LIGHT_COMMANDS command given after the global options; None
+    for anything else (help, version, another command), which gets the whole parser."""
+    parser = _GuiParser(add_help=False)
+    parser.add_argument("--db")
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--login")
+    try:
+        _args, rest = parser.parse_known_args(list(argv))
+    except _NotPlainGui:
+        return None
+    return LIGHT_COMMANDS.get(rest[0]) if rest else None
 
 
 # Options that name a file a command writes (--out, --key-out, --xlsx, --pdf, --letter).
@@ -128,7 +149,7 @@ def _main(argv: Sequence[str] | None, windowed: bool) -> int:
 
         show_console_only(streams.console_only_message(args_list))
         return EXIT_USER_ERROR
-    parser = build_parser()
+    parser = build_parser(_command_module(args_list))
     args = parser.parse_args(argv)
     if args.command is None:
         from kcdesk.app import run_gui

@@ -1,13 +1,15 @@
 """Backup and restore (sao lưu, khôi phục) of a SQLite kcdesk database.
 
 - ``create_backup``: a manual backup to a chosen folder or USB stick, or the
-  automatic ones; built in the local work folder, then copied atomically and read
-  back to verify (``safe_write``).
+  automatic ones: a consistent copy in the local work folder, zipped straight into
+  the target's temporary file (each file read once, the integrity check beside it),
+  renamed and read back to verify (``safe_write``).
 - ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
   (the daily automatic one is ``auto_backup``'s).
-- ``restore_backup``: check the file first (``backup_archive.check_archive``), back
-  up the current database, and only then replace it through SQLite's backup API
-  (one transaction: a crash mid-restore leaves the old database whole).
+- ``restore_backup``: check the file first (``backup_archive.check_archive``), keep a
+  copy of the current database in the backups folder (a plain SQLite file taken while
+  the file is checked, ``safety_copy``), and only then replace it through SQLite's
+  backup API (one transaction: a crash mid-restore leaves the old database whole).
 
 The copy before every migration is taken by ``models.db.open_database``.
 """
@@ -26,7 +28,7 @@ from typing import Any
 from kcdesk import paths
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
-from kcdesk.services.backup import logical_dump, restore_key
+from kcdesk.services.backup import logical_dump, restore_key, safety_copy, zip_target
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -35,7 +37,6 @@ from kcdesk.services.backup.archive import (
     describe_organisation,
     organisation_of,
     remove_tree,
-    write_archive,
 )
 from kcdesk.services.backup.work_dirs import work_dir
 from kcdesk.services.core import audit, audit_restart, os_errors, output_path, safe_write
@@ -138,15 +139,6 @@ def _create_backup(
                 copy_database(source, copy)
             except sqlite3.Error as exc:
                 raise UserError(f"Không sao chép được cơ sở dữ liệu: {exc}.") from exc
-        archive = work / "backup.zip"
-        manifest = write_archive(
-            copy,
-            files_root,
-            archive,
-            created_by=actor.username,
-            kind=kind,
-            note=note,
-        )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -156,7 +148,9 @@ def _create_backup(
         # A backup holds every record: readable by its owner only (issue 19).
         output_path.check_output(target)
         output_path.prepare_private(target)
-        digest = safe_write.atomic_copy(archive, target)
+        manifest, digest = zip_target.write_zip(
+            copy, files_root, target, work, created_by=actor.username, kind=kind, note=note
+        )
         output_path.make_private(target)
     finally:
         remove_tree(work)
@@ -205,8 +199,9 @@ def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> 
 
 # -- automatic backups -------------------------------------------------------------
 def _tagged(folder: Path, stem: str, tag: str) -> list[Path]:
-    pattern = re.compile(rf"^{re.escape(stem)}-{tag}-(\d{{8}}-\d{{6}})\.zip$")
-    found = [p for p in folder.glob("*.zip") if pattern.match(p.name)] if folder.is_dir() else []
+    # The copies taken before a restore are plain database files (safety_copy.py).
+    pattern = re.compile(rf"^{re.escape(stem)}-{tag}-(\d{{8}}-\d{{6}})\.(zip|sqlite)$")
+    found = [p for p in folder.iterdir() if pattern.match(p.name)] if folder.is_dir() else []
     return sorted(found, key=lambda p: p.name)
 
 
@@ -389,10 +384,16 @@ def restore_backup(
     started = datetime.now()
     work = work_dir()
     try:
-        checked = check_archive(source, work)
-        check_same_centre(checked, target, accept_other=accept_other)
-        keyless = restore_key.check_keyless(checked)
-        safety = _safety_backup(db, source, actor)
+        # The current data is copied while the file is checked; kept only if it passes.
+        pending = safety_copy.PendingCopy(target, work)
+        try:
+            checked = check_archive(source, work)
+            check_same_centre(checked, target, accept_other=accept_other)
+            keyless = restore_key.check_keyless(checked)
+        except BaseException:
+            pending.discard()
+            raise
+        safety = _keep_safety_copy(db, source, actor, pending)
         db.dispose()
         try:
             _replace_database(checked, target)
@@ -418,7 +419,7 @@ def restore_backup(
 
 
 def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
-    """The copy of the current data taken before a restore replaces it (rotated)."""
+    """A server's data before a restore replaces it: a backup zip (rotated)."""
     safety = _create_backup(
         db,
         paths.backups_dir() / default_name(db, BEFORE_RESTORE_TAG),
@@ -428,6 +429,27 @@ def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
     )
     rotate(db, BEFORE_RESTORE_TAG)
     return safety
+
+
+def _keep_safety_copy(
+    db: Database, source: Path, actor: Actor, pending: safety_copy.PendingCopy
+) -> BackupInfo:
+    """A PC's data before a restore: the copy taken meanwhile, moved into the backups
+    folder as a plain database file (``safety_copy``), logged and rotated."""
+    started = datetime.now()
+    name = default_name(db, BEFORE_RESTORE_TAG).removesuffix(".zip") + ".sqlite"
+    target = paths.backups_dir() / name
+    digest = pending.keep(target)
+    info = BackupInfo(
+        path=target,
+        size=target.stat().st_size,
+        sha256=digest,
+        manifest={},
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+    _log(db, actor, "before_restore", info, f"trước khi khôi phục từ {source.name}")
+    rotate(db, BEFORE_RESTORE_TAG)
+    return info
 
 
 def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:

@@ -7,14 +7,18 @@ only; nothing is repaired silently — the user restores from a backup.
 
 from __future__ import annotations
 
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kcdesk.models import BudgetLine, Document, Proposal
 from kcdesk.models.blobs import AttachmentBlob
-from kcdesk.models.db import Database, current_revision, head_revision
+from kcdesk.models.db import Database, current_revision, head_revision, sqlite_readonly_uri
 from kcdesk.models.implementation import EvidenceItem, ProgressEntry
 from kcdesk.services.backup.anchors import verify_with_anchors
 from kcdesk.services.merge.segment import verify_segments
@@ -32,23 +36,39 @@ class Problem:
         return {"kind": self.kind, "message": self.message}
 
 
+def _pragma_rows(path: Path, pragma: str) -> list[tuple[Any, ...]]:
+    """A checking PRAGMA's rows, read on a read-only connection of its own."""
+    conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
+    try:
+        return conn.execute(f"PRAGMA {pragma}").fetchall()
+    finally:
+        conn.close()
+
+
+def _session_rows(session: Session, pragma: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in session.execute(text(f"PRAGMA {pragma}"))]
+
+
+def _integrity_problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
+    return [Problem("database", f"Cơ sở dữ liệu hỏng: {row}") for (row,) in rows if row != "ok"]
+
+
+def _foreign_key_problems(rows: list[tuple[Any, ...]]) -> list[Problem]:
+    return [
+        Problem(
+            "database",
+            f"Bảng {row[0]}, dòng {row[1]}: trỏ tới bản ghi không còn trong bảng {row[2]}.",
+        )
+        for row in rows
+    ]
+
+
 def database_problems(session: Session) -> list[Problem]:
     """SQLite's own checks: page structure and foreign keys."""
     if session.get_bind().dialect.name != "sqlite":
         return []
-    problems = [
-        Problem("database", f"Cơ sở dữ liệu hỏng: {row}")
-        for (row,) in session.execute(text("PRAGMA integrity_check"))
-        if row != "ok"
-    ]
-    for row in session.execute(text("PRAGMA foreign_key_check")):
-        problems.append(
-            Problem(
-                "database",
-                f"Bảng {row[0]}, dòng {row[1]}: trỏ tới bản ghi không còn trong bảng {row[2]}.",
-            )
-        )
-    return problems
+    problems = _integrity_problems(_session_rows(session, "integrity_check"))
+    return problems + _foreign_key_problems(_session_rows(session, "foreign_key_check"))
 
 
 def _attached_files(session: Session) -> list[tuple[str, str, str, str]]:
@@ -133,9 +153,27 @@ def totals_problems(session: Session) -> list[Problem]:
     ]
 
 
-def check_session(session: Session) -> list[Problem]:
-    problems = database_problems(session)
-    problems += attachment_problems(session)
+def check_session(session: Session, path: Path | None = None) -> list[Problem]:
+    """Every check on the session's database; ``path`` (its SQLite file) lets the full
+    ``PRAGMA integrity_check`` — most of the time — run in a thread beside the others
+    (SQLite releases the GIL), the problems still listed in the same order."""
+    if path is None or session.get_bind().dialect.name != "sqlite":
+        return database_problems(session) + _other_problems(session)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity-check") as pool:
+        structure = pool.submit(_pragma_rows, path, "integrity_check")
+        keys = _foreign_key_problems(_session_rows(session, "foreign_key_check"))
+        others = _other_problems(session)
+        try:
+            rows = structure.result()
+        except sqlite3.Error:
+            # Not readable on a connection of its own (a read-only folder without the
+            # -shm file): on the session, which raises or answers as the check always did.
+            rows = _session_rows(session, "integrity_check")
+    return _integrity_problems(rows) + keys + others
+
+
+def _other_problems(session: Session) -> list[Problem]:
+    problems = attachment_problems(session)
     problems += totals_problems(session)
     # The chain, then the anchors kept outside the database (the backups folder).
     broken = verify_with_anchors(session).problem
@@ -157,5 +195,5 @@ def check(db: Database, actor: Actor | None = None) -> list[Problem]:
             Problem("schema", f"Lược đồ {revision} chưa được nâng cấp lên {head_revision()}.")
         )
     with db.session() as session:
-        problems += check_session(session)
+        problems += check_session(session, db.path)
     return problems
