@@ -91,6 +91,9 @@ def test_screen_shows_the_same_cells(qtbot, ctx: AppContext) -> None:
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitUntil(lambda: panel.current is not None)
+    # The year's list is made when its tab is first shown (issue 24).
+    assert panel.selection.rowCount() == 0
+    panel.tabs.setCurrentIndex(1)
     qtbot.waitUntil(lambda: panel.selection.rowCount() > 0)
     with ctx.db.session() as s:
         view = catalogue.view(s, 2027, "dia_phuong")
@@ -138,3 +141,32 @@ def test_rows_on_screen_have_their_fitted_heights(qtbot, ctx: AppContext) -> Non
     height = table.rowHeight(last)
     table.resizeRowToContents(last)
     assert table.rowHeight(last) == height  # fitted when scrolled to
+
+
+def test_year_list_made_when_its_tab_is_shown_and_again_after_a_reload(
+    qtbot, ctx: AppContext
+) -> None:
+    """Shown after a reload, the tab holds the list of the new load, not the old one."""
+    panel = CataloguePanel(ctx, year=2027)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.current is not None)
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.selection.rowCount() > 0)
+    first = [panel.selection.text(r, 0) for r in range(panel.selection.rowCount())]
+    panel.tabs.setCurrentIndex(0)
+    panel.current = None
+    panel.year.setValue(2026)
+    qtbot.waitUntil(lambda: panel.current is not None)
+    ctx.worker.wait()
+    assert panel.selection.rowCount() == 0  # not made while its tab is hidden
+    panel.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.selection.rowCount() > 0)
+    with ctx.db.session() as s:
+        expected = _old_cells(_reference(s, 2026, "dia_phuong", True))
+    shown = [
+        tuple(panel.selection.text(row, column) for column in range(6))
+        for row in range(panel.selection.rowCount())
+    ]
+    assert shown == expected
+    assert [cells[0] for cells in expected] != first

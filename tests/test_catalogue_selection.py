@@ -119,6 +119,8 @@ def test_screen_lists_every_proposal_with_its_reason(qtbot, ctx: AppContext) -> 
     panel = CataloguePanel(ctx, year=2027)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.current is not None)
+    panel.tabs.setCurrentIndex(1)  # the list is made when its tab is shown
+    qtbot.waitUntil(lambda: panel.selection.rowCount() > 0)
     with ctx.db.session() as s:
         judged = selection.candidates(s, 2027, "dia_phuong", all_sources=True)
         out = next(c for c in judged if not c.included)

@@ -48,7 +48,8 @@ def cell(view: ImplementationView, col: int) -> str:
 
 
 def test_list_shows_only_approved_or_later(section: ImplementationView) -> None:
-    assert [r.code for r in section.model.rows] == [CODE]
+    model = section.model
+    assert [model.row_at(n).code for n in range(model.rowCount())] == [CODE]
     assert cell(section, COL_PROGRESS) == "—"
     assert section.count.text() == "1 đề án"
 

@@ -72,8 +72,11 @@ class RowTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        row = self.rows[index.row()]
-        column = self.columns[index.column()]
+        return self.cell(self.rows[index.row()], index.column(), role)
+
+    def cell(self, row: Any, column_number: int, role: int) -> Any:
+        """What ``data`` answers for ``row`` (a paged subclass finds the row itself)."""
+        column = self.columns[column_number]
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DisplayRole:

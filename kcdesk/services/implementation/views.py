@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from kcdesk.services.implementation.money import (
 from kcdesk.services.implementation.progress import (
     TRACKED,
     evidence_checklist,
+    latest_progress,
     progress_entries,
     progress_of,
 )
@@ -119,6 +121,21 @@ def acceptance_dates(session: Session, proposal_ids: list[int]) -> dict[int, dat
     return out
 
 
+def _chosen(year: int | None, status: ProposalStatus | None, search: str | None) -> list[Any]:
+    """The list's conditions: approved-or-later (stopped ones excluded) and the filters."""
+    chosen = [Proposal.status.in_(TRACKED), proposal_search_clause(search)]
+    if year is not None:
+        chosen.append(Proposal.plan_year == year)
+    if status is not None:
+        chosen.append(Proposal.status == status)
+    return chosen
+
+
+# The list's order: latest plan year first, then by code (unique, so a page read with
+# LIMIT/OFFSET is the same slice of the whole list).
+_ORDER = (Proposal.plan_year.desc(), Proposal.code)
+
+
 def list_rows(
     session: Session,
     *,
@@ -127,12 +144,69 @@ def list_rows(
     search: str | None = None,
 ) -> list[ImplementationRow]:
     """Approved-or-later proposals (stopped ones excluded) with money and progress."""
-    chosen = [Proposal.status.in_(TRACKED), proposal_search_clause(search)]
-    if year is not None:
-        chosen.append(Proposal.plan_year == year)
-    if status is not None:
-        chosen.append(Proposal.status == status)
-    stmt = (
+    chosen = _chosen(year, status, search)
+    # The progress and acceptances of the same proposals, chosen by the same conditions
+    # in one statement each, not by their ids 500 at a time (100 statements at 100,000).
+    return _rows(session, _listed(chosen), select(Proposal.id).where(*chosen))
+
+
+def list_count(
+    session: Session,
+    *,
+    year: int | None = None,
+    status: ProposalStatus | None = None,
+    search: str | None = None,
+) -> int:
+    """How many rows ``list_rows`` gives, counted by the database."""
+    chosen = _chosen(year, status, search)
+    return int(session.scalar(select(func.count()).select_from(Proposal).where(*chosen)) or 0)
+
+
+def list_page(
+    session: Session,
+    offset: int,
+    limit: int,
+    *,
+    year: int | None = None,
+    status: ProposalStatus | None = None,
+    search: str | None = None,
+) -> list[ImplementationRow]:
+    """``list_rows(...)[offset:offset + limit]``, read without the rest of the list:
+    the section shows tens of thousands of proposals at 100,000 a page at a time."""
+    stmt = _listed(_chosen(year, status, search)).limit(limit).offset(offset)
+    rows = session.execute(stmt).all()
+    return _rows(session, rows, [r.id for r in rows])
+
+
+def list_position(
+    session: Session,
+    code: str,
+    *,
+    year: int | None = None,
+    status: ProposalStatus | None = None,
+    search: str | None = None,
+) -> int | None:
+    """Where ``code`` stands in ``list_rows(...)`` (0-based), or None when not listed:
+    a proposal chosen elsewhere is found without reading the rows before it."""
+    chosen = _chosen(year, status, search)
+    found = session.execute(
+        select(Proposal.plan_year, Proposal.code).where(Proposal.code == code, *chosen)
+    ).first()
+    if found is None:
+        return None
+    plan_year, own = found
+    # Rows before it in the list's order: a later plan year, or the same year and a
+    # code the database sorts first (the same comparison its ORDER BY uses).
+    before = (Proposal.plan_year > plan_year) | (
+        (Proposal.plan_year == plan_year) & (Proposal.code < own)
+    )
+    return int(
+        session.scalar(select(func.count()).select_from(Proposal).where(*chosen, before)) or 0
+    )
+
+
+def _listed(chosen: list[Any]) -> Select[Any]:
+    return (
         select(
             Proposal.id,
             Proposal.code,
@@ -145,14 +219,24 @@ def list_rows(
             Proposal.disbursed,
         )
         .where(*chosen)
-        .order_by(Proposal.plan_year.desc(), Proposal.code)
+        .order_by(*_ORDER)
     )
-    rows = session.execute(stmt).all()
-    # The progress and acceptances of the same proposals, chosen by the same conditions
-    # in one statement each, not by their ids 500 at a time (100 statements at 100,000).
-    ids = select(Proposal.id).where(*chosen)
-    latest = progress_of(session, ids)
-    accepted = _acceptance_dates(session, ids)
+
+
+def _rows(
+    session: Session, listed: Select[Any] | Sequence[Any], ids: Select[Any] | list[int]
+) -> list[ImplementationRow]:
+    """The list's rows of the proposals ``listed`` (a query or rows read), whose ids
+    ``ids`` gives (a query of them or the ids themselves)."""
+    rows = session.execute(listed).all() if isinstance(listed, Select) else listed
+    if not rows:
+        return []
+    if isinstance(ids, list):
+        latest = latest_progress(session, ids)
+        accepted = acceptance_dates(session, ids)
+    else:
+        latest = progress_of(session, ids)
+        accepted = _acceptance_dates(session, ids)
     deadline = settings.day_month(str(settings.get(session, "deadline.settlement")))
     dues: dict[tuple[int, date | None, date | None], date] = {}
     out = []

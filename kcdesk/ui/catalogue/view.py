@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,6 +30,7 @@ from kcdesk.services.catalogue.columns import label_span, load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.catalogue.department_letter import set_department_letter
+from kcdesk.services.catalogue.selection import Candidate
 from kcdesk.services.core import audit, settings
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
@@ -43,8 +45,10 @@ from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.when_shown import WhenShown
 from kcdesk.ui.worker import Job
 
-# What the worker loads: the view, the settings, the proposals judged, merged origins.
-Loaded = tuple[CatalogueView, dict[str, Any], list[dict[str, object]], list[str]]
+# What the worker loads: the view, the settings, the proposals judged (in or out of the
+# catalogue shown, with the reason), merged origins.
+Loaded = tuple[CatalogueView, dict[str, Any], list[Candidate], list[str]]
+SELECTION_TAB = 1
 
 
 class CataloguePanel(QWidget):
@@ -144,6 +148,12 @@ class CataloguePanel(QWidget):
         self.tabs.addTab(self.table, "Danh mục")
         self.tabs.addTab(self.selection, "Đề án của năm")
         layout.addWidget(self.tabs, 1)
+        # The year's list (45,197 rows at 100,000) is made when its tab is first shown
+        # after a load, not at every load (issue 24).
+        self._explained: list[Candidate] = []
+        self._selection_filled = True
+        self._selection_request = 0
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout.addWidget(self.totals_label)
 
         self.year.valueChanged.connect(lambda _v: self.reload(keep_version=False))
@@ -192,9 +202,7 @@ class CataloguePanel(QWidget):
                 year_judged = selection.candidates(session, year, source, all_sources=True)
                 view = catalogue.view(session, year, source, version, judged=year_judged)
                 explained = selection.explain(session, view, year_judged)
-                # In the order shown, sorted here rather than on the screen's thread.
-                judged = shown_order([c.as_json() for c in explained])
-                return view, settings.get_all(session), judged, origins
+                return view, settings.get_all(session), explained, origins
 
         self.ctx.worker.run(load, self._show, self._failed)
 
@@ -213,15 +221,19 @@ class CataloguePanel(QWidget):
         show_error(self, exc)
 
     def _show(self, result: Loaded) -> None:
-        view, values, judged, origins = result
+        view, values, explained, origins = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
         self._set_origins(origins, view.origin)
         self.model.set_view(view)
-        self.selection.set_rows(judged, ordered=True)
-        left_out = sum(1 for row in judged if not row["in"])
-        self.tabs.setTabText(1, f"Đề án của năm ({left_out} không có trong danh mục)")
+        self._explained = explained
+        self._selection_filled = False
+        self._selection_request += 1
+        self.selection.set_rows([], ordered=True)  # the last load's list is not shown
+        left_out = sum(1 for c in explained if not c.included)
+        self.tabs.setTabText(SELECTION_TAB, f"Đề án của năm ({left_out} không có trong danh mục)")
+        self._tab_shown(self.tabs.currentIndex())
         self._span_labels()
         self.row_heights.reset()  # the rows on screen fitted to their text, the rest when seen
         self.version.blockSignals(True)
@@ -282,6 +294,23 @@ class CataloguePanel(QWidget):
             # The old province's catalogue is kept as it came: read, compare, export.
             for button in (self.submit_button, self.approve_button, self.reopen_button):
                 button.setEnabled(False)
+
+    def _tab_shown(self, index: int) -> None:
+        """The year's list made for the last load, when its tab is shown."""
+        if index != SELECTION_TAB or self._selection_filled:
+            return
+        self._selection_filled = True
+        request, explained = self._selection_request, self._explained
+
+        def rows(_job: Job) -> list[dict[str, object]]:
+            # In the order shown, sorted here rather than on the screen's thread.
+            return shown_order([c.as_json() for c in explained])
+
+        def show(judged: list[dict[str, object]]) -> None:
+            if shiboken6.isValid(self) and request == self._selection_request:
+                self.selection.set_rows(judged, ordered=True)
+
+        self.ctx.worker.run(rows, show, self._failed)
 
     def _span_labels(self) -> None:
         """Group and total labels span the text columns after the title, as printed."""

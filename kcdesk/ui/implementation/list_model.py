@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from kcdesk.formatting import format_date, format_money
+from kcdesk.services.implementation import views as view
 from kcdesk.services.implementation.views import ImplementationRow
+from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.row_table import Column, RowTableModel
 
 
@@ -45,13 +51,68 @@ COL_CODE, COL_TITLE, COL_YEAR, COL_STATUS, COL_PROGRESS, COL_APPROVED, COL_DISBU
 
 
 class ImplementationModel(RowTableModel):
-    """One row per approved-or-later proposal; rows are set by the view's worker job."""
+    """The list read a page at a time (issue 24): the worker counts the rows and reads
+    the first page; later pages are read as the view scrolls to them (200 rows, three
+    statements). ``filters`` are the ones the count and the first page were read for."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    PAGE = 200
+    MAX_PAGES = 40
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(COLUMNS, parent, tooltip=_tooltip)
+        self.ctx = ctx
+        self.filters: dict[str, Any] = {}
+        self._count = 0
+        self._pages: OrderedDict[int, list[ImplementationRow]] = OrderedDict()
+
+    def set_list(self, filters: dict[str, Any], count: int, first: list[ImplementationRow]) -> None:
+        """Show the list of ``filters``: ``count`` rows, of which ``first`` is page 0."""
+        self.beginResetModel()
+        self.filters = dict(filters)
+        self._count = count
+        self._pages.clear()
+        self._pages[0] = list(first)
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
+        return 0 if parent.isValid() else self._count
+
+    def row_at(self, n: int) -> ImplementationRow | None:
+        if not 0 <= n < self._count:
+            return None
+        page = self._page(n // self.PAGE)
+        offset = n % self.PAGE
+        # A page read after a change may be shorter than the count read before it: the
+        # missing lines stay empty until the list is read again (the change reloads it).
+        return page[offset] if offset < len(page) else None
+
+    def _page(self, number: int) -> list[ImplementationRow]:
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        with self.ctx.db.session() as session:
+            page = view.list_page(session, number * self.PAGE, self.PAGE, **self.filters)
+        self._pages[number] = page
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
 
     def row_of(self, code: str) -> int:
-        for n, row in enumerate(self.rows):
-            if row.code == code:
-                return n
-        return -1
+        """The row showing ``code``, or -1: looked for in the pages read, else its
+        position asked of the database (not every row before it read)."""
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.code == code:
+                    return number * self.PAGE + offset
+        with self.ctx.db.session() as session:
+            found = view.list_position(session, code, **self.filters)
+        return -1 if found is None or found >= self._count else found
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        return self.cell(row, index.column(), role)

@@ -32,6 +32,10 @@ from kcdesk.ui.implementation.list_model import COL_TITLE, ImplementationModel
 from kcdesk.ui.implementation.panel import ProposalPanel
 from kcdesk.ui.when_shown import WhenShown
 
+# What the worker reads for the list: the count of rows, the first page, and the row of
+# the proposal kept selected (None when it is not listed).
+_Loaded = tuple[int, list[ImplementationRow], int | None]
+
 
 class ImplementationView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -69,7 +73,7 @@ class ImplementationView(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.export_button)
 
-        self.model = ImplementationModel(self)
+        self.model = ImplementationModel(ctx, self)
         self.table = QTableView()
         self.table.setObjectName("implementation_table")
         self.table.setModel(self.model)
@@ -125,32 +129,47 @@ class ImplementationView(QWidget):
         request = self._request
         self.loading = True
         self.count.setText("Đang tải…")
-        year, status, search = (
-            self.year.currentData(),
-            self.status.currentData(),
-            self.search.text(),
-        )
-        db = self.ctx.db
+        filters = {
+            "year": self.year.currentData(),
+            "status": self.status.currentData(),
+            "search": self.search.text(),
+        }
+        keep = self._select_after or self.panel.code
+        db, page = self.ctx.db, self.model.PAGE
 
-        def work(_job: Any) -> list[ImplementationRow]:
+        def work(_job: Any) -> _Loaded:
+            # The count and the first page, not the whole list (52,285 proposals under
+            # implementation at 100,000: issue 24); the proposal to keep selected is
+            # found by its position, its page read when the table shows it.
             with db.session() as session:
-                return view.list_rows(session, year=year, status=status, search=search)
+                count = view.list_count(session, **filters)
+                first = view.list_page(session, 0, page, **filters)
+                at = view.list_position(session, keep, **filters) if keep else None
+            return count, first, at
 
         self.ctx.worker.run(
-            work, lambda rows: self._show(request, rows), lambda exc: self._failed(request, exc)
+            work,
+            lambda loaded: self._show(request, filters, keep, loaded),
+            lambda exc: self._failed(request, exc),
         )
 
-    def _show(self, request: int, rows: list[ImplementationRow]) -> None:
+    def _show(
+        self, request: int, filters: dict[str, Any], keep: str | None, loaded: _Loaded
+    ) -> None:
         # The section may have been closed while the worker was busy.
         if not shiboken6.isValid(self) or request != self._request:
             return
-        keep = self._select_after or self.panel.code
-        self._select_after = None
-        self.model.set_rows(rows)
+        count, first, at = loaded
+        self.model.set_list(filters, count, first)
         self.loading = False
-        self.count.setText(f"{len(rows)} đề án")
-        if keep:
-            self.select(keep)
+        self.count.setText(f"{count} đề án")
+        now = self._select_after or self.panel.code
+        self._select_after = None
+        if now and now == keep:
+            if at is not None and at < count:
+                self._select_row(keep, at)
+        elif now:  # chosen while the worker was reading: asked of the database now
+            self.select(now)
 
     def _failed(self, request: int, exc: BaseException) -> None:
         if not shiboken6.isValid(self):
@@ -177,14 +196,19 @@ class ImplementationView(QWidget):
         row = self.model.row_of(code)
         if row < 0:
             return False
+        self._select_row(code, row)
+        return True
+
+    def _select_row(self, code: str, row: int) -> None:
         self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
         if self.panel.code != code:
             self.panel.load(code)
-        return True
 
     def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
-        code = self.model.rows[rows[0].row()].code if rows else None
+        row = self.model.row_at(rows[0].row()) if rows else None
+        code = row.code if row is not None else None
         if code != self.panel.code and code is not None:
             self.panel.load(code)
 
