@@ -83,6 +83,9 @@ def test_main_window_fits_and_opens_maximised_then_at_last_size(
     assert window.isMaximized()
     window.showNormal()
     window.resize(700, 400)
+    # The window's start jobs done first: closing while the worker is busy is put off
+    # until it is idle (ui/closing.py), and the size would be saved too late.
+    ctx.worker.wait()
     window.close()
     again = MainWindow(ctx)
     qtbot.addWidget(again)
@@ -90,6 +93,7 @@ def test_main_window_fits_and_opens_maximised_then_at_last_size(
     assert not again.isMaximized() and (again.width(), again.height()) == (700, 400)
     # a section larger than the window scrolls inside it (no button check)
     _inside(again, screen, buttons=False)
+    ctx.worker.wait()
 
 
 def test_register_main_columns_fit_a_1366_laptop(
