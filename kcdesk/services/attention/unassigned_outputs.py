@@ -11,7 +11,7 @@ with the database (issue 24).
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kcdesk.models import OutputMeasure, Programme, Proposal
@@ -53,7 +53,12 @@ def _rows(
         select(Proposal.code, OutputMeasure.measure, OutputMeasure.planned, Proposal.activity)
         .join(OutputMeasure, OutputMeasure.proposal_id == Proposal.id)
         .where(
-            Proposal.programme == programme.code,
+            # The proposals of those activities through the activity index, the
+            # programme in a CASE: SQLite (no statistics) otherwise walked every
+            # proposal of the database in code order, then its outputs (issue 24:
+            # 0.38 s at 100,000 proposals, finding none). The few matches are sorted.
+            Proposal.activity.in_(sorted(by_activity)),
+            case((Proposal.programme == programme.code, 1), else_=0) == 1,
             OutputMeasure.target == "",
             or_(
                 *(
@@ -68,7 +73,9 @@ def _rows(
                 targeted.target != "",
             ),
         )
-        .order_by(Proposal.code, OutputMeasure.measure)
+        # ``code || ''``: the same order, but not one SQLite reads from the code index
+        # (which it then prefers, walking every proposal until the limit).
+        .order_by(Proposal.code.concat(""), OutputMeasure.measure)
         .limit(limit)
     ).all()
     return [(code, measure, planned, activity) for code, measure, planned, activity in rows]
