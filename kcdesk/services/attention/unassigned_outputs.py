@@ -60,12 +60,23 @@ def _rows(
             Proposal.activity.in_(sorted(by_activity)),
             case((Proposal.programme == programme.code, 1), else_=0) == 1,
             OutputMeasure.target == "",
-            or_(
-                *(
-                    and_(Proposal.activity == activity, OutputMeasure.measure.in_(measures))
-                    for activity, measures in sorted(by_activity.items())
-                )
-            ),
+            # In a CASE too: without statistics SQLite started from the measure index
+            # (every output of those measures).
+            case(
+                (
+                    or_(
+                        *(
+                            and_(
+                                Proposal.activity == activity, OutputMeasure.measure.in_(measures)
+                            )
+                            for activity, measures in sorted(by_activity.items())
+                        )
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+            == 1,
             # Already recorded against a target: the untargeted row is the printed figure.
             ~exists().where(
                 targeted.proposal_id == Proposal.id,
