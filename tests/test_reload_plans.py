@@ -53,8 +53,9 @@ def _plans_of(db: Database, work: Callable[[Session], object], marker: str) -> l
 def test_late_dossiers_read_a_range_of_their_index(demo_db) -> None:
     plans = _plans_of(demo_db, attention.late_dossiers, "received_date >")
     for plan in plans:
-        assert "ix_proposal_status_year_received (status=? AND plan_year=? AND received_date>?)" in (
-            plan
+        assert (
+            "ix_proposal_status_year_received (status=? AND plan_year=? AND received_date>?)"
+            in (plan)
         ), plan
 
 

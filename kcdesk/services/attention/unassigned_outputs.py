@@ -66,9 +66,7 @@ def _rows(
                 (
                     or_(
                         *(
-                            and_(
-                                Proposal.activity == activity, OutputMeasure.measure.in_(measures)
-                            )
+                            and_(Proposal.activity == activity, OutputMeasure.measure.in_(measures))
                             for activity, measures in sorted(by_activity.items())
                         )
                     ),

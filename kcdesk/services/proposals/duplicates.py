@@ -141,7 +141,9 @@ def prior_support_many(
             near += by_tax.get(facility.tax_code, [])
         if name_key[0]:
             near += [
-                r for r in by_name.get(name_key, []) if (r.search_text or "").startswith(name_key[0])
+                r
+                for r in by_name.get(name_key, [])
+                if (r.search_text or "").startswith(name_key[0])
             ]
         # … then its activity, years and same-facility test.
         found = {
