@@ -245,22 +245,10 @@ class StatusChange(Base):
 # status found by seeking, not by sorting every waiting proposal.
 Index("ix_proposal_status_changed", Proposal.status, Proposal.status_changed_at)
 # After a save (issue 24, migration 0031): the panel's late dossiers by a range per open
-# status and year; the dashboard's money groups read from the index alone.
+# status and year.
 Index(
     "ix_proposal_status_year_received",
     Proposal.status,
     Proposal.plan_year,
     Proposal.received_date,
-)
-Index(
-    "ix_proposal_dashboard_money",
-    Proposal.programme,
-    Proposal.plan_year,
-    Proposal.status,
-    Proposal.activity,
-    Proposal.commune_code,
-    Proposal.commune,
-    Proposal.funding_source,
-    Proposal.approved_support,
-    Proposal.disbursed,
 )
