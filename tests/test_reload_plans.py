@@ -59,11 +59,11 @@ def test_late_dossiers_read_a_range_of_their_index(demo_db) -> None:
         ), plan
 
 
-def test_unassigned_outputs_start_from_the_activity_index(demo_db) -> None:
+def test_unassigned_outputs_start_from_the_programme(demo_db) -> None:
     plans = _plans_of(demo_db, unassigned_outputs.items, "output_measure.planned")
     for plan in plans:
         assert "SCAN proposal" not in plan, plan
-        assert "ix_proposal_activity" in plan, plan
+        assert "SEARCH proposal USING INDEX ix_proposal_dashboard (programme=?)" in plan, plan
 
 
 def test_dashboard_money_groups_read_the_covering_index(demo_db) -> None:
