@@ -20,6 +20,9 @@ PROPOSAL_AGGREGATE_INDEX = Index(
     Proposal.plan_year,
     Proposal.status,
     Proposal.activity,
+    # The dashboard groups by coalesce(commune_code, commune) since issue 20: without the
+    # code the index no longer covered the query (migration 0031, issue 24).
+    Proposal.commune_code,
     Proposal.commune,
     Proposal.funding_source,
     Proposal.approved_support,

@@ -244,3 +244,11 @@ class StatusChange(Base):
 # The "cần chú ý" panel (issue 24, migration 0025): the oldest change in each waiting
 # status found by seeking, not by sorting every waiting proposal.
 Index("ix_proposal_status_changed", Proposal.status, Proposal.status_changed_at)
+# After a save (issue 24, migration 0031): the panel's late dossiers by a range per open
+# status and year.
+Index(
+    "ix_proposal_status_year_received",
+    Proposal.status,
+    Proposal.plan_year,
+    Proposal.received_date,
+)

@@ -90,13 +90,19 @@ def late_dossiers(session: Session, actor: Actor | None = None) -> list[Attentio
         return (
             select(Proposal.code, Proposal.plan_year, Proposal.received_date)
             .where(
+                # Each open status, this year, received after the deadline: a range of
+                # ix_proposal_status_year_received, so only the late dossiers are read
+                # (the year's code order read every open dossier when fewer than the
+                # limit were late: 0.3 s at 100,000 proposals, finding none).
+                Proposal.status.in_(BEFORE_DECISION),
                 Proposal.plan_year == year,
-                _open_status(BEFORE_DECISION),
                 Proposal.received_date.is_not(None),
                 Proposal.received_date > deadlines[year],
                 visible_proposals_clause(actor),
             )
-            .order_by(Proposal.code)
+            # ``code || ''``: the same order, not one read from an index, so SQLite
+            # keeps to the range above (with the code order at hand it walked the year).
+            .order_by(Proposal.code.concat(""))
             .limit(limit)
         )
 

@@ -11,7 +11,7 @@ with the database (issue 24).
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from kcdesk.models import OutputMeasure, Programme, Proposal
@@ -53,14 +53,28 @@ def _rows(
         select(Proposal.code, OutputMeasure.measure, OutputMeasure.planned, Proposal.activity)
         .join(OutputMeasure, OutputMeasure.proposal_id == Proposal.id)
         .where(
+            # The programme's entries of ix_proposal_dashboard (programme first; it
+            # holds the activity, tested there), so only the proposals of those
+            # activities have their outputs looked up; the activities and the pairs in
+            # CASEs so that SQLite does not start from the activity or the measure
+            # index. It walked every proposal in code order, then its outputs
+            # (issue 24: 0.28–0.38 s at 100,000 proposals, finding none).
             Proposal.programme == programme.code,
+            case((Proposal.activity.in_(sorted(by_activity)), 1), else_=0) == 1,
             OutputMeasure.target == "",
-            or_(
-                *(
-                    and_(Proposal.activity == activity, OutputMeasure.measure.in_(measures))
-                    for activity, measures in sorted(by_activity.items())
-                )
-            ),
+            case(
+                (
+                    or_(
+                        *(
+                            and_(Proposal.activity == activity, OutputMeasure.measure.in_(measures))
+                            for activity, measures in sorted(by_activity.items())
+                        )
+                    ),
+                    1,
+                ),
+                else_=0,
+            )
+            == 1,
             # Already recorded against a target: the untargeted row is the printed figure.
             ~exists().where(
                 targeted.proposal_id == Proposal.id,
@@ -68,7 +82,9 @@ def _rows(
                 targeted.target != "",
             ),
         )
-        .order_by(Proposal.code, OutputMeasure.measure)
+        # ``code || ''``: the same order, but not one SQLite reads from the code index
+        # (which it then prefers, walking every proposal until the limit).
+        .order_by(Proposal.code.concat(""), OutputMeasure.measure)
         .limit(limit)
     ).all()
     return [(code, measure, planned, activity) for code, measure, planned, activity in rows]
