@@ -41,6 +41,7 @@ from kcdesk.ui.main_window import MainWindow
 
 app = QApplication(sys.argv[:1])
 fonts.register_fonts(); fonts.apply_ui_font(app); vi.install_translator(app)
+from kcdesk.ui import idle_gc; idle_gc.install(app)  # as kcdesk.app.run_gui does
 db = open_database(sys.argv[1])
 samples = int(sys.argv[2])
 ctx = AppContext(db, SYSTEM)
@@ -73,6 +74,14 @@ with db.engine.connect() as conn:
     codes = [c for (c,) in conn.execute(
         text("SELECT code FROM proposal ORDER BY id LIMIT :n OFFSET 0"), {"n": total}
     )][::stride][:samples]
+    # The wizard saves only proposals not yet approved (services/proposals/save.py
+    # EDIT_LOCKED): its samples are spread through those, or most saves are refusals.
+    from kcdesk.services.proposals.save import EDIT_LOCKED
+    locked = ", ".join(f"'{s.value}'" for s in EDIT_LOCKED)
+    editable = [c for (c,) in conn.execute(
+        text(f"SELECT code FROM proposal WHERE status NOT IN ({locked}) ORDER BY id")
+    )]
+    wizard_codes = editable[:: max(1, len(editable) // max(3, samples // 2))][: max(3, samples // 2)]
 
 from kcdesk.ui.register.proposal_view import ProposalView
 views = []
@@ -83,7 +92,7 @@ out["open_view_ms"] = p95(views); out["open_view_median_ms"] = statistics.median
 
 from kcdesk.ui.wizard.wizard import ProposalWizard
 opens, nexts, saves, refreshed, refused = [], [], [], [], 0
-for code in codes[: max(3, samples // 2)]:
+for code in wizard_codes:
     t0 = time.perf_counter(); wizard = ProposalWizard(ctx, window, code); wizard.show(); settle()
     opens.append(ms(t0))
     while wizard.currentPage() is not None and not wizard.currentPage().isFinalPage():

@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ def _one(db: Any, code: str, folder: Path) -> None:
         report = periodic.compute_period(session, code, start, end)
         texts = report_text.get_texts(session, code, start, end)
         values = settings.get_all(session)
-    agency = agency_from_settings(values, "centre")
+    # Each preset programme under a Centre of its own province: a report of another
+    # province's programme is refused under this Centre's letterhead (issue 17 §4).
+    agency = replace(agency_from_settings(values, "centre"), province=report.province)
     save_periodic_report_pdf(
         report,
         agency,

@@ -247,7 +247,7 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     from PySide6.QtWidgets import QApplication
 
     from kcdesk.services.core.instance_lock import AlreadyRunning, InstanceLock
-    from kcdesk.ui import fonts, vi
+    from kcdesk.ui import fonts, idle_gc, vi
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -264,9 +264,11 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
     except OSError as exc:  # an unwritable data folder: the database will say more
         log.warning("no instance lock: %s", exc)
         lock = None
+    collector = idle_gc.install(app)  # full collections between actions, not inside them
     try:
         return _run_gui(app, db_arg, demo, actor)
     finally:
+        collector.uninstall()
         if lock is not None:
             lock.release()
 

@@ -226,8 +226,7 @@ def append_keyed(
         }
         row["hash"] = prev = _digest_of(row, secret)
         rows.append(row)
-    # The table, not the mapped class: the ORM's bulk path costs more than the hashing
-    # for the thousands of events of a pack import (issue 24).
+    # The table, not the class: the ORM's bulk path cost more than hashing (issue 24).
     session.execute(insert(cast(Table, AuditEvent.__table__)), rows)
     return rows
 

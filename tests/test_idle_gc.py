@@ -1,0 +1,48 @@
+"""Full garbage collections wait for the interface to be idle (ui/idle_gc.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kcdesk.ui import idle_gc
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: only the cyclic collector frees it
+
+
+@pytest.fixture
+def collector(qapp: QApplication) -> Iterator[idle_gc.IdleCollector]:
+    before = gc.get_threshold()
+    made = idle_gc.install(qapp)
+    yield made
+    made.uninstall()
+    assert gc.get_threshold() == before  # the process's collector as it was
+
+
+def test_full_collections_wait_for_the_idle_tick(collector: idle_gc.IdleCollector) -> None:
+    assert gc.get_threshold()[2] > 1_000_000  # never reached by the collector itself
+    assert idle_gc.install(collector.parent()) is collector  # one at a time
+    gc.collect()
+    node = _Node()
+    gone = weakref.ref(node)
+    gc.collect(1)  # the cycle reaches the oldest generation
+    del node
+    assert gone() is not None
+    assert collector.tick() is False  # too few middle collections yet: nothing run
+    assert gone() is not None
+    for _ in range(gc.get_threshold()[1] + 11):
+        gc.collect(1)  # what allocating work does to the oldest generation's count
+    assert collector.tick() is True
+    assert gone() is None and gc.get_count()[2] == 0
+
+
+def test_the_timer_runs_on_the_interface_thread(collector: idle_gc.IdleCollector) -> None:
+    assert collector.timer.isActive() and collector.timer.interval() == idle_gc.INTERVAL_MS
+    assert collector.thread() is QApplication.instance().thread()
