@@ -39,8 +39,13 @@ def test_full_collections_wait_for_the_idle_tick(collector: idle_gc.IdleCollecto
     assert gone() is not None
     for _ in range(gc.get_threshold()[1] + 11):
         gc.collect(1)  # what allocating work does to the oldest generation's count
+    assert collector.tick() is False  # ...but the oldest generation has hardly grown
+    assert gone() is not None
+    kept = [[] for _ in range(len(gc.get_objects(generation=2)) // 3 + 1000)]
+    gc.collect(1)  # a load's survivors: the oldest generation grows by a third
     assert collector.tick() is True
     assert gone() is None and gc.get_count()[2] == 0
+    assert len(kept) > 1000
 
 
 def test_the_timer_runs_on_the_interface_thread(collector: idle_gc.IdleCollector) -> None:
