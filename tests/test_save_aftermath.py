@@ -30,16 +30,16 @@ def test_hidden_audit_section_shows_the_saved_event_when_opened(qtbot, db: Datab
     view = AuditView(ctx)
     qtbot.addWidget(view)
     view.show()
-    shown = view.table.rowCount()
+    shown = view.table.model().rowCount()
     assert shown >= 1
     view.hide()
     _record(db, "ĐA-2027-002")  # what the wizard's save records, then its notice
     ctx.notify(DataKind.PROPOSAL)
-    assert view.table.rowCount() == shown  # hidden: not reloaded behind the save
+    assert view.table.model().rowCount() == shown  # hidden: not reloaded behind the save
     view.show()
-    assert view.table.rowCount() == shown + 1
+    assert view.table.model().rowCount() == shown + 1
     ctx.notify(DataKind.PROPOSAL)  # visible: reloads at once
-    assert view.table.rowCount() == shown + 1
+    assert view.table.model().rowCount() == shown + 1
     ctx.worker.wait()
 
 
