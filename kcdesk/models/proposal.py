@@ -252,3 +252,6 @@ Index(
     Proposal.plan_year,
     Proposal.received_date,
 )
+# The appraisal section's agenda choices (issue 24, migration 0032): the year's
+# proposals awaiting appraisal, in code order, without reading the year's others.
+Index("ix_proposal_status_year_code", Proposal.status, Proposal.plan_year, Proposal.code)

@@ -32,6 +32,9 @@ from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.appraisal.common import date_field, message_label, read_date, say, show_date
 
+# The agenda's choice list shows at least this many characters ("ĐA-2027-0001 — …").
+CANDIDATE_MIN_CHARS = 40
+
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
@@ -140,6 +143,13 @@ class SetupPanel(QWidget):
         )
         self.candidates = QComboBox()
         self.candidates.setObjectName("agenda_candidates")
+        # Sized by the row, not by its widest choice: a plan year can hold thousands
+        # awaiting appraisal, and measuring every text cost the section's first opening
+        # 100+ ms at 100,000 proposals (issue 24). The row stretches it either way.
+        self.candidates.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.candidates.setMinimumContentsLength(CANDIDATE_MIN_CHARS)
         add_item = QPushButton("Đưa vào chương trình")
         add_item.setObjectName("add_item")
         add_item.clicked.connect(self.add_item)
