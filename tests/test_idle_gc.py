@@ -51,3 +51,24 @@ def test_full_collections_wait_for_the_idle_tick(collector: idle_gc.IdleCollecto
 def test_the_timer_runs_on_the_interface_thread(collector: idle_gc.IdleCollector) -> None:
     assert collector.timer.isActive() and collector.timer.interval() == idle_gc.INTERVAL_MS
     assert collector.thread() is QApplication.instance().thread()
+
+
+def test_a_full_collection_elsewhere_gives_the_baseline(qapp: QApplication) -> None:
+    """Dead cycles counted when the collector started, then freed by someone else's
+    gc.collect(): the next growth is measured from what that collection left."""
+    junk = [_Node() for _ in range(200_000)]
+    gc.collect(1)
+    gc.collect(1)  # the junk reaches the oldest generation
+    del junk
+    collector = idle_gc.install(qapp)
+    try:
+        gc.collect()  # frees the junk: the oldest generation shrinks
+        for _ in range(gc.get_threshold()[1] + 11):
+            gc.collect(1)
+        kept = [[] for _ in range(len(gc.get_objects(generation=2)) // 3 + 1000)]
+        gc.collect(1)
+        assert collector.tick() is True
+        assert len(kept) > 1000
+    finally:
+        collector.uninstall()
+    assert collector._after_collection not in gc.callbacks

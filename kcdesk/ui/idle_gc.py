@@ -34,10 +34,17 @@ class IdleCollector(QObject):
         self._full_after = self._before[2]
         gc.set_threshold(self._before[0], self._before[1], _NEVER)
         self._long_lived = len(gc.get_objects(generation=2))
+        # A full collection run elsewhere (gc.collect()) shrinks the oldest generation:
+        # the size it left is the next baseline, as CPython keeps it.
+        gc.callbacks.append(self._after_collection)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+
+    def _after_collection(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info.get("generation") == 2:
+            self._long_lived = len(gc.get_objects(generation=2))
 
     def tick(self) -> bool:
         """A full collection when CPython's own rule calls for one; True if run."""
@@ -47,13 +54,14 @@ class IdleCollector(QObject):
         grown = len(gc.get_objects(generation=2)) - self._long_lived
         if grown <= self._long_lived // 4:
             return False
-        gc.collect(2)
-        self._long_lived = len(gc.get_objects(generation=2))
+        gc.collect(2)  # the callback above takes the new baseline
         return True
 
     def uninstall(self) -> None:
         self.timer.stop()
         gc.set_threshold(*self._before)
+        if self._after_collection in gc.callbacks:
+            gc.callbacks.remove(self._after_collection)
         self.setParent(None)  # a later install starts afresh
 
 
