@@ -72,22 +72,32 @@ def _styles(ws: Any) -> _Styles:
     )
 
 
-def _lines(text: object, width: float) -> int:
-    """Estimated wrapped lines of ``text`` in a column ``width`` characters wide.
+def _per_line(width: float) -> float:
+    """Characters on one line of a column ``width`` units wide.
 
     openpyxl cannot measure text and LibreOffice keeps the stored height, so rows get
-    a height from this estimate (Times New Roman 11 pt is narrower than the width unit).
+    a height from an estimate (Times New Roman 11 pt is narrower than the width unit).
     """
-    if not isinstance(text, str) or not text:
-        return 1
-    per_line = max(1.0, width * 1.15)
+    return max(1.0, width * 1.15)
+
+
+def _wrapped(text: str, per_line: float) -> int:
+    """Estimated lines of ``text`` wrapped ``per_line`` characters to a line."""
     if len(text) <= per_line and "\n" not in text:
         return 1  # most cells: one short line
     return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
-def _height(values: Sequence[object], widths: Sequence[float]) -> float:
-    return LINE_HEIGHT * max(_lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
+def _row_height(values: Sequence[object], per_lines: Sequence[float]) -> float:
+    """A row as tall as the most lines one of its texts needs (a number: one line),
+    each column's ``_per_line`` worked out once by the caller; the texts that fit on a
+    line are passed over without a call (the estimate was asked 22,000 times for a
+    catalogue of 2,000 rows)."""
+    most = 1
+    for value, per_line in zip(values, per_lines, strict=True):
+        if isinstance(value, str) and (len(value) > per_line or "\n" in value):
+            most = max(most, _wrapped(value, per_line))
+    return LINE_HEIGHT * most + 3
 
 
 def _set_height(ws: Any, row: int, height: float) -> None:
@@ -106,11 +116,11 @@ def _merge_label(ws: Any, row: int, span: tuple[int, int]) -> None:
         ws.merged_cells.add(f"{start}{row}:{end}{row}")
 
 
-def _styled(ws: Any, values: Sequence[object], styles: tuple[_Style, ...]) -> list[Cell]:
-    """Cells carrying their prepared style; ``ws.append`` places them (one pass, no lookups)."""
+def _styled(ws: Any, values: Sequence[object], styles: tuple[_Style, ...]) -> list[Any]:
+    """A row carrying its prepared styles; ``ws.append`` places it (one pass, no lookups)."""
     # User text that a spreadsheet would run (=, +, -, @ …) is stored as text
     # (reports.common.xlsx_safe); such a cell does not share a prepared style.
-    return [guard_cell(c) for c in fast.styled_cells(ws, values, styles, plain_for=needs_guard)]
+    return fast.styled_row(ws, values, styles, plain_for=needs_guard, guard=guard_cell)
 
 
 @dataclass(frozen=True)
@@ -224,6 +234,8 @@ def build_workbook(
         else (w if not span[0] < i <= span[1] else 1)
         for i, w in enumerate(widths)
     ]
+    per_lines = [_per_line(w) for w in widths]
+    span_lines = [_per_line(w) for w in span_widths]
     label_key = "title" if "title" in keys else keys[0]
     index_key = next((c.key for c in columns if c.kind == "index"), None)
 
@@ -244,12 +256,12 @@ def build_workbook(
                 values.append(f"=SUM({col}{first}:{col}{last})" if group.entries else 0)
             else:
                 values.append(None)
-        _set_height(ws, group_row, _height(values, span_widths))
+        _set_height(ws, group_row, _row_height(values, span_lines))
         ws.append(_styled(ws, values, group_styles))
         _merge_label(ws, group_row, span)
         for number, entry in enumerate(group.entries, start=1):
             cells = [number if key == index_key else entry.value(key) for key in keys]
-            _set_height(ws, group_row + number, _height(cells, widths))
+            _set_height(ws, group_row + number, _row_height(cells, per_lines))
             ws.append(_styled(ws, cells, row_styles))
         current = last + 1
 
