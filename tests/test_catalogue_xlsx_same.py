@@ -2,7 +2,8 @@
 
 The writer before the change is kept here as the reference: every table cell made as
 its own Cell (``xlsx_fast.styled_cells``) and guarded, every row's height from
-the line estimate asked cell by cell (copied here as it was). Both write the demo catalogue (with texts a spreadsheet
+the line estimate asked cell by cell (copied here as it was), each entry's values
+read key by key. Both write the demo catalogue (with texts a spreadsheet
 would run, and multi-line ones, put in); the files must hold the same bytes (the
 creation time aside) and, read back, the same cells — value, number format, font,
 fill, border, alignment, protection, quote prefix — row heights, merges, column
@@ -55,8 +56,14 @@ def _old_height(values: Sequence[object], widths: Sequence[float]) -> float:
     return 14.5 * max(_old_lines(v, w) for v, w in zip(values, widths, strict=True)) + 3
 
 
+def _old_reader(keys: Sequence[str], index_key: str | None) -> Any:
+    """An entry's cells as read before: ``Entry.value`` key by key."""
+    return lambda entry, number: [number if key == index_key else entry.value(key) for key in keys]
+
+
 def _as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cx, "_styled", _old_styled)
+    monkeypatch.setattr(cx, "_entry_reader", _old_reader)
     # The rows' widths reach the height function as they are (no per-line figure).
     monkeypatch.setattr(cx, "_per_line", lambda width: width)
     monkeypatch.setattr(cx, "_row_height", _old_height)

@@ -11,9 +11,10 @@ numbers kcdesk shows (the values are written as plain integers).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -30,7 +31,7 @@ from kcdesk.reports.common import xlsx_style as xs
 from kcdesk.reports.common.official_pdf import MOTTO_1, MOTTO_2
 from kcdesk.reports.common.org import Agency, Issuer, signer_name
 from kcdesk.reports.common.xlsx_safe import guard_cell, needs_guard, secure_workbook
-from kcdesk.services.catalogue.build import CatalogueView
+from kcdesk.services.catalogue.build import CatalogueView, Entry
 from kcdesk.services.catalogue.columns import CatalogueForm, label_span
 
 SHEET_TITLE = "Danh mục"
@@ -95,9 +96,32 @@ def _row_height(values: Sequence[object], per_lines: Sequence[float]) -> float:
     catalogue of 2,000 rows)."""
     most = 1
     for value, per_line in zip(values, per_lines, strict=True):
-        if isinstance(value, str) and (len(value) > per_line or "\n" in value):
+        if not isinstance(value, str):
+            continue
+        if "\n" in value:
             most = max(most, _wrapped(value, per_line))
+        elif len(value) > per_line:  # _wrapped's one part, more than one line
+            most = max(most, math.ceil(len(value) / per_line))
     return LINE_HEIGHT * most + 3
+
+
+def _entry_reader(keys: Sequence[str], index_key: str | None) -> Callable[[Entry, int], list[Any]]:
+    """An entry's cells in column order, its number in the index column: each key's
+    ``Entry.value`` (an attribute), all read in one ``attrgetter`` call."""
+    value_keys = [k for k in keys if k != index_key]
+    if index_key is None or len(value_keys) < 2:
+        return lambda entry, number: [
+            number if key == index_key else entry.value(key) for key in keys
+        ]
+    pick = attrgetter(*value_keys)
+    at = keys.index(index_key)
+
+    def read(entry: Entry, number: int) -> list[Any]:
+        cells = list(pick(entry))
+        cells.insert(at, number)
+        return cells
+
+    return read
 
 
 def _set_height(ws: Any, row: int, height: float) -> None:
@@ -238,6 +262,7 @@ def build_workbook(
     span_lines = [_per_line(w) for w in span_widths]
     label_key = "title" if "title" in keys else keys[0]
     index_key = next((c.key for c in columns if c.kind == "index"), None)
+    read = _entry_reader(keys, index_key)
 
     current = header + 1
     group_rows: list[int] = []
@@ -260,7 +285,7 @@ def build_workbook(
         ws.append(_styled(ws, values, group_styles))
         _merge_label(ws, group_row, span)
         for number, entry in enumerate(group.entries, start=1):
-            cells = [number if key == index_key else entry.value(key) for key in keys]
+            cells = read(entry, number)
             _set_height(ws, group_row + number, _row_height(cells, per_lines))
             ws.append(_styled(ws, cells, row_styles))
         current = last + 1
