@@ -31,13 +31,23 @@ def nfc(text: str | None) -> str:
     return strip_controls(text).strip()
 
 
+# The combining marks of the block Vietnamese uses (U+0300–U+036F, the grapheme joiner
+# U+034F excepted: it is not a combining mark), removed in one pass.
+_MARKS = re.compile(
+    "[" + "".join(chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 def fold(text: str | None) -> str:
     """Fold Vietnamese text for matching: no diacritics, đ→d, lower-case, single spaces."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    # Vietnamese text is plain ASCII once its marks are gone and đ replaced; other text
+    # may hold marks of other blocks, dropped one character at a time.
+    stripped = _MARKS.sub("", decomposed).replace("đ", "d").replace("Đ", "D")
+    if not stripped.isascii():
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 

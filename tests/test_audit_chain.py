@@ -173,3 +173,35 @@ def test_viewer_filters_and_detects_tampering(qtbot, chained) -> None:
     qtbot.waitUntil(lambda: "KHÔNG" in view.result.text(), timeout=5000)
     assert f"#{target} " in view.result.text()
     ctx.worker.wait()
+
+
+@pytest.mark.parametrize("secret", [None, b"k" * 32])
+def test_an_event_hash_is_still_the_documented_one(secret: bytes | None) -> None:
+    """The hash of an event is SHA-256 or HMAC-SHA256 of its canonical JSON (one encoder
+    and ``hmac.digest`` since issue 24: the same bytes as before, checked here against
+    the formula written out)."""
+    import hashlib
+    import hmac
+    from datetime import datetime
+
+    fields = {
+        "uuid": "e-1",
+        "at": datetime(2026, 12, 7, 3, 4, 5, 6),
+        "username": "admin",
+        "office_code": "TT",
+        "entity": "proposal",
+        "entity_uuid": "p-1",
+        "entity_label": "ĐA-1 — Máy sấy \u2028 “miến”",
+        "action": "import_new",
+        "changes": {"pack": {"old": None, "new": "g-1"}, "b": [1, 2.5, True, "đ"]},
+        "prev_hash": "0" * 64,
+    }
+    payload = {**fields, "at": "2026-12-07T03:04:05.000006"}
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = canonical.encode("utf-8")
+    expected = (
+        hashlib.sha256(data).hexdigest()
+        if secret is None
+        else hmac.new(secret, data, hashlib.sha256).hexdigest()
+    )
+    assert audit._digest_of(fields, secret) == expected

@@ -74,10 +74,16 @@ def _digest_of(fields: Mapping[str, Any], secret: bytes | None = None) -> str:
         "changes": fields["changes"],
         "prev_hash": fields["prev_hash"],
     }
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    canonical = _CANONICAL.encode(payload).encode("utf-8")
     if secret is None:
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return hmac.new(secret, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+        return hashlib.sha256(canonical).hexdigest()
+    # hmac.digest: the same HMAC-SHA256 in one call (a pack import hashes ~7,000 events).
+    return hmac.digest(secret, canonical, "sha256").hex()
+
+
+# What json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# uses, made once instead of once per event.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def switched_key(fields: Mapping[str, Any]) -> str | None:

@@ -59,7 +59,10 @@ class Applier:
         states = load_states(session, (str(r["uuid"]) for r in batch))
         items, loaded = merge.plan_chunk(session, kind, batch, states)
         by_uuid = {str(r["uuid"]): r for r in batch}
-        facilities = self._facilities(batch) if kind == records.PROPOSAL else {}
+        # The beneficiaries as ORM objects serve only an update (a new proposal's links
+        # go in by id, ``_facility_refs``): loaded only for a chunk that has one.
+        updating = kind == records.PROPOSAL and any(i.action == merge.UPDATED for i in items)
+        facilities = self._facilities(batch) if updating else {}
         new_rows: list[dict[str, Any]] = []
         for item in items:
             rec = by_uuid[item.uuid]

@@ -23,17 +23,21 @@ from typing import Any
 from kcdesk.text import strip_controls
 
 # Field types (what a checker of validate.py is; OTHER: call it).
-TEXT, INT, BOOL, DATE, DATETIME, CHOICE, OTHER = range(7)
+TEXT, INT, BOOL, DATE, DATETIME, CHOICE, OTHER, QUANTITY, FILE_HASH, FILE_NAME = range(10)
 
 # What strip_controls changes besides NFC: carriage returns and the control characters
 # it removes (kcdesk.text._CONTROLS). A text without them and already NFC is unchanged.
 _CHANGED_BY_STRIP = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # name -> (type, optional, a, b): TEXT (limit, required), INT (low, high),
-# CHOICE (allowed, -), OTHER (checker, -).
+# CHOICE (allowed, -), OTHER (checker, -); QUANTITY, FILE_HASH, FILE_NAME: neither.
 Plan = dict[str, tuple[int, bool, Any, Any]]
 _search_changed = _CHANGED_BY_STRIP.search
 _is_normalized = unicodedata.is_normalized
+
+# A quantity that Decimal reads as a finite number from 0 to below 10^11, unchanged.
+_PLAIN_QUANTITY = re.compile(r"[0-9]{1,11}(\.[0-9]{1,30})?")
+_PLAIN_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def clean_text(value: str) -> str:
@@ -78,6 +82,29 @@ def fields(data: dict[str, Any], plan: Plan, required: tuple[str, ...]) -> dict[
                     return None
             elif kind == DATETIME:
                 if value.__class__ is not str or len(value) > 40 or not _is_datetime(value):
+                    return None
+            elif kind == QUANTITY:
+                # validate._quantity answers the value itself when it accepts it.
+                if value.__class__ is int:
+                    if not 0 <= value < 10**11:
+                        return None
+                elif value.__class__ is not str or _PLAIN_QUANTITY.fullmatch(value) is None:
+                    return None
+            elif kind == FILE_HASH:
+                # validate._file_hash: None, "" or 64 lower-case hex digits, unchanged.
+                if (
+                    value is not None
+                    and value != ""
+                    and (value.__class__ is not str or _PLAIN_HASH.fullmatch(value) is None)
+                ):
+                    return None
+            elif kind == FILE_NAME:
+                # validate._file_name: a text of at most 255 characters, without folders.
+                if value.__class__ is not str:
+                    return None
+                if _search_changed(value) is not None or not _is_normalized("NFC", value):
+                    return None
+                if len(value) > 255 or "/" in value or "\\" in value or value in (".", ".."):
                     return None
             else:
                 try:

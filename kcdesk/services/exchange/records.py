@@ -248,9 +248,12 @@ def facility_record(f: Facility) -> dict[str, Any]:
 
 
 def canonical(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _CANONICAL.encode(data).encode("utf-8")
+
+
+# json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), its encoder
+# made once rather than once per record.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(record: dict[str, Any]) -> str:

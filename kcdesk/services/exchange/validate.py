@@ -169,6 +169,9 @@ def _uuid(value: Any) -> Any:
 _tag(_bool, Q.BOOL)
 _tag(_date, Q.DATE)
 _tag(_datetime, Q.DATETIME)
+_tag(_quantity, Q.QUANTITY)
+_tag(_file_hash, Q.FILE_HASH)
+_tag(_file_name, Q.FILE_NAME)
 
 _BOOKKEEPING: dict[str, Check] = {
     "uuid": _uuid,
