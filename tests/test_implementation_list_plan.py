@@ -41,9 +41,12 @@ def _page_plans(db: Any, **filters: Any) -> list[str]:
 )
 def test_a_page_walks_the_list_order_index(demo_db: Any, filters: dict[str, Any]) -> None:
     with demo_db.engine.connect() as conn:
-        assert not conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
-        ).all() or not conn.exec_driver_sql("SELECT * FROM sqlite_stat1").all()
+        assert (
+            not conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).all()
+            or not conn.exec_driver_sql("SELECT * FROM sqlite_stat1").all()
+        )
     (plan,) = _page_plans(demo_db, **filters)
     assert "ix_proposal_listed_order" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
