@@ -10,7 +10,13 @@ same size Qt computes, computed once. Any change of the model's data forgets the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+)
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -22,7 +28,7 @@ class SizeKeepingDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sizes: dict[tuple[int, int, int, str], QSize] = {}
-        self._model: QObject | None = None
+        self._model: QAbstractItemModel | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         model = index.model()
@@ -37,7 +43,7 @@ class SizeKeepingDelegate(QStyledItemDelegate):
     def forget(self) -> None:
         self._sizes.clear()
 
-    def _watch(self, model: QObject) -> None:
+    def _watch(self, model: QAbstractItemModel) -> None:
         self.forget()
         self._model = model
         for signal in (

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QListView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -155,7 +156,9 @@ class SetupPanel(QWidget):
         # every choice to lay itself out when it opens (issue 24).
         self.choices = ChoiceModel(self.ctx.db, self)
         self.candidates.setModel(self.choices)
-        self.candidates.view().setUniformItemSizes(True)
+        popup = self.candidates.view()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
         add_item = QPushButton("Đưa vào chương trình")
         add_item.setObjectName("add_item")
         add_item.clicked.connect(self.add_item)
