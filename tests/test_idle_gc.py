@@ -72,3 +72,34 @@ def test_a_full_collection_elsewhere_gives_the_baseline(qapp: QApplication) -> N
     finally:
         collector.uninstall()
     assert collector._after_collection not in gc.callbacks
+
+
+def test_the_window_shown_freezes_start_up_once(qapp: QApplication, qtbot) -> None:
+    """Start-up's objects leave the full collections when the main window is first up;
+    uninstalling gives them back (ui/idle_gc.py, issue 24)."""
+    assert gc.get_freeze_count() == 0
+    idle_gc.window_shown(qapp)  # no collector installed: nothing frozen
+    assert gc.get_freeze_count() == 0
+    collector = idle_gc.install(qapp)
+    try:
+        gc.collect()
+        alive = len(gc.get_objects(generation=2))
+        idle_gc.window_shown(qapp)
+        assert gc.get_freeze_count() >= alive > 0
+        assert len(gc.get_objects(generation=2)) == 0  # a full collection walks none of them
+        frozen = gc.get_freeze_count()
+        idle_gc.window_shown(qapp)  # once only
+        assert gc.get_freeze_count() == frozen
+        # Garbage made after start-up is still collected at the idle tick.
+        node = _Node()
+        gone = weakref.ref(node)
+        del node
+        for _ in range(gc.get_threshold()[1] + 11):
+            gc.collect(1)
+        kept = [[] for _ in range(1000)]
+        gc.collect(1)
+        assert collector.tick() is True
+        assert gone() is None and len(kept) == 1000
+    finally:
+        collector.uninstall()
+    assert gc.get_freeze_count() == 0

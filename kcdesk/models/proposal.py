@@ -255,3 +255,6 @@ Index(
 # The appraisal section's agenda choices (issue 24, migration 0032): the year's
 # proposals awaiting appraisal, in code order, without reading the year's others.
 Index("ix_proposal_status_year_code", Proposal.status, Proposal.plan_year, Proposal.code)
+# The implementation list's pages (issue 24, migration 0036): latest plan year first,
+# then by code, read in that order until a page is full, the status tested in the index.
+Index("ix_proposal_listed_order", Proposal.plan_year.desc(), Proposal.code, Proposal.status)

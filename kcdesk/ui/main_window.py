@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk import __version__, paths
 from kcdesk.models.db import Database
+from kcdesk.ui import idle_gc
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(20, 20))
         self.stack = SectionStack()
         self._built: dict[str, QWidget] = {}
+        self._shown = False
         for index, info in enumerate(SECTIONS):
             item = QListWidgetItem(info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.key)
@@ -105,6 +107,13 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            # Once the first events are through: start-up is over (ui/idle_gc.py).
+            QTimer.singleShot(0, lambda: idle_gc.window_shown(QApplication.instance()))
 
     # -- sections -------------------------------------------------------------
     def section_keys(self) -> list[str]:

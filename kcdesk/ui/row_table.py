@@ -19,6 +19,18 @@ _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # The role carrying a row's own object (for delegates and clicks).
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+# The roles a cell answers. A view asks a cell for a dozen roles each time it sizes
+# or paints it (fonts, colours, check states…): the others are answered None at once.
+ANSWERED_ROLES = frozenset(
+    {
+        _DISPLAY,
+        int(Qt.ItemDataRole.TextAlignmentRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(Qt.ItemDataRole.ForegroundRole),
+        ROW_ROLE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -46,10 +58,14 @@ class RowTableModel(QAbstractTableModel):
         self.columns = tuple(columns)
         self.rows: list[Any] = list(rows)
         self._tooltip = tooltip
+        # Each cell's text, made once per set of rows: sizing columns to their contents
+        # and rows to their wrapped names asks each cell several times (issue 24).
+        self._texts: dict[tuple[int, int], str] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._texts.clear()
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
@@ -70,9 +86,18 @@ class RowTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        return self.cell(self.rows[index.row()], index.column(), role)
+        row, column = index.row(), index.column()
+        if not 0 <= row < len(self.rows):
+            return None
+        if role == _DISPLAY:
+            key = (row, column)
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = self.cell(self.rows[row], column, role)
+            return text
+        return self.cell(self.rows[row], column, role)
 
     def cell(self, row: Any, column_number: int, role: int) -> Any:
         """What ``data`` answers for ``row`` (a paged subclass finds the row itself)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from kcdesk.models import Proposal, ProposalStatus, new_uuid
@@ -304,9 +304,13 @@ def add_item(session: Session, actor: Actor, s: AppraisalSession, proposal: Prop
 
 
 def _available(s: AppraisalSession) -> Any:
+    return _available_in(s.plan_year)
+
+
+def _available_in(plan_year: int) -> Any:
     busy = select(AgendaItem.proposal_id).where(AgendaItem.recorded_at.is_(None))
     return (
-        Proposal.plan_year == s.plan_year,
+        Proposal.plan_year == plan_year,
         Proposal.status.in_(AGENDA_STATUSES),
         Proposal.id.not_in(busy),
     )
@@ -322,6 +326,27 @@ def available_choices(session: Session, s: AppraisalSession) -> list[tuple[str, 
     list of choices shows, without loading whole proposals (a plan year can hold
     thousands awaiting appraisal)."""
     query = select(Proposal.code, Proposal.title).where(*_available(s)).order_by(Proposal.code)
+    return [(code, title) for code, title in session.execute(query)]
+
+
+def choices_count(session: Session, plan_year: int) -> int:
+    """How many choices ``available_choices`` gives for a council of ``plan_year``."""
+    query = select(func.count()).select_from(Proposal).where(*_available_in(plan_year))
+    return int(session.scalar(query) or 0)
+
+
+def choices_page(
+    session: Session, plan_year: int, offset: int, limit: int
+) -> list[tuple[str, str]]:
+    """``available_choices(...)[offset:offset + limit]`` for a council of ``plan_year``,
+    read without the choices before and after it (codes are unique: a stable order)."""
+    query = (
+        select(Proposal.code, Proposal.title)
+        .where(*_available_in(plan_year))
+        .order_by(Proposal.code)
+        .limit(limit)
+        .offset(offset)
+    )
     return [(code, title) for code, title in session.execute(query)]
 
 

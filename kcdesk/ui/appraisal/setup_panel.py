@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QListView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +31,7 @@ from kcdesk.services.appraisal import councils as appraisal
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.proposals import lookup as proposals
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.appraisal.choice_model import ChoiceModel
 from kcdesk.ui.appraisal.common import date_field, message_label, read_date, say, show_date
 
 # The agenda's choice list shows at least this many characters ("ĐA-2027-0001 — …").
@@ -150,6 +152,13 @@ class SetupPanel(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.candidates.setMinimumContentsLength(CANDIDATE_MIN_CHARS)
+        # Read a page at a time; every line is one text high, so the list does not ask
+        # every choice to lay itself out when it opens (issue 24).
+        self.choices = ChoiceModel(self.ctx.db, self)
+        self.candidates.setModel(self.choices)
+        popup = self.candidates.view()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
         add_item = QPushButton("Đưa vào chương trình")
         add_item.setObjectName("add_item")
         add_item.clicked.connect(self.add_item)
@@ -246,9 +255,8 @@ class SetupPanel(QWidget):
                 self.agenda.setItem(row, col, QTableWidgetItem(text))
             self.conflict_item.addItem(item.proposal.code, item.id)
         self.agenda.resizeColumnToContents(1)
-        self.candidates.clear()
-        for code, title in appraisal.available_choices(session, s):
-            self.candidates.addItem(f"{code} — {title}", code)
+        self.choices.load(session, s.plan_year)
+        self.candidates.setCurrentIndex(0 if self.choices.rowCount() else -1)
 
     # -- actions ----------------------------------------------------------------
 

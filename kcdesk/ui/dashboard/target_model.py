@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyleOptionViewItem, QWidget
 
 from kcdesk.formatting import format_money, format_percent
 from kcdesk.services.dashboard.board import PACE_LABELS, TargetProgress
 from kcdesk.ui.row_table import ROW_ROLE, Column, RowTableModel
+from kcdesk.ui.size_cache import SizeKeepingDelegate
 
 # Bar colours by pace; the same meaning as the PDF's pace column.
 PACE_COLOURS = {
@@ -68,7 +69,7 @@ class TargetTableModel(RowTableModel):
         self.set_rows(targets)
 
 
-class ProgressDelegate(QStyledItemDelegate):
+class ProgressDelegate(SizeKeepingDelegate):
     """Draws the implemented share as a bar; a thin mark shows the approved share."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:

@@ -51,7 +51,7 @@ from kcdesk.ui.dashboard.target_model import (
     ProgressDelegate,
     TargetTableModel,
 )
-from kcdesk.ui.pdf_preview import show_pdf
+from kcdesk.ui.size_cache import SizeKeepingDelegate
 from kcdesk.ui.wrapped_rows import wrap_rows
 
 log = logging.getLogger(__name__)
@@ -159,6 +159,8 @@ class DashboardView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("dashboard_targets")
         self.table.setModel(self.model)
+        # Each cell measured once per width, not at every pass of the headers (issue 24).
+        self.table.setItemDelegate(SizeKeepingDelegate(self.table))
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         # Target names wrap and each row is as tall as its name needs (issue 20 §4): a
@@ -494,6 +496,10 @@ class DashboardView(QWidget):
         if not preview:
             return
         if kind == "pdf":
+            # Imported here: QtPdf is loaded only when a PDF is previewed, not when the
+            # section first opens (issue 24).
+            from kcdesk.ui.pdf_preview import show_pdf
+
             show_pdf(self, path)
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -13,7 +13,7 @@ from kcdesk.formatting import format_date, format_money
 from kcdesk.services.implementation import views as view
 from kcdesk.services.implementation.views import ImplementationRow
 from kcdesk.ui.app_context import AppContext
-from kcdesk.ui.row_table import Column, RowTableModel
+from kcdesk.ui.row_table import ANSWERED_ROLES, Column, RowTableModel
 
 
 def _tooltip(row: ImplementationRow) -> str:
@@ -110,8 +110,8 @@ class ImplementationModel(RowTableModel):
         return -1 if found is None or found >= self._count else found
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        if role not in ANSWERED_ROLES or not index.isValid():
+            return None  # the roles no cell answers, without finding the row's page
         row = self.row_at(index.row())
         if row is None:
             return None
