@@ -255,3 +255,19 @@ Index(
 # The appraisal section's agenda choices (issue 24, migration 0032): the year's
 # proposals awaiting appraisal, in code order, without reading the year's others.
 Index("ix_proposal_status_year_code", Proposal.status, Proposal.plan_year, Proposal.code)
+# The catalogue's first opening (issue 24, migration 0033): the draft's proposals of a
+# year and source, their groups, codes and amounts, read from the index alone.
+Index(
+    "ix_proposal_catalogue",
+    Proposal.plan_year,
+    Proposal.funding_source,
+    Proposal.status,
+    Proposal.activity,
+    Proposal.code,
+    Proposal.total_cost,
+    Proposal.support,
+    Proposal.approved_support,
+    Proposal.counterpart,
+    Proposal.other_funds,
+    Proposal.id,
+)
