@@ -51,7 +51,7 @@ class Line:
 
 
 class CatalogueModel(QAbstractTableModel):
-    PAGE = 100  # entries read at a time from the register (a draft's)
+    PAGE = 40  # entries read at a time from the register (a draft's): about a screenful
     MAX_PAGES = 40  # pages kept
 
     def __init__(self, form: CatalogueForm, parent: QWidget | None = None) -> None:
