@@ -220,3 +220,24 @@ def test_draft_files_hold_the_whole_draft(ctx: AppContext, tmp_path: Path) -> No
             new_path = tmp_path / "new" / path.name
             new = [list(r) for r in load_workbook(new_path).active.iter_rows(values_only=True)]
             assert new == old and len(old) > whole.count
+
+
+def test_a_page_not_read_now_is_read_when_next_drawn(qtbot, demo_db: Database) -> None:
+    """Drawn while the database cannot be read: empty lines, no error in the paint, and
+    the page read on the next draw."""
+    with demo_db.session() as s:
+        outline = draft_outline(s, 2027, "dia_phuong")
+        entries = selection.entry_map(s, outline.ids)
+    answers: list[dict | None] = [None]
+
+    def read(ids: list[int]) -> dict | None:
+        answer = answers.pop(0) if answers else {i: entries[i] for i in ids}
+        return answer
+
+    model = CatalogueModel(load_catalogue_form())
+    model.set_view(None, outline, read)
+    title = next(i for i, c in enumerate(model.form.columns) if c.key == "title")
+    assert model.index(1, title).data() == ""  # the first entry, not read
+    assert model._pages == {}
+    first = entries[outline.groups[0].ids[0]]
+    assert model.index(1, title).data() == first.title

@@ -26,8 +26,9 @@ from kcdesk.services.catalogue.outline import DraftOutline
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 _Index = QModelIndex | QPersistentModelIndex
-# Reads the entries of proposal ids: {id: entry} (an id gone from the register: absent).
-ReadEntries = Callable[[list[int]], dict[int, Entry]]
+# Reads the entries of proposal ids: {id: entry} (an id gone from the register: absent;
+# None: the database could not be read now).
+ReadEntries = Callable[[list[int]], dict[int, Entry] | None]
 
 
 class Head(Protocol):
@@ -139,6 +140,8 @@ class CatalogueModel(QAbstractTableModel):
         if page is None:
             ids = self._ids[number * self.PAGE : (number + 1) * self.PAGE]
             found = self._read(ids) if self._read is not None else {}
+            if found is None:
+                return None  # not read now: an empty line, read again when next drawn
             # A proposal gone since the outline was read shows an empty line until the
             # reload its change brings.
             page = self._pages[number] = [found.get(i) for i in ids]

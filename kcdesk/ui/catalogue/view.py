@@ -4,6 +4,7 @@ state (submit, approve with the decision), compare versions, export to a USB sti
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
@@ -37,12 +39,10 @@ from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
-from kcdesk.ui.catalogue.export_files import export_files_for
 from kcdesk.ui.catalogue.model import CatalogueModel
 from kcdesk.ui.catalogue.row_heights import FitRowsOnScreen
 from kcdesk.ui.catalogue.selection_table import SelectionTable, shown_order
 from kcdesk.ui.crash import show_error
-from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.when_shown import WhenShown
 from kcdesk.ui.worker import Job
 
@@ -54,6 +54,7 @@ Loaded = tuple[
     CatalogueView, dict[str, Any], list[Candidate] | None, list[str], DraftOutline | None, int
 ]
 SELECTION_TAB = 1
+log = logging.getLogger(__name__)
 
 
 class CataloguePanel(QWidget):
@@ -234,10 +235,17 @@ class CataloguePanel(QWidget):
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
-    def _read_entries(self, ids: list[int]) -> dict[int, Any]:
+    def _read_entries(self, ids: list[int]) -> dict[int, Any] | None:
         """A page of the draft's entries, read as the table shows them (issue 24)."""
-        with self.ctx.db.session() as session:
-            return entry_map(session, ids)
+        try:
+            with self.ctx.db.session() as session:
+                return entry_map(session, ids)
+        except SQLAlchemyError:
+            # Drawn while the database cannot be read (a server gone, a window closing
+            # after its database): empty lines now, read again when next drawn; a
+            # paint cannot show an error box, the next action says what is wrong.
+            log.warning("catalogue page not read", exc_info=True)
+            return None
 
     def _show(self, result: Loaded) -> None:
         view, values, explained, origins, outline, left_out = result
@@ -446,6 +454,11 @@ class CataloguePanel(QWidget):
         self.dialog.open()
 
     def open_export(self) -> None:
+        # The export's modules (files, drives, the dialog) load when it is asked for, not
+        # when the section first opens (issue 24).
+        from kcdesk.ui.catalogue.export_files import export_files_for
+        from kcdesk.ui.usb_export_dialog import UsbExportDialog
+
         if self.current is None:
             return
         db = self.ctx.db
