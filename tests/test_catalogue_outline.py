@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from kcdesk.formatting import amount_in_words, format_money
 from kcdesk.models import Proposal, ProposalStatus
@@ -241,3 +242,38 @@ def test_a_page_not_read_now_is_read_when_next_drawn(qtbot, demo_db: Database) -
     assert model._pages == {}
     first = entries[outline.groups[0].ids[0]]
     assert model.index(1, title).data() == first.title
+
+
+@pytest.mark.sqlite_only  # SQLite's query plans
+@pytest.mark.parametrize("analyzed", [False, True])
+def test_outline_reads_its_index_and_the_register_keeps_its_plan(
+    demo_db: Database, analyzed: bool
+) -> None:
+    """The draft's proposals come from ``ix_proposal_catalogue`` alone; the register's
+    year in code order still walks ``ix_proposal_plan_year_code`` (no sort), with and
+    without statistics."""
+    plans: list[str] = []
+
+    def explain(_conn: Any, cursor: Any, statement: str, params: Any, *_rest: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM proposal" in statement:
+            rows = cursor.connection.execute("EXPLAIN QUERY PLAN " + statement, params)
+            plans.append(" | ".join(str(row[-1]) for row in rows))
+
+    with demo_db.session() as session:
+        if analyzed:
+            session.connection().exec_driver_sql("ANALYZE")
+        event.listen(demo_db.engine, "before_cursor_execute", explain)
+        try:
+            draft_outline(session, 2027, "dia_phuong")
+            session.execute(
+                select(Proposal.id)
+                .where(Proposal.plan_year == 2027)
+                .order_by(Proposal.code)
+                .limit(200)
+            ).all()
+        finally:
+            event.remove(demo_db.engine, "before_cursor_execute", explain)
+    rows, register = plans[0], plans[-1]
+    assert "COVERING INDEX ix_proposal_catalogue (plan_year=? AND funding_source=?" in rows
+    assert "ix_proposal_plan_year_code (plan_year=?)" in register, register
+    assert "TEMP B-TREE" not in register, register
