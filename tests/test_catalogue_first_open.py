@@ -105,7 +105,8 @@ def test_screen_shows_the_same_cells(qtbot, ctx: AppContext) -> None:
     assert shown == expected
     left_out = sum(1 for cells in expected if cells[4] == "Không")
     assert panel.tabs.tabText(1) == f"Đề án của năm ({left_out} không có trong danh mục)"
-    assert [line.entry.proposal_code for line in panel.model.lines if line.entry] == [
+    lines = [panel.model.line(row) for row in range(panel.model.rowCount())]
+    assert [line.entry.proposal_code for line in lines if line.entry] == [
         e.proposal_code for e in view.entries
     ]
 

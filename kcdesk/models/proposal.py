@@ -258,3 +258,19 @@ Index("ix_proposal_status_year_code", Proposal.status, Proposal.plan_year, Propo
 # The implementation list's pages (issue 24, migration 0036): latest plan year first,
 # then by code, read in that order until a page is full, the status tested in the index.
 Index("ix_proposal_listed_order", Proposal.plan_year.desc(), Proposal.code, Proposal.status)
+# The catalogue's first opening (issue 24, migration 0033): the draft's proposals of a
+# year and source, their groups, codes and amounts, read from the index alone.
+Index(
+    "ix_proposal_catalogue",
+    Proposal.plan_year,
+    Proposal.funding_source,
+    Proposal.status,
+    Proposal.activity,
+    Proposal.code,
+    Proposal.total_cost,
+    Proposal.support,
+    Proposal.approved_support,
+    Proposal.counterpart,
+    Proposal.other_funds,
+    Proposal.id,
+)

@@ -8,7 +8,7 @@ about 60 ms of the section's first opening. In this order it reads the index unt
 the page is full, testing the status inside the index.
 
 Revision ID: 0036_implementation_list_order
-Revises: 0032_agenda_choice_index
+Revises: 0033_catalogue_outline_index
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_implementation_list_order"
-down_revision = "0032_agenda_choice_index"
+down_revision = "0033_catalogue_outline_index"
 branch_labels = None
 depends_on = None
 

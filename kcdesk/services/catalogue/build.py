@@ -260,21 +260,33 @@ def source_label(code: str) -> str:
     return source.label if source is not None else code
 
 
+def group_heads(activities: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(numeral, activity, label) of each group: the activities in ``group_order``,
+    unknown activities last, by code."""
+    specs = load_activities()
+
+    def order(code: str) -> tuple[int, int, str]:
+        spec = specs.get(code)
+        return (0, spec.group_order, code) if spec is not None else (1, 0, code)
+
+    heads = []
+    for number, code in enumerate(sorted(set(activities), key=order), start=1):
+        spec = specs.get(code)
+        heads.append((roman(number), code, spec.label if spec is not None else code))
+    return heads
+
+
 def group_entries(entries: Iterable[Entry]) -> tuple[Group, ...]:
     """Group by activity in ``group_order``; unknown activities last, by code."""
-    activities = load_activities()
     by_activity: dict[str, list[Entry]] = {}
     for entry in entries:
         by_activity.setdefault(entry.activity, []).append(entry)
-
-    def order(code: str) -> tuple[int, int, str]:
-        spec = activities.get(code)
-        return (0, spec.group_order, code) if spec is not None else (1, 0, code)
-
-    groups = []
-    for number, code in enumerate(sorted(by_activity, key=order), start=1):
-        spec = activities.get(code)
-        label = spec.label if spec is not None else code
-        rows = tuple(sorted(by_activity[code], key=lambda e: e.proposal_code))
-        groups.append(Group(numeral=roman(number), activity=code, label=label, entries=rows))
-    return tuple(groups)
+    return tuple(
+        Group(
+            numeral=numeral,
+            activity=code,
+            label=label,
+            entries=tuple(sorted(by_activity[code], key=lambda e: e.proposal_code)),
+        )
+        for numeral, code, label in group_heads(by_activity)
+    )

@@ -105,12 +105,20 @@ def _appraisal_verdict(
     average = f"điểm bình quân {_points(item.average)}" if item.average is not None else ""
     if item.passed is False:
         return False, f"Không đạt thẩm định: {average} (điểm đạt {spec.pass_mark})"
-    codes = [c.code for c in spec.conclusions]
     label = spec.conclusion_label(item.conclusion) if item.conclusion else ""
-    if len(codes) >= 2 and item.conclusion == codes[-1]:
+    if not passes(item.passed, item.conclusion, spec):
         return False, f"Hội đồng thẩm định kết luận: {label}"
     text = f"Đạt thẩm định: {average}" if average else "Đạt thẩm định"
     return True, text + (f"; {label}" if label else "")
+
+
+def passes(passed: bool | None, conclusion: str | None, spec: CriteriaSet) -> bool:
+    """A recorded result puts its proposal in the draft: not failed, and the council did
+    not conclude "not to support" (the last conclusion of a set of two or more)."""
+    if passed is False:
+        return False
+    codes = [c.code for c in spec.conclusions]
+    return not (len(codes) >= 2 and conclusion == codes[-1])
 
 
 def _latest_items(session: Session, proposal_ids: list[int]) -> dict[int, AgendaItem]:
@@ -259,7 +267,21 @@ def selected_entries(
     screen's list has it), so the year is not read and judged twice."""
     if judged is None:
         judged = candidates(session, plan_year, funding_source)
-    ids = [c.proposal.id for c in judged if c.included]
+    return entries_by_id(session, [c.proposal.id for c in judged if c.included], by_code=True)
+
+
+def entries_by_id(session: Session, ids: list[int], *, by_code: bool = False) -> list[Entry]:
+    """The entries of proposals ``ids``, in that order (``by_code``: by code); an id no
+    longer in the register is left out."""
+    found = entry_map(session, ids)
+    if by_code:
+        return sorted(found.values(), key=lambda e: e.proposal_code)
+    return [found[i] for i in ids if i in found]
+
+
+def entry_map(session: Session, ids: list[int]) -> dict[int, Entry]:
+    """The entry of each proposal of ``ids`` still in the register, read as plain rows
+    with their beneficiaries (a few statements per 500 ids)."""
     rows: list[Any] = []
     facilities: dict[int, list[Any]] = {}
     for start in range(0, len(ids), _CHUNK):
@@ -272,11 +294,11 @@ def selected_entries(
             .order_by(ProposalFacility.proposal_id, ProposalFacility.position)
         ):
             facilities.setdefault(link.proposal_id, []).append(link)
-    rows.sort(key=lambda r: r.code)
     addresses: dict[tuple[Any, ...], str] = {}
-    return [
-        entry_from_columns(r, beneficiary_text(facilities.get(r.id, ()), addresses)) for r in rows
-    ]
+    return {
+        r.id: entry_from_columns(r, beneficiary_text(facilities.get(r.id, ()), addresses))
+        for r in rows
+    }
 
 
 def explain(

@@ -381,12 +381,14 @@ def view(
     version: int | None = None,
     origin: str = "",
     judged: list[Any] | None = None,
+    live: bool = True,
 ) -> CatalogueView:
     """The catalogue as printed: live for a draft (or no catalogue yet), else frozen.
 
     ``origin``: a merged old province's catalogue, shown as it came (its versions only:
     this Centre's proposals are never read into it). ``judged``: the year's
-    ``selection.candidates`` when the caller has them already (the screen's list)."""
+    ``selection.candidates`` when the caller has them already. ``live=False``: a live
+    draft without its groups (the screen reads ``outline.draft_outline``)."""
     _check_source(funding_source)
     catalogue = get_catalogue(session, plan_year, funding_source, origin)
     if origin and catalogue is None:
@@ -408,7 +410,7 @@ def view(
         version_entries(chosen)
         if chosen is not None
         else []
-        if origin
+        if origin or not live
         else live_entries(session, plan_year, funding_source, judged)
     )
     since = _since_approval(catalogue, chosen)

@@ -21,6 +21,7 @@ def export_files_for(
     values: dict[str, Any],
     *,
     audit_check: Callable[[], str | None] | None = None,
+    full: Callable[[], CatalogueView] | None = None,
 ) -> list[tuple[str, Producer]]:
     """The files a leader gets on the stick: the catalogue as XLSX, PDF and Word (issued by
     whoever issues it now), and while it is not approved the Centre's tờ trình to the
@@ -28,7 +29,9 @@ def export_files_for(
 
     ``audit_check`` gives the audit chain's check code ("Mã kiểm tra nhật ký"), printed on
     a catalogue once submitted as ``catalogue export`` prints it; it is asked when the
-    files are written (on the worker), so the code is the chain's head at that time."""
+    files are written (on the worker), so the code is the chain's head at that time.
+    ``full``: reads the whole catalogue when ``view`` came without its entries (a live
+    draft on screen, issue 24), once, when the first file is written (on the worker)."""
     # ReportLab and openpyxl load when the files are made, not when the section opens.
     from kcdesk.reports.catalogue.pdf import default_issuer, write_catalogue_pdf
     from kcdesk.reports.catalogue.submission_letter_pdf import write_submission_letter
@@ -49,21 +52,29 @@ def export_files_for(
     stem = f"Danh mục đề án khuyến công {view.plan_year} - {source}"
     issuer = default_issuer(view)
     agency = agency_from_settings(values, issuer)
+    read: list[CatalogueView] = []
+
+    def content() -> CatalogueView:
+        if full is None:
+            return view
+        if not read:
+            read.append(full())
+        return read[0]
 
     def xlsx(path: Path) -> None:
-        write_catalogue_xlsx(view, form, path, agency=agency, issuer=issuer)
+        write_catalogue_xlsx(content(), form, path, agency=agency, issuer=issuer)
 
     def pdf(path: Path) -> None:
-        write_catalogue_pdf(view, form, agency, path, issuer=issuer, audit_check=check())
+        write_catalogue_pdf(content(), form, agency, path, issuer=issuer, audit_check=check())
 
     def pdf_docx(path: Path) -> None:
         from kcdesk.reports.docx.write import docx_bytes
 
-        code = check()
+        code, shown = check(), content()
         path.write_bytes(
             docx_bytes(
                 lambda h: write_catalogue_pdf(
-                    view, form, agency, h, issuer=issuer, audit_check=code
+                    shown, form, agency, h, issuer=issuer, audit_check=code
                 )
             )
         )
@@ -78,24 +89,24 @@ def export_files_for(
         department = agency_from_settings(values, "department")
 
         def letter(path: Path) -> None:
-            write_submission_letter(view, agency, values, path, issuer="centre")
+            write_submission_letter(content(), agency, values, path, issuer="centre")
 
         def letter_docx(path: Path) -> None:
             from kcdesk.reports.docx.write import docx_bytes
 
             path.write_bytes(
                 docx_bytes(
-                    lambda h: write_submission_letter(view, agency, values, h, issuer="centre")
+                    lambda h: write_submission_letter(content(), agency, values, h, issuer="centre")
                 )
             )
 
         def department_pdf(path: Path) -> None:
             write_catalogue_pdf(
-                view, form, department, path, issuer="department", audit_check=check()
+                content(), form, department, path, issuer="department", audit_check=check()
             )
 
         def department_letter(path: Path) -> None:
-            write_submission_letter(view, department, values, path, issuer="department")
+            write_submission_letter(content(), department, values, path, issuer="department")
 
         suffix = f"{view.plan_year} - {source}"
         files.append((safe_file_name(f"Tờ trình danh mục {suffix}.pdf"), letter))

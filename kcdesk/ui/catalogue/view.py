@@ -4,6 +4,7 @@ state (submit, approve with the decision), compare versions, export to a USB sti
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from kcdesk.formatting import amount_in_words, format_date, format_money
 from kcdesk.models.catalogue import CatalogueState
@@ -30,25 +32,29 @@ from kcdesk.services.catalogue.columns import label_span, load_catalogue_form
 from kcdesk.services.catalogue.compare import RowDiff
 from kcdesk.services.catalogue.deadline import deadline_warning
 from kcdesk.services.catalogue.department_letter import set_department_letter
-from kcdesk.services.catalogue.selection import Candidate
+from kcdesk.services.catalogue.outline import DraftOutline, draft_outline
+from kcdesk.services.catalogue.selection import Candidate, entry_map
 from kcdesk.services.core import audit, settings
 from kcdesk.services.forms.load import load_funding_sources
 from kcdesk.services.security.permissions import CATALOGUE_APPROVE, CATALOGUE_EDIT, allowed
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.catalogue.dialogs import CompareDialog, NumberDateDialog, ReasonDialog
-from kcdesk.ui.catalogue.export_files import export_files_for
 from kcdesk.ui.catalogue.model import CatalogueModel
 from kcdesk.ui.catalogue.row_heights import FitRowsOnScreen
 from kcdesk.ui.catalogue.selection_table import SelectionTable, shown_order
 from kcdesk.ui.crash import show_error
-from kcdesk.ui.usb_export_dialog import UsbExportDialog
 from kcdesk.ui.when_shown import WhenShown
 from kcdesk.ui.worker import Job
 
 # What the worker loads: the view, the settings, the proposals judged (in or out of the
-# catalogue shown, with the reason), merged origins.
-Loaded = tuple[CatalogueView, dict[str, Any], list[Candidate], list[str]]
+# catalogue shown, with the reason; None: judged when their tab is shown), merged
+# origins, a live draft's outline (its groups, without entries: issue 24) and how many
+# proposals of the year the catalogue shown leaves out.
+Loaded = tuple[
+    CatalogueView, dict[str, Any], list[Candidate] | None, list[str], DraftOutline | None, int
+]
 SELECTION_TAB = 1
+log = logging.getLogger(__name__)
 
 
 class CataloguePanel(QWidget):
@@ -150,7 +156,7 @@ class CataloguePanel(QWidget):
         layout.addWidget(self.tabs, 1)
         # The year's list (45,197 rows at 100,000) is made when its tab is first shown
         # after a load, not at every load (issue 24).
-        self._explained: list[Candidate] = []
+        self._explained: list[Candidate] | None = []
         self._selection_filled = True
         self._selection_request = 0
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -197,12 +203,21 @@ class CataloguePanel(QWidget):
                 chosen = origin if origin in origins else ""
                 if chosen:
                     view = catalogue.view(session, year, source, version, chosen)
-                    return view, settings.get_all(session), [], origins
-                # The year judged once for the catalogue's rows and the list beside it.
+                    return view, settings.get_all(session), [], origins, None, 0
+                view = catalogue.view(session, year, source, version, live=False)
+                values = settings.get_all(session)
+                if view.version_number is None:
+                    # A live draft: its outline now, its entries as they are shown, the
+                    # year's list when its tab is (issue 24). Every proposal of the year
+                    # not in the draft is left out of it.
+                    outline = draft_outline(session, year, source)
+                    left_out = outline.year_count - outline.count
+                    return view, values, None, origins, outline, left_out
+                # A frozen version: the year judged for the list beside it.
                 year_judged = selection.candidates(session, year, source, all_sources=True)
-                view = catalogue.view(session, year, source, version, judged=year_judged)
                 explained = selection.explain(session, view, year_judged)
-                return view, settings.get_all(session), explained, origins
+                left_out = sum(1 for c in explained if not c.included)
+                return view, values, explained, origins, None, left_out
 
         self.ctx.worker.run(load, self._show, self._failed)
 
@@ -220,18 +235,29 @@ class CataloguePanel(QWidget):
     def _failed(self, exc: BaseException) -> None:
         show_error(self, exc)
 
+    def _read_entries(self, ids: list[int]) -> dict[int, Any] | None:
+        """A page of the draft's entries, read as the table shows them (issue 24)."""
+        try:
+            with self.ctx.db.session() as session:
+                return entry_map(session, ids)
+        except SQLAlchemyError:
+            # Drawn while the database cannot be read (a server gone, a window closing
+            # after its database): empty lines now, read again when next drawn; a
+            # paint cannot show an error box, the next action says what is wrong.
+            log.warning("catalogue page not read", exc_info=True)
+            return None
+
     def _show(self, result: Loaded) -> None:
-        view, values, explained, origins = result
+        view, values, explained, origins, outline, left_out = result
         if (view.plan_year, view.funding_source) != (self.plan_year, self.funding_source):
             return  # an older request answered after the user moved on
         self.current, self.settings_values = view, values
         self._set_origins(origins, view.origin)
-        self.model.set_view(view)
+        self.model.set_view(view, outline, self._read_entries)
         self._explained = explained
         self._selection_filled = False
         self._selection_request += 1
         self.selection.set_rows([], ordered=True)  # the last load's list is not shown
-        left_out = sum(1 for c in explained if not c.included)
         self.tabs.setTabText(SELECTION_TAB, f"Đề án của năm ({left_out} không có trong danh mục)")
         self._tab_shown(self.tabs.currentIndex())
         self._span_labels()
@@ -267,20 +293,20 @@ class CataloguePanel(QWidget):
         )
         self.deadline_label.setText(warning[0] if warning else "")
         self.deadline_label.setVisible(warning is not None)
-        support = view.total("support")
+        support, count = self.model.total("support"), self.model.entry_count()
         self.totals_label.setText(
-            f"{view.count} đề án; tổng kinh phí {format_money(view.total('total_cost'))} đồng; "
+            f"{count} đề án; tổng kinh phí {format_money(self.model.total('total_cost'))} đồng; "
             f"kinh phí khuyến công hỗ trợ {format_money(support)} đồng "
             f"({amount_in_words(support)})."
         )
         actor = self.ctx.actor
         self.submit_button.setEnabled(
-            view.state is CatalogueState.DRAFT and allowed(actor, CATALOGUE_EDIT) and view.count > 0
+            view.state is CatalogueState.DRAFT and allowed(actor, CATALOGUE_EDIT) and count > 0
         )
         self.approve_button.setEnabled(
             view.state in (CatalogueState.DRAFT, CatalogueState.SUBMITTED)
             and allowed(actor, CATALOGUE_APPROVE)
-            and view.count > 0
+            and count > 0
         )
         self.reopen_button.setEnabled(
             view.state is CatalogueState.SUBMITTED and allowed(actor, CATALOGUE_EDIT)
@@ -289,7 +315,7 @@ class CataloguePanel(QWidget):
             view.version_number is not None and allowed(actor, CATALOGUE_EDIT)
         )
         self.compare_button.setEnabled(len(view.versions) >= 2)
-        self.export_button.setEnabled(view.count > 0)
+        self.export_button.setEnabled(count > 0)
         if view.origin:
             # The old province's catalogue is kept as it came: read, compare, export.
             for button in (self.submit_button, self.approve_button, self.reopen_button):
@@ -300,11 +326,23 @@ class CataloguePanel(QWidget):
         if index != SELECTION_TAB or self._selection_filled:
             return
         self._selection_filled = True
-        request, explained = self._selection_request, self._explained
+        request, explained, view, db = (
+            self._selection_request,
+            self._explained,
+            self.current,
+            self.ctx.db,
+        )
 
         def rows(_job: Job) -> list[dict[str, object]]:
+            judged = explained
+            if judged is None and view is not None:
+                # A live draft: the year judged now, as the draft's outline judged it.
+                with db.session() as session:
+                    judged = selection.candidates(
+                        session, view.plan_year, view.funding_source, all_sources=True
+                    )
             # In the order shown, sorted here rather than on the screen's thread.
-            return shown_order([c.as_json() for c in explained])
+            return shown_order([c.as_json() for c in judged or ()])
 
         def show(judged: list[dict[str, object]]) -> None:
             if shiboken6.isValid(self) and request == self._selection_request:
@@ -318,9 +356,8 @@ class CataloguePanel(QWidget):
         start, end = label_span(self.form)
         if end <= start:
             return
-        for row, line in enumerate(self.model.lines):
-            if line.kind != "entry":
-                self.table.setSpan(row, start, 1, end - start + 1)
+        for row in self.model.label_rows():
+            self.table.setSpan(row, start, 1, end - start + 1)
 
     # -- state changes ------------------------------------------------------------
     def _write(self, action: Any) -> None:
@@ -417,6 +454,11 @@ class CataloguePanel(QWidget):
         self.dialog.open()
 
     def open_export(self) -> None:
+        # The export's modules (files, drives, the dialog) load when it is asked for, not
+        # when the section first opens (issue 24).
+        from kcdesk.ui.catalogue.export_files import export_files_for
+        from kcdesk.ui.usb_export_dialog import UsbExportDialog
+
         if self.current is None:
             return
         db = self.ctx.db
@@ -425,7 +467,19 @@ class CataloguePanel(QWidget):
             with db.session() as session:
                 return audit.check_code(audit.chain_head(session))
 
-        files = export_files_for(self.current, self.settings_values, audit_check=audit_check)
+        full = None
+        if self.model.outline is not None:
+            # A live draft's entries are read a page at a time on screen: the files get
+            # the whole draft, read on the worker when they are written.
+            year, source = self.current.plan_year, self.current.funding_source
+
+            def full() -> CatalogueView:
+                with db.session() as session:
+                    return catalogue.view(session, year, source)
+
+        files = export_files_for(
+            self.current, self.settings_values, audit_check=audit_check, full=full
+        )
         self.dialog = UsbExportDialog(self.ctx, files, self, title="Ghi danh mục ra USB")
         self.dialog.open()
 
