@@ -358,13 +358,13 @@ def _insert_one(db: Database, record: dict[str, Any], *, fused: bool) -> Any:
             s.flush()
             pid = ids[record["uuid"]]
             conn = s.connection()
+            # Without the ids (PostgreSQL's sequences do not roll back).
             return {
                 name: sorted(
-                    repr(tuple(row[1:]))
+                    repr({k: v for k, v in row.items() if k not in ("id", "proposal_id")})
                     for row in conn.execute(
-                        text(f"SELECT * FROM {name} WHERE proposal_id = :p ORDER BY id"),
-                        {"p": pid},
-                    ).tuples()
+                        text(f"SELECT * FROM {name} WHERE proposal_id = :p"), {"p": pid}
+                    ).mappings()
                 )
                 for name in ("budget_line", "schedule_item", "output_measure", "document")
             }
