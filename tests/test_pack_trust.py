@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from kcdesk.cli.main import main
 from kcdesk.models import Proposal, ProposalStatus, StatusChange, new_uuid
-from kcdesk.services.core import audit
+from kcdesk.services.core import audit, id_lists
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.exchange import conflicts, export, importer, keys, records
 from kcdesk.services.exchange import errors as E
@@ -254,6 +254,40 @@ def test_a_bad_record_refuses_the_pack_naming_it(
     refusal = world.refused(world.forged(change))
     assert refusal.reason == E.BAD_RECORD
     assert named in str(refusal)
+
+
+# Damage in several records of a pack (issue 24): the one refused is the first met in
+# the pack's order, whatever the size of the chunks the import reads, and nothing of the
+# chunks applied before it stays written. (Pins the order any faster reading must keep.)
+DAMAGES: list[tuple[str, Any, str]] = [
+    ("plan_year", "2027", "plan_year"),
+    ("budget_lines", "nhiều", "budget_lines"),
+    ("title", 5, "title"),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+@pytest.mark.parametrize("damaged", [(0, 1), (1,), (1, 0)])
+def test_damage_in_several_chunks_is_refused_at_the_first_in_pack_order(
+    world: World, monkeypatch: pytest.MonkeyPatch, chunk: int, damaged: tuple[int, ...]
+) -> None:
+    monkeypatch.setattr(id_lists, "ID_BATCH", chunk)
+    codes: list[str] = []
+
+    def change(rows: dict[str, list[dict[str, Any]]]) -> None:
+        codes.extend(str(r["code"]) for r in rows[PROPOSALS])
+        for n, index in enumerate(damaged):
+            field, value, _named = DAMAGES[n]
+            rows[PROPOSALS][index][field] = value
+
+    pack = world.forged(change)
+    refusal = world.refused(pack)  # the Centre's database unchanged
+    first = min(damaged)
+    field, _value, named = DAMAGES[damaged.index(first)]
+    assert refusal.reason == E.BAD_RECORD
+    assert codes[first] in str(refusal) and named in str(refusal)
+    other = [codes[i] for i in damaged if i != first]
+    assert not any(code in str(refusal) for code in other)
 
 
 @pytest.mark.parametrize("bad", ["../../ngoài", "/etc/passwd", "AB" * 32, "0" * 63])

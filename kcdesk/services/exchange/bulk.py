@@ -9,7 +9,9 @@ through both and compare).
 
 Child rows are built as plain lists of values in column order, straight from the
 record, and go out through ``executemany.insert_values`` (the driver's executemany on
-SQLite).
+SQLite). On SQLite each child value goes through its codec and its column's bind
+processor in one step, the row made as the tuple the driver takes
+(``executemany.bind_processors``, ``insert_bound``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,12 @@ from kcdesk.models import (
     utcnow,
 )
 from kcdesk.services.exchange import records
-from kcdesk.services.exchange.executemany import insert_rows, insert_values
+from kcdesk.services.exchange.executemany import (
+    bind_processors,
+    insert_bound,
+    insert_rows,
+    insert_values,
+)
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
@@ -148,6 +155,9 @@ def insert_proposals(
         values.append(_fill_text(row, Proposal))
     insert_rows(session, table(Proposal), values)
     ids = _ids(session, Proposal, [str(r["uuid"]) for r in rows])
+    # Every child row is made before anything is written, as it always was: a value
+    # its codec refuses fails before the links are inserted.
+    bound = _bound_children(session, rows, ids)
     link_rows: list[list[Any]] = []
     children: list[list[list[Any]]] = [[] for _ in _CHILDREN]
     for data in rows:
@@ -155,21 +165,89 @@ def insert_proposals(
         for n, facility_uuid in enumerate(data.get("facilities", [])):
             if facility_uuid in facilities:
                 link_rows.append([pid, facilities[facility_uuid][0], n])
+        if bound is not None:
+            continue
         for child, out in zip(_CHILDREN, children, strict=True):
             _model, key, spec, positioned, _keys, fill = child
             for n, item in enumerate(data.get(key, [])):
-                child_values = [pid, *[parse(item[f]) if f in item else d for f, parse, d in spec]]
-                if positioned:
-                    child_values.append(n)
-                if None in child_values:
-                    _fill_values(child_values, fill)
-                out.append(child_values)
+                out.append(_child_values(pid, item, n, spec, positioned, fill))
     insert_values(session, table(ProposalFacility), _LINK_KEYS, link_rows)
-    for (model, _key, _spec, _positioned, keys, _fill), batch in zip(
-        _CHILDREN, children, strict=True
-    ):
-        insert_values(session, table(model), keys, batch)
+    for n, (model, _key, _spec, _positioned, keys, _fill) in enumerate(_CHILDREN):
+        if bound is not None:
+            insert_bound(session, table(model), keys, bound[n])
+        else:
+            insert_values(session, table(model), keys, children[n])
     return ids
+
+
+def _child_values(
+    pid: int,
+    item: dict[str, Any],
+    n: int,
+    spec: list[tuple[str, Callable[[Any], Any], Any]],
+    positioned: bool,
+    fill: list[tuple[int, str]],
+) -> list[Any]:
+    """A child row's values in column order, through their codecs, not yet bound."""
+    values = [pid, *[parse(item[f]) if f in item else d for f, parse, d in spec]]
+    if positioned:
+        values.append(n)
+    if None in values:
+        _fill_values(values, fill)
+    return values
+
+
+def _bound_children(
+    session: Session, rows: list[dict[str, Any]], ids: dict[str, int]
+) -> list[list[tuple[Any, ...]]] | None:
+    """On SQLite, every child row of ``rows`` as the tuple the driver gets: each value
+    through its codec and its column's bind processor in one step (``_bind``), instead
+    of a list of codec values processed again (≈ 107,000 rows for 5,000 proposals).
+
+    A row missing a value its column needs (None) is made the other way: its default
+    is filled in before binding, as ``insert_values`` does. None on other engines — and when any
+    value fails, so that the one-step path raises exactly what it raised before.
+    """
+    specs = []
+    out: list[list[tuple[Any, ...]]] = [[] for _ in _CHILDREN]
+    try:
+        for model, _key, spec, _positioned, keys, _fill in _CHILDREN:
+            procs = bind_processors(session, table(model), keys)
+            if procs is None:
+                return None
+            # Field i is the row's value i + 1 (0 is the proposal id); its default is
+            # bound too (None stays None: such a row is filled in first, below).
+            fused = []
+            for i, (f, parse, d) in enumerate(spec):
+                proc = procs.get(i + 1)
+                bound_default = proc(d) if proc is not None and d is not None else d
+                fused.append((f, _bind(parse, proc), bound_default))
+            specs.append((fused, sorted(procs.items())))
+        for data in rows:
+            pid = ids[str(data["uuid"])]
+            for child, (fused, procs_by_position), batch in zip(_CHILDREN, specs, out, strict=True):
+                _model, key, spec, positioned, _keys, fill = child
+                for n, item in enumerate(data.get(key, [])):
+                    values = [pid, *[bind(item[f]) if f in item else d for f, bind, d in fused]]
+                    if positioned:
+                        values.append(n)
+                    if None in values and any(values[i] is None for i, _name in fill):
+                        # A value a column needs is missing (an older pack): its
+                        # default filled in first, then bound.
+                        values = _child_values(pid, item, n, spec, positioned, fill)
+                        for i, proc in procs_by_position:
+                            values[i] = proc(values[i])
+                    batch.append(tuple(values))
+    except Exception:
+        return None
+    return out
+
+
+def _bind(parse: Callable[[Any], Any], proc: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """The codec, then the column's bind processor (if it has one)."""
+    if proc is None:
+        return parse
+    return lambda value: proc(parse(value))
 
 
 _LINK_KEYS = ("proposal_id", "facility_id", "position")

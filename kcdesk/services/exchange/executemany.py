@@ -88,20 +88,50 @@ def insert_rows(session: Session, tbl: Table, rows: list[dict[str, Any]]) -> Non
     insert_values(session, tbl, keys, [list(get(row)) for row in rows])
 
 
+def _driver_plan(session: Session, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
+    """The plan of rows of ``keys`` into ``tbl`` on SQLite; None: SQLAlchemy binds."""
+    dialect = session.connection().dialect
+    if not (DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"):
+        return None
+    cache_key = (dialect.name, tbl.name, keys)
+    if cache_key not in _PLANS:
+        _PLANS[cache_key] = _plan(dialect, tbl, keys)
+    return _PLANS[cache_key]
+
+
+def bind_processors(
+    session: Session, tbl: Table, keys: Sequence[str]
+) -> dict[int, Callable[[Any], Any]] | None:
+    """For rows the caller binds itself (``insert_bound``): the bind processor of each
+    key's column by position (a key without one is absent), as ``insert_values`` would
+    apply it; None on an engine where SQLAlchemy binds (use ``insert_values``)."""
+    plan = _driver_plan(session, tbl, tuple(keys))
+    return dict(plan[2]) if plan is not None else None
+
+
+def insert_bound(
+    session: Session, tbl: Table, keys: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """One executemany of ``rows`` already through ``bind_processors`` (SQLite only)."""
+    if not rows:
+        return
+    plan = _driver_plan(session, tbl, tuple(keys))
+    if plan is None:
+        raise RuntimeError("insert_bound: only where bind_processors answered")
+    sql, _keys, _procs, defaults = plan
+    session.connection().exec_driver_sql(
+        sql, [(*values, *defaults) for values in rows] if defaults else rows
+    )
+
+
 def insert_values(session: Session, tbl: Table, keys: Sequence[str], rows: list[list[Any]]) -> None:
     """One executemany into ``tbl``: ``rows`` are lists of values in the order of
     ``keys`` (changed in place on SQLite)."""
     if not rows:
         return
     conn = session.connection()
-    dialect = conn.dialect
     keys = tuple(keys)
-    plan = None
-    if DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark":
-        cache_key = (dialect.name, tbl.name, keys)
-        if cache_key not in _PLANS:
-            _PLANS[cache_key] = _plan(dialect, tbl, keys)
-        plan = _PLANS[cache_key]
+    plan = _driver_plan(session, tbl, keys)
     if plan is None:
         session.execute(insert(tbl), [dict(zip(keys, values, strict=True)) for values in rows])
         return
