@@ -1,8 +1,17 @@
 """kcdesk — the desktop workstation of provincial Industrial Extension Centres."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("kcdesk")
-except PackageNotFoundError:  # frozen bundle without metadata
-    __version__ = "0.1.0"
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the package metadata when first asked: importing
+    ``importlib.metadata`` is a part of the GUI's start the window's frame need not wait
+    for (SQLAlchemy imports it later anyway)."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("kcdesk")
+    except PackageNotFoundError:  # frozen bundle without metadata
+        value = "0.1.0"
+    globals()["__version__"] = value
+    return value

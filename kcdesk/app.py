@@ -1,4 +1,10 @@
-"""Starting the GUI: logging, Qt, fonts, Vietnamese stock texts, the database, the window."""
+"""Starting the GUI: logging, Qt, fonts, Vietnamese stock texts, the database, the window.
+
+The main window's frame (title, navigation, menus) is shown before the database layer
+is imported and the database opened; the log-in and audit-key dialogs open over it,
+and the window is filled (``MainWindow.attach``) once they pass. SQLAlchemy and the
+models are imported by the functions that need them, not at this module's import.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +16,15 @@ from typing import TYPE_CHECKING
 
 from kcdesk import paths
 from kcdesk.logsetup import setup_logging
-from kcdesk.models.db import Database, DatabaseError, open_database
-from kcdesk.services.core import settings
-from kcdesk.services.security.actor import SYSTEM, Actor
-from kcdesk.services.setup import first_run as setup
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from kcdesk.models.db import Database, DatabaseError
+    from kcdesk.services.security.actor import Actor
     from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.background_lane import BackgroundLane
+    from kcdesk.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,9 @@ def open_demo_shell(path: Path | None = None) -> tuple[Database, bool]:
     """The demo database with its presets, and whether its demo proposals are still
     to be made (``add_demo_proposals``): a first start, or one stopped while making
     them (they are written in one transaction, which marks the database as demo)."""
+    from kcdesk.models.db import open_database
+    from kcdesk.services.setup import first_run as setup
+
     db = open_database(path or paths.demo_database_path(), create=True)
     setup.init_database(db)
     with db.session() as session:
@@ -40,10 +48,15 @@ def open_demo_shell(path: Path | None = None) -> tuple[Database, bool]:
 
 
 def add_demo_proposals(db: Database) -> None:
+    from kcdesk.services.setup import first_run as setup
+
     setup.add_demo_data(db, proposals=DEMO_PROPOSALS, seed=DEMO_SEED, year=DEMO_YEAR)
 
 
 def open_working_database(path: Path) -> Database:
+    from kcdesk.models.db import open_database
+    from kcdesk.services.setup import first_run as setup
+
     db = open_database(path, create=True)
     setup.init_database(db)
     return db
@@ -97,6 +110,7 @@ def _open_start_database(db_arg: str | None, demo: bool) -> tuple[Database, bool
     from kcdesk.services.setup import server_connection as sc
 
     if db_arg:
+        from kcdesk.models.db import open_database
         from kcdesk.services.setup.server_password import with_stored_password
 
         return open_database(with_stored_password(db_arg)), demo, False
@@ -129,6 +143,8 @@ def _log_in(db: Database, default: Actor) -> Actor | None:
     A server database is never single-user: everyone logs in, and the first person
     to open a new one creates its administrator (docs/server.md).
     """
+    from kcdesk.services.core import settings
+
     with db.session() as session:
         single_user = bool(settings.get(session, "app.single_user")) and db.is_sqlite
     if single_user:
@@ -165,6 +181,7 @@ def _offer_restore(path: Path, exc: DatabaseError) -> Database | None:
 
     from kcdesk.services.backup import backup_restore as backup
     from kcdesk.services.core.errors import UserError
+    from kcdesk.services.security.actor import SYSTEM
     from kcdesk.ui import vi
 
     title = "kcdesk — không mở được cơ sở dữ liệu"
@@ -242,7 +259,9 @@ def _ask_organisation(ctx: AppContext, parent: QWidget) -> None:
     OrganisationDialog(ctx, parent, after_merge=after_merge).exec()
 
 
-def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM) -> int:
+def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor | None = None) -> int:
+    """The GUI until its window closes; ``actor`` (default: the system actor) is who
+    a single-user database works as."""
     setup_logging()
     from PySide6.QtWidgets import QApplication
 
@@ -273,16 +292,42 @@ def run_gui(db_arg: str | None = None, demo: bool = False, actor: Actor = SYSTEM
             lock.release()
 
 
-def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) -> int:
+def _show_frame(app: QApplication, demo: bool) -> MainWindow:
+    """The main window's frame, shown and painted before the database layer is
+    imported (the start's SQLAlchemy and models cost several times Qt's own start);
+    ``MainWindow.attach`` fills it once the database is open and the user logged in."""
+    from kcdesk.ui.main_window import MainWindow
+
+    frame = MainWindow(demo=demo)
+    frame.show_initial()
+    app.processEvents()  # painted now: what follows runs without the event loop
+    return frame
+
+
+def _discard(frame: MainWindow | None) -> None:
+    """The start ended before the window was filled (cancelled, refused): the frame goes."""
+    if frame is not None:
+        frame.hide()
+        frame.deleteLater()
+
+
+def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor | None) -> int:
     from kcdesk.ui.crash import install_excepthook
 
     install_excepthook()
     if not _check_location(db_arg, demo):
         return 2
+    frame: MainWindow | None = _show_frame(app, demo)
+    from kcdesk.models.db import DatabaseError
+    from kcdesk.services.security.actor import SYSTEM
+    from kcdesk.services.setup import first_run as setup
+
+    actor = SYSTEM if actor is None else actor
     demo_pending = False
     try:
         opened = _open_start_database(db_arg, demo)
         if opened is None:
+            _discard(frame)
             return 0
         db, demo, demo_pending = opened
         with db.session() as session:
@@ -291,12 +336,14 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
         log.error("cannot open database: %s", exc)
         restored = _offer_restore(Path(db_arg) if db_arg else paths.default_database_path(), exc)
         if restored is None:
+            _discard(frame)
             return 2
         db = restored
 
     while True:
-        code, next_db = _run_window(app, db, demo, actor, demo_pending=demo_pending)
+        code, next_db = _run_window(app, db, demo, actor, demo_pending=demo_pending, frame=frame)
         demo_pending = False
+        frame = None
         if next_db is None:
             return code
         # Tệp → Kết nối máy chủ…: the window closed; the same process opens the server.
@@ -304,15 +351,23 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor) ->
 
 
 def _run_window(
-    app: QApplication, db: Database, demo: bool, actor: Actor, *, demo_pending: bool = False
+    app: QApplication,
+    db: Database,
+    demo: bool,
+    actor: Actor,
+    *,
+    demo_pending: bool = False,
+    frame: MainWindow | None = None,
 ) -> tuple[int, Database | None]:
-    """Log in, show the main window until it closes; returns the exit code and the
-    server database the user connected to from the File menu, if any."""
+    """Log in, show the main window until it closes (``frame``: the one shown before
+    the database was opened, filled here); returns the exit code and the server
+    database the user connected to from the File menu, if any."""
     from kcdesk.ui.app_context import AppContext
     from kcdesk.ui.main_window import MainWindow
 
     logged_in = _log_in(db, actor)
     if logged_in is None:
+        _discard(frame)
         db.dispose()
         return 0, None
     from kcdesk.ui.audit_key_dialog import QUIT, ask_for_key
@@ -320,11 +375,16 @@ def _run_window(
     # A database whose audit key is not on this PC (a new workstation on a server, a
     # copied file): said at once, with the way to import it (docs/server.md#audit-key).
     if ask_for_key(db, logged_in) == QUIT:
+        _discard(frame)
         db.dispose()
         return 0, None
     ctx = AppContext(db, logged_in)
-    window = MainWindow(ctx, demo=demo)
-    window.show_initial()
+    if frame is not None:
+        window = frame
+        window.attach(ctx, demo=demo)
+    else:
+        window = MainWindow(ctx, demo=demo)
+        window.show_initial()
     log.info("main window shown")  # the Windows workflow's smoke test looks for it
     if demo_pending:
         # The window first, the demo proposals behind it (ui/demo_builder.py): a

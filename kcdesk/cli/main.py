@@ -9,20 +9,13 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
-
-from kcdesk import __version__
 from kcdesk.cli import help_vi, streams
-from kcdesk.cli.context import CliContext, CommandRegistry
-from kcdesk.cli.gate import check_role
-from kcdesk.models.db import DatabaseError
-from kcdesk.services.core.concurrency import as_user_error
-from kcdesk.services.core.errors import UserError
-from kcdesk.services.core.output_path import check_output
+
+# The commands' modules (the database layer: SQLAlchemy and the models) are imported
+# by the paths that run a command: the GUI shows its window before it needs them.
 
 EXIT_USER_ERROR = 2
 
@@ -42,6 +35,9 @@ LIGHT_COMMANDS = {"check": "cmd_security", "backup": "cmd_security", "restore": 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or (``only``) of one command module's commands."""
+    from kcdesk import __version__
+    from kcdesk.cli.context import CommandRegistry
+
     help_vi.install()
     parser = _Parser(
         prog="kcdesk",
@@ -117,6 +113,8 @@ _OUTPUT_OPTIONS = ("out", "key_out", "xlsx", "pdf", "letter")
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Every output is a regular file (or a new one), never a device, folder or link."""
+    from kcdesk.services.core.output_path import check_output
+
     for name in _OUTPUT_OPTIONS:
         value = getattr(args, name, None)
         if isinstance(value, str) and value:
@@ -159,6 +157,19 @@ def _main(argv: Sequence[str] | None, windowed: bool) -> int:
     if handler is None:
         args.group_parser.print_help(sys.stderr)
         return EXIT_USER_ERROR
+    return _run_command(args, handler)
+
+
+def _run_command(args: argparse.Namespace, handler: Callable[..., int | None]) -> int:
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from kcdesk.cli.context import CliContext
+    from kcdesk.cli.gate import check_role
+    from kcdesk.models.db import DatabaseError
+    from kcdesk.services.core.concurrency import as_user_error
+    from kcdesk.services.core.errors import UserError
+
     ctx = CliContext(db_arg=args.db, user=args.login_user)
     try:
         _check_outputs(args)

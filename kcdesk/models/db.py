@@ -180,6 +180,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     if backend == "postgresql":
+        from kcdesk.models.facility import use_postgresql_ops
+
+        use_postgresql_ops()
         url = server_url(url)
         options = (
             f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} "

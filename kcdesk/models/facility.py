@@ -9,6 +9,9 @@ from kcdesk.models.base import Base, SyncedMixin
 from kcdesk.models.enums import FacilityKind
 from kcdesk.models.types import enum_column
 
+# The beneficiaries' folded-name index (see Facility.__table_args__).
+NAME_INDEX = Index("ix_facility_search_text", "search_text")
+
 
 class Facility(SyncedMixin, Base):
     """Cơ sở CNNT: a business, cooperative or household that receives support.
@@ -20,14 +23,11 @@ class Facility(SyncedMixin, Base):
     __tablename__ = "facility"
     # The duplicate-support check finds a beneficiary by its folded name, the start
     # of ``search_text`` (services/proposals/duplicates.py); ``text_pattern_ops`` lets
-    # PostgreSQL use the index for ``LIKE 'name%'`` whatever the database's collation.
-    __table_args__ = (
-        Index(
-            "ix_facility_search_text",
-            "search_text",
-            postgresql_ops={"search_text": "text_pattern_ops"},
-        ),
-    )
+    # PostgreSQL use the index for ``LIKE 'name%'`` whatever the database's collation
+    # (migration 0027 creates it so; ``use_postgresql_ops`` gives the model the same
+    # option once a PostgreSQL database is opened: declared here, the option would
+    # import SQLAlchemy's PostgreSQL dialect at every start, SQLite ones too).
+    __table_args__ = (NAME_INDEX,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -48,3 +48,9 @@ class Facility(SyncedMixin, Base):
     ethnic_minority_owned: Mapped[bool] = mapped_column(Boolean, default=False)
     craft_village: Mapped[bool] = mapped_column(Boolean, default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+def use_postgresql_ops() -> None:
+    """The facility name index's operator class on PostgreSQL (``text_pattern_ops``),
+    set on the model's index when a PostgreSQL database is opened (idempotent)."""
+    NAME_INDEX.dialect_options["postgresql"]["ops"] = {"search_text": "text_pattern_ops"}

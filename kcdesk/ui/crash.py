@@ -12,8 +12,6 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from kcdesk.models.db import DatabaseError
-from kcdesk.services.core.concurrency import as_user_error
 from kcdesk.services.core.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -21,6 +19,11 @@ log = logging.getLogger(__name__)
 
 def show_error(parent: QWidget | None, exc: BaseException, details: str = "") -> QMessageBox:
     """Show ``exc`` non-modally; returns the box (tests inspect it, never exec it)."""
+    # Imported here: the hook is installed before the window's frame is shown, and the
+    # database layer (SQLAlchemy) is imported only after that (kcdesk/app.py).
+    from kcdesk.models.db import DatabaseError
+    from kcdesk.services.core.concurrency import as_user_error
+
     box = QMessageBox(parent)
     box.setObjectName("error_box")
     exc = as_user_error(exc) or exc

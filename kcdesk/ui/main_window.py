@@ -1,8 +1,13 @@
-"""The main window: navigation on the left, the chosen section on the right."""
+"""The main window: navigation on the left, the chosen section on the right.
+
+Importable without the database layer: the app shows the window's frame before it
+imports SQLAlchemy and opens the database, then fills it (``MainWindow.attach``).
+"""
 
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QShowEvent
@@ -20,12 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kcdesk import __version__, paths
-from kcdesk.models.db import Database
+from kcdesk import paths
 from kcdesk.ui import idle_gc
-from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
+
+if TYPE_CHECKING:
+    from kcdesk.models.db import Database
+    from kcdesk.ui.app_context import AppContext
+
+TITLE = "kcdesk — Bàn làm việc khuyến công"
 
 
 class SectionStack(QStackedWidget):
@@ -56,17 +65,24 @@ class SectionStack(QStackedWidget):
 
 
 class MainWindow(QMainWindow):
-    """Sections are built when first shown, so start-up stays fast."""
+    """Sections are built when first shown, so start-up stays fast.
 
-    def __init__(self, ctx: AppContext, *, demo: bool = False) -> None:
+    ``MainWindow(ctx)`` is the whole window. ``MainWindow()`` is its frame (title,
+    navigation, menus) without a database: the app shows it first and calls
+    ``attach`` once the database is open and the user logged in; until then no
+    section is built (no event loop runs meanwhile, only modal dialogs).
+    """
+
+    ctx: AppContext
+
+    def __init__(self, ctx: AppContext | None = None, *, demo: bool = False) -> None:
         super().__init__()
-        self.ctx = ctx
         self.demo = demo
+        self.attached = False
         # Set by Tệp → Kết nối máy chủ…: the app reopens on it once this window closes.
         self.switch_to: Database | None = None
         self.setObjectName("main_window")
-        title = "kcdesk — Bàn làm việc khuyến công"
-        self.setWindowTitle(f"[DEMO] {title} — dữ liệu trình diễn" if demo else title)
+        self._set_title()
         fit_window(self, 1200, 760)
         self.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "kcdesk.png")))
 
@@ -105,15 +121,37 @@ class MainWindow(QMainWindow):
         row.addWidget(scroller, 1)
         self.setCentralWidget(central)
         self._build_menus()
-        self._build_status_bar()
         self.nav.setCurrentRow(0)
+        if ctx is not None:
+            self.attach(ctx, demo=demo)
+
+    def attach(self, ctx: AppContext, *, demo: bool = False) -> None:
+        """Fill the frame: the database, the user, the first section."""
+        self.ctx = ctx
+        self.demo = demo
+        self.attached = True
+        self._set_title()
+        # Only on a server's database: back to this PC's own file, next starts too.
+        self.local_action.setEnabled(ctx.db.is_server)
+        self._build_status_bar()
+        self._show_row(self.nav.currentRow())
+        self._started_up()
+
+    def _set_title(self) -> None:
+        self.setWindowTitle(f"[DEMO] {TITLE} — dữ liệu trình diễn" if self.demo else TITLE)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._shown:
-            self._shown = True
-            # Once the first events are through: start-up is over (ui/idle_gc.py).
-            QTimer.singleShot(0, lambda: idle_gc.window_shown(QApplication.instance()))
+        self._started_up()
+
+    def _started_up(self) -> None:
+        """Once the window is both shown and filled (the frame is shown before the
+        database layer is imported, ``attach`` fills it): after the next events,
+        start-up is over (ui/idle_gc.py freezes what it made)."""
+        if self._shown or not (self.attached and self.isVisible()):
+            return
+        self._shown = True
+        QTimer.singleShot(0, lambda: idle_gc.window_shown(QApplication.instance()))
 
     # -- sections -------------------------------------------------------------
     def section_keys(self) -> list[str]:
@@ -125,7 +163,7 @@ class MainWindow(QMainWindow):
         return self._built[key]
 
     def _show_row(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or not self.attached:
             return
         info: SectionInfo = SECTIONS[row]
         if info.key not in self._built:
@@ -146,10 +184,9 @@ class MainWindow(QMainWindow):
         server_action.setObjectName("connect_server")
         server_action.triggered.connect(self.connect_server)
         file_menu.addAction(server_action)
-        local_action = QAction("Làm việc trên &máy này", self)
+        local_action = self.local_action = QAction("Làm việc trên &máy này", self)
         local_action.setObjectName("use_local")
-        # Only on a server's database: back to this PC's own file, next starts too.
-        local_action.setEnabled(self.ctx.db.is_server)
+        local_action.setEnabled(False)  # enabled by attach on a server's database
         local_action.triggered.connect(self.use_local_database)
         file_menu.addAction(local_action)
         file_menu.addSeparator()
@@ -190,6 +227,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(demo)
 
     def about_text(self) -> str:
+        from kcdesk import __version__
+
         return (
             f"<h3>kcdesk {__version__}</h3>"
             "<p>Bàn làm việc của Trung tâm Khuyến công: đề án (Phụ lục II), thẩm định, "
@@ -281,6 +320,9 @@ class MainWindow(QMainWindow):
             self.showMaximized()
 
     def closeEvent(self, event):
+        if not self.attached:  # the frame of a start that ended: nothing to keep
+            super().closeEvent(event)
+            return
         with contextlib.suppress(OSError):
             paths.data_dir().mkdir(parents=True, exist_ok=True)
             self._ui_settings().setValue("main_window/geometry", self.saveGeometry())

@@ -9,10 +9,12 @@ needed); :func:`create_section` names every module explicitly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
-from kcdesk.ui.app_context import AppContext
+if TYPE_CHECKING:  # the main window's frame is shown before the database layer loads
+    from kcdesk.ui.app_context import AppContext
 
 
 @dataclass(frozen=True)
