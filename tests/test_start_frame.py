@@ -46,9 +46,13 @@ def test_frame_filled_is_the_window_built_at_once(qtbot, db: Database, demo: boo
     qtbot.addWidget(frame)
     assert frame._built == {} and frame.statusBar().findChildren(QLabel) == []
     assert frame.windowTitle() == "kcdesk — Bàn làm việc khuyến công"
+    # Where the section will be, the frame says the data is being opened.
+    waiting = frame.stack.currentWidget()
+    assert isinstance(waiting, QLabel) and waiting.text() == "Đang mở dữ liệu…"
     ctx = AppContext(db, SYSTEM)
     frame.attach(ctx, demo=demo)
     assert _looks(frame) == _looks(whole)
+    assert frame.stack.currentWidget() is not waiting
     assert frame.ctx is ctx and frame.demo is demo
     whole.ctx.worker.wait()
     ctx.worker.wait()

@@ -64,6 +64,14 @@ class SectionStack(QStackedWidget):
         return page.heightForWidth(width)
 
 
+def _opening_placeholder() -> QLabel:
+    """What the frame shows where its section will be, while the database opens."""
+    label = QLabel("Đang mở dữ liệu…")
+    label.setObjectName("opening_placeholder")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
 class MainWindow(QMainWindow):
     """Sections are built when first shown, so start-up stays fast.
 
@@ -97,7 +105,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, info.key)
             item.setToolTip(f"{info.description} (Ctrl+{index + 1})")
             self.nav.addItem(item)
-            self.stack.addWidget(QWidget())
+            self.stack.addWidget(QWidget() if ctx is not None else _opening_placeholder())
         self.nav.currentRowChanged.connect(self._show_row)
 
         # The navigation keeps one width (its longest title), whatever the section.
