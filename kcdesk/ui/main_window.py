@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kcdesk import __version__, paths
 from kcdesk.models.db import Database
-from kcdesk.ui import idle_gc
+from kcdesk.ui import idle_gc, warm_up
 from kcdesk.ui.app_context import AppContext
 from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
@@ -113,7 +113,12 @@ class MainWindow(QMainWindow):
         if not self._shown:
             self._shown = True
             # Once the first events are through: start-up is over (ui/idle_gc.py).
-            QTimer.singleShot(0, lambda: idle_gc.window_shown(QApplication.instance()))
+            QTimer.singleShot(0, self._first_shown)
+
+    def _first_shown(self) -> None:
+        idle_gc.window_shown(QApplication.instance())
+        # Then, at the next idle turns, the modules of the sections not opened yet.
+        warm_up.start(self)
 
     # -- sections -------------------------------------------------------------
     def section_keys(self) -> list[str]:
