@@ -40,6 +40,9 @@ MODULES: tuple[str, ...] = (
     "kcdesk.ui.dashboard.drill",
     "kcdesk.ui.dashboard.view",
     "kcdesk.ui.sections.dashboard",
+    # The official communes (3,321 of them, ~13 ms to load): the dashboard names its
+    # communes' groups with them on its first computing.
+    "vietnam_provinces.lookup",
 )
 
 
