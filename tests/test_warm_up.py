@@ -19,6 +19,8 @@ from kcdesk.ui.main_window import MainWindow
 def _modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str]) -> None:
     for name in names:
         body = "raise ImportError('broken')\n" if "broken" in name else "VALUE = 1\n"
+        if "table" in name:  # a cached table built at its first call
+            body = "CALLS = []\n\ndef build():\n    CALLS.append(1)\n"
         (tmp_path / f"{name}.py").write_text(body, encoding="utf-8")
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -38,6 +40,18 @@ def test_imports_at_idle_turns_only(
     assert {"kcwarm_one", "kcwarm_two", "kcwarm_three"} <= set(sys.modules)
     assert "kcwarm_broken" not in sys.modules
     assert "kcwarm_broken" in caplog.text  # logged, and the next ones still imported
+
+
+def test_named_function_is_called_after_its_import(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _modules(tmp_path, monkeypatch, ["kcwarm_table"])
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    with caplog.at_level(logging.ERROR, logger="kcdesk.ui.warm_up"):
+        warm_up.start(owner, ["kcwarm_table:build", "kcwarm_table:missing", "kcwarm_table"])
+        qtbot.waitUntil(lambda: "kcwarm_table:missing" in caplog.text, timeout=5000)
+    assert sys.modules["kcwarm_table"].CALLS == [1]  # called once; the plain name skipped
 
 
 def test_one_module_per_turn_past_the_slice(
