@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -256,3 +256,28 @@ def test_format_dong_is_the_sentence_form() -> None:
 
     assert format_dong(36_383_000_000) == "36.383.000.000 đồng"
     assert format_dong(0) == "0 đồng"
+
+
+def test_parsed_locale_formats_as_the_locale_name_did() -> None:
+    """Issue 24: Babel is given vi_VN parsed once; the texts are those it gave for the
+    locale's name, parsed at every call."""
+    from decimal import localcontext
+
+    from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+    group, decimal = get_group_symbol("vi_VN"), get_decimal_symbol("vi_VN")
+    for amount in (0, 7, 999, 1_000, 1_500_000, 36_383_000_000, 10**30 + 7):
+        with localcontext() as context:
+            context.prec = 60
+            expected = format_decimal(amount, locale="vi_VN").replace(group, ".")
+        assert format_money(amount) == expected
+        assert format_money(-amount) == (f"-{expected}" if amount else expected)
+    for value, digits in ((45.25, 1), (0.5, 0), (1234.5678, 2), (100, 1)):
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        text = format_decimal(
+            Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP),
+            format=pattern,
+            locale="vi_VN",
+        )
+        text = text.replace(group, "\0").replace(decimal, ",").replace("\0", ".")
+        assert format_percent(value, digits) == f"{text} %"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QTableWidget
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTabWidget
 
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security.actor import SYSTEM
@@ -38,6 +38,12 @@ def test_every_section_opens(window) -> None:
 
 def test_programme_section_lists_seeded_targets(window, db) -> None:
     view = window.show_section("dashboard")
+    # The programmes tab is built the first time it is shown (issue 24), then listed.
+    assert view.findChild(QComboBox, "programme_chooser") is None
+    tabs = view.findChild(QTabWidget)
+    assert tabs is not None
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    tabs.setCurrentIndex(titles.index("Chương trình và chỉ tiêu"))
     chooser = view.findChild(QComboBox, "programme_chooser")
     table = view.findChild(QTableWidget, "target_table")
     assert chooser is not None and table is not None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kcdesk import paths
-from kcdesk.ui import idle_gc
+from kcdesk.ui import idle_gc, warm_up
 from kcdesk.ui.screen_fit import clamp_to_screen, fit_window
 from kcdesk.ui.sections import SECTIONS, SectionInfo, create_section
 
@@ -155,11 +155,17 @@ class MainWindow(QMainWindow):
     def _started_up(self) -> None:
         """Once the window is both shown and filled (the frame is shown before the
         database layer is imported, ``attach`` fills it): after the next events,
-        start-up is over (ui/idle_gc.py freezes what it made)."""
+        start-up is over."""
         if self._shown or not (self.attached and self.isVisible()):
             return
         self._shown = True
-        QTimer.singleShot(0, lambda: idle_gc.window_shown(QApplication.instance()))
+        QTimer.singleShot(0, self._first_shown)
+
+    def _first_shown(self) -> None:
+        # Start-up's objects frozen (ui/idle_gc.py), then, at the next idle turns, the
+        # modules of the sections not opened yet (ui/warm_up.py).
+        idle_gc.window_shown(QApplication.instance())
+        warm_up.start(self)
 
     # -- sections -------------------------------------------------------------
     def section_keys(self) -> list[str]:

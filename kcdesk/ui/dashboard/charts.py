@@ -17,7 +17,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from kcdesk.formatting import format_money
@@ -34,21 +34,72 @@ class MoneyBarChart(QChartView):
     def __init__(self, title: str, parent: QWidget | None = None, *, limit: int = 12) -> None:
         super().__init__(parent)
         self.limit = limit
-        self.keys: list[str] = []
+        self._keys: list[str] = []
         self.title = title
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(220)
-        self.approved_set: QBarSet | None = None
-        self.disbursed_set: QBarSet | None = None
-        self.empty = True
-        self.tick_labels: list[str] = []
-        self.set_rows([])
+        self._approved_set: QBarSet | None = None
+        self._disbursed_set: QBarSet | None = None
+        self._empty = True
+        self._tick_labels: list[str] = []
+        # Rows given while the chart is hidden (a chart tab not chosen yet), drawn when
+        # it is shown or looked at: the dashboard's first opening built five charts
+        # nobody saw (the three empty ones, then the two hidden tabs; issue 24).
+        self._pending: list[MoneyRow] | None = []
+
+    # What the chart shows, drawn first if rows are waiting.
+    @property
+    def keys(self) -> list[str]:
+        self._draw_pending()
+        return self._keys
+
+    @property
+    def approved_set(self) -> QBarSet | None:
+        self._draw_pending()
+        return self._approved_set
+
+    @property
+    def disbursed_set(self) -> QBarSet | None:
+        self._draw_pending()
+        return self._disbursed_set
+
+    @property
+    def empty(self) -> bool:
+        self._draw_pending()
+        return self._empty
+
+    @property
+    def tick_labels(self) -> list[str]:
+        self._draw_pending()
+        return self._tick_labels
+
+    def chart(self) -> QChart:
+        self._draw_pending()
+        return super().chart()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._draw_pending()
+        super().showEvent(event)
+
+    def _draw_pending(self) -> None:
+        rows, self._pending = self._pending, None
+        if rows is not None:
+            self._draw(rows)
 
     def set_rows(self, rows: list[MoneyRow]) -> None:
+        """Show ``rows`` (the first ``limit``): now if the chart is visible, else when it
+        is shown or looked at."""
+        if self.isVisible():
+            self._pending = None
+            self._draw(rows)
+        else:
+            self._pending = list(rows)
+
+    def _draw(self, rows: list[MoneyRow]) -> None:
         shown = rows[: self.limit]
         # Horizontal bars draw the first category at the bottom: reverse for reading order.
         shown = list(reversed(shown))
-        self.keys = [r.key for r in shown]
+        self._keys = [r.key for r in shown]
         chart = QChart()
         chart.setTitle(self.title)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -77,8 +128,8 @@ class MoneyBarChart(QChartView):
         categories.setLabelsFont(font)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
-        self.empty = not shown
-        if self.empty:
+        self._empty = not shown
+        if self._empty:
             # No figures yet: a sentence, not an axis of "0 0 1 1 1".
             chart.setTitle(f"{self.title}<br><i>{EMPTY_TEXT}</i>")
             chart.legend().hide()
@@ -95,16 +146,16 @@ class MoneyBarChart(QChartView):
             values.setTitleText("triệu đồng")
             chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
             series.attachAxis(values)
-            self.tick_labels = list(values.categoriesLabels())
-        old = self.chart()
+            self._tick_labels = list(values.categoriesLabels())
+        old = super().chart()
         self.setChart(chart)
-        self.approved_set, self.disbursed_set = approved, disbursed
+        self._approved_set, self._disbursed_set = approved, disbursed
         if old is not None and old is not chart:
             old.deleteLater()
 
     def _clicked(self, index: int) -> None:
-        if 0 <= index < len(self.keys):
-            self.bar_clicked.emit(self.keys[index])
+        if 0 <= index < len(self._keys):
+            self.bar_clicked.emit(self._keys[index])
 
 
 EMPTY_TEXT = "Chưa có đề án được phê duyệt trong giai đoạn này."
