@@ -93,12 +93,14 @@ def open_remembered_server() -> Database | None:
     """
     from kcdesk.services.setup import server_connection as sc
     from kcdesk.ui.settings.server_dialog import connect_to_server
+    from kcdesk.ui.start_wait import run_responsive
 
     remembered = sc.remembered()
     if remembered is None:
         return None
     try:
-        return sc.open_server(remembered)
+        # Up to the connection timeout: the window's frame stays alive meanwhile.
+        return run_responsive(lambda: sc.open_server(remembered))
     except sc.ConnectionRefused as exc:
         return connect_to_server(initial=remembered, message=str(exc))
 
@@ -112,8 +114,12 @@ def _open_start_database(db_arg: str | None, demo: bool) -> tuple[Database, bool
     if db_arg:
         from kcdesk.models.db import open_database
         from kcdesk.services.setup.server_password import with_stored_password
+        from kcdesk.ui.start_wait import run_responsive
 
-        return open_database(with_stored_password(db_arg)), demo, False
+        url = with_stored_password(db_arg)
+        if "://" in url and not url.startswith("sqlite"):  # a server: it may not answer
+            return run_responsive(lambda: open_database(url)), demo, False
+        return open_database(url), demo, False
     if demo:
         return _demo_start()
     if sc.remembered() is not None:
@@ -330,6 +336,10 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor | N
             _discard(frame)
             return 0
         db, demo, demo_pending = opened
+        if frame is not None and frame.closed_unfilled:  # closed while the server was awaited
+            db.dispose()
+            _discard(frame)
+            return 0
         with db.session() as session:
             demo = demo or setup.is_demo(session)
     except DatabaseError as exc:

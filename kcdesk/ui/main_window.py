@@ -130,6 +130,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
         self.nav.setCurrentRow(0)
+        # The frame's menus act on a database it does not have yet (ui/start_wait.py).
+        self.menuBar().setEnabled(False)
+        # Closed by the user before it was filled (ui/start_wait.py): the start ends.
+        self.closed_unfilled = False
         if ctx is not None:
             self.attach(ctx, demo=demo)
 
@@ -142,6 +146,7 @@ class MainWindow(QMainWindow):
         # Only on a server's database: back to this PC's own file, next starts too.
         self.local_action.setEnabled(ctx.db.is_server)
         self._build_status_bar()
+        self.menuBar().setEnabled(True)
         self._show_row(self.nav.currentRow())
         self._started_up()
 
@@ -335,6 +340,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if not self.attached:  # the frame of a start that ended: nothing to keep
+            self.closed_unfilled = True
             super().closeEvent(event)
             return
         with contextlib.suppress(OSError):
