@@ -336,7 +336,8 @@ def _run_gui(app: QApplication, db_arg: str | None, demo: bool, actor: Actor | N
             _discard(frame)
             return 0
         db, demo, demo_pending = opened
-        if frame is not None and frame.closed_unfilled:  # closed while the server was awaited
+        # The frame closed by the user while a server was awaited (ui/start_wait.py).
+        if frame is not None and not frame.isVisible():
             db.dispose()
             _discard(frame)
             return 0

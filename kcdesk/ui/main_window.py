@@ -132,8 +132,6 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         # The frame's menus act on a database it does not have yet (ui/start_wait.py).
         self.menuBar().setEnabled(False)
-        # Closed by the user before it was filled (ui/start_wait.py): the start ends.
-        self.closed_unfilled = False
         if ctx is not None:
             self.attach(ctx, demo=demo)
 
@@ -340,7 +338,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event):
         if not self.attached:  # the frame of a start that ended: nothing to keep
-            self.closed_unfilled = True
             super().closeEvent(event)
             return
         with contextlib.suppress(OSError):

@@ -9,7 +9,6 @@ status history) and the UUIDs of its beneficiaries; a facility travels alone.
 from __future__ import annotations
 
 import hashlib
-import json
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -31,6 +30,7 @@ from kcdesk.models import (
     ScheduleItem,
     StatusChange,
 )
+from kcdesk.services.core.canonical_json import canonical
 from kcdesk.services.proposals.lookup import refresh_search_text
 from kcdesk.services.proposals.search import facility_search_text
 
@@ -245,15 +245,6 @@ proposal_record_time = _datetime
 
 def facility_record(f: Facility) -> dict[str, Any]:
     return {**_synced(f), **_dump(f, FACILITY_FIELDS)}
-
-
-def canonical(data: Any) -> bytes:
-    return _CANONICAL.encode(data).encode("utf-8")
-
-
-# json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), its encoder
-# made once rather than once per record.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(record: dict[str, Any]) -> str:

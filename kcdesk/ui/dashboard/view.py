@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from kcdesk.formatting import format_date, format_money, format_percent
-from kcdesk.services.core import settings
 from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import drill as dashboard_drill
 from kcdesk.services.dashboard.board import Dashboard
@@ -43,6 +42,7 @@ from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
 from kcdesk.ui.dashboard.charts import MoneyBarChart
 from kcdesk.ui.dashboard.drill import DrillDialog
+from kcdesk.ui.dashboard.export_file import ExportKind, write_dashboard
 from kcdesk.ui.dashboard.target_model import (
     COL_IMPLEMENTED,
     COL_NAME,
@@ -56,9 +56,7 @@ from kcdesk.ui.wrapped_rows import wrap_rows
 
 log = logging.getLogger(__name__)
 
-ExportKind = Literal["pdf", "xlsx"]  # the dashboard's two export formats
 WHOLE_PERIOD = "Cả giai đoạn"
-# Short names of the funding sources for the narrow budget panel.
 
 
 def millions(amount: int | None) -> str:
@@ -466,26 +464,12 @@ class DashboardView(QWidget):
             if picked is None:
                 return
             path = picked[0]
-        db = self.ctx.db
-        target = path
-
-        def work(_job: Any) -> Path:
-            if kind == "pdf":
-                from kcdesk.reports.common.org import agency_from_settings
-                from kcdesk.reports.dashboard.pdf import save_dashboard_pdf
-
-                with db.session() as session:
-                    agency = agency_from_settings(settings.get_all(session), "centre")
-                save_dashboard_pdf(data, agency, target)
-            else:
-                from kcdesk.reports.dashboard.xlsx import save_dashboard_xlsx
-
-                save_dashboard_xlsx(data, target)
-            return target
-
+        db, target = self.ctx.db, path
         self.status.setText(f"Đang ghi {target.name}…")
         self.ctx.worker.run(
-            work, lambda written: self._exported(written, kind, preview), self._drill_failed
+            lambda _job: write_dashboard(db, data, kind, target),
+            lambda written: self._exported(written, kind, preview),
+            self._drill_failed,
         )
 
     def _exported(self, path: Path, kind: ExportKind, preview: bool) -> None:
