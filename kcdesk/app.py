@@ -408,21 +408,26 @@ def _run_window(
 
         # Other workstations' saves appear within a few seconds (docs/server.md).
         RemoteChangeWatcher(ctx).start()
-    if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+    leave_after_show = bool(os.environ.get("KCDESK_EXIT_AFTER_SHOW"))
+    if not demo and not leave_after_show:
         _ask_organisation(ctx, window)
-    if not demo and not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
         _schedule_auto_backup(db, logged_in, ctx.background)
-    if not os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
+    if not leave_after_show:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, window.offer_draft_recovery)
-    if os.environ.get("KCDESK_EXIT_AFTER_SHOW"):
-        # Start-up measurement and smoke tests: show the window, then leave.
+    else:
+        # Start-up measurement and smoke tests: show the window, then leave. exit(), not
+        # quit(): quit asks every top-level window to close and is dropped when one
+        # refuses (a window finishing its work waits, ui/closing.py), and the event loop
+        # then ran on with nobody to end it.
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, app.quit)
+        QTimer.singleShot(0, lambda: app.exit(0))
     code = app.exec()
     # The window is gone: whatever the worker still does finishes out of sight.
     ctx.worker.wait()
+    if leave_after_show:
+        window.close()  # its work is done, so the close guard lets it go now
     db.dispose()
     return int(code), window.switch_to

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,24 @@ if TYPE_CHECKING:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Fontconfig must not look for a user's configuration: the bundled fonts are enough.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.fonts.warning=false")
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Windows a test left on screen are hidden once its teardown is done (pytest-qt
+    closes only those given to ``qtbot``): a later test's quit or close asks every
+    visible window, and one left over with unsaved input or work under way answered
+    for it (a start-up test waited for ever on an earlier test's window)."""
+    yield
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible():
+            widget.hide()
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kcdesk.models.db import Database, DatabaseError, open_database
 from kcdesk.services.security.actor import SYSTEM
@@ -115,6 +116,40 @@ def test_start_fills_the_frame_it_showed(
     assert window.attached and window.ctx.db is started["db"]
     assert "main window shown" in caplog.messages
     assert _frames_left() == []
+
+
+class _Refusing(QWidget):
+    """A top-level window that will not close (one still finishing its work)."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+
+
+@pytest.mark.sqlite_only
+def test_a_window_that_will_not_close_does_not_keep_the_start_running(
+    qapp, started: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The smoke test's "show, then leave" ends the event loop itself: a quit request
+    is dropped when any top-level window refuses to close, and the start then ran on
+    for ever (the CI run that hung at this file)."""
+    from kcdesk import app
+
+    other = _Refusing()
+    other.show()
+    # Had the loop not ended, this ends it with a code the assertion below refuses.
+    stop = QTimer()
+    stop.setSingleShot(True)
+    stop.timeout.connect(lambda: qapp.exit(99))
+    stop.start(10_000)
+    monkeypatch.setenv("KCDESK_EXIT_AFTER_SHOW", "1")
+    try:
+        assert app._run_gui(qapp, None, False, SYSTEM) == 0
+        assert started["attached"] == started["shown"]
+        assert other.isVisible() and _frames_left() == []
+    finally:
+        stop.stop()
+        other.hide()
+        other.deleteLater()
 
 
 @pytest.mark.sqlite_only
