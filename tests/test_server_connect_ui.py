@@ -260,11 +260,13 @@ def test_after_the_file_menu_the_app_opens_the_server_in_the_same_process(
     answers = iter([(0, server_side), (0, None)])
     monkeypatch.setattr(crash, "install_excepthook", lambda: None)
     monkeypatch.setattr(app, "_open_start_database", lambda *_a: (local, False, False))
-    monkeypatch.setattr(
-        app,
-        "_run_window",
-        lambda _app, db, demo, _actor, **_k: shown.append((db, demo)) or next(answers),
-    )
+
+    def run_window(_app: Any, db: Any, demo: bool, _actor: Any, **kwargs: Any) -> Any:
+        shown.append((db, demo))
+        app._discard(kwargs.get("frame"))  # the start's frame, filled by the real one
+        return next(answers)
+
+    monkeypatch.setattr(app, "_run_window", run_window)
     assert app._run_gui(qapp, None, False, SYSTEM) == 0
     assert shown == [(local, False), (server_side, False)]
     local.dispose()
