@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -35,6 +35,49 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible():
             widget.hide()
+
+
+# The calls that wait in a dialog's own event loop for a click: in a test nobody clicks.
+_MODAL_CALLS = {
+    "QDialog": ("exec", "exec_"),
+    "QMessageBox": ("question", "warning", "information", "critical", "about"),
+    "QFileDialog": (
+        "getOpenFileName",
+        "getOpenFileNames",
+        "getSaveFileName",
+        "getExistingDirectory",
+    ),
+    "QInputDialog": ("getText", "getInt", "getDouble", "getItem", "getMultiLineText"),
+}
+
+
+def _unanswered(owner: str, name: str) -> Callable[..., Any]:
+    def refuse(*args: Any, **_kwargs: Any) -> Any:
+        shown = args[0] if args else None
+        what = ""
+        if hasattr(shown, "windowTitle"):
+            text = shown.text() if hasattr(shown, "text") else ""
+            what = f": «{shown.windowTitle()}» {text}".rstrip()
+        raise AssertionError(
+            f"{owner}.{name} would wait for a click nobody gives in a test{what}; "
+            "answer it in the test (monkeypatch) or keep it from opening"
+        )
+
+    return refuse
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dialog's own event loop in a test waits for ever (offscreen, nobody clicks):
+    the test fails at once and names the dialog, instead of the run hanging until the
+    CI's time-out. A test that means a dialog to be answered patches it, as before."""
+    from PySide6 import QtWidgets
+
+    for owner, names in _MODAL_CALLS.items():
+        cls = getattr(QtWidgets, owner)
+        for name in names:
+            if hasattr(cls, name):
+                monkeypatch.setattr(cls, name, _unanswered(owner, name))
 
 
 @pytest.fixture(autouse=True)
