@@ -3,6 +3,7 @@ window is up, never before the event loop turns, a failure logged and skipped.""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -83,3 +84,13 @@ def test_main_window_starts_it_once_after_first_showing(
     window.show()
     QApplication.processEvents()
     assert started == [window]
+
+
+def test_every_section_after_the_register_is_warmed_in_navigation_order() -> None:
+    """A section added to the navigation is imported at idle turns too, in its order."""
+    from kcdesk.ui.sections import SECTIONS
+
+    listed = [name for name in warm_up.MODULES if name.startswith("kcdesk.ui.sections.")]
+    assert listed == [f"kcdesk.ui.sections.{info.key}" for info in SECTIONS[1:]]
+    for name in listed:  # each one the module its section's first opening imports
+        assert callable(importlib.import_module(name).create), name
