@@ -53,11 +53,12 @@ _MODAL_CALLS = {
 
 def _unanswered(owner: str, name: str) -> Callable[..., Any]:
     def refuse(*args: Any, **_kwargs: Any) -> Any:
-        shown = args[0] if args else None
-        what = ""
-        if hasattr(shown, "windowTitle"):
-            text = shown.text() if hasattr(shown, "text") else ""
-            what = f": «{shown.windowTitle()}» {text}".rstrip()
+        if name.startswith("exec"):  # the dialog itself: its title and text
+            dialog = args[0]
+            text = dialog.text() if hasattr(dialog, "text") else ""
+            what = f": «{dialog.windowTitle()}» {text}".rstrip()
+        else:  # a static call (parent, title, …): its title
+            what = f": «{args[1]}»" if len(args) > 1 else ""
         raise AssertionError(
             f"{owner}.{name} would wait for a click nobody gives in a test{what}; "
             "answer it in the test (monkeypatch) or keep it from opening"

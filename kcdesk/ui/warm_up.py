@@ -24,6 +24,8 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+from kcdesk.ui.sections import SECTIONS
+
 log = logging.getLogger(__name__)
 
 #: Import for about this long (seconds) in one turn of the event loop, then yield.
@@ -50,12 +52,11 @@ MODULES: tuple[str, ...] = (
     "kcdesk.services.communes.official:communes_by_code",
     # Then every other section, in the navigation's order: each one's first opening
     # imported its modules (6-29 ms, ~100 ms for the six).
-    "kcdesk.ui.sections.appraisal",
-    "kcdesk.ui.sections.catalogue",
-    "kcdesk.ui.sections.implementation",
-    "kcdesk.ui.sections.exchange",
-    "kcdesk.ui.sections.audit",
-    "kcdesk.ui.sections.settings",
+    *(
+        f"kcdesk.ui.sections.{info.key}"
+        for info in SECTIONS
+        if info.key not in ("proposals", "dashboard")  # open at start / listed above
+    ),
 )
 
 
