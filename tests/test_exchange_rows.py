@@ -22,9 +22,9 @@ from sqlalchemy.exc import StatementError
 
 from kcdesk.models import Facility
 from kcdesk.models.db import Database, open_database
+from kcdesk.services.core import executemany
 from kcdesk.services.exchange import (
     bulk,
-    executemany,
     export,
     importer,
     keys,

@@ -8,7 +8,7 @@ cursor after SQLAlchemy has bound the parameters as usual.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
@@ -21,7 +21,7 @@ T = TypeVar("T")
 ID_BATCH = 500
 
 
-def batches(items: Iterable[T], size: int | None = None) -> Iterator[list[T]]:
+def batches(items: Iterable[T], size: int | None = None) -> Generator[list[T], None, None]:
     """``items`` in lists of at most ``size`` (default :data:`ID_BATCH`), in order."""
     limit = size or ID_BATCH
     batch: list[T] = []

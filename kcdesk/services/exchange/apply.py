@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from kcdesk.models import Facility, Proposal, utcnow
 from kcdesk.models.exchange import ExchangeConflict, SyncState
-from kcdesk.services.core import audit
+from kcdesk.services.core import audit, executemany
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.exchange import bulk, executemany, merge, records
+from kcdesk.services.exchange import bulk, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.sync import load_states, set_state, table
@@ -46,9 +46,12 @@ class Applier:
         batch: list[dict[str, Any]],
         lines: dict[str, str] | None = None,
         known: list[merge.PlanItem] | None = None,
+        ready: dict[str, tuple[str, Any]] | None = None,
     ) -> None:
         """Apply parsed records (``lines``: their pack-line hashes by UUID); ``known``
-        are lines already recognised as unchanged."""
+        are lines already recognised as unchanged; ``ready``: for proposals new here
+        prepared by the helper process, their content hash and bound child rows by
+        UUID (their records carry no child lists)."""
         session = self.session
         lines = lines or {}
         for uuid in [str(r["uuid"]) for r in batch] + [i.uuid for i in known or []]:
@@ -57,7 +60,10 @@ class Applier:
             self._seen.add((kind, uuid))
         self.items.extend(known or [])
         states = load_states(session, (str(r["uuid"]) for r in batch))
-        items, loaded = merge.plan_chunk(session, kind, batch, states)
+        ready = ready or {}
+        items, loaded = merge.plan_chunk(
+            session, kind, batch, states, {u: h for u, (h, _rows) in ready.items()}
+        )
         by_uuid = {str(r["uuid"]): r for r in batch}
         # The beneficiaries as ORM objects serve only an update (a new proposal's links
         # go in by id, ``_facility_refs``): loaded only for a chunk that has one.
@@ -66,6 +72,9 @@ class Applier:
         new_rows: list[dict[str, Any]] = []
         for item in items:
             rec = by_uuid[item.uuid]
+            if item.uuid in ready and item.action != merge.NEW:
+                # Prepared only for a proposal new here (importer._prepared_chunk).
+                raise RuntimeError(f"prepared record {item.uuid} is not new here")
             if item.action == merge.NEW:
                 new_rows.append(rec)
             elif item.action == merge.UPDATED:
@@ -111,7 +120,7 @@ class Applier:
             elif not item.already_open:
                 self._conflict(kind, item, loaded[item.uuid], rec)
         session.flush()
-        self._insert_new(kind, new_rows, items, states, lines)
+        self._insert_new(kind, new_rows, items, states, lines, ready)
         self.items.extend(items)
 
     # ---- new records ------------------------------------------------------------------
@@ -123,6 +132,7 @@ class Applier:
         items: list[merge.PlanItem],
         states: dict[str, SyncState],
         lines: dict[str, str],
+        ready: dict[str, tuple[str, Any]],
     ) -> None:
         if not rows:
             return
@@ -131,7 +141,8 @@ class Applier:
             bulk.insert_facilities(self.session, rows)
         else:
             rows = [self._settle_code(rec) for rec in rows]
-            bulk.insert_proposals(self.session, rows, self._facility_refs(rows))
+            prepared = {u: rows_ for u, (_h, rows_) in ready.items()}
+            bulk.insert_proposals(self.session, rows, self._facility_refs(rows), prepared)
         fresh = []
         for rec in rows:
             uuid = str(rec["uuid"])

@@ -11,7 +11,7 @@ Child rows are built as plain lists of values in column order, straight from the
 record, and go out through ``executemany.insert_values`` (the driver's executemany on
 SQLite). On SQLite each child value goes through its codec and its column's bind
 processor in one step, the row made as the tuple the driver takes
-(``executemany.bind_processors``, ``insert_bound``).
+(``executemany.bind_processors_for``, ``insert_bound``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from kcdesk.models import (
@@ -36,13 +37,14 @@ from kcdesk.models import (
     StatusChange,
     utcnow,
 )
-from kcdesk.services.exchange import records
-from kcdesk.services.exchange.executemany import (
-    bind_processors,
+from kcdesk.services.core.executemany import (
+    bind_processors_for,
+    executemany_on,
     insert_bound,
     insert_rows,
     insert_values,
 )
+from kcdesk.services.exchange import records
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
@@ -137,10 +139,16 @@ def insert_proposals(
     session: Session,
     rows: list[dict[str, Any]],
     facilities: dict[str, tuple[int, str, str | None]],
+    prepared: dict[str, ChildRows] | None = None,
 ) -> dict[str, int]:
-    """Insert new proposals and their children. ``facilities``: uuid → (id, name, tax)."""
+    """Insert new proposals and their children. ``facilities``: uuid → (id, name, tax).
+
+    ``prepared``: by uuid, the child rows a second process already bound
+    (``prepare.prepare_chunk``; their records here carry no child lists).
+    """
     if not rows:
         return {}
+    prepared = prepared or {}
     values = []
     for data in rows:
         row = {**_synced(data), **_values(data, records.PROPOSAL_FIELDS)}
@@ -157,15 +165,22 @@ def insert_proposals(
     ids = _ids(session, Proposal, [str(r["uuid"]) for r in rows])
     # Every child row is made before anything is written, as it always was: a value
     # its codec refuses fails before the links are inserted.
-    bound = _bound_children(session, rows, ids)
+    bound = _bound_children(session, rows, ids, prepared)
     link_rows: list[list[Any]] = []
     children: list[list[list[Any]]] = [[] for _ in _CHILDREN]
+    late: ChildRows = [[] for _ in _CHILDREN]
     for data in rows:
         pid = ids[str(data["uuid"])]
         for n, facility_uuid in enumerate(data.get("facilities", [])):
             if facility_uuid in facilities:
                 link_rows.append([pid, facilities[facility_uuid][0], n])
         if bound is not None:
+            continue
+        ready = prepared.get(str(data["uuid"]))
+        if ready is not None:
+            # Bound already: after the others (the others' failure is raised first).
+            for rows_of_child, done in zip(ready, late, strict=True):
+                done.extend(_with_id(pid, rows_of_child))
             continue
         for child, out in zip(_CHILDREN, children, strict=True):
             _model, key, spec, positioned, _keys, fill = child
@@ -177,7 +192,18 @@ def insert_proposals(
             insert_bound(session, table(model), keys, bound[n])
         else:
             insert_values(session, table(model), keys, children[n])
+            insert_bound(session, table(model), keys, late[n])
     return ids
+
+
+def _with_id(pid: int, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Prepared child rows (``without_id``) given their proposal's id, first."""
+    return [(pid, *values) for values in rows]
+
+
+def without_id(rows: ChildRows) -> ChildRows:
+    """Child rows without their proposal's id (a second process does not know it)."""
+    return [[values[1:] for values in batch] for batch in rows]
 
 
 def _child_values(
@@ -197,47 +223,87 @@ def _child_values(
     return values
 
 
-def _bound_children(
-    session: Session, rows: list[dict[str, Any]], ids: dict[str, int]
-) -> list[list[tuple[Any, ...]]] | None:
-    """On SQLite, every child row of ``rows`` as the tuple the driver gets: each value
-    through its codec and its column's bind processor in one step (``_bind``), instead
-    of a list of codec values processed again (≈ 107,000 rows for 5,000 proposals).
+# Per child list: each field's (name, codec then bind processor, bound default), and
+# the bind processors by position (for a row whose missing values are filled first).
+ChildPlans = list[
+    tuple[list[tuple[str, Callable[[Any], Any], Any]], list[tuple[int, Callable[[Any], Any]]]]
+]
+# A proposal's child rows, bound, one list per child list (``_CHILDREN``).
+ChildRows = list[list[tuple[Any, ...]]]
+
+
+def child_plans(dialect: Dialect) -> ChildPlans | None:
+    """How each child list's values are bound on ``dialect`` (None: SQLAlchemy binds)."""
+    plans: ChildPlans = []
+    for model, _key, spec, _positioned, keys, _fill in _CHILDREN:
+        procs = bind_processors_for(dialect, table(model), keys)
+        if procs is None:
+            return None
+        # Field i is the row's value i + 1 (0 is the proposal id); its default is
+        # bound too (None stays None: such a row is filled in first, below).
+        fused = []
+        for i, (f, parse, d) in enumerate(spec):
+            proc = procs.get(i + 1)
+            bound_default = proc(d) if proc is not None and d is not None else d
+            fused.append((f, _bind(parse, proc), bound_default))
+        plans.append((fused, sorted(procs.items())))
+    return plans
+
+
+def child_rows(data: dict[str, Any], plans: ChildPlans, pid: int) -> ChildRows:
+    """Every child row of one proposal as the driver takes it (a tuple): each
+    value through its codec and its column's bind processor in one step.
 
     A row missing a value its column needs (None) is made the other way: its default
-    is filled in before binding, as ``insert_values`` does. None on other engines — and when any
-    value fails, so that the one-step path raises exactly what it raised before.
+    is filled in before binding, as ``insert_values`` does.
     """
-    specs = []
-    out: list[list[tuple[Any, ...]]] = [[] for _ in _CHILDREN]
+    out: ChildRows = []
+    for child, (fused, procs_by_position) in zip(_CHILDREN, plans, strict=True):
+        _model, key, spec, positioned, _keys, fill = child
+        batch = []
+        for n, item in enumerate(data.get(key, [])):
+            values = [pid, *[bind(item[f]) if f in item else d for f, bind, d in fused]]
+            if positioned:
+                values.append(n)
+            if None in values and any(values[i] is None for i, _name in fill):
+                # A value a column needs is missing (an older pack): its default
+                # filled in first, then bound.
+                values = _child_values(pid, item, n, spec, positioned, fill)
+                for i, proc in procs_by_position:
+                    values[i] = proc(values[i])
+            batch.append(tuple(values))
+        out.append(batch)
+    return out
+
+
+def _bound_children(
+    session: Session,
+    rows: list[dict[str, Any]],
+    ids: dict[str, int],
+    prepared: dict[str, ChildRows],
+) -> ChildRows | None:
+    """On SQLite, every child row of ``rows`` as the driver gets it (``child_rows``),
+    instead of a list of codec values processed again (≈ 107,000 rows for 5,000
+    proposals); the rows of ``prepared`` records as they came.
+
+    None on other engines — and when any value fails, so that the one-step path raises
+    exactly what it raised before.
+    """
+    plans = child_plans(session.connection().dialect) if executemany_on(session) else None
+    if plans is None:
+        return None
+    out: ChildRows = [[] for _ in _CHILDREN]
     try:
-        for model, _key, spec, _positioned, keys, _fill in _CHILDREN:
-            procs = bind_processors(session, table(model), keys)
-            if procs is None:
-                return None
-            # Field i is the row's value i + 1 (0 is the proposal id); its default is
-            # bound too (None stays None: such a row is filled in first, below).
-            fused = []
-            for i, (f, parse, d) in enumerate(spec):
-                proc = procs.get(i + 1)
-                bound_default = proc(d) if proc is not None and d is not None else d
-                fused.append((f, _bind(parse, proc), bound_default))
-            specs.append((fused, sorted(procs.items())))
         for data in rows:
             pid = ids[str(data["uuid"])]
-            for child, (fused, procs_by_position), batch in zip(_CHILDREN, specs, out, strict=True):
-                _model, key, spec, positioned, _keys, fill = child
-                for n, item in enumerate(data.get(key, [])):
-                    values = [pid, *[bind(item[f]) if f in item else d for f, bind, d in fused]]
-                    if positioned:
-                        values.append(n)
-                    if None in values and any(values[i] is None for i, _name in fill):
-                        # A value a column needs is missing (an older pack): its
-                        # default filled in first, then bound.
-                        values = _child_values(pid, item, n, spec, positioned, fill)
-                        for i, proc in procs_by_position:
-                            values[i] = proc(values[i])
-                    batch.append(tuple(values))
+            ready = prepared.get(str(data["uuid"]))
+            made = (
+                [_with_id(pid, r) for r in ready]
+                if ready is not None
+                else child_rows(data, plans, pid)
+            )
+            for batch, part in zip(out, made, strict=True):
+                batch.extend(part)
     except Exception:
         return None
     return out

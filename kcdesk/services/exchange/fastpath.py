@@ -53,6 +53,15 @@ def split_known(
 ) -> tuple[list[merge.PlanItem], list[tuple[str, dict[str, Any]]]]:
     """(unchanged items recognised by line hash, [(line hash, parsed record)] for the rest)."""
     digests = [line_digest(raw) for raw in raws]
+    items, rest = known_lines(session, kind, raws, digests, office)
+    return items, [(digests[n], parse_line(raws[n], member)) for n in rest]
+
+
+def known_lines(
+    session: Session, kind: str, raws: list[bytes], digests: list[str], office: str
+) -> tuple[list[merge.PlanItem], list[int]]:
+    """(unchanged items recognised by line hash, the positions of the other lines);
+    ``digests``: each line's ``line_digest``."""
     stmt = select(
         SyncState.uuid, SyncState.line_hash, SyncState.revision, SyncState.content_hash
     ).where(SyncState.kind == kind, SyncState.line_hash.in_(set(digests)))
@@ -62,8 +71,8 @@ def split_known(
     marker = json.dumps({"office_code": office}, ensure_ascii=False, separators=(",", ":"))
     needle = marker[1:-1].encode("utf-8")
     items: list[merge.PlanItem] = []
-    rest: list[tuple[str, dict[str, Any]]] = []
-    for raw, digest in zip(raws, digests, strict=True):
+    rest: list[int] = []
+    for n, (raw, digest) in enumerate(zip(raws, digests, strict=True)):
         state = known.get(digest)
         ok = state is not None and state.uuid in labels
         if ok and kind == records.PROPOSAL and needle not in raw:
@@ -80,5 +89,5 @@ def split_known(
                 )
             )
         else:
-            rest.append((digest, parse_line(raw, member)))
+            rest.append(n)
     return items, rest

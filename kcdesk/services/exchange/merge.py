@@ -110,11 +110,14 @@ def plan_chunk(
     kind: str,
     incoming: list[dict[str, Any]],
     states: dict[str, SyncState],
+    known_hashes: dict[str, str] | None = None,
 ) -> tuple[list[PlanItem], dict[str, Any]]:
-    """Classify a chunk of incoming records; also returns the local objects loaded."""
+    """Classify a chunk of incoming records; also returns the local objects loaded.
+    ``known_hashes``: content hashes already computed, by uuid (``prepare``)."""
     uuids = [str(r["uuid"]) for r in incoming]
     local = local_index(session, kind, uuids)
-    hashes = [records.content_hash(r) for r in incoming]
+    given = known_hashes or {}
+    hashes = [given.get(u) or records.content_hash(r) for u, r in zip(uuids, incoming, strict=True)]
     # Load full local records only where the decision needs their content.
     need: list[int] = []
     for rec, h in zip(incoming, hashes, strict=True):

@@ -21,6 +21,7 @@ Packs the Centre sends back to an office are not limited here: the Centre decide
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -41,22 +42,47 @@ _NEW_DEFAULTS: dict[str, Any] = {"approved_support": None, "disbursed": 0}
 class OfficeRights:
     """Holds an office pack's records to the office's rights; collects report lines."""
 
-    def __init__(self, session: Session, office: str) -> None:
+    def __init__(self, session: Session | None, office: str) -> None:
         self.session, self.office = session, office
         self.notes: list[str] = []
 
-    def apply(self, kind: str, batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        uuids = [str(r["uuid"]) for r in batch]
+    def apply(
+        self,
+        kind: str,
+        batch: list[dict[str, Any]],
+        done: Mapping[int, list[str]] | None = None,
+    ) -> list[dict[str, Any]]:
+        """``batch`` held to the office's rights. ``done``: the positions of proposals
+        already held to them as new here (``prepare``) with their report lines, which
+        take their place among the others'."""
+        done = done or {}
+        uuids = [str(r["uuid"]) for n, r in enumerate(batch) if n not in done]
         if kind == records.FACILITY:
             facilities = self._load(Facility, uuids)
             return [self._facility(r, facilities.get(str(r["uuid"]))) for r in batch]
-        proposals = self._load(Proposal, uuids)
-        return [self._proposal(r, proposals.get(str(r["uuid"]))) for r in batch]
+        proposals = self._load(Proposal, uuids) if uuids else {}
+        out = []
+        for n, r in enumerate(batch):
+            if n in done:
+                self.notes.extend(done[n])
+                out.append(r)
+            else:
+                out.append(self._proposal(r, proposals.get(str(r["uuid"]))))
+        return out
+
+    def as_new(self, rec: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """A proposal not here yet held to the office's rights, with its report lines
+        (no database needed: ``prepare`` does this in a second process)."""
+        out = self._proposal(rec, None)
+        notes, self.notes = self.notes, []
+        return out, notes
 
     def _load(self, model: Any, uuids: list[str]) -> dict[str, Any]:
         stmt = select(model).where(model.uuid.in_(uuids))
         if model is Proposal:
             stmt = stmt.options(selectinload(Proposal.status_changes))
+        if self.session is None:
+            raise RuntimeError("OfficeRights without a session: only as_new")
         return {obj.uuid: obj for obj in self.session.scalars(stmt)}
 
     def _note(self, label: str, text: str) -> None:

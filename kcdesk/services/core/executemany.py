@@ -88,31 +88,43 @@ def insert_rows(session: Session, tbl: Table, rows: list[dict[str, Any]]) -> Non
     insert_values(session, tbl, keys, [list(get(row)) for row in rows])
 
 
-def _driver_plan(session: Session, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
-    """The plan of rows of ``keys`` into ``tbl`` on SQLite; None: SQLAlchemy binds."""
+def executemany_on(session: Session) -> bool:
+    """Whether rows go to the driver as plain tuples here (SQLite's qmark driver)."""
     dialect = session.connection().dialect
-    if not (DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"):
-        return None
+    return DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"
+
+
+def _dialect_plan(dialect: Dialect, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
     cache_key = (dialect.name, tbl.name, keys)
     if cache_key not in _PLANS:
         _PLANS[cache_key] = _plan(dialect, tbl, keys)
     return _PLANS[cache_key]
 
 
-def bind_processors(
-    session: Session, tbl: Table, keys: Sequence[str]
+def _driver_plan(session: Session, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
+    """The plan of rows of ``keys`` into ``tbl`` on SQLite; None: SQLAlchemy binds."""
+    if not executemany_on(session):
+        return None
+    return _dialect_plan(session.connection().dialect, tbl, keys)
+
+
+def bind_processors_for(
+    dialect: Dialect, tbl: Table, keys: Sequence[str]
 ) -> dict[int, Callable[[Any], Any]] | None:
     """For rows the caller binds itself (``insert_bound``): the bind processor of each
     key's column by position (a key without one is absent), as ``insert_values`` would
-    apply it; None on an engine where SQLAlchemy binds (use ``insert_values``)."""
-    plan = _driver_plan(session, tbl, tuple(keys))
+    apply it on ``dialect``; None where SQLAlchemy binds (use ``insert_values``). No
+    connection is needed: a second process binds rows for this one (``prepare``)."""
+    if not (DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"):
+        return None
+    plan = _dialect_plan(dialect, tbl, tuple(keys))
     return dict(plan[2]) if plan is not None else None
 
 
 def insert_bound(
-    session: Session, tbl: Table, keys: Sequence[str], rows: list[tuple[Any, ...]]
+    session: Session, tbl: Table, keys: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """One executemany of ``rows`` already through ``bind_processors`` (SQLite only)."""
+    """One executemany of ``rows`` already through ``bind_processors_for`` (SQLite only)."""
     if not rows:
         return
     plan = _driver_plan(session, tbl, tuple(keys))
