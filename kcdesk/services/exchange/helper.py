@@ -89,6 +89,9 @@ class PrepareHelper:
                 initializer=_share,
                 initargs=(self._working, self._taken, lock),
             )
+            # Started now, not at the first chunk: its Python and modules load while
+            # this process reads the pack's facilities.
+            self._pool.submit(prepare.warm_up)
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("import helper not started: %s", exc)
             self._broken = True

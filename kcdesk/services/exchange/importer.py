@@ -376,13 +376,16 @@ def import_pack(
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
                 applier.apply_chunk(kind, batch, lines, known, ready)
+                # Each chunk's events appended now, not all at the end: with a helper
+                # process this is done while the helper prepares the next chunk.
+                audit_batch(session, actor, applier.audit_entries)
+                applier.audit_entries.clear()
                 report(len(result.items), 0, "Đang nhập dữ liệu")
             result.events_new = _store_events(session, pack, manifest)
             if manifest.get("kind") == "return":
                 result.appraisals = appraisals.store(
                     session, pack.iter_lines(appraisals.MEMBER), str(manifest.get("pack_uuid", ""))
                 )
-            audit_batch(session, actor, applier.audit_entries)
             log = ImportLog(
                 pack_uuid=str(manifest.get("pack_uuid", "")),
                 file_name=path.name[:255],

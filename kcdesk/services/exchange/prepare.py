@@ -42,6 +42,11 @@ def _child_plans() -> bulk.ChildPlans | None:
     return _plans
 
 
+def warm_up() -> None:
+    """The helper's first task: what ``prepare_chunk`` needs, made ready."""
+    _child_plans()
+
+
 def prepare_chunk(raws: list[bytes], office: str, at_centre: bool) -> list[Line]:
     """Each line of ``raws`` (proposals of ``office``'s pack) prepared as new here;
     ``at_centre``: held to the office's rights, as the Centre does."""
