@@ -20,6 +20,7 @@ that has Qt's and the worker's threads), stopped when the import ends.
 from __future__ import annotations
 
 import logging
+import marshal
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
@@ -55,14 +56,15 @@ def _share(working: Any, taken: Any, lock: Any) -> None:
 
 def _prepare_unless_taken(
     target: Callable[..., list[prepare.Line]], index: int, raws: list[bytes], *args: Any
-) -> list[prepare.Line] | None:
+) -> bytes | None:
     """In the helper: chunk ``index`` prepared by ``target``, or None if the importer
-    took it."""
+    took it. Sent back marshalled: plain values only, and quicker to make and read
+    again than pickled (~10 of the ~140 ms a chunk takes)."""
     with _lock:
         if index <= _taken.value:
             return None
         _working.value = index
-    return target(raws, *args)
+    return marshal.dumps(target(raws, *args))
 
 
 class PrepareHelper:
@@ -154,12 +156,12 @@ class PrepareHelper:
                     future.cancel()
                     return None
         try:
-            lines = future.result(timeout=WAIT_S)
+            sent = future.result(timeout=WAIT_S)
+            return None if sent is None else list(marshal.loads(sent))
         except Exception as exc:  # failed, killed, too slow: go on alone
             future.cancel()
             self._stop(exc)
             return None
-        return lines
 
     def _stop(self, exc: BaseException) -> None:
         log.warning("import helper stopped, the import goes on without it: %r", exc)
