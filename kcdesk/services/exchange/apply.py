@@ -141,7 +141,7 @@ class Applier:
             bulk.insert_facilities(self.session, rows)
         else:
             rows = [self._settle_code(rec) for rec in rows]
-            prepared = {u: rows_ for u, (_h, rows_) in ready.items()}
+            prepared = {u: rows_ for u, (_h, rows_) in ready.items()}  # (children, row)
             bulk.insert_proposals(self.session, rows, self._facility_refs(rows), prepared)
         fresh = []
         for rec in rows:

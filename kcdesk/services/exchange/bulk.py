@@ -139,29 +139,29 @@ def insert_proposals(
     session: Session,
     rows: list[dict[str, Any]],
     facilities: dict[str, tuple[int, str, str | None]],
-    prepared: dict[str, ChildRows] | None = None,
+    prepared: dict[str, tuple[ChildRows, tuple[Any, ...] | None]] | None = None,
 ) -> dict[str, int]:
     """Insert new proposals and their children. ``facilities``: uuid → (id, name, tax).
 
-    ``prepared``: by uuid, the child rows a second process already bound
-    (``prepare.prepare_chunk``; their records here carry no child lists).
+    ``prepared``: by uuid, the child rows and the proposal's row a second process
+    already bound (``prepare.prepare_chunk``; their records here carry only the keys
+    ``PREPARED_KEYS``).
     """
     if not rows:
         return {}
     prepared = prepared or {}
-    values = []
-    for data in rows:
-        row = {**_synced(data), **_values(data, records.PROPOSAL_FIELDS)}
-        links = [
-            SimpleNamespace(facility=SimpleNamespace(name=f[1], tax_code=f[2]))
-            for u in data.get("facilities", [])
-            if (f := facilities.get(u)) is not None
+    rows_ready = {u: ready[1] for u, ready in prepared.items() if ready[1] is not None}
+    procs = _proposal_procs(session) if rows_ready else None
+    if procs is None:
+        insert_rows(session, table(Proposal), [_proposal_row(d, facilities) for d in rows])
+    else:
+        made = [
+            _finish_row(ready, data, facilities, procs)
+            if (ready := rows_ready.get(str(data["uuid"]))) is not None
+            else _bind_row(_proposal_row(data, facilities), procs)
+            for data in rows
         ]
-        row["search_text"] = proposal_search_text(
-            cast(Proposal, SimpleNamespace(**row, facility_links=links))
-        )
-        values.append(_fill_text(row, Proposal))
-    insert_rows(session, table(Proposal), values)
+        insert_bound(session, table(Proposal), PROPOSAL_ROW_KEYS, made)
     ids = _ids(session, Proposal, [str(r["uuid"]) for r in rows])
     # Every child row is made before anything is written, as it always was: a value
     # its codec refuses fails before the links are inserted.
@@ -179,7 +179,7 @@ def insert_proposals(
         ready = prepared.get(str(data["uuid"]))
         if ready is not None:
             # Bound already: after the others (the others' failure is raised first).
-            for rows_of_child, done in zip(ready, late, strict=True):
+            for rows_of_child, done in zip(ready[0], late, strict=True):
                 done.extend(_with_id(pid, rows_of_child))
             continue
         for child, out in zip(_CHILDREN, children, strict=True):
@@ -194,6 +194,96 @@ def insert_proposals(
             insert_values(session, table(model), keys, children[n])
             insert_bound(session, table(model), keys, late[n])
     return ids
+
+
+# The columns of a new proposal's row, in the order it is bound (``_proposal_row``).
+PROPOSAL_ROW_KEYS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [
+            *("uuid", "origin_office", "revision", "created_at", "updated_at"),
+            *(name for name, _out, _parse in records.PROPOSAL_FIELDS),
+            "search_text",
+        ]
+    )
+)
+# What the importer needs of a proposal whose row was bound elsewhere (``prepare``).
+PREPARED_KEYS = ("uuid", "revision", "code", "title", "commune", "office_code", "facilities")
+# Set here, not where the row was bound: the import's own clock, the code a clash
+# renamed (``Applier._settle_code``, with its revision), and the search words, which
+# name the beneficiaries as they are here.
+_SET_HERE = ("updated_at", "code", "revision", "search_text")
+
+
+def _proposal_row(
+    data: dict[str, Any], facilities: dict[str, tuple[int, str, str | None]] | None
+) -> dict[str, Any]:
+    """A new proposal's row (``PROPOSAL_ROW_KEYS``), through the same codecs as
+    ``records.apply_proposal``; ``facilities`` None: its search words left empty."""
+    row = {**_synced(data), **_values(data, records.PROPOSAL_FIELDS), "search_text": ""}
+    if facilities is not None:
+        row["search_text"] = _search_text(data, row, facilities)
+    return _fill_text(row, Proposal)
+
+
+def _search_text(
+    data: dict[str, Any], row: dict[str, Any], facilities: dict[str, tuple[int, str, str | None]]
+) -> str:
+    links = [
+        SimpleNamespace(facility=SimpleNamespace(name=f[1], tax_code=f[2]))
+        for u in data.get("facilities", [])
+        if (f := facilities.get(u)) is not None
+    ]
+    return proposal_search_text(cast(Proposal, SimpleNamespace(**row, facility_links=links)))
+
+
+def proposal_row_procs(dialect: Dialect) -> dict[int, Callable[[Any], Any]] | None:
+    """The bind processors of ``PROPOSAL_ROW_KEYS`` by position on ``dialect``."""
+    return bind_processors_for(dialect, table(Proposal), PROPOSAL_ROW_KEYS)
+
+
+def _proposal_procs(session: Session) -> dict[int, Callable[[Any], Any]] | None:
+    return proposal_row_procs(session.connection().dialect) if executemany_on(session) else None
+
+
+def bound_proposal_row(
+    data: dict[str, Any], procs: dict[int, Callable[[Any], Any]]
+) -> tuple[Any, ...]:
+    """A new proposal's row bound for the driver, but for ``_SET_HERE`` (a second
+    process binds it: ``prepare``)."""
+    return _bind_row(_proposal_row(data, None), procs)
+
+
+def _bind_row(row: dict[str, Any], procs: dict[int, Callable[[Any], Any]]) -> tuple[Any, ...]:
+    values = [row[key] for key in PROPOSAL_ROW_KEYS]
+    for i, proc in procs.items():
+        values[i] = proc(values[i])
+    return tuple(values)
+
+
+_AT = {name: PROPOSAL_ROW_KEYS.index(name) for name in _SET_HERE}
+
+
+def _finish_row(
+    bound: tuple[Any, ...],
+    data: dict[str, Any],
+    facilities: dict[str, tuple[int, str, str | None]],
+    procs: dict[int, Callable[[Any], Any]],
+) -> tuple[Any, ...]:
+    """A row bound elsewhere, with ``_SET_HERE`` set (``data``: ``PREPARED_KEYS``)."""
+    values = list(bound)
+    # As ``_values`` reads them (NFC; None when left out), for the search words.
+    row = {k: records._text(data[k]) if k in data else None for k in ("code", "title", "commune")}
+    here = {
+        "updated_at": utcnow(),
+        # A code is never null (``_fill_text``).
+        "code": row["code"] if row["code"] is not None else _TEXT_DEFAULT,
+        "revision": int(data["revision"]),
+        "search_text": _search_text(data, row, facilities),
+    }
+    for name, i in _AT.items():
+        proc = procs.get(i)
+        values[i] = proc(here[name]) if proc is not None else here[name]
+    return tuple(values)
 
 
 def _with_id(pid: int, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -280,7 +370,7 @@ def _bound_children(
     session: Session,
     rows: list[dict[str, Any]],
     ids: dict[str, int],
-    prepared: dict[str, ChildRows],
+    prepared: dict[str, tuple[ChildRows, tuple[Any, ...] | None]],
 ) -> ChildRows | None:
     """On SQLite, every child row of ``rows`` as the driver gets it (``child_rows``),
     instead of a list of codec values processed again (≈ 107,000 rows for 5,000
@@ -298,7 +388,7 @@ def _bound_children(
             pid = ids[str(data["uuid"])]
             ready = prepared.get(str(data["uuid"]))
             made = (
-                [_with_id(pid, r) for r in ready]
+                [_with_id(pid, r) for r in ready[0]]
                 if ready is not None
                 else child_rows(data, plans, pid)
             )

@@ -70,8 +70,8 @@ def _prepare_unless_taken(
 class PrepareHelper:
     """One helper process for one import; use as a context manager."""
 
-    def __init__(self, office: str, at_centre: bool) -> None:
-        self._args = (office, at_centre)
+    def __init__(self) -> None:
+        self._args: tuple[str, bool] = ("", False)
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._next = 0
@@ -105,9 +105,11 @@ class PrepareHelper:
             self._pool = None
 
     def feed(
-        self, chunks: Iterable[list[bytes]]
+        self, chunks: Iterable[list[bytes]], office: str, at_centre: bool
     ) -> Generator[tuple[list[bytes], list[prepare.Line] | None], None, None]:
-        """Each chunk with its prepared lines (None: prepare it here), in order."""
+        """Each chunk with its prepared lines (None: prepare it here), in order: the
+        proposals of ``office``'s pack, held to its rights if ``at_centre``."""
+        self._args = (office, at_centre)
         pending: deque[tuple[int, list[bytes], Future[Any] | None]] = deque()
         source = iter(chunks)
 

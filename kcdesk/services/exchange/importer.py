@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -211,7 +212,7 @@ def _chunks(
     for kind, member in KINDS:
         chunks = batches(pack.iter_raw(member))
         fed: Generator[tuple[list[bytes], list[prepare.Line] | None], None, None] = (
-            helper.feed(chunks)
+            helper.feed(chunks, office, rights is not None)
             if helper is not None and kind == records.PROPOSAL
             else ((raws, None) for raws in chunks)
         )
@@ -269,12 +270,12 @@ def _prepared_chunk(
     done: dict[int, list[str]] = {}
     ready: dict[str, tuple[str, Any]] = {}
     for n in rest:
-        digest, top, content, notes, children = lines[n]
+        digest, top, content, notes, children, row = lines[n]
         record = checked.get(n)
         if record is None and top is not None:
             record = top
             done[len(batch)] = notes
-            ready[str(top["uuid"])] = (content, children)
+            ready[str(top["uuid"])] = (content, (children, row))
         assert record is not None
         digests[str(record["uuid"])] = digest
         batch.append(record)
@@ -356,9 +357,9 @@ def import_pack(
     try:
         with (
             _collector_paused(),
+            _helper_for(session, path) as helper,
             _open(session, path, actor) as pack,
             executemany.large_page_cache(session),
-            _helper_for(session, pack) as helper,
         ):
             manifest = pack.manifest
             result = ImportResult(manifest=manifest, items=[], dry_run=False)
@@ -429,24 +430,27 @@ HELPER_MIN_BYTES = 6 << 20
 
 
 @contextlib.contextmanager
-def _helper_for(session: Session, pack: VerifiedPack) -> Iterator[PrepareHelper | None]:
+def _helper_for(session: Session, path: Path) -> Iterator[PrepareHelper | None]:
     """A helper process for a large pack imported into SQLite (None: no helper).
 
-    Only where child rows are bound here (SQLite): elsewhere a prepared line would have
-    to come back as a whole record, which costs as much to receive as to read.
+    Started before the pack is verified, so that it is ready sooner: whether the pack
+    is large is read from its zip directory (a hint only: a pack that lies about it
+    gets a helper for nothing, or none). Only where child rows are bound here
+    (SQLite): elsewhere a prepared line would have to come back as a whole record,
+    which costs as much to receive as to read.
     """
-    size = next(
-        (
-            int(m.get("size") or 0)
-            for m in pack.manifest["members"]
-            if m.get("name") == PROPOSALS_MEMBER
-        ),
-        0,
-    )
-    if not PARALLEL or size < HELPER_MIN_BYTES or not executemany.executemany_on(session):
+    if not PARALLEL or not executemany.executemany_on(session):
         yield None
         return
-    with PrepareHelper(str(pack.manifest["office"]), keys.is_centre(session)) as helper:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = archive.getinfo(PROPOSALS_MEMBER).file_size
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        size = 0
+    if size < HELPER_MIN_BYTES:
+        yield None
+        return
+    with PrepareHelper() as helper:
         yield helper
 
 

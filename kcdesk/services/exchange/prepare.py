@@ -21,36 +21,39 @@ from kcdesk.services.exchange import bulk, fastpath, records, validate
 from kcdesk.services.exchange.export import PROPOSALS_MEMBER
 from kcdesk.services.exchange.office_rights import OfficeRights
 
-# The record's child lists: sent as bound rows, not as records.
-CHILD_KEYS = frozenset(key for _model, key, *_rest in bulk._CHILDREN)
+# One prepared line: (line hash; the record's keys the importer needs,
+# ``bulk.PREPARED_KEYS``, or None when the importer must take the line itself; content
+# hash; report lines of the office's rights; the child rows bound, without their
+# proposal id: ``bulk.without_id``; the proposal's row bound: ``bulk.bound_proposal_row``).
+Line = tuple[str, dict[str, Any] | None, str, list[str], bulk.ChildRows, tuple[Any, ...]]
 
-# One prepared line: (line hash, the record without its child lists, or None when
-# the importer must take the line itself; content hash; report lines of the office's
-# rights; the child rows bound, without their proposal id: ``bulk.without_id``).
-Line = tuple[str, dict[str, Any] | None, str, list[str], bulk.ChildRows]
-
-_plans: bulk.ChildPlans | None = None
+_plans: tuple[bulk.ChildPlans, dict[int, Any]] | None = None
 
 
-def _child_plans() -> bulk.ChildPlans | None:
-    """How child rows are bound on SQLite (the importer's engine when it asks)."""
+def _bind_plans() -> tuple[bulk.ChildPlans, dict[int, Any]] | None:
+    """How child rows and a proposal's row are bound on SQLite (the importer's engine
+    when it asks for a helper)."""
     global _plans
     if _plans is None:
         from sqlalchemy import create_engine
 
-        _plans = bulk.child_plans(create_engine("sqlite://").dialect)
+        dialect = create_engine("sqlite://").dialect
+        children, row = bulk.child_plans(dialect), bulk.proposal_row_procs(dialect)
+        if children is None or row is None:
+            return None
+        _plans = (children, row)
     return _plans
 
 
 def warm_up() -> None:
     """The helper's first task: what ``prepare_chunk`` needs, made ready."""
-    _child_plans()
+    _bind_plans()
 
 
 def prepare_chunk(raws: list[bytes], office: str, at_centre: bool) -> list[Line]:
     """Each line of ``raws`` (proposals of ``office``'s pack) prepared as new here;
     ``at_centre``: held to the office's rights, as the Centre does."""
-    plans = _child_plans()
+    plans = _bind_plans()
     rights = OfficeRights(None, office) if at_centre else None
     out: list[Line] = []
     for raw in raws:
@@ -66,10 +69,11 @@ def prepare_chunk(raws: list[bytes], office: str, at_centre: bool) -> list[Line]
             if rights is not None:
                 rec, notes = rights.as_new(rec)
             content = records.content_hash(rec)
-            children = bulk.without_id(bulk.child_rows(rec, plans, 0))
-            top = {k: v for k, v in rec.items() if k not in CHILD_KEYS}
+            children = bulk.without_id(bulk.child_rows(rec, plans[0], 0))
+            bound_row = bulk.bound_proposal_row(rec, plans[1])
+            top = {k: rec[k] for k in bulk.PREPARED_KEYS if k in rec}
         except Exception:  # any doubt: the importer takes the line itself
-            out.append((digest, None, "", [], []))
+            out.append((digest, None, "", [], [], ()))
             continue
-        out.append((digest, top, content, notes, children))
+        out.append((digest, top, content, notes, children, bound_row))
     return out
