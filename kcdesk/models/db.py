@@ -165,6 +165,21 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Pragmas a transaction changed on its SQLite connection for itself, put back when the
+# connection returns to the pool (``services.core.checkpoint``): {name: value}.
+RESTORE_PRAGMAS = "kcdesk.restore_pragmas"
+
+
+def _restore_sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    pragmas = record.info.pop(RESTORE_PRAGMAS, None)
+    if not pragmas:
+        return
+    cursor = dbapi_connection.cursor()
+    for name, value in pragmas.items():
+        cursor.execute(f"PRAGMA {name}={int(value)}")
+    cursor.close()
+
+
 def make_engine(url: str) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
@@ -178,6 +193,7 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "checkin", _restore_sqlite_pragmas)
         return engine
     if backend == "postgresql":
         from kcdesk.models.facility import use_postgresql_ops

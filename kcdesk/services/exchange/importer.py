@@ -27,7 +27,14 @@ from sqlalchemy.orm import Session
 from kcdesk.models import AuditEvent, OfficeLevel, utcnow
 from kcdesk.models.exchange import ImportLog, RemoteEvent, SyncState
 from kcdesk.models.merge import MergeRecord
-from kcdesk.services.core import audit, executemany, os_errors, settings, write_serial
+from kcdesk.services.core import (
+    audit,
+    checkpoint,
+    executemany,
+    os_errors,
+    settings,
+    write_serial,
+)
 from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import (
@@ -354,6 +361,8 @@ def import_pack(
     # moved on and gets the conflict message), and two imports of one pack at once
     # run one after the other (the second finds everything unchanged).
     write_serial.serialize(session, write_serial.EXCHANGE)
+    # Its commit does not copy the journal into the file: the app does it after.
+    checkpoint.defer(session)
     try:
         with (
             _collector_paused(),

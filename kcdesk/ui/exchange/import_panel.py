@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.services.core import checkpoint
 from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import importer, merge, records
 from kcdesk.ui import crash, file_dialogs
@@ -271,3 +272,6 @@ class ImportPanel(QWidget):
         self.ctx.notify(DataKind.PROPOSAL)
         self.ctx.notify(DataKind.EXCHANGE)
         self.imported.emit(result)
+        # The import's commit left SQLite's journal uncopied (services/core/checkpoint).
+        db = self.ctx.db
+        self.ctx.worker.run(lambda job: checkpoint.run(db))
