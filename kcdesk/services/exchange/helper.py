@@ -140,6 +140,11 @@ class PrepareHelper:
     def _submit(self, index: int, raws: list[bytes]) -> Future[Any] | None:
         if self._broken or self._pool is None:
             return None
+        if index == 0 and not LEAVE_ALL:
+            # The first chunk is the importer's: it comes to it about when the helper
+            # has started, and the helper then begins with the second, not the first
+            # (which the importer would wait for, with one chunk more on the helper).
+            return None
         try:
             return self._pool.submit(_prepare_unless_taken, TARGET, index, raws, *self._args)
         except Exception as exc:  # a broken pool: go on without it
