@@ -55,7 +55,7 @@ def _share(working: Any, taken: Any, lock: Any) -> None:
 
 
 def _prepare_unless_taken(
-    target: Callable[..., list[prepare.Line]], index: int, raws: list[bytes], *args: Any
+    target: Callable[..., list[prepare.Line]], index: int, lines: bytes, *args: Any
 ) -> bytes | None:
     """In the helper: chunk ``index`` prepared by ``target``, or None if the importer
     took it. Sent back marshalled: plain values only, and quicker to make and read
@@ -64,7 +64,7 @@ def _prepare_unless_taken(
         if index <= _taken.value:
             return None
         _working.value = index
-    return marshal.dumps(target(raws, *args))
+    return marshal.dumps(target(lines.split(b"\n"), *args))
 
 
 class PrepareHelper:
@@ -146,7 +146,10 @@ class PrepareHelper:
             # (which the importer would wait for, with one chunk more on the helper).
             return None
         try:
-            return self._pool.submit(_prepare_unless_taken, TARGET, index, raws, *self._args)
+            # One block of bytes: sent as it is, where a list of lines is pickled one
+            # by one (~3 ms each way for a chunk).
+            block = b"\n".join(raws)
+            return self._pool.submit(_prepare_unless_taken, TARGET, index, block, *self._args)
         except Exception as exc:  # a broken pool: go on without it
             self._stop(exc)
             return None
