@@ -46,6 +46,7 @@ from kcdesk.services.core.executemany import (
 )
 from kcdesk.services.exchange import records
 from kcdesk.services.exchange.records import Codec
+from kcdesk.services.exchange.row_maker import MakeRows, compile_rows
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.proposals.search import facility_search_text, proposal_search_text
 
@@ -315,9 +316,8 @@ def _child_values(
 
 # Per child list: each field's (name, codec then bind processor, bound default), and
 # the bind processors by position (for a row whose missing values are filled first).
-ChildPlans = list[
-    tuple[list[tuple[str, Callable[[Any], Any], Any]], list[tuple[int, Callable[[Any], Any]]]]
-]
+# Per child list: the function that makes its rows (``row_maker``).
+ChildPlans = list[MakeRows]
 # A proposal's child rows, bound, one list per child list (``_CHILDREN``).
 ChildRows = list[list[tuple[Any, ...]]]
 
@@ -325,7 +325,7 @@ ChildRows = list[list[tuple[Any, ...]]]
 def child_plans(dialect: Dialect) -> ChildPlans | None:
     """How each child list's values are bound on ``dialect`` (None: SQLAlchemy binds)."""
     plans: ChildPlans = []
-    for model, _key, spec, _positioned, keys, _fill in _CHILDREN:
+    for model, _key, spec, positioned, keys, fill in _CHILDREN:
         procs = bind_processors_for(dialect, table(model), keys)
         if procs is None:
             return None
@@ -336,34 +336,44 @@ def child_plans(dialect: Dialect) -> ChildPlans | None:
             proc = procs.get(i + 1)
             bound_default = proc(d) if proc is not None and d is not None else d
             fused.append((f, _bind(parse, proc), bound_default))
-        plans.append((fused, sorted(procs.items())))
+        plans.append(
+            compile_rows(
+                fused,
+                positioned,
+                [i for i, _name in fill],
+                _slow_row(spec, positioned, fill, procs),
+            )
+        )
     return plans
+
+
+def _slow_row(
+    spec: list[tuple[str, Callable[[Any], Any], Any]],
+    positioned: bool,
+    fill: list[tuple[int, str]],
+    procs: dict[int, Callable[[Any], Any]],
+) -> Callable[[dict[str, Any], int, int], tuple[Any, ...]]:
+    """A row missing a value its column needs (an older pack): its default filled in
+    first, then bound."""
+    by_position = sorted(procs.items())
+
+    def slow(item: dict[str, Any], n: int, pid: int) -> tuple[Any, ...]:
+        values = _child_values(pid, item, n, spec, positioned, fill)
+        for i, proc in by_position:
+            values[i] = proc(values[i])
+        return tuple(values)
+
+    return slow
 
 
 def child_rows(data: dict[str, Any], plans: ChildPlans, pid: int) -> ChildRows:
     """Every child row of one proposal as the driver takes it (a tuple): each
-    value through its codec and its column's bind processor in one step.
-
-    A row missing a value its column needs (None) is made the other way: its default
-    is filled in before binding, as ``insert_values`` does.
-    """
-    out: ChildRows = []
-    for child, (fused, procs_by_position) in zip(_CHILDREN, plans, strict=True):
-        _model, key, spec, positioned, _keys, fill = child
-        batch = []
-        for n, item in enumerate(data.get(key, [])):
-            values = [pid, *[bind(item[f]) if f in item else d for f, bind, d in fused]]
-            if positioned:
-                values.append(n)
-            if None in values and any(values[i] is None for i, _name in fill):
-                # A value a column needs is missing (an older pack): its default
-                # filled in first, then bound.
-                values = _child_values(pid, item, n, spec, positioned, fill)
-                for i, proc in procs_by_position:
-                    values[i] = proc(values[i])
-            batch.append(tuple(values))
-        out.append(batch)
-    return out
+    value through its codec and its column's bind processor in one step
+    (``row_maker``)."""
+    return [
+        make(data.get(key, ()), pid)
+        for make, (_model, key, *_rest) in zip(plans, _CHILDREN, strict=True)
+    ]
 
 
 def _bound_children(
