@@ -2,7 +2,7 @@
 import writes alone (issue 24; ``exchange/helper.py``, ``exchange/prepare.py``).
 
 Each pack is imported into the Centre twice, each time in a transaction rolled back:
-alone (``importer.PARALLEL`` off) and with the helper process preparing every chunk of
+alone (``chunks.PARALLEL`` off) and with the helper process preparing every chunk of
 two proposals (``helper.LEAVE_ALL``). Every row written is dumped as
 ``test_exchange_rows`` does it, and both dumps, the counts and the report lines must
 be equal. The helper is used only on SQLite; on PostgreSQL the test checks that it
@@ -20,7 +20,7 @@ import pytest
 
 from kcdesk.models.db import Database, open_database
 from kcdesk.services.core import id_lists
-from kcdesk.services.exchange import export, helper, importer, keys
+from kcdesk.services.exchange import chunks, export, helper, importer, keys
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.services.setup import first_run as setup
@@ -85,10 +85,10 @@ def _import(
     centre: Database, pack: Path, store: Path, monkeypatch: pytest.MonkeyPatch, *, parallel: bool
 ) -> tuple[dict[str, list[str]], importer.ImportResult]:
     with monkeypatch.context() as m:
-        m.setattr(importer, "PARALLEL", parallel)
-        m.setattr(importer, "HELPER_MIN_BYTES", 0)
-        m.setattr(importer, "batches", _small_batches)
-        m.setattr(importer, "PrepareHelper", _Watched)
+        m.setattr(chunks, "PARALLEL", parallel)
+        m.setattr(chunks, "HELPER_MIN_BYTES", 0)
+        m.setattr(chunks, "batches", _small_batches)
+        m.setattr(chunks, "PrepareHelper", _Watched)
         m.setattr(helper, "LEAVE_ALL", True)
         _Watched.last = None
         session = centre.session_factory()
@@ -229,3 +229,24 @@ def test_a_refused_pack_is_closed_while_its_error_is_kept(
         _import(db, bad, tmp_path / "store", monkeypatch, parallel=parallel)
     assert refused.value.__traceback__ is not None
     assert _open_files("gói bị từ chối.kcpack") == []
+
+
+def test_a_zip_the_size_hint_cannot_read_leaves_the_import_to_the_pack_checks(
+    db: Database, db_engine: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper is started from the size the zip directory gives, read before the
+    pack is verified: a damaged directory (zipfile raises what it likes, e.g.
+    NotImplementedError for a bad version byte) means no helper, and the pack's own
+    checks decide."""
+
+    class Unreadable:
+        @staticmethod
+        def ZipFile(path: Any) -> Any:  # zipfile's name
+            raise NotImplementedError("zip file version 10.9")
+
+    pack, _files, _secret = _pack(db, tmp_path, 5)
+    monkeypatch.setattr(chunks, "zipfile", Unreadable)
+    _Watched.last = None
+    helped, result = _import(db, pack, tmp_path / "store", monkeypatch, parallel=True)
+    assert _Watched.last is None
+    assert result.counts()["new"] == 5 and len(helped["proposal"]) == 5

@@ -73,7 +73,7 @@ class Applier:
         for item in items:
             rec = by_uuid[item.uuid]
             if item.uuid in ready and item.action != merge.NEW:
-                # Prepared only for a proposal new here (importer._prepared_chunk).
+                # Prepared only for a proposal new here (chunks._prepared_chunk).
                 raise RuntimeError(f"prepared record {item.uuid} is not new here")
             if item.action == merge.NEW:
                 new_rows.append(rec)

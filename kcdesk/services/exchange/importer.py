@@ -13,8 +13,7 @@ import gc
 import hashlib
 import os
 import tempfile
-import zipfile
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,26 +36,14 @@ from kcdesk.services.core import (
 )
 from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
-from kcdesk.services.exchange import (
-    appraisals,
-    fastpath,
-    keys,
-    merge,
-    office_rights,
-    prepare,
-    records,
-    validate,
-)
+from kcdesk.services.exchange import appraisals, chunks, keys, merge, records
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.apply import Applier
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.export import (
     ATTACHMENT_PREFIX,
     EVENTS_MEMBER,
-    FACILITIES_MEMBER,
-    PROPOSALS_MEMBER,
 )
-from kcdesk.services.exchange.helper import PrepareHelper
 from kcdesk.services.exchange.pack_reader import CHUNK, VerifiedPack, open_pack
 from kcdesk.services.exchange.sync import audit_batch, load_states
 from kcdesk.services.proposals import attachments
@@ -72,7 +59,6 @@ class ImportCancelled(UserError):
     """The user stopped the import; the transaction is rolled back."""
 
 
-KINDS = ((records.FACILITY, FACILITIES_MEMBER), (records.PROPOSAL, PROPOSALS_MEMBER))
 _PLURAL = {records.PROPOSAL: "proposals", records.FACILITY: "facilities"}
 
 
@@ -198,122 +184,17 @@ def _open(session: Session, path: Path, actor: Actor) -> VerifiedPack:
     return pack
 
 
-Chunk = tuple[
-    str, list[merge.PlanItem], list[dict[str, Any]], dict[str, str], dict[str, tuple[str, Any]]
-]
-
-
-def _chunks(
-    session: Session,
-    pack: VerifiedPack,
-    notes: list[str],
-    helper: PrepareHelper | None = None,
-) -> Iterator[Chunk]:
-    """Per kind and chunk: lines known unchanged, the other records parsed and checked
-    (validate: types, sizes, dates…; at the Centre, office_rights: what an office may
-    change), the line hash of each parsed record by UUID, and what ``helper`` prepared
-    (content hash and bound child rows, by UUID). ``notes`` collects the values
-    ignored because the office may not set them."""
-    office = str(pack.manifest["office"])
-    rights = office_rights.OfficeRights(session, office) if keys.is_centre(session) else None
-    for kind, member in KINDS:
-        chunks = batches(pack.iter_raw(member))
-        fed: Generator[tuple[list[bytes], list[prepare.Line] | None], None, None] = (
-            helper.feed(chunks, office, rights is not None)
-            if helper is not None and kind == records.PROPOSAL
-            else ((raws, None) for raws in chunks)
-        )
-        # Closed on an error too: the pack's file stays open while a reader of its
-        # member is, and the error's traceback would keep the readers (on Windows
-        # the refused pack could not be moved or deleted until then).
-        with contextlib.closing(chunks), contextlib.closing(fed):
-            for raws, lines in fed:
-                if lines is None:
-                    known, rest = fastpath.split_known(session, kind, raws, member, office)
-                    rest = [(d, validate.check_record(kind, row, member)) for d, row in rest]
-                    batch = [row for _digest, row in rest]
-                    digests = {str(row["uuid"]): d for d, row in rest}
-                    done: dict[int, list[str]] = {}
-                    ready: dict[str, tuple[str, Any]] = {}
-                else:
-                    known, batch, digests, done, ready = _prepared_chunk(
-                        session, kind, raws, lines, member, office
-                    )
-                _check_batch(batch, member, pack.manifest)
-                if rights is not None:
-                    batch = rights.apply(kind, batch, done)
-                    notes.extend(rights.notes)
-                    rights.notes.clear()
-                yield kind, known, batch, digests, ready
-
-
-def _prepared_chunk(
-    session: Session,
-    kind: str,
-    raws: list[bytes],
-    lines: list[prepare.Line],
-    member: str,
-    office: str,
-) -> tuple[
-    list[merge.PlanItem],
-    list[dict[str, Any]],
-    dict[str, str],
-    dict[int, list[str]],
-    dict[str, tuple[str, Any]],
-]:
-    """A chunk the helper prepared: as ``_chunks`` does it, each line's work taken from
-    the helper where the line's proposal is new here, done here for the others (known
-    elsewhere, or a line the helper could not prepare: its error is raised here)."""
-    known, rest = fastpath.known_lines(session, kind, raws, [line[0] for line in lines], office)
-    candidates = [str(top["uuid"]) for n in rest if (top := lines[n][1]) is not None]
-    here = set(merge.local_index(session, kind, candidates)) if candidates else set()
-    own = [n for n in rest if (top := lines[n][1]) is None or str(top["uuid"]) in here]
-    # Parsed first, then checked, each in the lines' order: the first bad line is
-    # refused with the message it always had.
-    parsed = {n: fastpath.parse_line(raws[n], member) for n in own}
-    checked = {n: validate.check_record(kind, row, member) for n, row in parsed.items()}
-    batch: list[dict[str, Any]] = []
-    digests: dict[str, str] = {}
-    done: dict[int, list[str]] = {}
-    ready: dict[str, tuple[str, Any]] = {}
-    for n in rest:
-        digest, top, content, notes, children, row = lines[n]
-        record = checked.get(n)
-        if record is None and top is not None:
-            record = top
-            done[len(batch)] = notes
-            ready[str(top["uuid"])] = (content, (children, row))
-        assert record is not None
-        digests[str(record["uuid"])] = digest
-        batch.append(record)
-    return known, batch, digests, done, ready
-
-
 def _plan(
     session: Session, pack: VerifiedPack, progress: Progress, notes: list[str]
 ) -> list[merge.PlanItem]:
     items: list[merge.PlanItem] = []
-    for kind, known, batch, _lines, _ready in _chunks(session, pack, notes):
+    for kind, known, batch, _lines, _ready in chunks.chunks(session, pack, notes):
         states = load_states(session, (str(r["uuid"]) for r in batch))
         planned, _loaded = merge.plan_chunk(session, kind, batch, states)
         items.extend(known)
         items.extend(planned)
         progress(len(items), 0, "Đang so sánh với dữ liệu đang có")
     return items
-
-
-def _check_batch(batch: list[dict[str, Any]], member: str, manifest: dict[str, Any]) -> None:
-    """Every record has a UUID and a revision; proposals belong to the pack's office."""
-    office = str(manifest["office"])
-    for row in batch:
-        if not isinstance(row.get("uuid"), str) or not isinstance(row.get("revision"), int):
-            raise PackRefused(E.BAD_RECORD, f"Một bản ghi trong {member} thiếu mã UUID/phiên bản.")
-        if member == PROPOSALS_MEMBER and row.get("office_code") != office:
-            raise PackRefused(
-                E.BAD_RECORD,
-                f"Gói trao đổi với đơn vị {office} có đề án {row.get('code')} của đơn vị "
-                f"{row.get('office_code')}: một đơn vị chỉ gửi và nhận đề án của mình.",
-            )
 
 
 def preview_pack(
@@ -366,7 +247,7 @@ def import_pack(
     try:
         with (
             _collector_paused(),
-            _helper_for(session, path) as helper,
+            chunks.helper_for(session, path) as helper,
             _open(session, path, actor) as pack,
             executemany.large_page_cache(session),
         ):
@@ -382,7 +263,9 @@ def import_pack(
                         )
             applier = Applier(session, manifest)
             result.items, result.renamed = applier.items, applier.renamed
-            for kind, known, batch, lines, ready in _chunks(session, pack, result.notes, helper):
+            for kind, known, batch, lines, ready in chunks.chunks(
+                session, pack, result.notes, helper
+            ):
                 if cancelled is not None and cancelled():
                     raise ImportCancelled("Đã dừng nhập gói; cơ sở dữ liệu không bị thay đổi.")
                 applier.apply_chunk(kind, batch, lines, known, ready)
@@ -429,38 +312,6 @@ def import_pack(
             "không nhập gói này.",
         ) from None
     return result
-
-
-# Off in the tests of the import without a helper process.
-PARALLEL = True
-# A proposals member at least this large (bytes, uncompressed) is prepared by a helper:
-# ~1,000 proposals. Below it, starting the helper would cost more than it saves.
-HELPER_MIN_BYTES = 6 << 20
-
-
-@contextlib.contextmanager
-def _helper_for(session: Session, path: Path) -> Iterator[PrepareHelper | None]:
-    """A helper process for a large pack imported into SQLite (None: no helper).
-
-    Started before the pack is verified, so that it is ready sooner: whether the pack
-    is large is read from its zip directory (a hint only: a pack that lies about it
-    gets a helper for nothing, or none). Only where child rows are bound here
-    (SQLite): elsewhere a prepared line would have to come back as a whole record,
-    which costs as much to receive as to read.
-    """
-    if not PARALLEL or not executemany.executemany_on(session):
-        yield None
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = archive.getinfo(PROPOSALS_MEMBER).file_size
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
-        size = 0
-    if size < HELPER_MIN_BYTES:
-        yield None
-        return
-    with PrepareHelper() as helper:
-        yield helper
 
 
 @contextlib.contextmanager
