@@ -88,10 +88,14 @@ def insert_rows(session: Session, tbl: Table, rows: list[dict[str, Any]]) -> Non
     insert_values(session, tbl, keys, [list(get(row)) for row in rows])
 
 
-def executemany_on(session: Session) -> bool:
-    """Whether rows go to the driver as plain tuples here (SQLite's qmark driver)."""
-    dialect = session.connection().dialect
+def driver_binds(dialect: Dialect) -> bool:
+    """Whether rows go to ``dialect``'s driver as plain tuples (SQLite's qmark driver)."""
     return DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"
+
+
+def executemany_on(session: Session) -> bool:
+    """``driver_binds`` for the session's connection."""
+    return driver_binds(session.connection().dialect)
 
 
 def _dialect_plan(dialect: Dialect, tbl: Table, keys: tuple[str, ...]) -> _Plan | None:
@@ -115,7 +119,7 @@ def bind_processors_for(
     key's column by position (a key without one is absent), as ``insert_values`` would
     apply it on ``dialect``; None where SQLAlchemy binds (use ``insert_values``). No
     connection is needed: a second process binds rows for this one (``prepare``)."""
-    if not (DRIVER_EXECUTEMANY and dialect.name == "sqlite" and dialect.paramstyle == "qmark"):
+    if not driver_binds(dialect):
         return None
     plan = _dialect_plan(dialect, tbl, tuple(keys))
     return dict(plan[2]) if plan is not None else None

@@ -39,6 +39,7 @@ from kcdesk.models import (
 )
 from kcdesk.services.core.executemany import (
     bind_processors_for,
+    driver_binds,
     executemany_on,
     insert_bound,
     insert_rows,
@@ -314,16 +315,30 @@ def _child_values(
     return values
 
 
-# Per child list: each field's (name, codec then bind processor, bound default), and
-# the bind processors by position (for a row whose missing values are filled first).
 # Per child list: the function that makes its rows (``row_maker``).
 ChildPlans = list[MakeRows]
 # A proposal's child rows, bound, one list per child list (``_CHILDREN``).
 ChildRows = list[list[tuple[Any, ...]]]
 
 
+# Compiled once per dialect (``row_maker``), not once per chunk of a pack.
+_CHILD_PLANS: dict[str, ChildPlans] = {}
+
+
 def child_plans(dialect: Dialect) -> ChildPlans | None:
     """How each child list's values are bound on ``dialect`` (None: SQLAlchemy binds)."""
+    if not driver_binds(dialect):
+        return None
+    plans = _CHILD_PLANS.get(dialect.name)
+    if plans is None:
+        made = _child_plans(dialect)
+        if made is None:
+            return None
+        plans = _CHILD_PLANS[dialect.name] = made
+    return plans
+
+
+def _child_plans(dialect: Dialect) -> ChildPlans | None:
     plans: ChildPlans = []
     for model, _key, spec, positioned, keys, fill in _CHILDREN:
         procs = bind_processors_for(dialect, table(model), keys)
@@ -389,7 +404,7 @@ def _bound_children(
     None on other engines — and when any value fails, so that the one-step path raises
     exactly what it raised before.
     """
-    plans = child_plans(session.connection().dialect) if executemany_on(session) else None
+    plans = child_plans(session.connection().dialect)
     if plans is None:
         return None
     out: ChildRows = [[] for _ in _CHILDREN]

@@ -42,7 +42,7 @@ LEAVE_ALL = False
 TARGET: Callable[..., list[prepare.Line]] = prepare.prepare_chunk
 
 # In the helper: the chunk it works on and the last chunk the importer took itself,
-# shared with the importer (``_claim``, ``_take``), under one lock.
+# shared with the importer (``PrepareHelper._take``), under one lock.
 _working: Any = None
 _taken: Any = None
 _lock: Any = None
