@@ -145,7 +145,7 @@ def test_copies_before_a_restore_rotate_whatever_their_form(db: Database) -> Non
 def test_a_copy_that_cannot_be_taken_stops_the_restore_before_anything_changes(
     demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kcdesk.services.backup import safety_copy
+    from kcdesk.services.backup import file_swap, safety_copy
     from kcdesk.services.core.errors import UserError
 
     assert demo_db.path is not None
@@ -155,6 +155,8 @@ def test_a_copy_that_cannot_be_taken_stops_the_restore_before_anything_changes(
     def full_disk(_current: Path, _copy: Path) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
+    # The backups folder on another disk: the old file is copied, not given a second name.
+    monkeypatch.setattr(file_swap, "may_link", lambda _target, _folder: False)
     monkeypatch.setattr(safety_copy, "copy_database", full_disk)
     with pytest.raises(UserError, match="Không sao chép được"):
         backup.restore_backup(demo_db, good, SYSTEM)

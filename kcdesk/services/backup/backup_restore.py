@@ -8,8 +8,10 @@
   (the daily automatic one is ``auto_backup``'s).
 - ``restore_backup``: check the file first (``backup_archive.check_archive``), keep a
   copy of the current database in the backups folder (a plain SQLite file taken while
-  the file is checked, ``safety_copy``), and only then replace it through SQLite's
-  backup API (one transaction: a crash mid-restore leaves the old database whole).
+  the file is checked, ``safety_copy``), and only then put the checked file in its
+  place: renamed over it when no other connection has it open (``file_swap``), else
+  copied through SQLite's backup API (one transaction). Either way a crash
+  mid-restore leaves the old database whole.
 
 The copy before every migration is taken by ``models.db.open_database``.
 """
@@ -28,7 +30,7 @@ from typing import Any
 from kcdesk import paths
 from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
 from kcdesk.models.security import BackupRecord
-from kcdesk.services.backup import logical_dump, restore_key, safety_copy, zip_target
+from kcdesk.services.backup import file_swap, logical_dump, restore_key, safety_copy, zip_target
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -383,25 +385,22 @@ def restore_backup(
     target = _file_path(db)
     started = datetime.now()
     work = work_dir()
+    keep = _safety_path(db)
     try:
-        # The current data is copied while the file is checked; kept only if it passes.
-        pending = safety_copy.PendingCopy(target, work)
+        # On one disk the old file itself becomes the copy kept before the restore (a
+        # second name, nothing copied); elsewhere it is copied while the file is checked.
+        pending = None
+        if not file_swap.may_link(target, keep.parent):
+            pending = safety_copy.PendingCopy(target, work)
         try:
             checked = check_archive(source, work)
             check_same_centre(checked, target, accept_other=accept_other)
             keyless = restore_key.check_keyless(checked)
         except BaseException:
-            pending.discard()
+            if pending is not None:
+                pending.discard()
             raise
-        safety = _keep_safety_copy(db, source, actor, pending)
-        db.dispose()
-        try:
-            _replace_database(checked, target)
-        except sqlite3.Error as exc:
-            raise UserError(
-                f"Không thay được cơ sở dữ liệu ({exc}): có thể một máy khác đang ghi. "
-                f"Cơ sở dữ liệu cũ vẫn nguyên; bản sao lưu an toàn: {safety.path}."
-            ) from exc
+        safety = _put_in_place(db, checked, target, source, actor, pending, keep, work)
         count = _restore_attachments(checked)
     finally:
         remove_tree(work)
@@ -431,14 +430,76 @@ def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
     return safety
 
 
+def _safety_path(db: Database) -> Path:
+    """Where the copy of a PC's data before a restore goes: a plain database file."""
+    name = default_name(db, BEFORE_RESTORE_TAG).removesuffix(".zip") + ".sqlite"
+    return paths.backups_dir() / name
+
+
+def _put_in_place(
+    db: Database,
+    checked: CheckedBackup,
+    target: Path,
+    source: Path,
+    actor: Actor,
+    pending: safety_copy.PendingCopy | None,
+    keep: Path,
+    work: Path,
+) -> BackupInfo:
+    """Replace the live database with the checked one; returns the copy of the old one.
+
+    Renamed over it when nothing else has it open (``file_swap``: the old file, given
+    a second name, is then the copy), else copied into it through the backup API after
+    the copy was taken."""
+    if pending is not None:
+        safety = _keep_safety_copy(db, source, actor, pending, keep)
+    db.dispose()
+    try:
+        if file_swap.swap_in(checked.database, target, None if pending else keep):
+            if pending is None:
+                safety = _linked_safety_copy(db, keep)
+            return safety
+        if pending is None:  # the second name could not be made: copy after all
+            safety = _keep_safety_copy(
+                db, source, actor, safety_copy.PendingCopy(target, work), keep
+            )
+            db.dispose()
+        _replace_database(checked, target)
+    except sqlite3.Error as exc:
+        raise UserError(
+            f"Không thay được cơ sở dữ liệu ({exc}): có thể một máy khác đang ghi. "
+            f"Cơ sở dữ liệu cũ vẫn nguyên; bản sao lưu an toàn: {keep}."
+        ) from exc
+    return safety
+
+
+def _linked_safety_copy(db: Database, keep: Path) -> BackupInfo:
+    """The old file under its second name: made owner-only, hashed, rotated. It is not
+    logged: the record would go into the database just replaced; the restore's own
+    record names it."""
+    started = datetime.now()
+    try:
+        output_path.make_private(keep)
+        digest = safe_write.sha256_of(keep)
+    except OSError as exc:
+        log.warning("the copy before the restore %s: %s", keep, exc)
+        digest = ""
+    rotate(db, BEFORE_RESTORE_TAG)
+    return BackupInfo(
+        path=keep,
+        size=keep.stat().st_size,
+        sha256=digest,
+        manifest={},
+        seconds=(datetime.now() - started).total_seconds(),
+    )
+
+
 def _keep_safety_copy(
-    db: Database, source: Path, actor: Actor, pending: safety_copy.PendingCopy
+    db: Database, source: Path, actor: Actor, pending: safety_copy.PendingCopy, target: Path
 ) -> BackupInfo:
     """A PC's data before a restore: the copy taken meanwhile, moved into the backups
     folder as a plain database file (``safety_copy``), logged and rotated."""
     started = datetime.now()
-    name = default_name(db, BEFORE_RESTORE_TAG).removesuffix(".zip") + ".sqlite"
-    target = paths.backups_dir() / name
     digest = pending.keep(target)
     info = BackupInfo(
         path=target,
