@@ -18,6 +18,12 @@ from kcdesk.services.backup.archive import BackupRefused
 from kcdesk.services.security.actor import SYSTEM
 
 
+@pytest.fixture(autouse=True)
+def _shared_at_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These files are small: shared out all the same (as a large database is)."""
+    monkeypatch.setattr(sqlite_integrity, "SHARED_FROM_BYTES", 0)
+
+
 def _report(path: Path, pragma: str) -> list[str]:
     conn = sqlite3.connect(str(path))
     try:
