@@ -94,3 +94,35 @@ def test_every_section_after_the_register_is_warmed_in_navigation_order() -> Non
     assert listed == [f"kcdesk.ui.sections.{info.key}" for info in SECTIONS[1:]]
     for name in listed:  # each one the module its section's first opening imports
         assert callable(importlib.import_module(name).create), name
+
+
+def test_a_hold_keeps_imports_out_until_it_is_over(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section just opened: its own work first, the warm-up after the hold."""
+    names = ["kcwarm_held_a"]
+    _modules(tmp_path, monkeypatch, names)
+    monkeypatch.setattr(warm_up, "_held_until", 0.0)
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    warm_up.hold(0.4)
+    warm_up.start(owner, names)
+    for _ in range(5):
+        QApplication.processEvents()
+    assert "kcwarm_held_a" not in sys.modules  # the turns of the event loop went by
+    qtbot.waitUntil(lambda: "kcwarm_held_a" in sys.modules, timeout=5000)
+
+
+def test_opening_a_section_holds_the_warm_up_but_the_window_itself_does_not(
+    qtbot, db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holds: list[float] = []
+    monkeypatch.setattr(warm_up, "start", lambda owner, *a, **k: None)
+    monkeypatch.setattr(warm_up, "hold", lambda seconds=warm_up.HOLD_S: holds.append(seconds))
+    window = MainWindow(AppContext(db, SYSTEM))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._shown, timeout=5000)
+    assert holds == []  # the register shown at start-up is not the clerk's click
+    window.show_section("audit")
+    assert holds == [warm_up.HOLD_S]

@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0 or not self.attached:
             return
+        if self._shown:
+            warm_up.hold()  # the clerk opened a section: its work first
         info: SectionInfo = SECTIONS[row]
         if info.key not in self._built:
             widget = create_section(info, self.ctx)
