@@ -31,6 +31,8 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if all(type(v) is str for v in value):  # a long list of notes: nothing to convert
+            return list(value)
         return [_jsonable(v) for v in value]
     return value
 

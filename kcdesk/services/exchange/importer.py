@@ -293,14 +293,21 @@ def import_pack(
             session.add(log)
             session.flush()
             result.log_id = log.id
-            audit.record(
+            # ``append``, not ``record``: nothing reads the event back (its "ignored"
+            # list holds every value the office sent and the Centre left out, ~30,000
+            # for 5,000 proposals: decoding it again took ~20 ms).
+            audit.append(
                 session,
                 actor,
-                entity="exchange_pack",
-                entity_uuid=log.pack_uuid,
-                entity_label=path.name,
-                action="import",
-                changes={"counts": {"old": None, "new": result.summary()}},
+                [
+                    {
+                        "entity": "exchange_pack",
+                        "entity_uuid": log.pack_uuid,
+                        "entity_label": path.name,
+                        "action": "import",
+                        "changes": {"counts": {"old": None, "new": log.counts}},
+                    }
+                ],
             )
     except IntegrityError:
         # A record of the pack reuses an identifier (UUID) the database already holds
