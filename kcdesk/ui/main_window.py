@@ -169,6 +169,10 @@ class MainWindow(QMainWindow):
         # modules of the sections not opened yet (ui/warm_up.py).
         idle_gc.window_shown(QApplication.instance())
         warm_up.start(self)
+        # The figures the dashboard opens on, computed on the worker meanwhile.
+        from kcdesk.ui.dashboard import ahead as dashboard_ahead
+
+        dashboard_ahead.start(self.ctx)
 
     # -- sections -------------------------------------------------------------
     def section_keys(self) -> list[str]:

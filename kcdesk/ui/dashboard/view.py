@@ -40,6 +40,7 @@ from kcdesk.services.programmes import store as programmes
 from kcdesk.ui import file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
 from kcdesk.ui.crash import show_error
+from kcdesk.ui.dashboard import ahead
 from kcdesk.ui.dashboard.charts import MoneyBarChart
 from kcdesk.ui.dashboard.drill import DrillDialog
 from kcdesk.ui.dashboard.export_file import ExportKind, write_dashboard
@@ -294,7 +295,12 @@ class DashboardView(QWidget):
         self.status.setText("Đang tính số liệu…")
         db = self.ctx.db
 
+        ctx = self.ctx
+
         def work(_job: Any) -> Dashboard:
+            ready = ahead.take(ctx, db, code, year)  # computed once the window was up
+            if ready is not None:
+                return ready
             with db.session() as session:
                 return dashboard.compute(session, code, year=year)
 
