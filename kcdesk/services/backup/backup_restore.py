@@ -6,12 +6,13 @@
   renamed and read back to verify (``safe_write``).
 - ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
   (the daily automatic one is ``auto_backup``'s).
-- ``restore_backup``: check the file first (``backup_archive.check_archive``), keep a
-  copy of the current database in the backups folder (a plain SQLite file taken while
-  the file is checked, ``safety_copy``), and only then put the checked file in its
-  place: renamed over it when no other connection has it open (``file_swap``), else
-  copied through SQLite's backup API (one transaction). Either way a crash
-  mid-restore leaves the old database whole.
+- ``restore_backup``: check the file first (``backup_archive.check_archive``), then
+  put the checked file in place of the current database: renamed over it when no
+  other connection has it open (``file_swap``; the old file, given a second name in
+  the backups folder, is the copy kept before the restore), else copied through
+  SQLite's backup API (one transaction) after a copy of the current database was
+  kept there (a plain SQLite file, ``safety_copy``). Either way a crash mid-restore
+  leaves the old database whole.
 
 The copy before every migration is taken by ``models.db.open_database``.
 """

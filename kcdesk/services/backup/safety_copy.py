@@ -1,5 +1,9 @@
 """The copy of a PC's data taken before a restore (bản an toàn trước khi khôi phục).
 
+Usually the old file itself is that copy, given a second name when the checked file is
+renamed in (``file_swap``). This module takes a real copy where that cannot be: the
+backups folder on another disk, a disk without hard links, another connection open.
+
 SQLite's backup API copies the current database into the restore's private work folder
 while the backup file is checked (SQLite releases the GIL: the two overlap). Only once
 the file has passed every check does the copy move — owner-only, fsynced, renamed on the
