@@ -170,7 +170,7 @@ def test_a_second_name_that_cannot_be_made_means_a_copy(
         result.database.dispose()
 
 
-def test_a_rename_that_fails_leaves_no_second_name_and_copies(
+def test_a_rename_that_fails_means_a_copy(
     demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert demo_db.path is not None
@@ -228,3 +228,32 @@ def test_the_windows_order_renames_after_letting_go(
         assert _titles(result.database.path) == restored_titles
     finally:
         second.database.dispose()
+
+
+def test_a_rename_that_fails_then_a_copy_that_fails_leave_nothing_behind(
+    demo_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second name made for the swap is taken back when the rename fails: a restore
+    that then cannot copy either leaves the backups folder as it was."""
+    from kcdesk import paths
+    from kcdesk.services.backup import safety_copy
+    from kcdesk.services.core.errors import UserError
+
+    assert demo_db.path is not None
+    source, _backed_up, now = _change_after_backup(demo_db, tmp_path)
+    real_replace = file_swap.os_errors.replace
+
+    def held(src: Path, dst: Path, **k: object) -> None:
+        if Path(dst) == demo_db.path:
+            raise PermissionError(13, "The process cannot access the file")
+        real_replace(src, dst, **k)  # type: ignore[arg-type]
+
+    def full_disk(_current: Path, _copy: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(file_swap.os_errors, "replace", held)
+    monkeypatch.setattr(safety_copy, "copy_database", full_disk)
+    with pytest.raises(UserError, match="Không sao chép được"):
+        backup.restore_backup(demo_db, source, SYSTEM)
+    assert _titles(demo_db.path) == now
+    assert [p.name for p in paths.backups_dir().iterdir() if p.is_file()] == []
