@@ -4,6 +4,7 @@ never a second computing of the same figures, never stale figures shown."""
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from kcdesk.models import Proposal
-from kcdesk.models.db import Database, open_database
+from kcdesk.models.db import Database
 from kcdesk.services.dashboard import board
 from kcdesk.services.programmes import store as programmes
 from kcdesk.services.security.actor import SYSTEM
@@ -123,11 +124,9 @@ def test_old_figures_another_programme_or_database_are_not_taken(
     monkeypatch.setattr(ahead, "MAX_AGE_S", 60.0)
     ahead.start(ctx)
     ctx.worker.wait()
-    reopened = open_database(demo_db.path)  # the same file, reopened (a restore's)
-    try:
-        assert ahead.take(ctx, reopened, code, None) is None
-    finally:
-        reopened.dispose()
+    # Another object for the same database, as a restore reopens it.
+    reopened = copy.copy(ctx.db)
+    assert reopened is not ctx.db and ahead.take(ctx, reopened, code, None) is None
     ahead.start(ctx)
     ctx.worker.wait()
     assert ahead.take(ctx, ctx.db, code, None) is not None
