@@ -80,11 +80,12 @@ def may_link(target: Path, folder: Path) -> bool:
         return False
 
 
-def _rename(new: Path, target: Path, keep_old: Path | None) -> bool:
-    """Windows: the lock let go, the rename fails if anyone opened the file since."""
-    if keep_old is not None:
+def _link_and_rename(new: Path, target: Path, hold: Path | None) -> bool:
+    """``target`` given the second name ``hold`` (if any), then ``new`` renamed over
+    it; False with neither done."""
+    if hold is not None:
         try:
-            os.link(target, keep_old)  # the old file stays whole under this name
+            os.link(target, hold)  # the old file stays whole under this name
         except OSError as exc:
             log.info("restore: no second name for the old database (%s); copying", exc)
             return False
@@ -92,8 +93,15 @@ def _rename(new: Path, target: Path, keep_old: Path | None) -> bool:
         os_errors.replace(new, target)
     except OSError as exc:
         log.info("restore: could not rename over the live database (%s); copying", exc)
-        if keep_old is not None:
-            keep_old.unlink(missing_ok=True)
+        if hold is not None:
+            hold.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _rename(new: Path, target: Path, keep_old: Path | None) -> bool:
+    """Windows: the lock let go, the rename fails if anyone opened the file since."""
+    if not _link_and_rename(new, target, keep_old):
         return False
     _fsync_dirs(target, keep_old)
     return True
@@ -105,16 +113,7 @@ def _rename_held(new: Path, target: Path, keep_old: Path | None) -> bool:
     again, whole, not the new one's ``-wal``)."""
     old = target.stat()
     hold = keep_old or new.with_name(new.name + ".old")
-    try:
-        os.link(target, hold)
-    except OSError as exc:
-        log.info("restore: no second name for the old database (%s); copying", exc)
-        return False
-    try:
-        os_errors.replace(new, target)
-    except OSError as exc:
-        log.info("restore: could not rename over the live database (%s); copying", exc)
-        hold.unlink(missing_ok=True)
+    if not _link_and_rename(new, target, hold):
         return False
     if open_files.opened(old, ours=1):  # one descriptor: the lock's connection
         log.info("restore: the live database was opened meanwhile; copying instead")
