@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,10 +27,11 @@ from kcdesk.models import (
     new_uuid,
 )
 from kcdesk.models.db import Database, open_database
-from kcdesk.services.exchange import keys
+from kcdesk.services.exchange import export, keys
 from kcdesk.services.proposals import attachments
 from kcdesk.services.security.actor import SYSTEM
 from kcdesk.services.setup import first_run as setup
+from tests.pack_forge import Rows, forge
 
 OFFICE = "XA-HD"
 
@@ -64,6 +66,30 @@ def make_pair(tmp_path: Path, office_code: str = OFFICE) -> Pair:
     return Pair(
         Site(centre, tmp_path / "tệp Trung tâm"), Site(office, tmp_path / "tệp đơn vị"), key_file
     )
+
+
+def office_joined_to(centre: Database, path: Path) -> Database:
+    """An office database at ``path``, added at ``centre`` and joined with its key."""
+    with centre.session() as s:
+        key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Hưng Đạo")
+    office = open_database(path, create=True)
+    setup.init_database(office)
+    with office.session() as s:
+        keys.join_office(s, SYSTEM, key)
+    return office
+
+
+def export_forged(
+    office: Database, files: Path, pack: Path, forged: Path, vary: Callable[[Rows], None]
+) -> tuple[Path, str]:
+    """``office``'s full pack written to ``pack``, then re-signed as ``forged`` with its
+    rows changed by ``vary``; the office is closed. Returns the forged pack and the
+    office's exchange secret."""
+    with office.session() as s:
+        secret = keys.own_office(s).exchange_secret or ""
+        export.export_pack(s, SYSTEM, pack, attachments_root=files)
+    office.dispose()
+    return forge(pack, forged, secret, vary), secret
 
 
 def add_facility(session: Any, office_code: str, n: int) -> Facility:

@@ -18,13 +18,18 @@ from typing import Any
 
 import pytest
 
-from kcdesk.models.db import Database, open_database
+from kcdesk.models.db import Database
 from kcdesk.services.core import id_lists
-from kcdesk.services.exchange import chunks, export, helper, importer, keys
+from kcdesk.services.exchange import chunks, helper, importer
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.security.actor import SYSTEM
-from kcdesk.services.setup import first_run as setup
-from tests.exchange_support import OFFICE, add_facility, add_proposal
+from tests.exchange_support import (
+    OFFICE,
+    add_facility,
+    add_proposal,
+    export_forged,
+    office_joined_to,
+)
 from tests.pack_forge import Rows, forge
 from tests.test_exchange_rows import PROPOSALS, TABLES, _dump, _first_difference, _vary
 
@@ -33,13 +38,9 @@ def _pack(centre: Database, tmp_path: Path, proposals: int) -> tuple[Path, Path,
     """An office known to ``centre`` with ``proposals`` proposals, its full pack varied
     as in ``test_exchange_rows`` (NFD text, control characters, older records…) and
     with values only the Centre may set."""
-    with centre.session() as s:
-        key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Hưng Đạo")
-    office = open_database(tmp_path / "office.sqlite", create=True)
-    setup.init_database(office)
+    office = office_joined_to(centre, tmp_path / "office.sqlite")
     files = tmp_path / "office files"
     with office.session() as s:
-        keys.join_office(s, SYSTEM, key)
         shared = add_facility(s, OFFICE, 90)
         for n in range(1, proposals + 1):
             add_proposal(
@@ -49,12 +50,10 @@ def _pack(centre: Database, tmp_path: Path, proposals: int) -> tuple[Path, Path,
                 files=files if n % 3 == 1 else None,
                 facility=shared if n % 4 == 0 else None,
             )
-        secret = keys.own_office(s).exchange_secret or ""
-    pack = tmp_path / "gói.kcpack"
-    with office.session() as s:
-        export.export_pack(s, SYSTEM, pack, attachments_root=files)
-    office.dispose()
-    return forge(pack, tmp_path / "gói sửa.kcpack", secret, _vary_more), files, secret
+    pack, secret = export_forged(
+        office, files, tmp_path / "gói.kcpack", tmp_path / "gói sửa.kcpack", _vary_more
+    )
+    return pack, files, secret
 
 
 def _vary_more(rows: Rows) -> None:

@@ -21,13 +21,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
 from kcdesk.models import Facility
-from kcdesk.models.db import Database, open_database
+from kcdesk.models.db import Database
 from kcdesk.services.core import executemany
 from kcdesk.services.exchange import (
     bulk,
-    export,
     importer,
-    keys,
     quick_check,
     validate,
 )
@@ -35,9 +33,14 @@ from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange.errors import PackRefused
 from kcdesk.services.exchange.sync import table
 from kcdesk.services.security.actor import SYSTEM
-from kcdesk.services.setup import first_run as setup
-from tests.exchange_support import OFFICE, add_facility, add_proposal
-from tests.pack_forge import Rows, forge
+from tests.exchange_support import (
+    OFFICE,
+    add_facility,
+    add_proposal,
+    export_forged,
+    office_joined_to,
+)
+from tests.pack_forge import Rows
 
 PROPOSALS = "records/proposals.jsonl"
 FACILITIES = "records/facilities.jsonl"
@@ -72,24 +75,18 @@ KEEP_UUID = {
 
 def _office_with_pack(centre: Database, tmp_path: Path) -> tuple[Path, Path]:
     """An office (SQLite) known to ``centre``, its full pack, varied by hand."""
-    with centre.session() as s:
-        key = keys.add_office(s, SYSTEM, OFFICE, "UBND xã Hưng Đạo")
-    office = open_database(tmp_path / "office.sqlite", create=True)
-    setup.init_database(office)
+    office = office_joined_to(centre, tmp_path / "office.sqlite")
     files = tmp_path / "office files"
     with office.session() as s:
-        keys.join_office(s, SYSTEM, key)
         shared = add_facility(s, OFFICE, 90)
         for n in range(1, 6):
             add_proposal(s, OFFICE, n, files=files if n % 2 else None)
         add_proposal(s, OFFICE, 6, facility=shared)
         add_proposal(s, OFFICE, 7, facility=shared)
-        secret = keys.own_office(s).exchange_secret or ""
-    pack = tmp_path / "gói.kcpack"
-    with office.session() as s:
-        export.export_pack(s, SYSTEM, pack, attachments_root=files)
-    office.dispose()
-    return forge(pack, tmp_path / "gói khác.kcpack", secret, _vary), files
+    pack, _secret = export_forged(
+        office, files, tmp_path / "gói.kcpack", tmp_path / "gói khác.kcpack", _vary
+    )
+    return pack, files
 
 
 def _vary(rows: Rows) -> None:

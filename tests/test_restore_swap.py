@@ -53,6 +53,18 @@ def _spy_swaps(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return results
 
 
+def _hold_live_file(monkeypatch: pytest.MonkeyPatch, live: Path) -> None:
+    """Renaming over ``live`` fails as it does on Windows while the file is held open."""
+    real_replace = file_swap.os_errors.replace
+
+    def held(src: Path, dst: Path, **k: object) -> None:
+        if Path(dst) == live:
+            raise PermissionError(13, "The process cannot access the file")
+        real_replace(src, dst, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_swap.os_errors, "replace", held)
+
+
 def _assert_restored(result: backup.RestoreResult, backed_up: list[str], now: list[str]) -> None:
     path = result.database.path
     assert path is not None
@@ -176,14 +188,7 @@ def test_a_rename_that_fails_means_a_copy(
     assert demo_db.path is not None
     source, backed_up, now = _change_after_backup(demo_db, tmp_path)
 
-    real_replace = file_swap.os_errors.replace
-
-    def held(src: Path, dst: Path, **k: object) -> None:
-        if Path(dst) == demo_db.path:  # the live database is held open (Windows)
-            raise PermissionError(13, "The process cannot access the file")
-        real_replace(src, dst, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(file_swap.os_errors, "replace", held)
+    _hold_live_file(monkeypatch, demo_db.path)
     swaps = _spy_swaps(monkeypatch)
     result = backup.restore_backup(demo_db, source, SYSTEM)
     try:
@@ -241,17 +246,11 @@ def test_a_rename_that_fails_then_a_copy_that_fails_leave_nothing_behind(
 
     assert demo_db.path is not None
     source, _backed_up, now = _change_after_backup(demo_db, tmp_path)
-    real_replace = file_swap.os_errors.replace
-
-    def held(src: Path, dst: Path, **k: object) -> None:
-        if Path(dst) == demo_db.path:
-            raise PermissionError(13, "The process cannot access the file")
-        real_replace(src, dst, **k)  # type: ignore[arg-type]
 
     def full_disk(_current: Path, _copy: Path) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(file_swap.os_errors, "replace", held)
+    _hold_live_file(monkeypatch, demo_db.path)
     monkeypatch.setattr(safety_copy, "copy_database", full_disk)
     with pytest.raises(UserError, match="Không sao chép được"):
         backup.restore_backup(demo_db, source, SYSTEM)

@@ -5,9 +5,9 @@
   the target's temporary file (each file read once, the integrity check beside it),
   renamed and read back to verify (``safe_write``).
 - ``rotate``, ``last_auto_backup``: the dated backups kept in ``paths.backups_dir()``
-  (the daily automatic one is ``auto_backup``'s).
+  (``backup_files``; the daily automatic one is ``auto_backup``'s).
 - ``restore_backup``: check the file first (``backup_archive.check_archive``), then
-  put the checked file in place of the current database: renamed over it when no
+  put the checked file in place (``put_in_place``) of the current database: renamed over it when no
   other connection has it open (``file_swap``; the old file, given a second name in
   the backups folder, is the copy kept before the restore), else copied through
   SQLite's backup API (one transaction) after a copy of the current database was
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,9 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from kcdesk import paths
-from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, open_database
+from kcdesk.models.db import Database, open_database
 from kcdesk.models.security import BackupRecord
-from kcdesk.services.backup import file_swap, logical_dump, restore_key, safety_copy, zip_target
+from kcdesk.services.backup import (
+    backup_files,
+    file_swap,
+    logical_dump,
+    put_in_place,
+    restore_key,
+    safety_copy,
+    zip_target,
+)
 from kcdesk.services.backup.archive import (
     BackupRefused,
     CheckedBackup,
@@ -40,6 +47,16 @@ from kcdesk.services.backup.archive import (
     describe_organisation,
     organisation_of,
     remove_tree,
+)
+from kcdesk.services.backup.backup_files import (
+    _STAMP,
+    AUTO_TAG,
+    BEFORE_RESTORE_TAG,
+    KEEP,
+    BackupInfo,
+    default_name,
+    last_auto_backup,
+    rotate,
 )
 from kcdesk.services.backup.work_dirs import work_dir
 from kcdesk.services.core import audit, audit_restart, os_errors, output_path, safe_write
@@ -50,25 +67,17 @@ from kcdesk.services.security.permissions import BACKUP, RESTORE, require
 
 log = logging.getLogger(__name__)
 
-AUTO_TAG = "tu-dong"
-BEFORE_RESTORE_TAG = "truoc-khoi-phuc"
-KEEP = {AUTO_TAG: 14, BEFORE_RESTORE_TAG: 10}
-_STAMP = "%Y%m%d-%H%M%S"
-
-__all__ = ["BackupInfo", "BackupRefused", "RestoreResult"]
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    size: int
-    sha256: str
-    manifest: dict[str, Any]
-    seconds: float
-
-    @property
-    def damaged_attachments(self) -> list[str]:
-        return list(self.manifest.get("damaged_attachments", []))
+__all__ = [
+    "AUTO_TAG",
+    "BEFORE_RESTORE_TAG",
+    "KEEP",
+    "BackupInfo",
+    "BackupRefused",
+    "RestoreResult",
+    "default_name",
+    "last_auto_backup",
+    "rotate",
+]
 
 
 @dataclass
@@ -90,18 +99,6 @@ def _file_path(db: Database) -> Path:
             "PostgreSQL hãy dùng công cụ sao lưu của máy chủ (pg_dump)."
         )
     return path
-
-
-def _stem(db: Database) -> str:
-    """The name backups of ``db`` start with: the file's, or "kcdesk" for a server."""
-    return db.path.stem if db.path is not None else "kcdesk"
-
-
-def default_name(db: Database, tag: str = "", when: datetime | None = None) -> str:
-    """``kcdesk-20261121-215000.zip`` (ASCII: FAT-formatted sticks take any name)."""
-    stem = _stem(db)
-    middle = f"-{tag}" if tag else ""
-    return f"{stem}{middle}-{(when or datetime.now()).strftime(_STAMP)}.zip"
 
 
 def create_backup(
@@ -164,70 +161,8 @@ def _create_backup(
         manifest=manifest,
         seconds=(datetime.now() - started).total_seconds(),
     )
-    _log(db, actor, kind, info, note)
+    backup_files.log_backup(db, actor, kind, info, note)
     return info
-
-
-def _log(db: Database, actor: Actor, kind: str, info: BackupInfo, note: str) -> None:
-    with db.session() as session:
-        session.add(
-            BackupRecord(
-                kind=kind,
-                path=str(info.path),
-                size=info.size,
-                sha256=info.sha256,
-                username=actor.username,
-                note=note,
-            )
-        )
-        if audit_restart.missing_key(session) is not None:
-            # The chain names a key this PC lacks (a copy of the dead PC's file, a new
-            # workstation): it cannot record, and a backup — above all the one taken
-            # before a restore — must still be written and listed, not refused half-way.
-            log.warning("backup %s not in the audit log: this PC lacks its key", info.path)
-            return
-        audit.record(
-            session,
-            actor,
-            entity="backup",
-            entity_uuid="",
-            entity_label=info.path.name,
-            action=kind,
-            changes={
-                "file": {"old": None, "new": str(info.path)},
-                "sha256": {"old": None, "new": info.sha256},
-            },
-        )
-
-
-# -- automatic backups -------------------------------------------------------------
-def _tagged(folder: Path, stem: str, tag: str) -> list[Path]:
-    # The copies taken before a restore are plain database files (safety_copy.py).
-    pattern = re.compile(rf"^{re.escape(stem)}-{tag}-(\d{{8}}-\d{{6}})\.(zip|sqlite)$")
-    found = [p for p in folder.iterdir() if pattern.match(p.name)] if folder.is_dir() else []
-    return sorted(found, key=lambda p: p.name)
-
-
-def rotate(
-    db: Database, tag: str, keep: int | None = None, folder: Path | None = None
-) -> list[Path]:
-    """Delete the oldest ``tag`` backups of this database beyond ``keep``; returns them."""
-    folder = folder or paths.backups_dir()
-    stem = _stem(db)
-    keep = KEEP[tag] if keep is None else keep
-    files = _tagged(folder, stem, tag)
-    removed = files[: max(0, len(files) - keep)]
-    for path in removed:
-        try:
-            path.unlink()
-        except OSError as exc:
-            log.warning("cannot remove old backup %s: %s", path, exc)
-    return removed
-
-
-def last_auto_backup(db: Database, folder: Path | None = None) -> Path | None:
-    files = _tagged(folder or paths.backups_dir(), _stem(db), AUTO_TAG)
-    return files[-1] if files else None
 
 
 # -- restore -----------------------------------------------------------------------
@@ -238,19 +173,6 @@ def check_backup(source: Path) -> dict[str, Any]:
         return check_archive(source, work).manifest
     finally:
         remove_tree(work)
-
-
-def _replace_database(checked: CheckedBackup, target: Path) -> None:
-    """Copy the checked database over the live one, in one SQLite transaction."""
-    src = sqlite3.connect(str(checked.database))
-    try:
-        dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
 
 
 def _restore_attachments(checked: CheckedBackup) -> int:
@@ -386,7 +308,7 @@ def restore_backup(
     target = _file_path(db)
     started = datetime.now()
     work = work_dir()
-    keep = _safety_path(db)
+    keep = put_in_place.safety_path(db)
     try:
         # On one disk the old file itself becomes the copy kept before the restore (a
         # second name, nothing copied); elsewhere it is copied while the file is checked.
@@ -401,7 +323,7 @@ def restore_backup(
             if pending is not None:
                 pending.discard()
             raise
-        safety = _put_in_place(db, checked, target, source, actor, pending, keep, work)
+        safety = put_in_place.put_in_place(db, checked, target, source, actor, pending, keep, work)
         count = _restore_attachments(checked)
     finally:
         remove_tree(work)
@@ -429,89 +351,6 @@ def _safety_backup(db: Database, source: Path, actor: Actor) -> BackupInfo:
     )
     rotate(db, BEFORE_RESTORE_TAG)
     return safety
-
-
-def _safety_path(db: Database) -> Path:
-    """Where the copy of a PC's data before a restore goes: a plain database file."""
-    name = default_name(db, BEFORE_RESTORE_TAG).removesuffix(".zip") + ".sqlite"
-    return paths.backups_dir() / name
-
-
-def _put_in_place(
-    db: Database,
-    checked: CheckedBackup,
-    target: Path,
-    source: Path,
-    actor: Actor,
-    pending: safety_copy.PendingCopy | None,
-    keep: Path,
-    work: Path,
-) -> BackupInfo:
-    """Replace the live database with the checked one; returns the copy of the old one.
-
-    Renamed over it when nothing else has it open (``file_swap``: the old file, given
-    a second name, is then the copy), else copied into it through the backup API after
-    the copy was taken."""
-    if pending is not None:
-        safety = _keep_safety_copy(db, source, actor, pending, keep)
-    db.dispose()
-    try:
-        if file_swap.swap_in(checked.database, target, None if pending else keep):
-            if pending is None:
-                safety = _linked_safety_copy(db, keep)
-            return safety
-        if pending is None:  # the second name could not be made: copy after all
-            safety = _keep_safety_copy(
-                db, source, actor, safety_copy.PendingCopy(target, work), keep
-            )
-            db.dispose()
-        _replace_database(checked, target)
-    except sqlite3.Error as exc:
-        raise UserError(
-            f"Không thay được cơ sở dữ liệu ({exc}): có thể một máy khác đang ghi. "
-            f"Cơ sở dữ liệu cũ vẫn nguyên; bản sao lưu an toàn: {keep}."
-        ) from exc
-    return safety
-
-
-def _linked_safety_copy(db: Database, keep: Path) -> BackupInfo:
-    """The old file under its second name: made owner-only, hashed, rotated. It is not
-    logged: the record would go into the database just replaced; the restore's own
-    record names it."""
-    started = datetime.now()
-    try:
-        output_path.make_private(keep)
-        digest = safe_write.sha256_of(keep)
-    except OSError as exc:
-        log.warning("the copy before the restore %s: %s", keep, exc)
-        digest = ""
-    rotate(db, BEFORE_RESTORE_TAG)
-    return BackupInfo(
-        path=keep,
-        size=keep.stat().st_size,
-        sha256=digest,
-        manifest={},
-        seconds=(datetime.now() - started).total_seconds(),
-    )
-
-
-def _keep_safety_copy(
-    db: Database, source: Path, actor: Actor, pending: safety_copy.PendingCopy, target: Path
-) -> BackupInfo:
-    """A PC's data before a restore: the copy taken meanwhile, moved into the backups
-    folder as a plain database file (``safety_copy``), logged and rotated."""
-    started = datetime.now()
-    digest = pending.keep(target)
-    info = BackupInfo(
-        path=target,
-        size=target.stat().st_size,
-        sha256=digest,
-        manifest={},
-        seconds=(datetime.now() - started).total_seconds(),
-    )
-    _log(db, actor, "before_restore", info, f"trước khi khôi phục từ {source.name}")
-    rotate(db, BEFORE_RESTORE_TAG)
-    return info
 
 
 def _restore_server(db: Database, source: Path, actor: Actor) -> RestoreResult:
