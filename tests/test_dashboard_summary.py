@@ -6,10 +6,12 @@ import random
 from datetime import date
 
 import pytest
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from kcdesk.models import OutputMeasure, Proposal, ProposalStatus
-from kcdesk.models.dashboard import SUMMARY_TRIGGER_NAMES
+from kcdesk.models.dashboard import SUMMARY_TRIGGER_NAMES, SUMMARY_TRIGGERS
 from kcdesk.models.db import Database
 from kcdesk.services.dashboard import board as dashboard
 from kcdesk.services.dashboard import summary_table as dashboard_summary
@@ -108,3 +110,113 @@ def test_install_restores_a_database_without_triggers(demo_db: Database) -> None
         assert dashboard_summary.available(s)
     assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
     assert _boards(demo_db) == live_boards
+
+
+def _trigger_sql(session: Session) -> str | None:
+    return session.execute(
+        text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :n"),
+        {"n": SUMMARY_TRIGGER_NAMES[0]},
+    ).scalar()
+
+
+def _copies(session: Session, count: int) -> list[int]:
+    """``count`` new proposals in the cells of existing ones (their outputs to come)."""
+    models = session.query(Proposal).order_by(Proposal.id).limit(count).all()
+    made = []
+    for n, model in enumerate(models):
+        copy = Proposal(
+            code=f"BULK-{n}",
+            title=model.title,
+            plan_year=model.plan_year,
+            activity=model.activity,
+            programme=model.programme,
+            status=model.status,
+            office_code=model.office_code,
+        )
+        session.add(copy)
+        made.append(copy)
+    session.flush()
+    return [p.id for p in made]
+
+
+def _outputs_of(ids: list[int]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for n, pid in enumerate(ids):
+        rows.append({"proposal_id": pid, "measure": "jobs", "planned": 3 + n, "achieved": n % 2})
+        rows.append({"proposal_id": pid, "measure": "trainees", "planned": 7, "achieved": None})
+        rows.append({"proposal_id": pid, "measure": "jobs", "planned": 2, "target": "T-1"})
+    return rows
+
+
+@pytest.mark.sqlite_only  # SQLite triggers
+def test_outputs_added_in_bulk_sum_as_the_trigger_does(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pack's new outputs go in without the per-row trigger and are summed in one
+    statement: the summary still equals the live sums (existing cells added to), and
+    the trigger is back, word for word, when the transaction ends."""
+    monkeypatch.setattr(dashboard_summary, "_IDS_PER_STATEMENT", 7)  # several statements
+    seen: list[str | None] = []
+    with demo_db.session() as s:
+        before = _trigger_sql(s)
+        ids = _copies(s, 20)
+
+        def insert_outputs() -> None:
+            seen.append(_trigger_sql(s))
+            s.execute(sa_insert(OutputMeasure), _outputs_of(ids))
+
+        dashboard_summary.outputs_added_in_bulk(s, insert_outputs, ids)
+        assert _trigger_sql(s) == before
+    assert seen == [None]  # the rows went in without it
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+    with demo_db.session() as s:
+        added = s.query(OutputMeasure).filter(OutputMeasure.proposal_id.in_(ids)).count()
+    assert added == 60
+
+
+@pytest.mark.sqlite_only  # SQLite triggers
+def test_a_failed_bulk_insert_leaves_the_trigger_and_the_sums(demo_db: Database) -> None:
+    with demo_db.session() as s:
+        before = _trigger_sql(s)
+    session = demo_db.session_factory()
+    try:
+        ids = _copies(session, 5)
+
+        def half_then_fail() -> None:
+            session.execute(sa_insert(OutputMeasure), _outputs_of(ids)[:4])
+            raise RuntimeError("the stick was pulled")
+
+        with pytest.raises(RuntimeError):
+            dashboard_summary.outputs_added_in_bulk(session, half_then_fail, ids)
+    finally:
+        session.rollback()
+        session.close()
+    with demo_db.session() as s:
+        assert _trigger_sql(s) == before
+        assert before is not None
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+    # The trigger works again: a plain insert is summed row by row.
+    with demo_db.session() as s:
+        ids = _copies(s, 3)
+        s.execute(sa_insert(OutputMeasure), _outputs_of(ids))
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
+
+
+@pytest.mark.sqlite_only  # SQLite triggers
+def test_another_version_of_the_trigger_is_left_to_work_row_by_row(demo_db: Database) -> None:
+    """A trigger that is not this version's text is not dropped: the rows are inserted
+    under it, and nothing is summed twice."""
+    with demo_db.engine.begin() as conn:
+        conn.execute(text(f"DROP TRIGGER {SUMMARY_TRIGGER_NAMES[0]}"))
+        conn.execute(text(SUMMARY_TRIGGERS[0].replace(" BEGIN ", "  BEGIN ", 1)))
+    seen: list[str | None] = []
+    with demo_db.session() as s:
+        ids = _copies(s, 4)
+
+        def insert_outputs() -> None:
+            seen.append(_trigger_sql(s))
+            s.execute(sa_insert(OutputMeasure), _outputs_of(ids))
+
+        dashboard_summary.outputs_added_in_bulk(s, insert_outputs, ids)
+    assert seen and seen[0] is not None
+    assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)

@@ -141,6 +141,22 @@ SUMMARY_TRIGGERS = (
     "CREATE TRIGGER dashboard_target_proposal_delete BEFORE DELETE ON proposal BEGIN "
     "DELETE FROM output_measure WHERE proposal_id = OLD.id; END",
 )
+
+
+def add_outputs_sql(count: int) -> str:
+    """Add the outputs of ``count`` proposals (bound ids) to their cells in one grouped
+    upsert: what the insert trigger adds row by row (``summary_table``)."""
+    marks = ", ".join("?" * count)
+    return (
+        f"INSERT INTO dashboard_output_sum ({_KEY}, planned, achieved) "
+        "SELECT p.programme, o.target, p.activity, p.plan_year, p.status, o.measure, "
+        "sum(o.planned), sum(coalesce(o.achieved, 0)) FROM output_measure o "
+        f"JOIN proposal p ON p.id = o.proposal_id WHERE o.proposal_id IN ({marks}) "
+        f"GROUP BY p.programme, o.target, p.activity, p.plan_year, p.status, o.measure "
+        f"{_ADD_UPSERT}"
+    )
+
+
 SUMMARY_REBUILD = (
     "DELETE FROM dashboard_output_sum",
     f"INSERT INTO dashboard_output_sum ({_KEY}, planned, achieved) "

@@ -10,6 +10,8 @@ results (tests compare the two).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,7 @@ from kcdesk.models.dashboard import (
     SUMMARY_TRIGGER_NAMES,
     SUMMARY_TRIGGERS,
     DashboardOutputSum,
+    add_outputs_sql,
 )
 
 
@@ -50,6 +53,48 @@ def output_cells(
         (str(g), str(a), int(y), str(s), str(m), int(p), int(x))
         for g, a, y, s, m, p, x in session.execute(query)
     ]
+
+
+# The trigger that adds each new output row to its cell (one upsert per row).
+_INSERT_TRIGGER = SUMMARY_TRIGGER_NAMES[0]
+
+
+def outputs_added_in_bulk(
+    session: Session, insert: Callable[[], None], proposal_ids: Sequence[int]
+) -> None:
+    """``insert`` the outputs of new proposals ``proposal_ids`` (all of theirs, and no
+    other row), then add them to the summary in one grouped statement.
+
+    The insert trigger's upsert per row was half of what inserting a pack's outputs
+    cost (22,772 rows for 5,000 proposals: 77 of 148 ms). So it is dropped for the one
+    statement and created again from its stored text, inside the caller's
+    transaction: the sums come out the same (the tests compare them with the trigger's),
+    no other connection ever sees the database without it, and a failure rolls the
+    drop back with everything else. A database whose trigger is not this version's
+    (or has none) keeps the plain insert.
+    """
+    conn = session.connection()
+    stored = (
+        conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_INSERT_TRIGGER,),
+        ).scalar()
+        if conn.dialect.name == "sqlite" and proposal_ids
+        else None
+    )
+    if stored != SUMMARY_TRIGGERS[0]:
+        insert()
+        return
+    conn.exec_driver_sql(f"DROP TRIGGER {_INSERT_TRIGGER}")
+    insert()
+    for start in range(0, len(proposal_ids), _IDS_PER_STATEMENT):
+        part = list(proposal_ids[start : start + _IDS_PER_STATEMENT])
+        conn.exec_driver_sql(add_outputs_sql(len(part)), tuple(part))
+    conn.exec_driver_sql(stored)
+
+
+# Bound ids in one statement (SQLite's oldest limit of bound values is 999).
+_IDS_PER_STATEMENT = 900
 
 
 def rebuild(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -45,6 +46,7 @@ from kcdesk.services.core.executemany import (
     insert_rows,
     insert_values,
 )
+from kcdesk.services.dashboard import summary_table
 from kcdesk.services.exchange import records
 from kcdesk.services.exchange.records import Codec
 from kcdesk.services.exchange.row_maker import MakeRows, compile_rows
@@ -190,7 +192,13 @@ def insert_proposals(
                 out.append(_child_values(pid, item, n, spec, positioned, fill))
     insert_values(session, table(ProposalFacility), _LINK_KEYS, link_rows)
     for n, (model, _key, _spec, _positioned, keys, _fill) in enumerate(_CHILDREN):
-        if bound is not None:
+        if bound is not None and model is OutputMeasure:
+            summary_table.outputs_added_in_bulk(
+                session,
+                partial(insert_bound, session, table(model), keys, bound[n]),
+                list(ids.values()),
+            )
+        elif bound is not None:
             insert_bound(session, table(model), keys, bound[n])
         else:
             insert_values(session, table(model), keys, children[n])
