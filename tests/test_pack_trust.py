@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kcdesk.cli.main import main
-from kcdesk.models import Proposal, ProposalStatus, StatusChange, new_uuid
+from kcdesk.models import AuditEvent, Proposal, ProposalStatus, StatusChange, new_uuid
+from kcdesk.models.exchange import ImportLog
 from kcdesk.services.core import audit, id_lists
 from kcdesk.services.core.errors import UserError, ValidationError
 from kcdesk.services.exchange import conflicts, export, importer, keys, records
@@ -167,6 +168,22 @@ def test_an_office_cannot_approve_its_own_proposal(world: World) -> None:
     assert "ĐA-2027-002" in text and "implementing" in text and "approved_support" in text
     assert "disbursed" in text and "bỏ qua" in text
     assert result.summary()["ignored"] == result.notes
+    # The import log keeps the lines; its audit event, their number and digest.
+    with world.pair.centre.db.session() as s:
+        log = s.get(ImportLog, result.log_id)
+        assert log is not None and log.counts["ignored"] == result.notes
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "exchange_pack").order_by(AuditEvent.id)
+        ).all()[-1]
+        recorded = event.changes["counts"]["new"]["ignored"]
+    assert recorded == {
+        "count": len(result.notes),
+        "sha256": importer.ignored_digest(log.counts["ignored"]),
+    }
+    # A line edited in the log no longer matches, nor two lines run into one.
+    edited = [*result.notes[:-1], result.notes[-1].replace("bỏ qua", "đã ghi")]
+    assert importer.ignored_digest(edited) != recorded["sha256"]
+    assert importer.ignored_digest(["ab", "c"]) != importer.ignored_digest(["a", "bc"])
 
 
 def test_a_history_row_without_its_time_is_stamped_not_a_crash(world: World) -> None:
