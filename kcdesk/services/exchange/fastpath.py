@@ -26,9 +26,31 @@ def line_digest(raw: bytes) -> str:
     return hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
 
 
+class _FractionalNumber(ValueError):
+    """A number with a fraction or an exponent, NaN or Infinity in a pack line."""
+
+
+def _fractional(text: str) -> Any:
+    raise _FractionalNumber(text)
+
+
+# A record's numbers are integers: money in đồng, counts, years; a quantity is text
+# ("2.500"). So a pack line with any other number is refused as it is read, NaN and
+# Infinity too (not JSON, though Python's reader takes them): a record never holds a
+# float, which ``canonical_record`` relies on to hash it through orjson.
+_DECODER = json.JSONDecoder(parse_float=_fractional, parse_constant=_fractional)
+
+
 def parse_line(raw: bytes, member: str) -> dict[str, Any]:
     try:
-        row = json.loads(raw)
+        # As ``json.loads`` reads bytes (UTF-8, or UTF-16/32 by their first bytes).
+        row = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
+    except _FractionalNumber as exc:
+        raise PackRefused(
+            E.BAD_RECORD,
+            f"Một dòng của {member} có số {str(exc)[:20]}: kcdesk ghi số tiền, số lượng "
+            "bằng số nguyên hoặc chữ số, nên gói này không do kcdesk tạo ra hoặc đã bị sửa.",
+        ) from None
     except ValueError as exc:
         raise PackRefused(E.BAD_RECORD, f"Một dòng của {member} không đọc được.") from exc
     if not isinstance(row, dict):

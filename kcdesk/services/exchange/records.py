@@ -30,7 +30,7 @@ from kcdesk.models import (
     ScheduleItem,
     StatusChange,
 )
-from kcdesk.services.core.canonical_json import canonical
+from kcdesk.services.core.canonical_json import canonical_record
 from kcdesk.services.proposals.lookup import refresh_search_text
 from kcdesk.services.proposals.search import facility_search_text
 
@@ -250,7 +250,7 @@ def facility_record(f: Facility) -> dict[str, Any]:
 def content_hash(record: dict[str, Any]) -> str:
     """SHA-256 of the record's content (bookkeeping keys left out)."""
     content = {k: v for k, v in record.items() if k not in NOT_CONTENT}
-    return hashlib.sha256(canonical(content)).hexdigest()
+    return hashlib.sha256(canonical_record(content)).hexdigest()
 
 
 def content_fields(record: dict[str, Any]) -> list[str]:
