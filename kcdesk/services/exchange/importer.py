@@ -34,6 +34,7 @@ from kcdesk.services.core import (
     settings,
     write_serial,
 )
+from kcdesk.services.core.canonical_json import canonical_record
 from kcdesk.services.core.errors import PermissionDenied, UserError
 from kcdesk.services.core.id_lists import batches
 from kcdesk.services.exchange import appraisals, chunks, keys, merge, records
@@ -333,15 +334,9 @@ def event_counts(counts: dict[str, Any]) -> dict[str, Any]:
 
 
 def ignored_digest(notes: list[str]) -> str:
-    """SHA-256 of the lines, each as its length (4 bytes) and its UTF-8 bytes: two
-    different lists never give the same bytes."""
-    digest = hashlib.sha256()
-    update = digest.update
-    for line in notes:
-        data = line.encode("utf-8")
-        update(len(data).to_bytes(4, "big"))
-        update(data)
-    return digest.hexdigest()
+    """SHA-256 of the lines' canonical JSON (a list of texts: two different lists never
+    give the same bytes)."""
+    return hashlib.sha256(canonical_record(notes)).hexdigest()
 
 
 @contextlib.contextmanager
