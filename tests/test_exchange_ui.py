@@ -176,3 +176,49 @@ def test_register_an_office_and_join_it(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Đơn vị XA-01 gửi cho Trung tâm TTKC" in o.export_panel.role.text()
     centre.dispose()
     office.dispose()
+
+
+def test_the_values_only_the_centre_sets_are_listed_before_and_after_the_import(
+    qtbot: QtBot, pair: Pair, centre_ui: ExchangeSection, tmp_path: Path
+) -> None:
+    """A pack carrying decisions the office may not take: the preview and the import
+    say how many values are left out, in words, and list them; so does the import
+    log. A pack without any shows no such line nor button."""
+    with pair.office.db.session() as s:
+        p = get(s, "ĐA-2027-002")
+        p.status, p.approved_support = ProposalStatus.APPROVED, 90_000_000
+    pack = _pack(pair, tmp_path / "gói.kcpack")
+    panel = centre_ui.import_panel
+    panel.load(pack)
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=20_000)
+    assert panel.preview is not None
+    lines = panel.preview.notes
+    assert len(lines) == 2
+    assert f"Bỏ qua {len(lines)} giá trị chỉ Trung tâm được ghi" in panel.summary.text()
+    assert panel.ignored_button.isVisibleTo(panel)
+    dialog = panel.show_ignored()
+    assert dialog is not None and dialog.isVisible()
+    shown = dialog.text.toPlainText().splitlines()
+    assert shown == lines
+    assert any("«Kinh phí được duyệt» 90.000.000 đồng" in line for line in shown)
+    assert any("trạng thái «Đã phê duyệt»" in line for line in shown)
+    dialog.close()
+
+    panel.apply_button.click()
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=20_000)
+    assert "Bỏ qua 2 giá trị" in panel.summary.text() and panel.ignored_button.isVisibleTo(panel)
+    log = centre_ui.log_panel
+    assert log.table.rowCount() == 1
+    assert log.table.item(0, 4).text().endswith(", bỏ qua 2 giá trị")
+    from_log = log.show_ignored(0)
+    assert from_log is not None and from_log.text.toPlainText().splitlines() == lines
+    from_log.close()
+
+    with pair.office.db.session() as s:  # the office's next pack holds no decision
+        p = get(s, "ĐA-2027-002")
+        p.status, p.approved_support = ProposalStatus.RECEIVED, None
+        p.revision += 1
+    panel.load(_pack(pair, tmp_path / "gói 2.kcpack"))
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=20_000)
+    assert "Bỏ qua" not in panel.summary.text()
+    assert not panel.ignored_button.isVisibleTo(panel) and panel.show_ignored() is None

@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from kcdesk.formatting import format_money
 from kcdesk.models import Facility, Proposal, ProposalStatus
 from kcdesk.services.exchange import errors as E
 from kcdesk.services.exchange import records
@@ -36,6 +37,8 @@ S = ProposalStatus
 # What an office does in kcdesk: intake, forwarding, withdrawal (docs: Phụ lục II flow).
 OFFICE_STATUSES = frozenset({S.RECEIVED.value, S.FORWARDED.value, S.WITHDRAWN.value})
 CENTRE_MONEY = ("approved_support", "disbursed")
+# The report names what it ignored as the clerk reads it (the history's labels).
+_MONEY_LABELS = {"approved_support": "Kinh phí được duyệt", "disbursed": "Đã giải ngân"}
 _NEW_DEFAULTS: dict[str, Any] = {"approved_support": None, "disbursed": 0}
 
 
@@ -120,7 +123,9 @@ class OfficeRights:
         for name in CENTRE_MONEY:
             mine = getattr(local, name) if local is not None else _NEW_DEFAULTS[name]
             if name in out and out[name] != mine:
-                self._note(label, f"«{name}» = {out[name]} chỉ Trung tâm được ghi")
+                self._note(
+                    label, f"«{_MONEY_LABELS[name]}» {_money(out[name])} chỉ Trung tâm được ghi"
+                )
             out[name] = mine
         self._status(out, local, label)
         self._history(out, local, label)
@@ -133,7 +138,7 @@ class OfficeRights:
             return
         if current in OFFICE_STATUSES and wanted in OFFICE_STATUSES:
             return
-        self._note(label, f"trạng thái '{wanted}' là quyết định của Trung tâm")
+        self._note(label, f"trạng thái «{_status(wanted)}» là quyết định của Trung tâm")
         out["status"] = current
         if local is not None:
             out["status_changed_at"] = records.proposal_record_time(local.status_changed_at)
@@ -158,9 +163,22 @@ class OfficeRights:
             elif _office_step(item.get("from_status"), item.get("to_status")):
                 kept.append(item)
             else:
-                self._note(label, f"dòng lịch sử sang '{item.get('to_status')}'")
+                self._note(label, f"dòng lịch sử sang «{_status(item.get('to_status'))}»")
         kept.extend(records.status_change_record(c) for c in centre_rows.values())
         out["status_changes"] = sorted(kept, key=records.status_key)
+
+
+def _money(value: Any) -> str:
+    """An amount as the clerk reads it ("—" for none; checked to be whole đồng)."""
+    return f"{format_money(value)} đồng" if isinstance(value, int) else "—"
+
+
+def _status(value: Any) -> str:
+    """A status's label (the checks let through only known statuses)."""
+    try:
+        return ProposalStatus(value).label
+    except ValueError:
+        return "trạng thái khác"
 
 
 def _office_step(from_status: Any, to_status: Any) -> bool:

@@ -28,6 +28,7 @@ from kcdesk.services.core.errors import UserError
 from kcdesk.services.exchange import importer, merge, records
 from kcdesk.ui import crash, file_dialogs
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.exchange.ignored_dialog import IgnoredDialog, ignored_sentence
 from kcdesk.ui.worker import Job
 
 KIND_LABELS = {records.PROPOSAL: "Đề án", records.FACILITY: "Cơ sở thụ hưởng"}
@@ -108,6 +109,7 @@ def summary_text(result: importer.ImportResult) -> str:
         f"xung đột {p['conflicts']}. Cơ sở thụ hưởng: mới {f['new']}, cập nhật "
         f"{f['updated']}, không đổi {f['unchanged']}, xung đột {f['conflicts']}. "
         f"Tệp đính kèm: {result.attachments_new}."
+        + (f"\n{ignored_sentence(len(result.notes))}" if result.notes else "")
     )
 
 
@@ -132,6 +134,10 @@ class ImportPanel(QWidget):
         self.apply_button.setEnabled(False)
         self.stop_button = QPushButton("Dừng")
         self.stop_button.setEnabled(False)
+        # The values an office may not set, left out (shown only when there are some).
+        self.ignored_button = QPushButton("Giá trị bỏ qua…")
+        self.ignored_button.setObjectName("show_ignored")
+        self.ignored_button.setVisible(False)
         self.filter = QComboBox()
         for label, _action in FILTERS:
             self.filter.addItem(label)
@@ -163,6 +169,7 @@ class ImportPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.ignored_button)
         bottom.addStretch(1)
         bottom.addWidget(self.stop_button)
         bottom.addWidget(self.apply_button)
@@ -171,6 +178,7 @@ class ImportPanel(QWidget):
         self.choose_button.clicked.connect(self._choose)
         self.apply_button.clicked.connect(self.apply)
         self.stop_button.clicked.connect(self.stop)
+        self.ignored_button.clicked.connect(self.show_ignored)
         self.filter.currentIndexChanged.connect(self._refilter)
 
     def _choose(self) -> None:
@@ -179,6 +187,15 @@ class ImportPanel(QWidget):
         )
         if picked is not None:
             self.load(picked)
+
+    def show_ignored(self) -> IgnoredDialog | None:
+        """The values the previewed or imported pack carries that only the Centre sets."""
+        shown = self.result or self.preview
+        if shown is None or not shown.notes or self.path is None:
+            return None
+        dialog = IgnoredDialog(shown.notes, self.path.name, self)
+        dialog.open()
+        return dialog
 
     def stop(self) -> None:
         """Ask the running import to stop (it rolls back; nothing is half applied)."""
@@ -194,6 +211,7 @@ class ImportPanel(QWidget):
     def load(self, path: Path) -> None:
         """Verify and preview ``path`` on the worker."""
         self.path, self.preview, self.result = Path(path), None, None
+        self.ignored_button.setVisible(False)
         self._all_items = []
         self.model.set_items([])
         self.summary.setText(f"Đang kiểm tra chữ ký và nội dung gói {self.path.name}…")
@@ -218,11 +236,13 @@ class ImportPanel(QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.summary.setText(summary_text(result) + "\nChưa có gì thay đổi: bấm «Nhập» để áp dụng.")
+        self.ignored_button.setVisible(bool(result.notes))
         self._busy(False)
 
     def _failed(self, exc: BaseException) -> None:
         self._job = None
         self.preview = None
+        self.ignored_button.setVisible(self.result is not None and bool(self.result.notes))
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self._busy(False)
@@ -268,6 +288,7 @@ class ImportPanel(QWidget):
         conflicts = result.counts()["conflicts"] + result.counts(records.FACILITY)["conflicts"]
         hint = "\nCó xung đột: xem thẻ «Xung đột» để chọn từng trường." if conflicts else ""
         self.summary.setText("Đã nhập. " + summary_text(result) + renamed + hint)
+        self.ignored_button.setVisible(bool(result.notes))
         self._busy(False)
         self.ctx.notify(DataKind.PROPOSAL)
         self.ctx.notify(DataKind.EXCHANGE)

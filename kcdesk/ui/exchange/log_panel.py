@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kcdesk.formatting import format_money
 from kcdesk.services.exchange import importer
 from kcdesk.ui.app_context import AppContext, DataKind
+from kcdesk.ui.exchange.ignored_dialog import IgnoredDialog
 
 HEADERS = ("Thời điểm", "Người nhập", "Từ đơn vị", "Tệp gói", "Đề án", "Mã gói")
 
@@ -25,9 +27,11 @@ def local_time(value: datetime) -> str:
 
 
 def counts_text(counts: dict[str, object]) -> str:
+    ignored = _ignored_of(counts)
+    left_out = f", bỏ qua {format_money(len(ignored))} giá trị" if ignored else ""
     return (
         f"mới {counts.get('new', 0)}, cập nhật {counts.get('updated', 0)}, không đổi "
-        f"{counts.get('unchanged', 0)}, xung đột {counts.get('conflicts', 0)}"
+        f"{counts.get('unchanged', 0)}, xung đột {counts.get('conflicts', 0)}{left_out}"
     )
 
 
@@ -52,8 +56,20 @@ class LogPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addWidget(self.table)
+        # Per row: the pack's file and the values it carried that were left out.
+        self._ignored: list[tuple[str, list[str]]] = []
+        self.table.cellDoubleClicked.connect(lambda row, _column: self.show_ignored(row))
         ctx.data_changed.connect(self._changed)
         self.refresh()
+
+    def show_ignored(self, row: int) -> IgnoredDialog | None:
+        """The values the pack of ``row`` carried that only the Centre sets (if any)."""
+        if not 0 <= row < len(self._ignored) or not self._ignored[row][1]:
+            return None
+        name, lines = self._ignored[row]
+        dialog = IgnoredDialog(lines, name, self)
+        dialog.open()
+        return dialog
 
     def _changed(self, kind: str) -> None:
         if kind == DataKind.EXCHANGE:
@@ -61,6 +77,7 @@ class LogPanel(QWidget):
 
     def refresh(self) -> None:
         with self.ctx.db.session() as session:
+            logs = importer.import_log(session)
             rows = [
                 (
                     local_time(log.imported_at),
@@ -70,10 +87,19 @@ class LogPanel(QWidget):
                     counts_text(log.counts),
                     log.pack_uuid,
                 )
-                for log in importer.import_log(session)
+                for log in logs
             ]
+            self._ignored = [(log.file_name, _ignored_of(log.counts)) for log in logs]
         self.empty.setVisible(not rows)
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if self._ignored[r][1]:
+                    item.setToolTip("Nhấp đúp để xem các giá trị bỏ qua.")
+                self.table.setItem(r, c, item)
+
+
+def _ignored_of(counts: dict[str, object]) -> list[str]:
+    ignored = counts.get("ignored")
+    return [str(line) for line in ignored] if isinstance(ignored, list) else []
