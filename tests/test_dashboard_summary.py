@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -148,6 +149,19 @@ def _outputs_of(ids: list[int]) -> list[dict[str, object]]:
     return rows
 
 
+def _insert_noting_trigger(
+    session: Session, ids: list[int], seen: list[str | None]
+) -> Callable[[], None]:
+    """The outputs of ``ids`` inserted, noting in ``seen`` the insert trigger's text
+    at that moment (None: it was not there)."""
+
+    def insert_outputs() -> None:
+        seen.append(_trigger_sql(session))
+        session.execute(sa_insert(OutputMeasure), _outputs_of(ids))
+
+    return insert_outputs
+
+
 @pytest.mark.sqlite_only  # SQLite triggers
 def test_outputs_added_in_bulk_sum_as_the_trigger_does(
     demo_db: Database, monkeypatch: pytest.MonkeyPatch
@@ -160,12 +174,7 @@ def test_outputs_added_in_bulk_sum_as_the_trigger_does(
     with demo_db.session() as s:
         before = _trigger_sql(s)
         ids = _copies(s, 20)
-
-        def insert_outputs() -> None:
-            seen.append(_trigger_sql(s))
-            s.execute(sa_insert(OutputMeasure), _outputs_of(ids))
-
-        dashboard_summary.outputs_added_in_bulk(s, insert_outputs, ids)
+        dashboard_summary.outputs_added_in_bulk(s, _insert_noting_trigger(s, ids, seen), ids)
         assert _trigger_sql(s) == before
     assert seen == [None]  # the rows went in without it
     assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)
@@ -212,11 +221,6 @@ def test_another_version_of_the_trigger_is_left_to_work_row_by_row(demo_db: Data
     seen: list[str | None] = []
     with demo_db.session() as s:
         ids = _copies(s, 4)
-
-        def insert_outputs() -> None:
-            seen.append(_trigger_sql(s))
-            s.execute(sa_insert(OutputMeasure), _outputs_of(ids))
-
-        dashboard_summary.outputs_added_in_bulk(s, insert_outputs, ids)
+        dashboard_summary.outputs_added_in_bulk(s, _insert_noting_trigger(s, ids, seen), ids)
     assert seen and seen[0] is not None
     assert _cells(demo_db, SUMMARY) == _cells(demo_db, LIVE)

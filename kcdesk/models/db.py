@@ -292,12 +292,13 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently with the online backup API."""
+def backup_sqlite(source: Path, target: Path, *, wait_s: float = 5.0) -> Path:
+    """Copy a live SQLite database consistently with the online backup API, waiting
+    up to ``wait_s`` for a lock on ``target`` (a live database others have open)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(target))
+        dst = sqlite3.connect(str(target), timeout=wait_s)
         try:
             src.backup(dst)
         finally:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kcdesk import paths
-from kcdesk.models.db import BUSY_TIMEOUT_MS, Database
+from kcdesk.models.db import BUSY_TIMEOUT_MS, Database, backup_sqlite
 from kcdesk.services.backup import backup_files, file_swap, safety_copy
 from kcdesk.services.backup.archive import CheckedBackup
 from kcdesk.services.backup.backup_files import (
@@ -117,12 +117,4 @@ def _keep_safety_copy(
 
 def replace_database(checked: CheckedBackup, target: Path) -> None:
     """Copy the checked database over the live one, in one SQLite transaction."""
-    src = sqlite3.connect(str(checked.database))
-    try:
-        dst = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    backup_sqlite(checked.database, target, wait_s=BUSY_TIMEOUT_MS / 1000)

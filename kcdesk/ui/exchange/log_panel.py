@@ -27,8 +27,8 @@ def local_time(value: datetime) -> str:
 
 
 def counts_text(counts: dict[str, object]) -> str:
-    ignored = _ignored_of(counts)
-    left_out = f", bỏ qua {format_money(len(ignored))} giá trị" if ignored else ""
+    ignored = len(_ignored_of(counts))
+    left_out = f", bỏ qua {format_money(ignored)} giá trị" if ignored else ""
     return (
         f"mới {counts.get('new', 0)}, cập nhật {counts.get('updated', 0)}, không đổi "
         f"{counts.get('unchanged', 0)}, xung đột {counts.get('conflicts', 0)}{left_out}"
@@ -57,7 +57,7 @@ class LogPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table)
         # Per row: the pack's file and the values it carried that were left out.
-        self._ignored: list[tuple[str, list[str]]] = []
+        self._ignored: list[tuple[str, list[object]]] = []
         self.table.cellDoubleClicked.connect(lambda row, _column: self.show_ignored(row))
         ctx.data_changed.connect(self._changed)
         self.refresh()
@@ -67,7 +67,7 @@ class LogPanel(QWidget):
         if not 0 <= row < len(self._ignored) or not self._ignored[row][1]:
             return None
         name, lines = self._ignored[row]
-        dialog = IgnoredDialog(lines, name, self)
+        dialog = IgnoredDialog([str(line) for line in lines], name, self)
         dialog.open()
         return dialog
 
@@ -100,6 +100,7 @@ class LogPanel(QWidget):
                 self.table.setItem(r, c, item)
 
 
-def _ignored_of(counts: dict[str, object]) -> list[str]:
+def _ignored_of(counts: dict[str, object]) -> list[object]:
+    """The log's list of values left out, as stored (none: an empty list)."""
     ignored = counts.get("ignored")
-    return [str(line) for line in ignored] if isinstance(ignored, list) else []
+    return ignored if isinstance(ignored, list) else []
